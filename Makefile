@@ -1,0 +1,31 @@
+# Set-up and test entry points. `make test` is what CI runs.
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+
+.PHONY: deps build release test bench clean
+
+# Installs the two BLAS/LAPACK packages (and pkg-config) with apt when missing.
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel
+
+bench: release
+	$(SWIFT) run -c release Benchmarks
+
+clean:
+	rm -rf .build

@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "YT8MKit",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "NN", targets: ["NN"]),
+        .library(name: "Zoo", targets: ["Zoo"]),
+        .executable(name: "yt8m", targets: ["yt8m"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // OpenBLAS (cblas) and LAPACKE from Debian's libopenblas-dev / liblapacke-dev.
+        .systemLibrary(
+            name: "CBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "Tensor",
+            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+        ),
+        .target(name: "NN", dependencies: ["Tensor"]),
+        .target(name: "Zoo", dependencies: ["NN"]),
+        .executableTarget(
+            name: "yt8m",
+            dependencies: ["Zoo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "Benchmarks",
+            dependencies: ["Tensor", "NN", "Zoo", "CBLAS"],
+            path: "Sources/Benchmarks"
+        ),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
+    ],
+    swiftLanguageModes: [.v5]
+)

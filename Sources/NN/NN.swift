@@ -1,0 +1,1 @@
+// The NN layer; see ARCHITECTURE.md.

@@ -1,0 +1,131 @@
+import RealModule
+
+/// The broadcasting binary primitives.
+enum BinaryOp: String {
+    case add, subtract, multiply, divide, pow, maximum, minimum
+}
+
+extension Tensor {
+    /// Forward of a binary primitive with broadcasting (no recording).
+    static func binaryForward(_ op: BinaryOp, _ a: Tensor, _ b: Tensor) -> Tensor {
+        requireSameDType(op.rawValue, a, b)
+        a.requireFloat(op.rawValue)
+        let outShape = Broadcast.shape([a.shape, b.shape], op: op.rawValue)
+        var out = Tensor(uninitializedShape: outShape, dtype: a.dtype)
+        func run<T: KernelFloat>(_: T.Type) {
+            let pa = UnsafePointer(a.pointer(T.self)), pb = UnsafePointer(b.pointer(T.self)), po = out.pointer(T.self)
+            switch op {
+            case .add: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 + $1 }
+            case .subtract: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 - $1 }
+            case .multiply: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 * $1 }
+            case .divide: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 / $1 }
+            case .pow: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { T.pow($0, $1) }
+            case .maximum: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 >= $1 || $1.isNaN ? $0 : $1 }
+            case .minimum: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 <= $1 || $1.isNaN ? $0 : $1 }
+            }
+        }
+        if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }
+        return out
+    }
+
+    /// The gradient of a broadcast operand: `self` summed over the axes that
+    /// broadcasting stretched, so it has `shape` again.
+    public func sumToShape(_ target: [Int]) -> Tensor {
+        if shape == target { return self }
+        let lead = rank - target.count
+        precondition(lead >= 0, "sumToShape: cannot reduce \(shape) to the larger shape \(target)")
+        var axes = Array(0..<lead)
+        for (i, d) in target.enumerated() where d == 1 && shape[i + lead] != 1 { axes.append(i + lead) }
+        return sum(axes: axes, keepDims: true).reshaped(to: target)
+    }
+}
+
+// MARK: - Public arithmetic
+
+extension Tensor {
+    public static func + (a: Tensor, b: Tensor) -> Tensor {
+        let y = binaryForward(.add, a, b)
+        let sa = a.shape, sb = b.shape
+        return record("add", y, [a, b]) { g in [g.sumToShape(sa), g.sumToShape(sb)] }
+    }
+
+    public static func - (a: Tensor, b: Tensor) -> Tensor {
+        let y = binaryForward(.subtract, a, b)
+        let sa = a.shape, sb = b.shape
+        return record("subtract", y, [a, b]) { g in [g.sumToShape(sa), (-g).sumToShape(sb)] }
+    }
+
+    public static func * (a: Tensor, b: Tensor) -> Tensor {
+        let y = binaryForward(.multiply, a, b)
+        let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
+        return record("multiply", y, [a, b]) { g in
+            [ra ? (g * b0).sumToShape(a0.shape) : nil,
+             rb ? (g * a0).sumToShape(b0.shape) : nil]
+        }
+    }
+
+    public static func / (a: Tensor, b: Tensor) -> Tensor {
+        let y = binaryForward(.divide, a, b)
+        let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
+        return record("divide", y, [a, b]) { g in
+            [ra ? (g / b0).sumToShape(a0.shape) : nil,
+             rb ? (-g * a0 / (b0 * b0)).sumToShape(b0.shape) : nil]
+        }
+    }
+
+    /// Negation.
+    public static prefix func - (a: Tensor) -> Tensor { a.unary(.negate) }
+
+    public static func + (a: Tensor, s: Double) -> Tensor { a + a.scalarLike(s) }
+    public static func + (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) + a }
+    public static func - (a: Tensor, s: Double) -> Tensor { a - a.scalarLike(s) }
+    public static func - (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) - a }
+    public static func * (a: Tensor, s: Double) -> Tensor { a * a.scalarLike(s) }
+    public static func * (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) * a }
+    public static func / (a: Tensor, s: Double) -> Tensor { a * a.scalarLike(1 / s) }
+    public static func / (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) / a }
+
+    public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+    public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+    public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+    public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
+}
+
+/// aᵇ elementwise with broadcasting. The gradient with respect to b uses
+/// log a and is taken as 0 where a ≤ 0.
+public func pow(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let y = Tensor.binaryForward(.pow, a, b)
+    let a0 = a.detached(), b0 = b.detached(), y0 = y, ra = a.requiresGrad, rb = b.requiresGrad
+    return Tensor.record("pow", y, [a, b]) { g in
+        [ra ? (g * b0 * pow(a0, b0 - 1)).sumToShape(a0.shape) : nil,
+         rb ? (g * y0 * a0.logOfPositive()).sumToShape(b0.shape) : nil]
+    }
+}
+
+/// aᵖ for a constant exponent.
+public func pow(_ a: Tensor, _ p: Double) -> Tensor { a.unary(.power(p)) }
+
+/// Elementwise maximum with broadcasting; at ties the gradient goes to `a`.
+public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let y = Tensor.binaryForward(.maximum, a, b)
+    let a0 = a.detached(), b0 = b.detached()
+    return Tensor.record("maximum", y, [a, b]) { g in
+        let takeA = a0 .>= b0
+        return [Tensor.`where`(takeA, g, Tensor.zeros([], dtype: g.dtype)).sumToShape(a0.shape),
+                Tensor.`where`(takeA, Tensor.zeros([], dtype: g.dtype), g).sumToShape(b0.shape)]
+    }
+}
+
+/// Elementwise minimum with broadcasting; at ties the gradient goes to `a`.
+public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    let y = Tensor.binaryForward(.minimum, a, b)
+    let a0 = a.detached(), b0 = b.detached()
+    return Tensor.record("minimum", y, [a, b]) { g in
+        let takeA = a0 .<= b0
+        return [Tensor.`where`(takeA, g, Tensor.zeros([], dtype: g.dtype)).sumToShape(a0.shape),
+                Tensor.`where`(takeA, Tensor.zeros([], dtype: g.dtype), g).sumToShape(b0.shape)]
+    }
+}
+
+public func maximum(_ a: Tensor, _ s: Double) -> Tensor { maximum(a, a.scalarLike(s)) }
+public func minimum(_ a: Tensor, _ s: Double) -> Tensor { minimum(a, a.scalarLike(s)) }

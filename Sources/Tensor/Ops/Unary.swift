@@ -1,0 +1,153 @@
+import RealModule
+
+/// The elementwise unary primitives: each is a forward function f(x) and a
+/// derivative written in terms of x and y = f(x). One generic kernel runs
+/// every forward, one fused kernel every backward (g · f'(x)), so adding a
+/// function is one case here and one gradient check.
+enum UnaryOp {
+    case negate, exp, log, log1p, sqrt, rsqrt, abs, sign
+    case relu, leakyRelu(slope: Double), elu(alpha: Double), sigmoid, tanh, softplus, gelu
+    case power(Double)
+    case clamp(Double, Double)
+    /// log x where x > 0, else 0 (used by pow's exponent gradient; not differentiable).
+    case logOfPositive
+
+    var name: String {
+        switch self {
+        case .negate: return "negate"
+        case .exp: return "exp"
+        case .log: return "log"
+        case .log1p: return "log1p"
+        case .sqrt: return "sqrt"
+        case .rsqrt: return "rsqrt"
+        case .abs: return "abs"
+        case .sign: return "sign"
+        case .relu: return "relu"
+        case .leakyRelu: return "leakyRelu"
+        case .elu: return "elu"
+        case .sigmoid: return "sigmoid"
+        case .tanh: return "tanh"
+        case .softplus: return "softplus"
+        case .gelu: return "gelu"
+        case .power: return "power"
+        case .clamp: return "clamp"
+        case .logOfPositive: return "logOfPositive"
+        }
+    }
+
+    @inline(__always)
+    static func sigmoid<T: FloatingElement>(_ x: T) -> T {
+        x >= 0 ? 1 / (1 + T.exp(-x)) : { let e = T.exp(x); return e / (1 + e) }()
+    }
+
+    func forward<T: KernelFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
+        typealias K = ElementwiseKernel
+        switch self {
+        case .negate: K.map(x, y, n) { -$0 }
+        case .exp: K.map(x, y, n) { T.exp($0) }
+        case .log: K.map(x, y, n) { T.log($0) }
+        case .log1p: K.map(x, y, n) { T.log(onePlus: $0) }
+        case .sqrt: K.map(x, y, n) { $0.squareRoot() }
+        case .rsqrt: K.map(x, y, n) { 1 / $0.squareRoot() }
+        case .abs: K.map(x, y, n) { Swift.abs($0) }
+        case .sign: K.map(x, y, n) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+        case .relu: K.map(x, y, n) { $0 > 0 ? $0 : 0 }
+        case .leakyRelu(let s): let s = T(s); K.map(x, y, n) { $0 > 0 ? $0 : s * $0 }
+        case .elu(let a): let a = T(a); K.map(x, y, n) { $0 > 0 ? $0 : a * T.expMinusOne($0) }
+        case .sigmoid: K.map(x, y, n) { UnaryOp.sigmoid($0) }
+        case .tanh: K.map(x, y, n) { T.tanh($0) }
+        case .softplus: K.map(x, y, n) { Swift.max($0, 0) + T.log(onePlus: T.exp(-Swift.abs($0))) }
+        case .gelu: let r = 1 / T(2).squareRoot(); K.map(x, y, n) { $0 * (1 + T.erf($0 * r)) / 2 }
+        case .power(let p):
+            let p = T(p)
+            if p == 2 { K.map(x, y, n) { $0 * $0 } } else { K.map(x, y, n) { T.pow($0, p) } }
+        case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); K.map(x, y, n) { Swift.min(Swift.max($0, lo), hi) }
+        case .logOfPositive: K.map(x, y, n) { $0 > 0 ? T.log($0) : 0 }
+        }
+    }
+
+    /// gx[i] = g[i] · f'(x[i]) with y = f(x) available.
+    func backward<T: KernelFloat>(_ g: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>,
+                                  _ gx: UnsafeMutablePointer<T>, _ n: Int) {
+        @inline(__always) func each(_ d: (T, T) -> T) {
+            Parallel.forEachChunk(n) { r in for i in r { gx[i] = g[i] * d(x[i], y[i]) } }
+        }
+        switch self {
+        case .negate: each { _, _ in -1 }
+        case .exp: each { _, y in y }
+        case .log: each { x, _ in 1 / x }
+        case .log1p: each { x, _ in 1 / (1 + x) }
+        case .sqrt: each { _, y in 1 / (2 * y) }
+        case .rsqrt: each { _, y in -y * y * y / 2 }
+        case .abs: each { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+        case .sign, .logOfPositive: each { _, _ in 0 }
+        case .relu: each { x, _ in x > 0 ? 1 : 0 }
+        case .leakyRelu(let s): let s = T(s); each { x, _ in x > 0 ? 1 : s }
+        case .elu(let a): let a = T(a); each { x, y in x > 0 ? 1 : y + a }
+        case .sigmoid: each { _, y in y * (1 - y) }
+        case .tanh: each { _, y in 1 - y * y }
+        case .softplus: each { x, _ in UnaryOp.sigmoid(x) }
+        case .gelu:
+            let r = 1 / T(2).squareRoot(), c = 1 / (2 * T.pi).squareRoot()
+            each { x, _ in (1 + T.erf(x * r)) / 2 + x * c * T.exp(-x * x / 2) }
+        case .power(let p): let p = T(p); each { x, _ in p * T.pow(x, p - 1) }
+        case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); each { x, _ in x >= lo && x <= hi ? 1 : 0 }
+        }
+    }
+}
+
+extension Tensor {
+    /// Applies a unary primitive and records its pullback.
+    func unary(_ op: UnaryOp) -> Tensor {
+        requireFloat(op.name)
+        var y = Tensor(uninitializedShape: shape, dtype: dtype)
+        if dtype == .float32 { op.forward(pointer(Float.self), y.pointer(Float.self), count) }
+        else { op.forward(pointer(Double.self), y.pointer(Double.self), count) }
+        let x0 = detached(), y0 = y
+        return Tensor.record(op.name, y, [self]) { g in
+            var gx = Tensor(uninitializedShape: x0.shape, dtype: x0.dtype)
+            if x0.dtype == .float32 {
+                op.backward(g.pointer(Float.self), x0.pointer(Float.self), y0.pointer(Float.self), gx.pointer(Float.self), x0.count)
+            } else {
+                op.backward(g.pointer(Double.self), x0.pointer(Double.self), y0.pointer(Double.self), gx.pointer(Double.self), x0.count)
+            }
+            return [gx]
+        }
+    }
+
+    func logOfPositive() -> Tensor { unary(.logOfPositive) }
+}
+
+/// eˣ
+public func exp(_ x: Tensor) -> Tensor { x.unary(.exp) }
+/// Natural logarithm.
+public func log(_ x: Tensor) -> Tensor { x.unary(.log) }
+/// log(1 + x), accurate for small x.
+public func log1p(_ x: Tensor) -> Tensor { x.unary(.log1p) }
+/// √x
+public func sqrt(_ x: Tensor) -> Tensor { x.unary(.sqrt) }
+/// 1/√x
+public func rsqrt(_ x: Tensor) -> Tensor { x.unary(.rsqrt) }
+/// |x| (gradient 0 at 0).
+public func abs(_ x: Tensor) -> Tensor { x.unary(.abs) }
+/// −1, 0 or 1 (gradient 0).
+public func sign(_ x: Tensor) -> Tensor { x.unary(.sign) }
+/// x clamped to [lo, hi] (gradient 1 inside, boundaries included).
+public func clamp(_ x: Tensor, min lo: Double, max hi: Double) -> Tensor {
+    precondition(lo <= hi, "clamp: min \(lo) > max \(hi)")
+    return x.unary(.clamp(lo, hi))
+}
+/// max(x, 0)
+public func relu(_ x: Tensor) -> Tensor { x.unary(.relu) }
+/// x for x > 0, slope·x otherwise.
+public func leakyRelu(_ x: Tensor, slope: Double = 0.01) -> Tensor { x.unary(.leakyRelu(slope: slope)) }
+/// x for x > 0, α(eˣ − 1) otherwise.
+public func elu(_ x: Tensor, alpha: Double = 1) -> Tensor { x.unary(.elu(alpha: alpha)) }
+/// 1 / (1 + e⁻ˣ), computed without overflow.
+public func sigmoid(_ x: Tensor) -> Tensor { x.unary(.sigmoid) }
+/// Hyperbolic tangent.
+public func tanh(_ x: Tensor) -> Tensor { x.unary(.tanh) }
+/// log(1 + eˣ), stable for large |x|.
+public func softplus(_ x: Tensor) -> Tensor { x.unary(.softplus) }
+/// GELU, exact form x·Φ(x) = x(1 + erf(x/√2))/2 (PyTorch's default).
+public func gelu(_ x: Tensor) -> Tensor { x.unary(.gelu) }

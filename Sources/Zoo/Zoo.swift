@@ -1,0 +1,1 @@
+// The Zoo layer; see ARCHITECTURE.md.
