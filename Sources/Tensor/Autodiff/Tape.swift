@@ -38,11 +38,11 @@ extension Tensor {
     /// and recording is on. The pullback maps the output gradient to one
     /// gradient per input (nil for inputs that get none) and runs without
     /// recording.
-    static func record(_ op: String, _ result: Tensor, _ inputs: [Tensor],
+    static func record(_ op: DifferentiableOp, _ result: Tensor, _ inputs: [Tensor],
                        _ pullback: @escaping (Tensor) -> [Tensor?]) -> Tensor {
         guard !GradMode.isDisabled, inputs.contains(where: { $0.node != nil }) else { return result }
         var out = result
-        out.node = GradNode(op: op, inputs: inputs.map { $0.node }, shape: result.shape,
+        out.node = GradNode(op: op.rawValue, inputs: inputs.map { $0.node }, shape: result.shape,
                             dtype: result.dtype, pullback: pullback)
         return out
     }
@@ -137,4 +137,19 @@ public func gradient(of f: ([Tensor]) -> Tensor, wrt inputs: [Tensor]) -> [Tenso
 /// The gradient of the scalar `f(x)` with respect to `x`.
 public func gradient(of f: (Tensor) -> Tensor, wrt x: Tensor) -> Tensor {
     valueWithGradient(of: { f($0[0]) }, wrt: [x]).gradients[0]
+}
+
+extension Tensor {
+    /// The names of the ops recorded in the graph that produced this tensor
+    /// (used by the test suite to prove each op's gradient is checked).
+    public var recordedOps: Set<String> {
+        guard let root = node else { return [] }
+        var seen = Set<ObjectIdentifier>(), ops = Set<String>(), stack = [root]
+        while let n = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(n)).inserted else { continue }
+            if !n.isLeaf { ops.insert(n.op) }
+            stack.append(contentsOf: n.inputs.compactMap { $0 })
+        }
+        return ops
+    }
 }

@@ -46,19 +46,19 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.add, a, b)
         let sa = a.shape, sb = b.shape
-        return record("add", y, [a, b]) { g in [g.sumToShape(sa), g.sumToShape(sb)] }
+        return record(.add, y, [a, b]) { g in [g.sumToShape(sa), g.sumToShape(sb)] }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.subtract, a, b)
         let sa = a.shape, sb = b.shape
-        return record("subtract", y, [a, b]) { g in [g.sumToShape(sa), (-g).sumToShape(sb)] }
+        return record(.subtract, y, [a, b]) { g in [g.sumToShape(sa), (-g).sumToShape(sb)] }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.multiply, a, b)
         let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
-        return record("multiply", y, [a, b]) { g in
+        return record(.multiply, y, [a, b]) { g in
             [ra ? (g * b0).sumToShape(a0.shape) : nil,
              rb ? (g * a0).sumToShape(b0.shape) : nil]
         }
@@ -67,7 +67,7 @@ extension Tensor {
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.divide, a, b)
         let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
-        return record("divide", y, [a, b]) { g in
+        return record(.divide, y, [a, b]) { g in
             [ra ? (g / b0).sumToShape(a0.shape) : nil,
              rb ? (-g * a0 / (b0 * b0)).sumToShape(b0.shape) : nil]
         }
@@ -96,7 +96,7 @@ extension Tensor {
 public func pow(_ a: Tensor, _ b: Tensor) -> Tensor {
     let y = Tensor.binaryForward(.pow, a, b)
     let a0 = a.detached(), b0 = b.detached(), y0 = y, ra = a.requiresGrad, rb = b.requiresGrad
-    return Tensor.record("pow", y, [a, b]) { g in
+    return Tensor.record(.pow, y, [a, b]) { g in
         [ra ? (g * b0 * pow(a0, b0 - 1)).sumToShape(a0.shape) : nil,
          rb ? (g * y0 * a0.logOfPositive()).sumToShape(b0.shape) : nil]
     }
@@ -109,7 +109,7 @@ public func pow(_ a: Tensor, _ p: Double) -> Tensor { a.unary(.power(p)) }
 public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
     let y = Tensor.binaryForward(.maximum, a, b)
     let a0 = a.detached(), b0 = b.detached()
-    return Tensor.record("maximum", y, [a, b]) { g in
+    return Tensor.record(.maximum, y, [a, b]) { g in
         let takeA = a0 .>= b0
         return [Tensor.`where`(takeA, g, Tensor.zeros([], dtype: g.dtype)).sumToShape(a0.shape),
                 Tensor.`where`(takeA, Tensor.zeros([], dtype: g.dtype), g).sumToShape(b0.shape)]
@@ -120,7 +120,7 @@ public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
 public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
     let y = Tensor.binaryForward(.minimum, a, b)
     let a0 = a.detached(), b0 = b.detached()
-    return Tensor.record("minimum", y, [a, b]) { g in
+    return Tensor.record(.minimum, y, [a, b]) { g in
         let takeA = a0 .<= b0
         return [Tensor.`where`(takeA, g, Tensor.zeros([], dtype: g.dtype)).sumToShape(a0.shape),
                 Tensor.`where`(takeA, Tensor.zeros([], dtype: g.dtype), g).sumToShape(b0.shape)]

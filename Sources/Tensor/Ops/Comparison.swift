@@ -45,7 +45,7 @@ extension Tensor {
         }
         if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         let sa = a.shape, sb = b.shape
-        return record("where", out, [a, b]) { g in
+        return record(.`where`, out, [a, b]) { g in
             let zero = Tensor.zeros([], dtype: g.dtype)
             return [Tensor.`where`(m, g, zero).sumToShape(sa), Tensor.`where`(m, zero, g).sumToShape(sb)]
         }

@@ -59,8 +59,10 @@ enum UnaryOp {
         case .softplus: K.map(x, y, n) { Swift.max($0, 0) + T.log(onePlus: T.exp(-Swift.abs($0))) }
         case .gelu: let r = 1 / T(2).squareRoot(); K.map(x, y, n) { $0 * (1 + T.erf($0 * r)) / 2 }
         case .power(let p):
-            let p = T(p)
-            if p == 2 { K.map(x, y, n) { $0 * $0 } } else { K.map(x, y, n) { T.pow($0, p) } }
+            // Integral exponents use repeated multiplication so negative bases work.
+            if p == 2 { K.map(x, y, n) { $0 * $0 } }
+            else if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p); K.map(x, y, n) { T.pow($0, k) } }
+            else { let p = T(p); K.map(x, y, n) { T.pow($0, p) } }
         case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); K.map(x, y, n) { Swift.min(Swift.max($0, lo), hi) }
         case .logOfPositive: K.map(x, y, n) { $0 > 0 ? T.log($0) : 0 }
         }
@@ -90,7 +92,9 @@ enum UnaryOp {
         case .gelu:
             let r = 1 / T(2).squareRoot(), c = 1 / (2 * T.pi).squareRoot()
             each { x, _ in (1 + T.erf(x * r)) / 2 + x * c * T.exp(-x * x / 2) }
-        case .power(let p): let p = T(p); each { x, _ in p * T.pow(x, p - 1) }
+        case .power(let p):
+            if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p), c = T(p); each { x, _ in c * T.pow(x, k - 1) } }
+            else { let p = T(p); each { x, _ in p * T.pow(x, p - 1) } }
         case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); each { x, _ in x >= lo && x <= hi ? 1 : 0 }
         }
     }
@@ -103,8 +107,9 @@ extension Tensor {
         var y = Tensor(uninitializedShape: shape, dtype: dtype)
         if dtype == .float32 { op.forward(pointer(Float.self), y.pointer(Float.self), count) }
         else { op.forward(pointer(Double.self), y.pointer(Double.self), count) }
+        guard let recorded = DifferentiableOp(rawValue: op.name) else { return y }
         let x0 = detached(), y0 = y
-        return Tensor.record(op.name, y, [self]) { g in
+        return Tensor.record(recorded, y, [self]) { g in
             var gx = Tensor(uninitializedShape: x0.shape, dtype: x0.dtype)
             if x0.dtype == .float32 {
                 op.backward(g.pointer(Float.self), x0.pointer(Float.self), y0.pointer(Float.self), gx.pointer(Float.self), x0.count)

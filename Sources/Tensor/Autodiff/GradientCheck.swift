@@ -1,0 +1,70 @@
+/// The result of ``checkGradients(of:at:epsilon:relativeTolerance:absoluteTolerance:seed:)``.
+public struct GradientCheckResult: CustomStringConvertible, Sendable {
+    /// True when every element agreed within tolerance.
+    public let passed: Bool
+    /// Which input, which element (multi-index), and the two values there.
+    public let worstInput: Int
+    public let worstIndex: [Int]
+    public let analytic: Double
+    public let numeric: Double
+    /// |analytic − numeric| / (atol + rtol·max(|analytic|, |numeric|)) at the
+    /// worst element; ≤ 1 passes.
+    public let worstRatio: Double
+    /// Number of elements compared.
+    public let checkedElements: Int
+
+    public var description: String {
+        (passed ? "gradient check passed" : "gradient check FAILED")
+            + String(format: ": worst at input %d index %@: analytic %.10g, numeric %.10g (error %.3g× tolerance, %d elements)",
+                     worstInput, "\(worstIndex)", analytic, numeric, worstRatio, checkedElements)
+    }
+}
+
+/// Compares the autodiff gradient of `f` with central differences in float64.
+///
+/// The inputs are converted to float64. A non-scalar output y is reduced to
+/// the scalar L = Σ y ⊙ r with a fixed random r, so every entry of the
+/// Jacobian contributes. For each input element, the numeric derivative is
+/// (L(x + ε) − L(x − ε)) / 2ε; an element passes when
+/// |analytic − numeric| ≤ atol + rtol·max(|analytic|, |numeric|).
+/// `f` must be deterministic (fix the seed of any dropout inside it).
+public func checkGradients(of f: ([Tensor]) -> Tensor, at inputs: [Tensor], epsilon: Double = 1e-6,
+                           relativeTolerance: Double = 1e-5, absoluteTolerance: Double = 1e-7,
+                           seed: UInt64 = 0x5EED) -> GradientCheckResult {
+    let xs = inputs.map { x -> Tensor in
+        precondition(x.dtype.isFloatingPoint, "checkGradients: inputs must be floating point, got \(x.dtype)")
+        return x.detached().converted(to: .float64)
+    }
+    var rng = RandomGenerator(seed: seed)
+    let probe = withoutGrad { f(xs) }
+    let r = Tensor.normal(probe.shape, dtype: .float64, using: &rng)
+    func loss(_ args: [Tensor]) -> Tensor {
+        let y = f(args)
+        precondition(y.dtype == .float64, "checkGradients: f returned \(y.dtype) for float64 inputs; keep the dtype of the inputs")
+        return (y * r).sum()
+    }
+    let analytic = valueWithGradient(of: loss, wrt: xs).gradients
+
+    var worst = (ratio: -1.0, input: 0, flat: 0, a: 0.0, n: 0.0)
+    var checked = 0
+    for (i, x) in xs.enumerated() {
+        for j in 0..<x.count {
+            var plus = xs, minus = xs
+            let v = x.element(at: j)
+            plus[i].setElement(at: j, to: v + epsilon)
+            minus[i].setElement(at: j, to: v - epsilon)
+            let numeric = withoutGrad { (loss(plus).scalar - loss(minus).scalar) / (2 * epsilon) }
+            let a = analytic[i].element(at: j)
+            let tolerance = absoluteTolerance + relativeTolerance * max(Swift.abs(a), Swift.abs(numeric))
+            let ratio = a.isNaN || numeric.isNaN ? .infinity : Swift.abs(a - numeric) / tolerance
+            if ratio > worst.ratio { worst = (ratio, i, j, a, numeric) }
+            checked += 1
+        }
+    }
+    let shape = xs.isEmpty ? [] : xs[worst.input].shape
+    var index = [Int](repeating: 0, count: shape.count), rem = worst.flat
+    for ax in stride(from: shape.count - 1, through: 0, by: -1) { index[ax] = rem % shape[ax]; rem /= shape[ax] }
+    return GradientCheckResult(passed: worst.ratio <= 1, worstInput: worst.input, worstIndex: index,
+                               analytic: worst.a, numeric: worst.n, worstRatio: max(worst.ratio, 0),
+                               checkedElements: checked)
+}
