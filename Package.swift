@@ -33,7 +33,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Tensor", "NN", "Zoo", "CBLAS"],
+            dependencies: ["Tensor", "NN", "Zoo", "CBLAS",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Benchmarks"
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

@@ -16,11 +16,11 @@ public final class TensorStorage: @unchecked Sendable {
         self.count = count
         self.dtype = dtype
         let bytes = max(count * dtype.byteSize, 1)
-        raw = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
+        raw = BufferPool.allocate(byteCount: bytes)
         if zeroed { memset(raw, 0, bytes) }
     }
 
-    deinit { raw.deallocate() }
+    deinit { BufferPool.release(raw, byteCount: max(count * dtype.byteSize, 1)) }
 
     var byteCount: Int { count * dtype.byteSize }
 

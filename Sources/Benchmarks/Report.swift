@@ -1,0 +1,84 @@
+import Foundation
+
+struct TableRow {
+    let workload: Workload
+    let project: ProjectResult
+    let peer: [String: Double]?
+}
+
+/// The printed table and the JSON file of BENCHMARKS.md.
+enum Report {
+    static func render(_ rows: [TableRow], threads: Int) -> String {
+        var lines = ["threads: \(threads)", ""]
+        lines.append(pad(["workload", "project", "peer", "ratio", "project peak MB", "peer peak MB"]))
+        for r in rows {
+            let peerMs = r.peer?["peer_ms"]
+            lines.append(pad([
+                "\(r.workload.id) \(r.workload.name)",
+                String(format: "%.2f %@", r.project.projectMs, r.project.unit),
+                peerMs.map { String(format: "%.2f %@", $0, r.project.unit) } ?? "—",
+                peerMs.map { String(format: "%.3f", r.project.projectMs / $0) } ?? "—",
+                String(format: "%.0f", r.project.projectPeakMB),
+                r.peer?["peer_peak_mb"].map { p in
+                    let fw = r.peer?["framework_mb"].map { String(format: " (%.0f w/o framework)", p - $0) } ?? ""
+                    return String(format: "%.0f", p) + fw
+                } ?? "—",
+            ]))
+        }
+        for r in rows where r.workload.id == "B0" {
+            let e = r.project.extra
+            lines.append("")
+            lines.append("B0 gemm 2048³ float32:")
+            lines.append(pad(["implementation", "ms", "GFLOP/s", "ratio to direct cblas_sgemm"]))
+            let direct = e["direct_cblas_ms"] ?? .nan
+            func row(_ name: String, _ ms: Double?) {
+                guard let ms else { return }
+                lines.append(pad([name, String(format: "%.2f", ms), String(format: "%.1f", 2 * pow(2048.0, 3) / ms / 1e6),
+                                  String(format: "%.3f", ms / direct)]))
+            }
+            row("library matmul", r.project.projectMs)
+            row("direct cblas_sgemm", direct)
+            row("numpy matmul", r.peer?["numpy_ms"])
+            row("torch matmul", r.peer?["peer_ms"])
+        }
+        for r in rows where !r.project.rows.isEmpty {
+            lines.append("")
+            lines.append("\(r.workload.id) \(r.workload.name):")
+            lines.append(pad(["kernel", "ms", "GB/s", "time / ideal at copy bandwidth"]))
+            for (name, v) in r.project.rows.sorted(by: { ($0.value["ratio_to_copy"] ?? 0) < ($1.value["ratio_to_copy"] ?? 0) }) {
+                lines.append(pad([name, String(format: "%.2f", v["ms"] ?? .nan), String(format: "%.1f", v["gb_per_s"] ?? .nan),
+                                  String(format: "%.2f", v["ratio_to_copy"] ?? .nan)]))
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func pad(_ cells: [String]) -> String {
+        let widths = [30, 14, 14, 8, 16, 28]
+        return cells.enumerated().map { i, c in
+            let w = i < widths.count ? widths[i] : 12
+            return c.count >= w ? c + " " : c + String(repeating: " ", count: w - c.count)
+        }.joined()
+    }
+
+    static func writeJSON(_ rows: [TableRow], to path: String) throws {
+        var list: [[String: Any]] = []
+        for r in rows {
+            var o: [String: Any] = ["id": r.project.id, "name": r.project.name, "project_ms": r.project.projectMs,
+                                    "project_peak_mb": r.project.projectPeakMB, "unit": r.project.unit]
+            if let p = r.peer {
+                o["peer_ms"] = p["peer_ms"]
+                o["peer_peak_mb"] = p["peer_peak_mb"]
+                if let ms = p["peer_ms"] { o["ratio"] = r.project.projectMs / ms }
+                if let g = p["peer_gflops"] { o["peer_gflops"] = g }
+            }
+            for (k, v) in r.project.extra { o[k] = v }
+            if !r.project.rows.isEmpty { o["rows"] = r.project.rows }
+            list.append(o)
+        }
+        let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
+        let tmp = path + ".tmp"
+        try data.write(to: URL(fileURLWithPath: tmp))
+        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: tmp))
+    }
+}

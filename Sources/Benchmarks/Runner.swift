@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+
+/// Runs the workloads of BENCHMARKS.md, each project workload and its peer
+/// in a process of its own (so peak memory is per workload), and prints
+/// one table with the ratio project / peer.
+@main
+struct Benchmarks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the benchmark workloads side by side with their PyTorch/TensorFlow peers.",
+        discussion: """
+        Build in release mode: `swift run -c release Benchmarks B0 K`.
+        Peers run through the Python named by PEER_PYTHON (a virtual environment with
+        `pip install torch numpy tensorflow-cpu`); see Benchmarks/peers/README.md.
+        Workloads: \(workloads.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")).
+        """)
+
+    @Argument(help: "Workload ids to run (all implemented ones when none is given).")
+    var ids: [String] = []
+
+    @Option(help: "Threads for the library, OpenBLAS and the peer.")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Also write the results as a JSON list to this file.")
+    var json: String?
+
+    @Option(help: .hidden)
+    var child: String?
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        for id in ids where !workloads.contains(where: { $0.id == id }) {
+            if let why = pendingWorkloads[id] { throw ValidationError("\(id) is not implemented yet: \(why)") }
+            throw ValidationError("unknown workload \(id); known: \(workloads.map(\.id).joined(separator: ", "))")
+        }
+    }
+
+    func run() throws {
+        if let child {
+            // Child mode: run one workload in this process and print its JSON.
+            guard let w = workloads.first(where: { $0.id == child }) else { throw ExitCode.failure }
+            setenv("YT8M_NUM_THREADS", String(threads), 1)
+            let result = w.run(threads)
+            let data = try JSONEncoder().encode(result)
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        #if DEBUG
+        FileHandle.standardError.write(Data("warning: this is a debug build; benchmark with `swift run -c release Benchmarks`\n".utf8))
+        #endif
+        let selected = ids.isEmpty ? workloads : workloads.filter { ids.contains($0.id) }
+        var table: [TableRow] = []
+        for w in selected {
+            FileHandle.standardError.write(Data("running \(w.id) \(w.name)…\n".utf8))
+            let project = try runChild(w.id)
+            let peer = w.peer.flatMap { runPeer(script: $0.script, arguments: $0.arguments) }
+            table.append(TableRow(workload: w, project: project, peer: peer))
+        }
+        print(Report.render(table, threads: threads))
+        if let json { try Report.writeJSON(table, to: json) }
+    }
+
+    /// Runs one workload in a fresh process of this executable.
+    private func runChild(_ id: String) throws -> ProjectResult {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+        if !FileManager.default.isExecutableFile(atPath: p.executableURL!.path) {
+            p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        }
+        p.arguments = ["--child", id, "--threads", String(threads)]
+        var env = ProcessInfo.processInfo.environment
+        env["YT8M_NUM_THREADS"] = String(threads)
+        env["OPENBLAS_NUM_THREADS"] = String(threads)
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last else {
+            throw RunnerError.childFailed(id, p.terminationStatus)
+        }
+        return try JSONDecoder().decode(ProjectResult.self, from: Data(line.utf8))
+    }
+
+    /// Runs a peer script through PEER_PYTHON; nil (with a note) when unavailable.
+    private func runPeer(script: String, arguments: [String]) -> [String: Double]? {
+        guard let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] else {
+            FileHandle.standardError.write(Data("""
+                note: PEER_PYTHON is not set, so the peer column is empty. Set it to a Python with torch and numpy:
+                  python3 -m venv /work/venv-peer && /work/venv-peer/bin/pip install torch numpy tensorflow-cpu
+                  PEER_PYTHON=/work/venv-peer/bin/python swift run -c release Benchmarks\n
+                """.utf8))
+            return nil
+        }
+        let path = "Benchmarks/peers/\(script)"
+        guard FileManager.default.fileExists(atPath: path) else {
+            FileHandle.standardError.write(Data("note: peer script \(path) not found (run from the package root)\n".utf8))
+            return nil
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: python)
+        p.arguments = [path] + arguments + ["--threads", String(threads)]
+        let out = Pipe()
+        p.standardOutput = out
+        do { try p.run() } catch {
+            FileHandle.standardError.write(Data("note: could not start \(python): \(error)\n".utf8))
+            return nil
+        }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0,
+              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+              let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            FileHandle.standardError.write(Data("note: peer \(path) failed (exit \(p.terminationStatus))\n".utf8))
+            return nil
+        }
+        return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+    }
+}
+
+enum RunnerError: Error, CustomStringConvertible {
+    case childFailed(String, Int32)
+    var description: String {
+        switch self {
+        case .childFailed(let id, let status): return "workload \(id) failed (exit status \(status))"
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Wall-clock timing with warm-up and the median of the timed runs.
+enum Timing {
+    static func now() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Runs `body` `warmup` times untimed, then `runs` times; the median in ms.
+    static func medianMilliseconds(warmup: Int = 2, runs: Int = 5, _ body: () -> Void) -> Double {
+        for _ in 0..<warmup { body() }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let t0 = now()
+            body()
+            times.append((now() - t0) * 1000)
+        }
+        return median(times)
+    }
+
+    static func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// Peak resident memory of this process in MB (Linux reports KiB).
+    static func peakResidentMB() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+}

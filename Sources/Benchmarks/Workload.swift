@@ -1,0 +1,40 @@
+/// What one project-side workload reports (one JSON object per workload).
+struct ProjectResult: Codable {
+    var id: String
+    var name: String
+    var projectMs: Double
+    var projectPeakMB: Double
+    var unit: String
+    /// Extra figures (GFLOP/s, GB/s, records/s, the direct-cblas time of B0, …).
+    var extra: [String: Double] = [:]
+    /// Extra rows for workloads that measure several kernels (name → figures).
+    var rows: [String: [String: Double]] = [:]
+}
+
+/// A benchmark workload of BENCHMARKS.md (or a project-internal one).
+struct Workload {
+    let id: String
+    let name: String
+    /// The peer script and its workload argument, or nil when there is no peer.
+    let peer: (script: String, arguments: [String])?
+    let run: (_ threads: Int) -> ProjectResult
+}
+
+/// Every workload the runner knows, in table order.
+let workloads: [Workload] = [
+    gemmWorkload,
+    kernelBandwidthWorkload,
+]
+
+/// Workloads of BENCHMARKS.md that need layers not in the library yet, with
+/// the issue that brings them.
+let pendingWorkloads: [String: String] = [
+    "B1": "mlp-train needs the NN module (issue 3)",
+    "B2": "mlp-infer needs the NN module (issue 3)",
+    "B3": "netvlad-train needs the NN module (issue 3)",
+    "B4": "lstm-train needs the NN module (issue 3)",
+    "B5": "gru-train needs the NN module (issue 3)",
+    "B6": "qrnn-train needs the NN module (issue 3)",
+    "B7": "transformer-train needs the NN module (issue 3)",
+    "B8": "tfrecord-read needs the TFRecord reader (issue 4)",
+]
