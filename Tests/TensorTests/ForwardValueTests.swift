@@ -119,3 +119,31 @@ final class ForwardValueTests: XCTestCase {
         XCTAssertEqual(b.map { ($0 - bm) * ($0 - bm) }.reduce(0, +) / Double(n), 0.25 / 1.6, accuracy: 0.005)
     }
 }
+
+/// The vectorised float32 exp, sigmoid and tanh against float64 libm.
+final class VectorMathAccuracyTests: XCTestCase {
+    func testFloat32TranscendentalsMatchFloat64WithinAFewUlp() {
+        // A dense sweep including the polynomial/exp switch of tanh at 0.625,
+        // tiny values, and the overflow/underflow limits of exp.
+        var xs: [Float] = stride(from: -90.0, through: 90.0, by: 0.01).map { Float($0) }
+        xs += [0, 1e-8, -1e-8, 0.625, -0.625, 0.6249, 88.7, -87.3, 100, -100]
+        let x = Tensor(xs)
+        let checks: [(String, (Tensor) -> Tensor, (Double) -> Double)] = [
+            ("exp", exp, { Foundation.exp($0) }),
+            ("sigmoid", sigmoid, { 1 / (1 + Foundation.exp(-$0)) }),
+            ("tanh", tanh, { Foundation.tanh($0) }),
+        ]
+        for (name, f, reference) in checks {
+            let got = f(x).floats
+            for (v, g) in zip(xs, got) {
+                let want = Float(reference(Double(v)))
+                if want.isInfinite || want == 0 { XCTAssertEqual(g, want, "\(name)(\(v))"); continue }
+                // Results in float32's subnormal range are flushed to zero (documented).
+                if Swift.abs(want) < Float.leastNormalMagnitude { XCTAssertLessThan(Swift.abs(g), Float.leastNormalMagnitude); continue }
+                let ulps = Swift.abs(g - want) / want.ulp
+                XCTAssertLessThanOrEqual(ulps, 4, "\(name)(\(v)) = \(g), float64 reference \(want)")
+            }
+        }
+        XCTAssertTrue(exp(Tensor([Float.nan])).floats[0].isNaN)
+    }
+}

@@ -40,8 +40,25 @@ enum UnaryOp {
         x >= 0 ? 1 / (1 + T.exp(-x)) : { let e = T.exp(x); return e / (1 + e) }()
     }
 
+    /// float32 forward of the transcendental functions on SIMD lanes; false
+    /// when the op has no vectorised form.
+    func vectorForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
+        // Loops written out here (not through a closure) so each one is
+        // inlined and vectorised.
+        switch self {
+        case .exp: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.exp(x[i]) } }
+        case .tanh: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.tanh(x[i]) } }
+        case .sigmoid: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.sigmoid(x[i]) } }
+        default: return false
+        }
+        return true
+    }
+
     func forward<T: KernelFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
         typealias K = ElementwiseKernel
+        if T.self == Float.self,
+           vectorForward(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
+                         UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), n) { return }
         switch self {
         case .negate: K.map(x, y, n) { -$0 }
         case .exp: K.map(x, y, n) { T.exp($0) }
