@@ -5,7 +5,7 @@ import Foundation
 /// The one thread budget shared by OpenBLAS and the library's own kernels,
 /// so the two never oversubscribe the cores.
 public enum Parallel {
-    nonisolated(unsafe) private static var _threads: Int = {
+    nonisolated(unsafe) @usableFromInline static var _threads: Int = {
         let env = ProcessInfo.processInfo.environment
         let n = env["YT8M_NUM_THREADS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         openblas_set_num_threads(Int32(max(1, n)))
@@ -27,8 +27,8 @@ public enum Parallel {
 
     /// Splits `0..<count` into contiguous chunks and runs `body` on each, on
     /// up to ``threads`` threads when `count × costPerItem` is large enough.
-    @inline(__always)
-    static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
+    @inlinable
+    public static func forEachChunk(_ count: Int, costPerItem: Int = 1, _ body: (Range<Int>) -> Void) {
         let work = count * max(costPerItem, 1)
         let chunks = min(threads, count)
         if chunks <= 1 || work < minimumParallelWork {

@@ -1,0 +1,133 @@
+import Foundation
+import Tensor
+
+/// The safetensors format (huggingface/safetensors): an 8-byte little-endian
+/// header length N, N bytes of JSON mapping each name to
+/// `{"dtype", "shape", "data_offsets": [begin, end]}` (offsets into the data
+/// that follows) plus an optional `"__metadata__"` string map, then the raw
+/// little-endian tensor bytes, packed in order with no gaps.
+public enum SafeTensors {
+    /// A problem with a safetensors file, naming the file and what is wrong.
+    public enum FormatError: Error, CustomStringConvertible, Equatable {
+        case truncated(path: String, reason: String)
+        case badHeader(path: String, reason: String)
+        case badEntry(path: String, name: String, reason: String)
+
+        public var description: String {
+            switch self {
+            case .truncated(let p, let r): return "\(p): truncated safetensors file: \(r)"
+            case .badHeader(let p, let r): return "\(p): bad safetensors header: \(r)"
+            case .badEntry(let p, let n, let r): return "\(p): tensor '\(n)': \(r)"
+            }
+        }
+    }
+
+    static func code(_ dtype: DType) -> String {
+        switch dtype {
+        case .float32: return "F32"
+        case .float64: return "F64"
+        case .int32: return "I32"
+        case .uint8: return "U8"
+        }
+    }
+
+    static func dtype(_ code: String) -> DType? {
+        switch code {
+        case "F32": return .float32
+        case "F64": return .float64
+        case "I32": return .int32
+        case "U8": return .uint8
+        default: return nil
+        }
+    }
+
+    /// Writes `tensors` (sorted by name) and `metadata` atomically to `path`.
+    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
+        let names = tensors.keys.sorted()
+        var header: [String: Any] = [:]
+        var offset = 0
+        for name in names {
+            let t = tensors[name]!
+            let bytes = t.count * t.dtype.byteSize
+            header[name] = ["dtype": code(t.dtype), "shape": t.shape, "data_offsets": [offset, offset + bytes]]
+            offset += bytes
+        }
+        if !metadata.isEmpty { header["__metadata__"] = metadata }
+        var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        // Pad with spaces so the data starts 8-byte aligned (as the reference writer does).
+        while (8 + json.count) % 8 != 0 { json.append(0x20) }
+        try AtomicFile.write(to: path) { handle in
+            var n = UInt64(json.count).littleEndian
+            try handle.write(contentsOf: Data(bytes: &n, count: 8))
+            try handle.write(contentsOf: json)
+            for name in names {
+                let t = tensors[name]!
+                let data = rawBytes(t)
+                try handle.write(contentsOf: data)
+            }
+        }
+    }
+
+    private static func rawBytes(_ t: Tensor) -> Data {
+        switch t.dtype {
+        case .float32: return t.withUnsafePointer(of: Float.self) { Data(bytes: $0, count: t.count * 4) }
+        case .float64: return t.withUnsafePointer(of: Double.self) { Data(bytes: $0, count: t.count * 8) }
+        case .int32: return t.withUnsafePointer(of: Int32.self) { Data(bytes: $0, count: t.count * 4) }
+        case .uint8: return t.withUnsafePointer(of: UInt8.self) { Data(bytes: $0, count: t.count) }
+        }
+    }
+
+    /// Reads every tensor and the metadata of a safetensors file.
+    public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+        catch { throw FormatError.truncated(path: path, reason: "cannot read: \(error.localizedDescription)") }
+        guard data.count >= 8 else { throw FormatError.truncated(path: path, reason: "\(data.count) bytes, fewer than the 8-byte header length") }
+        let n = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+        guard n <= UInt64(data.count - 8) else {
+            throw FormatError.truncated(path: path, reason: "header length \(n) exceeds the file (\(data.count) bytes)")
+        }
+        let headerEnd = 8 + Int(n)
+        guard let object = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
+              let header = object as? [String: Any] else {
+            throw FormatError.badHeader(path: path, reason: "the header is not a JSON object")
+        }
+        let body = data.count - headerEnd
+        var metadata: [String: String] = [:]
+        var tensors: [String: Tensor] = [:]
+        for (name, value) in header {
+            if name == "__metadata__" {
+                guard let m = value as? [String: String] else {
+                    throw FormatError.badHeader(path: path, reason: "__metadata__ is not a map of strings")
+                }
+                metadata = m
+                continue
+            }
+            guard let entry = value as? [String: Any], let code = entry["dtype"] as? String,
+                  let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
+                throw FormatError.badEntry(path: path, name: name, reason: "needs dtype, shape and two data_offsets")
+            }
+            guard let dtype = dtype(code) else {
+                throw FormatError.badEntry(path: path, name: name, reason: "unsupported dtype \(code) (F32, F64, I32, U8 are supported)")
+            }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw FormatError.badEntry(path: path, name: name, reason: "negative dimension in \(shape)") }
+            let bytes = shape.reduce(1, *) * dtype.byteSize
+            guard offsets[0] >= 0, offsets[1] == offsets[0] + bytes, offsets[1] <= body else {
+                throw FormatError.badEntry(path: path, name: name,
+                                           reason: "data_offsets \(offsets) do not hold \(bytes) bytes within the \(body)-byte data")
+            }
+            let slice = data.subdata(in: (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
+            var t = Tensor.zeros(shape, dtype: dtype)
+            if bytes > 0 { slice.withUnsafeBytes { src in
+                switch dtype {
+                case .float32: t.withUnsafeMutablePointer(of: Float.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
+                case .float64: t.withUnsafeMutablePointer(of: Double.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
+                case .int32: t.withUnsafeMutablePointer(of: Int32.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
+                case .uint8: t.withUnsafeMutablePointer(of: UInt8.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
+                }
+            } }
+            tensors[name] = t
+        }
+        return (tensors, metadata)
+    }
+}

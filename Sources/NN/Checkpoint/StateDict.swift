@@ -1,0 +1,60 @@
+import Tensor
+
+/// One way a stored state does not fit a module.
+public enum StateMismatch: Equatable, CustomStringConvertible, Sendable {
+    case missing(String)
+    case unexpected(String)
+    case shape(name: String, expected: [Int], found: [Int])
+
+    public var description: String {
+        switch self {
+        case .missing(let n): return "missing '\(n)'"
+        case .unexpected(let n): return "unexpected '\(n)'"
+        case .shape(let n, let e, let f): return "'\(n)' has shape \(f), the module expects \(e)"
+        }
+    }
+}
+
+/// Loading failed; every mismatch is listed by name.
+public struct StateDictError: Error, CustomStringConvertible {
+    public let mismatches: [StateMismatch]
+    public var description: String {
+        "state does not fit the module (\(mismatches.count) problem\(mismatches.count == 1 ? "" : "s")): "
+            + mismatches.map(\.description).joined(separator: "; ")
+    }
+}
+
+extension Module {
+    /// Parameters and buffers by name (PyTorch's state_dict).
+    public func stateDict() -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for (n, p) in namedParameters() { out[n] = p.value.detached() }
+        for (n, b) in namedBuffers() { out[n] = b.value }
+        return out
+    }
+
+    /// Loads parameters and buffers by name. With `strict`, any missing,
+    /// unexpected or mis-shaped tensor stops the load before anything is
+    /// assigned, and every one of them is reported. Values are converted to
+    /// each parameter's dtype.
+    public func loadStateDict(_ state: [String: Tensor], strict: Bool = true) throws {
+        let params = namedParameters(), buffers = namedBuffers()
+        var mismatches: [StateMismatch] = []
+        var known = Set<String>()
+        for (n, p) in params {
+            known.insert(n)
+            if let t = state[n] { if t.shape != p.shape { mismatches.append(.shape(name: n, expected: p.shape, found: t.shape)) } }
+            else { mismatches.append(.missing(n)) }
+        }
+        for (n, b) in buffers {
+            known.insert(n)
+            if let t = state[n] { if t.shape != b.value.shape { mismatches.append(.shape(name: n, expected: b.value.shape, found: t.shape)) } }
+            else { mismatches.append(.missing(n)) }
+        }
+        for n in state.keys.sorted() where !known.contains(n) { mismatches.append(.unexpected(n)) }
+        let blocking = strict ? mismatches : mismatches.filter { if case .shape = $0 { return true } else { return false } }
+        guard blocking.isEmpty else { throw StateDictError(mismatches: blocking) }
+        for (n, p) in params { if let t = state[n] { p.assign(t) } }
+        for (n, b) in buffers { if let t = state[n] { b.value = t.converted(to: b.value.dtype) } }
+    }
+}

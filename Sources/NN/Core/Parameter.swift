@@ -1,0 +1,47 @@
+import Tensor
+
+/// A trainable tensor held in a reference box, so modules, optimizers, EMA
+/// and checkpoints all see and update the same value.
+///
+/// The value is a leaf that requires gradients unless the parameter is
+/// frozen. Optimizers update it in place under `withoutGrad`.
+public final class Parameter {
+    /// The current value (a graph leaf while the parameter is trainable).
+    public var value: Tensor
+
+    /// Frozen parameters get no gradient and no optimizer update.
+    public var isFrozen: Bool {
+        didSet { value = isFrozen ? value.detached() : value.detached().requiringGrad() }
+    }
+
+    public init(_ value: Tensor, frozen: Bool = false) {
+        precondition(value.dtype.isFloatingPoint, "Parameter: needs a float tensor, got \(value.dtype)")
+        self.value = frozen ? value.detached() : value.detached().requiringGrad()
+        isFrozen = frozen
+    }
+
+    /// The gradient accumulated by the last backward passes, if any.
+    public var grad: Tensor? { value.grad }
+
+    /// Drops the accumulated gradient.
+    public func zeroGrad() { value.zeroGrad() }
+
+    public var shape: [Int] { value.shape }
+
+    /// Replaces the value (keeping the parameter's trainable state), e.g. when
+    /// loading a checkpoint or swapping in EMA weights.
+    public func assign(_ newValue: Tensor) {
+        precondition(newValue.shape == value.shape,
+                     "Parameter.assign: shape \(newValue.shape) does not match \(value.shape)")
+        let v = newValue.detached().converted(to: value.dtype)
+        value = isFrozen ? v : v.requiringGrad()
+    }
+}
+
+/// A non-trainable tensor that belongs to a module's state (batch-norm
+/// running statistics): saved in checkpoints and averaged by EMA, never
+/// given gradients.
+public final class Buffer {
+    public var value: Tensor
+    public init(_ value: Tensor) { self.value = value.detached() }
+}

@@ -1,0 +1,30 @@
+import Tensor
+
+/// y = x·Wᵀ + b with W stored [out, in] as in PyTorch. Inputs of any rank
+/// [..., in] (a time-distributed [B, T, in] is one GEMM over B·T rows).
+public final class Linear: Module, Layer {
+    public let weight: Parameter
+    public let bias: Parameter?
+
+    /// - Parameters:
+    ///   - weightInit: defaults to PyTorch's U(−1/√in, 1/√in), as is the bias.
+    public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
+                weightInit: Initializer = .lecunUniformTorch, biasInit: Initializer? = nil,
+                dtype: DType = .float32, rng: inout RandomGenerator) {
+        precondition(inFeatures > 0 && outFeatures > 0, "Linear: sizes must be positive, got \(inFeatures) → \(outFeatures)")
+        weight = Parameter(weightInit.make([outFeatures, inFeatures], dtype: dtype, using: &rng))
+        self.bias = bias
+            ? Parameter((biasInit ?? .lecunUniformTorch).make([outFeatures], dtype: dtype, using: &rng, fanIn: inFeatures))
+            : nil
+    }
+
+    public var inFeatures: Int { weight.shape[1] }
+    public var outFeatures: Int { weight.shape[0] }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank >= 1 && x.shape[x.rank - 1] == inFeatures,
+                     "Linear: input \(x.shape) does not end in \(inFeatures) features (weight \(weight.shape))")
+        let y = matmul(x, weight.value, transposeB: true)
+        return bias.map { y + $0.value } ?? y
+    }
+}

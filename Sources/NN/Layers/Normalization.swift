@@ -1,0 +1,75 @@
+import Tensor
+
+/// Batch normalisation over the last (feature) axis of [B, F] or
+/// time-distributed [B, T, F] inputs (Ioffe & Szegedy 2015), PyTorch
+/// conventions: in training, y = (x − μ_B)/√(σ²_B + ε)·γ + β with the biased
+/// batch variance, and running statistics updated as
+/// r ← (1 − momentum)·r + momentum·stat (running variance unbiased);
+/// in evaluation the running statistics are used.
+public final class BatchNorm: Module, Layer {
+    public let weight: Parameter?
+    public let bias: Parameter?
+    public let runningMean: Buffer
+    public let runningVar: Buffer
+    public let epsilon: Double
+    public let momentum: Double
+
+    public init(_ features: Int, epsilon: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
+                dtype: DType = .float32) {
+        weight = affine ? Parameter(Tensor.ones([features], dtype: dtype)) : nil
+        bias = affine ? Parameter(Tensor.zeros([features], dtype: dtype)) : nil
+        runningMean = Buffer(Tensor.zeros([features], dtype: dtype))
+        runningVar = Buffer(Tensor.ones([features], dtype: dtype))
+        self.epsilon = epsilon
+        self.momentum = momentum
+    }
+
+    public var features: Int { runningMean.value.shape[0] }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
+                     "BatchNorm: input \(x.shape) does not end in \(features) features")
+        let axes = Array(0..<(x.rank - 1))
+        let normalized: Tensor
+        if isTraining {
+            let n = x.count / features
+            precondition(n > 1, "BatchNorm: training needs more than one value per feature, got input \(x.shape)")
+            let mean = x.mean(axes: axes)
+            let centered = x - mean
+            let variance = (centered * centered).mean(axes: axes)
+            normalized = centered * rsqrt(variance + epsilon)
+            withoutGrad {
+                let m = momentum
+                runningMean.value = runningMean.value * (1 - m) + mean.detached() * m
+                runningVar.value = runningVar.value * (1 - m) + variance.detached() * (m * Double(n) / Double(n - 1))
+            }
+        } else {
+            normalized = (x - runningMean.value) * rsqrt(runningVar.value + epsilon)
+        }
+        guard let weight, let bias else { return normalized }
+        return normalized * weight.value + bias.value
+    }
+}
+
+/// Layer normalisation over the last axis (Ba et al. 2016):
+/// y = (x − mean)/√(var + ε)·γ + β, statistics per example.
+public final class LayerNorm: Module, Layer {
+    public let weight: Parameter
+    public let bias: Parameter
+    public let epsilon: Double
+
+    public init(_ features: Int, epsilon: Double = 1e-5, dtype: DType = .float32) {
+        weight = Parameter(Tensor.ones([features], dtype: dtype))
+        bias = Parameter(Tensor.zeros([features], dtype: dtype))
+        self.epsilon = epsilon
+    }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[0],
+                     "LayerNorm: input \(x.shape) does not end in \(weight.shape[0]) features")
+        let mean = x.mean(axis: -1, keepDims: true)
+        let centered = x - mean
+        let variance = (centered * centered).mean(axis: -1, keepDims: true)
+        return centered * rsqrt(variance + epsilon) * weight.value + bias.value
+    }
+}

@@ -1,1 +1,0 @@
-// The NN layer; see ARCHITECTURE.md.

@@ -1,0 +1,74 @@
+import Tensor
+
+/// Stochastic gradient descent with optional momentum, Nesterov momentum and
+/// L2 weight decay, as PyTorch: b ← μb + g (+ λw in g); w ← w − lr·(g + μb)
+/// with Nesterov, else w ← w − lr·b.
+public final class SGD: Optimizer {
+    public let namedParameters: [(name: String, parameter: Parameter)]
+    public var learningRate: Double
+    public let momentum, weightDecay: Double
+    public let nesterov: Bool
+    public private(set) var step = 0
+    var velocity: [String: Tensor] = [:]
+
+    public init(_ module: Module, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,
+                weightDecay: Double = 0) {
+        precondition(!nesterov || momentum > 0, "SGD: Nesterov needs a positive momentum")
+        namedParameters = module.namedParameters()
+        self.learningRate = learningRate
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.weightDecay = weightDecay
+    }
+
+    public func update() {
+        step += 1
+        let lr = learningRate, mu = momentum, wd = weightDecay, nesterov = nesterov
+        for (name, p) in namedParameters where !p.isFrozen {
+            guard let g = p.grad else { continue }
+            var states = mu > 0 ? [velocity[name] ?? Tensor.zeros(like: p.value)] : []
+            let fresh = velocity[name] == nil
+            updateInPlace(p, g, &states, { r, w, g, s in
+                let lr = Float(lr), mu = Float(mu), wd = Float(wd)
+                for i in r {
+                    var d = g[i] + wd * w[i]
+                    if mu > 0 {
+                        s[0][i] = fresh ? d : mu * s[0][i] + d
+                        d = nesterov ? d + mu * s[0][i] : s[0][i]
+                    }
+                    w[i] -= lr * d
+                }
+            }, { r, w, g, s in
+                for i in r {
+                    var d = g[i] + wd * w[i]
+                    if mu > 0 {
+                        s[0][i] = fresh ? d : mu * s[0][i] + d
+                        d = nesterov ? d + mu * s[0][i] : s[0][i]
+                    }
+                    w[i] -= lr * d
+                }
+            })
+            if mu > 0 { velocity[name] = states[0] }
+        }
+    }
+
+    public func stateTensors() -> [String: Tensor] {
+        var out: [String: Tensor] = ["step": Tensor(scalar: Double(step))]
+        for (k, v) in velocity { out["momentum_buffer.\(k)"] = v }
+        return out
+    }
+
+    public func loadState(_ state: [String: Tensor]) throws {
+        guard let s = state["step"] else { throw OptimizerStateError.missing("step") }
+        var vel: [String: Tensor] = [:]
+        for (name, p) in namedParameters {
+            guard let t = state["momentum_buffer.\(name)"] else { continue }
+            guard t.shape == p.value.shape else {
+                throw OptimizerStateError.shapeMismatch(name: "momentum_buffer.\(name)", expected: p.value.shape, found: t.shape)
+            }
+            vel[name] = t.converted(to: p.value.dtype)
+        }
+        step = Int(s.scalar)
+        velocity = vel
+    }
+}
