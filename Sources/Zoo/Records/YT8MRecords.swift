@@ -31,6 +31,8 @@ public struct VideoLevelRecord: YT8MRecord, Equatable {
     /// The features concatenated in format order (the reader's 1152-d `video_matrix` row).
     public var concatenatedFeatures: [Float] { features.flatMap { $0 } }
 
+    /// Decodes a `tf.train.Example`; checks the id, labels in `0..<numClasses` and each float
+    /// feature's count. Throws `YT8MRecordError` naming the field.
     public init(serialized bytes: [UInt8], format: YT8MRecordFormat) throws {
         let example: Example
         do {
@@ -55,6 +57,8 @@ public struct VideoLevelRecord: YT8MRecord, Equatable {
         }
     }
 
+    /// Serializes as a `tf.train.Example` (packed float lists); throws `YT8MRecordError` if a
+    /// feature's count differs from the format or a label is out of range.
     public func serialized(format: YT8MRecordFormat) throws -> [UInt8] {
         var map = try YT8MFields.encodeContext(id: id, labels: labels, format: format)
         guard features.count == format.videoFeatures.count else {
@@ -108,6 +112,8 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
         format.quantization.dequantize(frames[index])
     }
 
+    /// Decodes a `tf.train.SequenceExample`; checks the id, labels and that every frame is one
+    /// byte string of the feature's size. Throws `YT8MRecordError` naming the field (and frame).
     public init(serialized bytes: [UInt8], format: YT8MRecordFormat) throws {
         let example: SequenceExample
         do {
@@ -140,6 +146,8 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
         }
     }
 
+    /// Serializes as a `tf.train.SequenceExample`, one bytes_list entry per frame; throws
+    /// `YT8MRecordError` if a feature's bytes are not whole frames or a label is out of range.
     public func serialized(format: YT8MRecordFormat) throws -> [UInt8] {
         let context = try YT8MFields.encodeContext(id: id, labels: labels, format: format)
         guard frames.count == format.frameFeatures.count else {
