@@ -1,0 +1,21 @@
+import ArgumentParser
+
+/// The `yt8m` command-line tool. Each subcommand lives in its own file as a `ParsableCommand`;
+/// adding one means writing that file and listing its type in `subcommands` below.
+@main
+struct YT8M: ParsableCommand {
+    static var configuration = CommandConfiguration(
+        commandName: "yt8m",
+        abstract: "YouTube-8M video classification: inspect data, score predictions.",
+        discussion: """
+            Data is read in the dataset's own format: TFRecord files of tf.train.Example \
+            (video level) or tf.train.SequenceExample (frame level) records.
+
+            Exit status: 0 on success, 1 on an error (message on standard error), \
+            64 on a usage error, and 2 when `inspect` finds corrupt or invalid records.
+            """,
+        subcommands: [
+            Inspect.self,
+            Score.self,
+        ])
+}
