@@ -56,16 +56,15 @@ public enum SafeTensors {
         var json = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
         // Pad with spaces so the data starts 8-byte aligned (as the reference writer does).
         while (8 + json.count) % 8 != 0 { json.append(0x20) }
-        try AtomicFile.write(to: path) { handle in
-            var n = UInt64(json.count).littleEndian
-            try handle.write(contentsOf: Data(bytes: &n, count: 8))
-            try handle.write(contentsOf: json)
-            for name in names {
-                let t = tensors[name]!
-                let data = rawBytes(t)
-                try handle.write(contentsOf: data)
-            }
+        let file = try AtomicFileWriter(path: path)
+        var n = UInt64(json.count).littleEndian
+        try withUnsafeBytes(of: &n) { try file.write($0) }
+        try json.withUnsafeBytes { try file.write($0) }
+        for name in names {
+            let t = tensors[name]!
+            try rawBytes(t).withUnsafeBytes { try file.write($0) }
         }
+        try file.commit()
     }
 
     private static func rawBytes(_ t: Tensor) -> Data {
