@@ -1,21 +1,18 @@
 /// Which extreme an arg-reduction looks for. A generic parameter rather than
 /// a closure so each kernel is specialised into a plain compare.
 protocol ExtremumOrder {
-    /// True when `a` should replace the current best `b` (strictly better, so
-    /// the first of equal values is kept).
-    static func isBetter<T: FloatingPoint>(_ a: T, than b: T) -> Bool
-    /// Lane-wise ``isBetter(_:than:)``.
-    static func lanesBetter<T: KernelFloat>(_ a: SIMD8<T>, than b: SIMD8<T>) -> SIMDMask<SIMD8<T>.MaskStorage>
+    /// True when `a` must replace the current best `b`: `a` is strictly
+    /// better (so the first of equal values is kept) or `a` is NaN (or `b` is;
+    /// callers that must keep a NaN best check `b` themselves).
+    static func replaces<T: FloatingPoint>(_ a: T, _ b: T) -> Bool
 }
 
 enum Largest: ExtremumOrder {
-    @inline(__always) static func isBetter<T: FloatingPoint>(_ a: T, than b: T) -> Bool { a > b }
-    @inline(__always) static func lanesBetter<T: KernelFloat>(_ a: SIMD8<T>, than b: SIMD8<T>) -> SIMDMask<SIMD8<T>.MaskStorage> { a .> b }
+    @inline(__always) static func replaces<T: FloatingPoint>(_ a: T, _ b: T) -> Bool { !(a <= b) }
 }
 
 enum Smallest: ExtremumOrder {
-    @inline(__always) static func isBetter<T: FloatingPoint>(_ a: T, than b: T) -> Bool { a < b }
-    @inline(__always) static func lanesBetter<T: KernelFloat>(_ a: SIMD8<T>, than b: SIMD8<T>) -> SIMDMask<SIMD8<T>.MaskStorage> { a .< b }
+    @inline(__always) static func replaces<T: FloatingPoint>(_ a: T, _ b: T) -> Bool { !(a >= b) }
 }
 
 /// Max/min with the index of the first extreme element, over the middle
@@ -56,46 +53,26 @@ enum ArgReduceKernel {
         }
     }
 
-    /// The extreme of a contiguous row and its first index: one SIMD pass for
-    /// the value (NaN detected on the side), one scan for its first position.
+    /// The extreme of a contiguous row and its first index, in one pass.
+    /// The branch is rarely taken on real data, so it predicts well; the
+    /// first NaN ends the scan.
     @inline(__always)
     static func row<T: KernelFloat, O: ExtremumOrder>(_: O.Type, _ x: UnsafePointer<T>, _ n: Int) -> (T, Int) {
-        var i = 0
-        var best = x[0]
-        var sawNaN = false
-        if n >= 16 {
-            let raw = UnsafeRawPointer(x), step = MemoryLayout<T>.stride
-            var acc = raw.loadUnaligned(as: SIMD8<T>.self)
-            var nan = acc .!= acc
-            i = 8
-            while i + 8 <= n {
-                let v = raw.loadUnaligned(fromByteOffset: i * step, as: SIMD8<T>.self)
-                acc.replace(with: v, where: O.lanesBetter(v, than: acc))
-                nan = nan .| (v .!= v)
-                i += 8
-            }
-            sawNaN = any(nan)
-            best = acc[0]
-            for l in 1..<8 where O.isBetter(acc[l], than: best) { best = acc[l] }
-        }
-        while i < n {
+        var best = x[0], index = 0
+        if best != best { return (best, 0) }
+        for i in 1..<Swift.max(n, 1) {
             let v = x[i]
-            if O.isBetter(v, than: best) { best = v }
-            if v != v { sawNaN = true }
-            i += 1
+            if O.replaces(v, best) {
+                if v != v { return (v, i) }
+                best = v; index = i
+            }
         }
-        if best != best { sawNaN = true }
-        if sawNaN {
-            var j = 0
-            while !(x[j] != x[j]) { j += 1 }
-            return (x[j], j)
-        }
-        var j = 0
-        while x[j] != best { j += 1 }
-        return (best, j)
+        return (best, index)
     }
 
     /// dst[i] = extreme_r x[r·stride + i] with its first r, for i in 0..<count.
+    /// After the first rows a column's extreme rarely changes, so the branch
+    /// predicts well and the common path stores nothing.
     @inline(__always)
     static func columns<T: KernelFloat, O: ExtremumOrder>(_: O.Type, _ x: UnsafePointer<T>,
                                                             _ dst: UnsafeMutablePointer<T>,
@@ -106,7 +83,9 @@ enum ArgReduceKernel {
             let row = x + r * stride, ri = Int32(truncatingIfNeeded: r)
             for i in 0..<count {
                 let v = row[i], b = dst[i]
-                if O.isBetter(v, than: b) || (v != v && b == b) { dst[i] = v; idx[i] = ri }
+                if O.replaces(v, b) && b == b {       // a NaN best is kept
+                    dst[i] = v; idx[i] = ri
+                }
             }
         }
     }

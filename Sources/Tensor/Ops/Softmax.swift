@@ -67,7 +67,7 @@ enum SoftmaxKernel {
                     if log {
                         // g − exp(y) · Σg
                         let s = ReduceKernel.rowSum(gr, n)
-                        for i in 0..<n { out[i] = gr[i] - T.exp(yr[i]) * s }
+                        for i in 0..<n { out[i] = gr[i] - exp(yr[i]) * s }
                     } else {
                         // y ⊙ (g − Σ g·y)
                         let d = ReduceKernel.dot(gr, yr, n)
@@ -96,40 +96,46 @@ enum SoftmaxKernel {
         }
     }
 
+    /// max of a row (NaNs skipped: softmax turns them into NaN through the sum).
+    /// Four independent running maxima keep the compare chain short.
     @inline(__always)
     static func rowMax<T: KernelFloat>(_ x: UnsafePointer<T>, _ n: Int) -> T {
+        var m0 = x[0], m1 = x[0], m2 = x[0], m3 = x[0]
         var i = 0
-        var m = x[0]
-        if n >= 16 {
-            let raw = UnsafeRawPointer(x), step = MemoryLayout<T>.stride
-            var acc = raw.loadUnaligned(as: SIMD8<T>.self)
-            i = 8
-            while i + 8 <= n {
-                let v = raw.loadUnaligned(fromByteOffset: i * step, as: SIMD8<T>.self)
-                acc.replace(with: v, where: v .> acc)
-                i += 8
-            }
-            m = acc.max()
+        while i + 4 <= n {
+            m0 = x[i] > m0 ? x[i] : m0
+            m1 = x[i + 1] > m1 ? x[i + 1] : m1
+            m2 = x[i + 2] > m2 ? x[i + 2] : m2
+            m3 = x[i + 3] > m3 ? x[i + 3] : m3
+            i += 4
         }
-        while i < n { if x[i] > m { m = x[i] }; i += 1 }
-        return m
+        while i < n { m0 = x[i] > m0 ? x[i] : m0; i += 1 }
+        m0 = m1 > m0 ? m1 : m0
+        m2 = m3 > m2 ? m3 : m2
+        return m2 > m0 ? m2 : m0
+    }
+
+    /// eˣ for x ≤ 0 (shifted logits, log-probabilities): float32 through
+    /// ``expOfNonPositive(_:)``, which vectorises; float64 through libm.
+    @inline(__always)
+    static func exp<T: KernelFloat>(_ x: T) -> T {
+        if T.self == Float.self { return unsafeBitCast(expOfNonPositive(unsafeBitCast(x, to: Float.self)), to: T.self) }
+        return T.exp(x)
     }
 
     @inline(__always)
     static func softmaxRow<T: KernelFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
         let m = rowMax(x, n)
-        var s: T = 0
-        for i in 0..<n { let e = T.exp(x[i] - m); y[i] = e; s += e }
-        let inv = 1 / s
+        for i in 0..<n { y[i] = exp(x[i] - m) }
+        let inv = 1 / ReduceKernel.rowSum(UnsafePointer(y), n)
         for i in 0..<n { y[i] *= inv }
     }
 
     @inline(__always)
     static func logSoftmaxRow<T: KernelFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>, _ n: Int) {
         let m = rowMax(x, n)
-        var s: T = 0
-        for i in 0..<n { s += T.exp(x[i] - m) }
-        let shift = m + T.log(s)
+        for i in 0..<n { y[i] = exp(x[i] - m) }      // y as scratch for the terms of the sum
+        let shift = m + T.log(ReduceKernel.rowSum(UnsafePointer(y), n))
         for i in 0..<n { y[i] = x[i] - shift }
     }
 
@@ -141,14 +147,14 @@ enum SoftmaxKernel {
         for c in 0..<count { m[c] = x[c]; s[c] = 0 }
         for r in 1..<n {
             let row = x + r * stride
-            for c in 0..<count where row[c] > m[c] { m[c] = row[c] }
+            for c in 0..<count { m[c] = row[c] > m[c] ? row[c] : m[c] }
         }
         for r in 0..<n {
             let row = x + r * stride, out = y + r * stride
             if log {
-                for c in 0..<count { s[c] += T.exp(row[c] - m[c]) }
+                for c in 0..<count { s[c] += exp(row[c] - m[c]) }
             } else {
-                for c in 0..<count { let e = T.exp(row[c] - m[c]); out[c] = e; s[c] += e }
+                for c in 0..<count { let e = exp(row[c] - m[c]); out[c] = e; s[c] += e }
             }
         }
         if log {
@@ -178,7 +184,7 @@ enum SoftmaxKernel {
         for r in 0..<n {
             let gr = g + r * stride, yr = y + r * stride, out = gx + r * stride
             if log {
-                for c in 0..<count { out[c] = gr[c] - T.exp(yr[c]) * s[c] }
+                for c in 0..<count { out[c] = gr[c] - exp(yr[c]) * s[c] }
             } else {
                 for c in 0..<count { out[c] = yr[c] * (gr[c] - s[c]) }
             }
@@ -202,4 +208,28 @@ extension ReduceKernel {
         while i < n { s += a[i] * b[i]; i += 1 }
         return s
     }
+}
+
+/// eˣ for x ≤ 0 in float32, branch-free so a plain loop over it vectorises
+/// (Cephes `expf`: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ built in
+/// the exponent bits; ~1 ulp). Softmax only needs x ≤ 0; below −87.34 the
+/// result flushes to 0, NaN stays NaN. (Same scheme as a general vector exp;
+/// one of the two can go when both exist on one branch.)
+@inline(__always)
+func expOfNonPositive(_ x: Float) -> Float {
+    let xc = Swift.min(Swift.max(x, -87.33654), 0)
+    // Round x·log2(e) to an integer with the 1.5·2²³ trick.
+    let t = xc * 1.44269504088896341 + 12582912
+    let n = t - 12582912
+    let r = xc - n * 0.693359375 + n * 2.12194440e-4          // ln2 split in two for exactness
+    var p: Float = 1.9875691500e-4
+    p = p * r + 1.3981999507e-3
+    p = p * r + 8.3334519073e-3
+    p = p * r + 4.1665795894e-2
+    p = p * r + 1.6666665459e-1
+    p = p * r + 5.0000001201e-1
+    p = p * r * r + r + 1
+    let k = Int32(bitPattern: t.bitPattern) &- Int32(bitPattern: Float(12582912).bitPattern)   // −126…0
+    let y = p * Float(bitPattern: UInt32(bitPattern: (k &+ 127) &<< 23))
+    return x < -87.33654 ? 0 : (x != x ? x : y)
 }
