@@ -145,5 +145,6 @@ final class VectorMathAccuracyTests: XCTestCase {
             }
         }
         XCTAssertTrue(exp(Tensor([Float.nan])).floats[0].isNaN)
+        XCTAssertEqual(exp(Tensor([-Float.infinity, Float.infinity])).floats, [0, .infinity])
     }
 }

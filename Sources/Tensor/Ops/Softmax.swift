@@ -116,10 +116,10 @@ enum SoftmaxKernel {
     }
 
     /// eˣ for x ≤ 0 (shifted logits, log-probabilities): float32 through
-    /// ``expOfNonPositive(_:)``, which vectorises; float64 through libm.
+    /// ``VectorMath/exp(_:)``, which vectorises; float64 through libm.
     @inline(__always)
     static func exp<T: KernelFloat>(_ x: T) -> T {
-        if T.self == Float.self { return unsafeBitCast(expOfNonPositive(unsafeBitCast(x, to: Float.self)), to: T.self) }
+        if T.self == Float.self { return unsafeBitCast(VectorMath.exp(unsafeBitCast(x, to: Float.self)), to: T.self) }
         return T.exp(x)
     }
 
@@ -208,28 +208,4 @@ extension ReduceKernel {
         while i < n { s += a[i] * b[i]; i += 1 }
         return s
     }
-}
-
-/// eˣ for x ≤ 0 in float32, branch-free so a plain loop over it vectorises
-/// (Cephes `expf`: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ built in
-/// the exponent bits; ~1 ulp). Softmax only needs x ≤ 0; below −87.34 the
-/// result flushes to 0, NaN stays NaN. (Same scheme as a general vector exp;
-/// one of the two can go when both exist on one branch.)
-@inline(__always)
-func expOfNonPositive(_ x: Float) -> Float {
-    let xc = Swift.min(Swift.max(x, -87.33654), 0)
-    // Round x·log2(e) to an integer with the 1.5·2²³ trick.
-    let t = xc * 1.44269504088896341 + 12582912
-    let n = t - 12582912
-    let r = xc - n * 0.693359375 + n * 2.12194440e-4          // ln2 split in two for exactness
-    var p: Float = 1.9875691500e-4
-    p = p * r + 1.3981999507e-3
-    p = p * r + 8.3334519073e-3
-    p = p * r + 4.1665795894e-2
-    p = p * r + 1.6666665459e-1
-    p = p * r + 5.0000001201e-1
-    p = p * r * r + r + 1
-    let k = Int32(bitPattern: t.bitPattern) &- Int32(bitPattern: Float(12582912).bitPattern)   // −126…0
-    let y = p * Float(bitPattern: UInt32(bitPattern: (k &+ 127) &<< 23))
-    return x < -87.33654 ? 0 : (x != x ? x : y)
 }
