@@ -44,7 +44,8 @@ final class LossTests: XCTestCase {
     func testLossGradientsPassTheChecker() {
         let y = Tensor([1, 0, 0.3, 1, 0, 0] as [Double], shape: [2, 3])
         XCTAssertTrue(checkGradients(of: { binaryCrossEntropy(logits: $0[0], targets: y) }, at: [doubleInput([2, 3], seed: 1)]).passed)
-        XCTAssertTrue(checkGradients(of: { distillationLoss(logits: $0[0], hardTargets: y, teacherProbabilities: sigmoid($0[1]).detached()) },
-                                     at: [doubleInput([2, 3], seed: 2), doubleInput([2, 3], seed: 3)]).passed)
+        let teacher = sigmoid(doubleInput([2, 3], seed: 3))
+        XCTAssertTrue(checkGradients(of: { distillationLoss(logits: $0[0], hardTargets: y, teacherProbabilities: teacher) },
+                                     at: [doubleInput([2, 3], seed: 2)]).passed)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Adam (Kingma & Ba 2015) with bias correction, as TensorFlow and PyTorch:

@@ -5,7 +5,7 @@ import Foundation
 /// The one thread budget shared by OpenBLAS and the library's own kernels,
 /// so the two never oversubscribe the cores.
 public enum Parallel {
-    nonisolated(unsafe) @usableFromInline static var _threads: Int = {
+    nonisolated(unsafe) private static var _threads: Int = {
         let env = ProcessInfo.processInfo.environment
         let n = env["YT8M_NUM_THREADS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         openblas_set_num_threads(Int32(max(1, n)))

@@ -1,3 +1,4 @@
+import NN
 /// Writes a TFRecord file atomically (temporary file in the same directory, fsync, rename; see
 /// `AtomicFileWriter`). Each record is framed as TensorFlow's `RecordWriter` does:
 /// `uint64 length (LE) · uint32 masked_crc32c(length) · data · uint32 masked_crc32c(data)`.

@@ -1,3 +1,4 @@
+import NN
 /// Count, minimum, maximum and mean of a stream of integers.
 public struct CountSummary: Equatable, Sendable {
     /// Number of values seen.

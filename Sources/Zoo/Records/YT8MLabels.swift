@@ -1,3 +1,4 @@
+import NN
 /// Video ids and labels read from YouTube-8M TFRecord files of either level, in file order,
 /// without decoding the feature values (frame lists are skipped).
 public struct YT8MLabels: Sendable {

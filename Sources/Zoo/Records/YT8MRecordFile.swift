@@ -1,3 +1,4 @@
+import NN
 /// Streams typed YouTube-8M records from one TFRecord file; decoding errors carry the file path and
 /// record index (`YT8MRecordError`), framing errors are `TFRecordError`s.
 public final class YT8MRecordReader<Record: YT8MRecord> {

@@ -1,3 +1,4 @@
+import NN
 import Foundation
 
 /// The Kaggle YouTube-8M submission CSV (google/youtube-8m `inference.py` `format_lines`):
