@@ -49,3 +49,75 @@ final class LossTests: XCTestCase {
                                      at: [doubleInput([2, 3], seed: 2)]).passed)
     }
 }
+
+/// The ranking and softmax losses against values computed by hand in Python.
+final class RankingAndSoftmaxLossTests: XCTestCase {
+    func testPairwiseRankingLossPairsEveryPositiveWithEachRowsTopNegatives() {
+        // Row 0: positive 2; negatives 0.5, −1, 0 → top-2 = 0.5, 0.
+        // Row 1: positives 3, −2; negatives 0, 1 → top-2 = 1, 0.
+        // Pairs: {2, 3, −2} × {0.5, 0, 1, 0}; mean of log(1 + exp(n − p + 1)).
+        let s = Tensor([2, 0.5, -1, 0, 0, 1, 3, -2] as [Double], shape: [2, 4])
+        let y = Tensor([1, 0, 0, 0, 0, 0, 1, 1] as [Double], shape: [2, 4])
+        XCTAssertEqual(pairwiseRankingLoss(logits: s, targets: y, negativesPerExample: 2).scalar, 1.3506127980584444, accuracy: 1e-14)
+    }
+
+    func testPairwiseRankingLossGradientAndEmptyBatch() {
+        let y = Tensor([1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 0, 0] as [Double], shape: [3, 4])
+        let r = checkGradients(of: { pairwiseRankingLoss(logits: $0[0], targets: y, negativesPerExample: 2) },
+                               at: [doubleInput([3, 4], seed: 21)])
+        XCTAssertTrue(r.passed, "\(r)")
+        XCTAssertEqual(pairwiseRankingLoss(logits: Tensor.ones([2, 3]), targets: Tensor.zeros([2, 3])).scalar, 0)
+    }
+
+    func testSoftmaxCrossEntropyNormalisesMultiLabelTargets() {
+        let s = Tensor([1, 2, 3, 0, 0, 0] as [Double], shape: [2, 3]), y = Tensor([1, 0, 1, 0, 1, 0] as [Double], shape: [2, 3])
+        XCTAssertEqual(softmaxCrossEntropy(logits: s, targets: y).scalar, 1.2531091265562453, accuracy: 1e-14)
+        XCTAssertTrue(checkGradients(of: { softmaxCrossEntropy(logits: $0[0], targets: y) }, at: [doubleInput([2, 3], seed: 22)]).passed)
+    }
+}
+
+final class MixupTests: XCTestCase {
+    func testMixupMixesInputsAndTargetsWithTheSameLambdaAndPartner() {
+        var mixup = Mixup(alpha: 0.3, seed: 1)
+        let x = Tensor([0, 10, 20, 30] as [Double], shape: [4, 1]), y = Tensor([1, 0, 0, 1] as [Double], shape: [4, 1])
+        let (xs, t, lambda) = mixup(inputs: [x], targets: y)
+        let mixed = xs[0].doubles, targets = t.doubles
+        for i in 0..<4 {
+            XCTAssertTrue(lambda[i] >= 0 && lambda[i] <= 1)
+            // x'ᵢ = λᵢ·xᵢ + (1 − λᵢ)·xⱼ: recover the partner j from x and check y used the same one.
+            let j = (mixed[i] - lambda[i] * Double(10 * i)) / (1 - lambda[i]) / 10
+            let partner = Int(j.rounded())
+            XCTAssertEqual(j, Double(partner), accuracy: 1e-9)
+            XCTAssertEqual(targets[i], lambda[i] * y.doubles[i] + (1 - lambda[i]) * y.doubles[partner], accuracy: 1e-12)
+        }
+    }
+}
+
+final class QuantizationTests: XCTestCase {
+    func testUniformLevelsBetweenMinAndMax() {
+        // w ∈ [−1, 1]: 256 levels 2/255 apart; 0.5 → q = round(1.5·127.5) = 191 → −1 + 191·2/255.
+        let (codes, lo, hi) = Quantization.quantize(Tensor([-1, 0.5, 1] as [Float]))
+        XCTAssertEqual(codes.scalars(as: UInt8.self), [0, 191, 255])
+        XCTAssertEqual([lo, hi], [-1, 1])
+        let back = Quantization.dequantize(codes, min: lo, max: hi).floats
+        XCTAssertEqual(back[0], -1)
+        XCTAssertEqual(back[1], 0.4980392156862745, accuracy: 1e-6)
+        XCTAssertEqual(back[2], 1, accuracy: 1e-6)
+    }
+
+    func testExportQuantisesOnlyLargeTensorsAndLoadsBack() throws {
+        var rng = RandomGenerator(seed: 3)
+        let big = Tensor.normal([200, 100], using: &rng), small = Tensor.normal([100], using: &rng)
+        let path = NSTemporaryDirectory() + "q-\(UUID().uuidString).safetensors"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let report = try Quantization.export(["big": big, "small": small], to: path)
+        XCTAssertEqual(report.quantizedTensors, 1)
+        XCTAssertEqual(report.floatBytes, 20_100 * 4)
+        XCTAssertEqual(report.quantizedBytes, 20_000 + 400)
+        let loaded = try Quantization.load(path)
+        XCTAssertEqual(loaded["small"]?.floats, small.floats)
+        let step = (max(big).scalar - min(big).scalar) / 255
+        XCTAssertLessThanOrEqual(max(abs(loaded["big"]! - big)).scalar, step / 2 + 1e-6)
+        XCTAssertEqual(try SafeTensors.read(path).tensors["big"]?.dtype, .uint8)
+    }
+}
