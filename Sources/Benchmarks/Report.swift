@@ -1,4 +1,5 @@
 import Foundation
+import NN
 
 struct TableRow {
     let workload: Workload
@@ -77,8 +78,8 @@ enum Report {
             list.append(o)
         }
         let data = try JSONSerialization.data(withJSONObject: list, options: [.prettyPrinted, .sortedKeys])
-        let tmp = path + ".tmp"
-        try data.write(to: URL(fileURLWithPath: tmp))
-        _ = try FileManager.default.replaceItemAt(URL(fileURLWithPath: path), withItemAt: URL(fileURLWithPath: tmp))
+        let file = try AtomicFileWriter(path: path)
+        try data.withUnsafeBytes { try file.write($0) }
+        try file.commit()
     }
 }

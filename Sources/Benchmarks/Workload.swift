@@ -23,14 +23,14 @@ struct Workload {
 /// Every workload the runner knows, in table order.
 let workloads: [Workload] = [
     gemmWorkload,
+    mlpTrainWorkload,
+    mlpInferWorkload,
     kernelBandwidthWorkload,
 ]
 
 /// Workloads of BENCHMARKS.md that need layers not in the library yet, with
 /// the issue that brings them.
 let pendingWorkloads: [String: String] = [
-    "B1": "mlp-train needs the NN module (issue 3)",
-    "B2": "mlp-infer needs the NN module (issue 3)",
     "B3": "netvlad-train needs the NN module (issue 3)",
     "B4": "lstm-train needs the NN module (issue 3)",
     "B5": "gru-train needs the NN module (issue 3)",
