@@ -2,19 +2,24 @@ import Tensor
 
 /// Inverted dropout: in training, each element is zeroed with probability
 /// p and the rest scaled by 1/(1−p); identity in evaluation mode.
+///
+/// The random state lives in a buffer (32 bytes), so a checkpoint restores
+/// the exact masks a resumed run would have drawn.
 public final class Dropout: Module, Layer {
     public let probability: Double
-    var rng: RandomGenerator
+    public let rngState: Buffer
 
     public init(_ probability: Double, seed: UInt64 = 0xD0) {
         precondition(probability >= 0 && probability < 1, "Dropout: probability must be in [0, 1), got \(probability)")
         self.probability = probability
-        rng = RandomGenerator(seed: seed)
+        rngState = Buffer(Tensor(RandomGenerator(seed: seed).stateBytes, shape: [32]))
     }
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         guard isTraining, probability > 0 else { return x }
+        var rng = RandomGenerator(stateBytes: rngState.value.scalars(as: UInt8.self))
         let keep = Tensor.bernoulli(x.shape, probability: 1 - probability, dtype: x.dtype, using: &rng)
+        rngState.value = Tensor(rng.stateBytes, shape: [32])
         return x * (keep * (1 / (1 - probability)))
     }
 }

@@ -34,7 +34,8 @@ public final class ExponentialMovingAverage {
         guard step >= startStep else { return }
         withoutGrad {
             for (name, w) in current() {
-                if let s = shadow[name] {
+                // Integer state (dropout's random state) is copied, not averaged.
+                if let s = shadow[name], w.dtype.isFloatingPoint {
                     shadow[name] = s * (1 - rate) + w.detached() * rate
                 } else {
                     shadow[name] = w.detached()

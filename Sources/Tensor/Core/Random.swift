@@ -19,6 +19,18 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
     }
 
+    /// The generator's full state as 32 bytes (little endian), for checkpoints.
+    public var stateBytes: [UInt8] {
+        [s0, s1, s2, s3].flatMap { w in (0..<8).map { UInt8(truncatingIfNeeded: w >> (8 * UInt64($0))) } }
+    }
+
+    /// Restores a generator from ``stateBytes``.
+    public init(stateBytes b: [UInt8]) {
+        precondition(b.count == 32, "RandomGenerator(stateBytes:): needs 32 bytes, got \(b.count)")
+        func word(_ k: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(b[8 * k + $1]) << (8 * UInt64($1)) } }
+        s0 = word(0); s1 = word(1); s2 = word(2); s3 = word(3)
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -1,0 +1,82 @@
+import NN
+import Tensor
+
+/// Whether a model reads one vector per video or a sequence of frames.
+public enum InputLevel: String, Codable, Sendable {
+    /// [batch, 1152]: mean_rgb ⊕ mean_audio.
+    case video
+    /// [batch, frames, 1152] with the number of valid frames per video.
+    case frame
+}
+
+/// A batch as a model sees it.
+public struct ModelInput {
+    /// [B, D] for video-level models, [B, T, D] for frame-level models; the
+    /// last axis is rgb (first `rgbSize`) followed by audio.
+    public var features: Tensor
+    /// Valid frames per video (frame level); nil for video-level input.
+    public var lengths: [Int]?
+    public var rgbSize: Int
+
+    public init(features: Tensor, lengths: [Int]? = nil, rgbSize: Int = 1024) {
+        precondition(features.rank == 2 || features.rank == 3,
+                     "ModelInput: features must be [batch, features] or [batch, frames, features], got \(features.shape)")
+        if let lengths {
+            precondition(features.rank == 3 && lengths.count == features.shape[0]
+                         && lengths.allSatisfy { $0 >= 1 && $0 <= features.shape[1] },
+                         "ModelInput: lengths \(lengths.prefix(8))… must give 1…\(features.rank == 3 ? features.shape[1] : 0) frames for each of \(features.shape[0]) videos")
+        }
+        self.features = features
+        self.lengths = lengths
+        self.rgbSize = rgbSize
+    }
+
+    public var batchSize: Int { features.shape[0] }
+    public var featureSize: Int { features.shape[features.rank - 1] }
+    /// The rgb part of the last axis.
+    public var rgb: Tensor { features.sliced(axis: -1, range: 0..<rgbSize) }
+    /// The audio part of the last axis.
+    public var audio: Tensor { features.sliced(axis: -1, range: rgbSize..<featureSize) }
+}
+
+/// What a model produces: logits (sigmoid gives the class probabilities), or
+/// probabilities directly (mixture-of-experts heads). The loss uses the
+/// matching form, so nothing passes through a sigmoid twice.
+public enum ModelOutput {
+    case logits(Tensor)
+    case probabilities(Tensor)
+
+    /// Class probabilities [B, C].
+    public var probabilities: Tensor {
+        switch self {
+        case .logits(let l): return sigmoid(l)
+        case .probabilities(let p): return p
+        }
+    }
+}
+
+/// A model of the zoo: a module that maps a batch of videos to class scores.
+public protocol ZooModel: Module {
+    var level: InputLevel { get }
+    var numClasses: Int { get }
+    func callAsFunction(_ input: ModelInput) -> ModelOutput
+}
+
+/// The input transform applied before a model (ZOO.md, "Project decisions").
+public enum InputTransform: String, Codable, Sendable, CaseIterable {
+    /// L2-normalise each feature row (the 1152-d video vector, or each frame),
+    /// as the starter code's `tf.nn.l2_normalize`; padding rows stay zero.
+    case l2 = "l2"
+    /// Feed features as they are (the Samsung models).
+    case none
+
+    public func apply(_ input: ModelInput) -> ModelInput {
+        switch self {
+        case .none: return input
+        case .l2:
+            var out = input
+            out.features = l2Normalize(input.features, axis: -1)
+            return out
+        }
+    }
+}
