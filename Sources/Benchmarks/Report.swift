@@ -5,13 +5,15 @@ struct TableRow {
     let workload: Workload
     let project: ProjectResult
     let peer: [String: Double]?
+    /// Share of the machine used by other processes during the runs.
+    let foreignShare: Double
 }
 
 /// The printed table and the JSON file of BENCHMARKS.md.
 enum Report {
     static func render(_ rows: [TableRow], threads: Int) -> String {
         var lines = ["threads: \(threads)", ""]
-        lines.append(pad(["workload", "project", "peer", "ratio", "project peak MB", "peer peak MB"]))
+        lines.append(pad(["workload", "project", "peer", "ratio", "project peak MB", "peer peak MB", "foreign CPU"]))
         for r in rows {
             let peerMs = r.peer?["peer_ms"]
             lines.append(pad([
@@ -24,6 +26,7 @@ enum Report {
                     let fw = r.peer?["framework_mb"].map { String(format: " (%.0f w/o framework)", p - $0) } ?? ""
                     return String(format: "%.0f", p) + fw
                 } ?? "—",
+                String(format: "%.0f%%", r.foreignShare * 100),
             ]))
         }
         for r in rows where r.workload.id == "B0" {
@@ -66,7 +69,8 @@ enum Report {
         var list: [[String: Any]] = []
         for r in rows {
             var o: [String: Any] = ["id": r.project.id, "name": r.project.name, "project_ms": r.project.projectMs,
-                                    "project_peak_mb": r.project.projectPeakMB, "unit": r.project.unit]
+                                    "project_peak_mb": r.project.projectPeakMB, "unit": r.project.unit,
+                                    "foreign_cpu_pct": r.foreignShare * 100]
             if let p = r.peer {
                 o["peer_ms"] = p["peer_ms"]
                 o["peer_peak_mb"] = p["peer_peak_mb"]

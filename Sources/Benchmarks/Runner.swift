@@ -52,9 +52,20 @@ struct Benchmarks: ParsableCommand {
         var table: [TableRow] = []
         for w in selected {
             FileHandle.standardError.write(Data("running \(w.id) \(w.name)…\n".utf8))
-            let project = try runChild(w.id)
-            let peer = w.peer.flatMap { runPeer(script: $0.script, arguments: $0.arguments) }
-            table.append(TableRow(workload: w, project: project, peer: peer))
+            MachineLoad.waitForQuiet()
+            var project: ProjectResult!
+            let projectForeign = try MachineLoad.foreignShare { project = try runChild(w.id) }
+            var peer: [String: Double]? = nil
+            var peerForeign = 0.0
+            if let spec = w.peer {
+                MachineLoad.waitForQuiet()
+                peerForeign = MachineLoad.foreignShare { peer = runPeer(script: spec.script, arguments: spec.arguments) }
+            }
+            let worst = max(projectForeign, peer == nil ? 0 : peerForeign)
+            if worst > 0.1 {
+                FileHandle.standardError.write(Data(String(format: "warning: other processes used %.0f%% of the machine during %@; its figures are noisy\n", worst * 100, w.id).utf8))
+            }
+            table.append(TableRow(workload: w, project: project, peer: peer, foreignShare: worst))
         }
         print(Report.render(table, threads: threads))
         if let json { try Report.writeJSON(table, to: json) }
