@@ -71,6 +71,6 @@ public final class NetFV: Module, FramePooling, Layer {
             fv2 = descriptorPower(fv2)
         }
         let b = frames.shape[0]
-        return Tensor.concat([intraAndGlobalL2(fv1), l2Normalize(fv2.reshaped(to: [b, -1]), axis: -1)], axis: 1)
+        return Tensor.concat([intraAndGlobalL2(fv1), rowL2(fv2.reshaped(to: [b, -1]))], axis: 1)
     }
 }

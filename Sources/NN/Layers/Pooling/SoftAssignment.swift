@@ -81,9 +81,24 @@ extension FramePooling {
 
 /// Intra-normalisation then global normalisation of per-cluster
 /// descriptors [B, K, D]: L2 over d for each cluster, flattened to
-/// [B, K·D] (cluster-major), then L2 over the whole vector (TF's
-/// `l2_normalize`, ε = 1e-12, as WILLOW).
-func intraAndGlobalL2(_ v: Tensor) -> Tensor {
+/// [B, K·D] (cluster-major), then L2 over the whole vector, each as TF's
+/// `l2_normalize` (x·rsqrt(max(Σx², ε)), ε = 1e-12) as in WILLOW.
+///
+/// Computed without materialising the intra-normalised tensor: with
+/// s_k = Σ_d v_kd² and r_k = rsqrt(max(s_k, ε)), the global sum of squares
+/// is Σ_k s_k·r_k², so the output is v_kd·r_k·rsqrt(max(Σ_k s_k r_k², ε)) —
+/// the same function, with one pass over [B, K, D] forward and few backward.
+func intraAndGlobalL2(_ v: Tensor, epsilon: Double = 1e-12) -> Tensor {
     let b = v.shape[0]
-    return l2Normalize(l2Normalize(v, axis: -1).reshaped(to: [b, -1]), axis: -1)
+    let squares = (v * v).sum(axis: -1, keepDims: true)                         // [B, K, 1]
+    let intra = rsqrt(maximum(squares, epsilon))                                // [B, K, 1]
+    let global = rsqrt(maximum((squares * intra * intra).sum(axis: 1, keepDims: true), epsilon))  // [B, 1, 1]
+    return (v * (intra * global)).reshaped(to: [b, -1])
+}
+
+/// L2 normalisation of the rows of [B, F] as TF's `l2_normalize`
+/// (x·rsqrt(max(Σx², ε)), ε = 1e-12), with x·x in place of a power so the
+/// backward pass stays a pair of multiplications.
+func rowL2(_ v: Tensor, epsilon: Double = 1e-12) -> Tensor {
+    v * rsqrt(maximum((v * v).sum(axis: -1, keepDims: true), epsilon))
 }

@@ -47,10 +47,10 @@ public final class SoftDBoF: Module, FramePooling, Layer {
         let a = assignment(frames, mask: mask, layer: "SoftDBoF")               // [B, T, K]
         var pooled = a.sum(axis: 1)
         if let descriptorPower { pooled = descriptorPower(pooled) }
-        pooled = l2Normalize(pooled, axis: -1)
+        pooled = rowL2(pooled)
         guard maxPool else { return pooled }
         var peak = max(a, axis: 1)
         if let descriptorPower { peak = descriptorPower(peak) }
-        return Tensor.concat([pooled, l2Normalize(peak, axis: -1)], axis: 1)
+        return Tensor.concat([pooled, rowL2(peak)], axis: 1)
     }
 }

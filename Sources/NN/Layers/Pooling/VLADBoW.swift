@@ -50,6 +50,6 @@ public final class VLADBoW: Module, FramePooling, Layer {
         let mask = frameMask(for: frames, lengths: lengths, layer: "VLADBoW")
         var s = assignment(frames, mask: mask, layer: "VLADBoW").sum(axis: 1)
         if let descriptorPower { s = descriptorPower(s) }
-        return l2Normalized ? l2Normalize(s, axis: -1) : s
+        return l2Normalized ? rowL2(s) : s
     }
 }
