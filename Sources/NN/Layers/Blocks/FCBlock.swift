@@ -1,0 +1,66 @@
+import Tensor
+
+/// The fully connected block of the ResNet-like MLPs (Samsung `FCBlock`,
+/// n01z3 `fc_block1`): y = Dropout(LeakyReLU(BN(W·x + b))), LeakyReLU
+/// slope 0.01 (PyTorch's default, used by Samsung; Keras' default in n01z3
+/// is 0.3). Linear and batch norm with PyTorch's defaults and initialisation.
+/// Inputs [B, in] (or [B, T, in]).
+public final class FCBlock: Module, Layer {
+    public let linear: Linear
+    public let batchNorm: BatchNorm
+    public let dropout: Dropout
+    public let negativeSlope: Double
+
+    /// - Parameter rng: initialises the linear layer and seeds the dropout mask stream.
+    public init(_ inFeatures: Int, _ outFeatures: Int, dropout: Double = 0.5, negativeSlope: Double = 0.01,
+                dtype: DType = .float32, rng: inout RandomGenerator) {
+        linear = Linear(inFeatures, outFeatures, dtype: dtype, rng: &rng)
+        batchNorm = BatchNorm(outFeatures, dtype: dtype)
+        self.dropout = Dropout(dropout, seed: rng.next())
+        self.negativeSlope = negativeSlope
+    }
+
+    /// (in + 1)·out + 2·out (batch norm γ, β), without building the block.
+    public static func parameterCount(_ inFeatures: Int, _ outFeatures: Int) -> Int {
+        (inFeatures + 1) * outFeatures + 2 * outFeatures
+    }
+
+    public var inFeatures: Int { linear.inFeatures }
+    public var outFeatures: Int { linear.outFeatures }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank >= 2 && x.shape[x.rank - 1] == inFeatures,
+                     "FCBlock: input \(x.shape) does not end in \(inFeatures) features")
+        return dropout(leakyRelu(batchNorm(linear(x)), slope: negativeSlope))
+    }
+}
+
+/// The identity block of the ResNet-like MLPs (Samsung `Identity(outer,
+/// inner)`, n01z3 `fc_identity`; ZOO.md §3.13):
+/// y = LeakyReLU(x + W₂·FCBlock(x) + b₂) with FCBlock outer → inner and
+/// W₂ inner → outer, so input and output are both `outer` wide.
+public final class ResidualIdentityBlock: Module, Layer {
+    public let block: FCBlock
+    public let projection: Linear
+    public let negativeSlope: Double
+
+    public init(outer: Int, inner: Int, dropout: Double = 0.5, negativeSlope: Double = 0.01,
+                dtype: DType = .float32, rng: inout RandomGenerator) {
+        block = FCBlock(outer, inner, dropout: dropout, negativeSlope: negativeSlope, dtype: dtype, rng: &rng)
+        projection = Linear(inner, outer, dtype: dtype, rng: &rng)
+        self.negativeSlope = negativeSlope
+    }
+
+    /// FCBlock(outer → inner) + (inner + 1)·outer, without building the block.
+    public static func parameterCount(outer: Int, inner: Int) -> Int {
+        FCBlock.parameterCount(outer, inner) + (inner + 1) * outer
+    }
+
+    public var features: Int { projection.outFeatures }
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
+                     "ResidualIdentityBlock: input \(x.shape) does not end in \(features) features")
+        return leakyRelu(x + projection(block(x)), slope: negativeSlope)
+    }
+}

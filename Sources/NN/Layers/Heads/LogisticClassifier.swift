@@ -1,0 +1,36 @@
+import Tensor
+
+/// Logistic classifier (starter code `LogisticModel`): logits = W·x + b,
+/// p = σ(logits), one independent logistic regression per class.
+///
+/// `callAsFunction` returns logits for ``binaryCrossEntropy(logits:targets:reduction:)``
+/// (the starter code returns σ(·) and applies BCE on probabilities; the two
+/// losses agree up to its ε = 1e-5). The starter's L2 penalty of 1e-8 on W
+/// is the optimizer's weight decay, not part of the layer. Initialisation
+/// as TF-slim's `fully_connected`: Glorot-uniform W, zero b.
+public final class LogisticClassifier: Module, Layer, ClassifierHead {
+    public let linear: Linear
+
+    public init(_ inFeatures: Int, classes: Int, dtype: DType = .float32, rng: inout RandomGenerator) {
+        linear = Linear(inFeatures, classes, weightInit: .glorotUniform(), biasInit: .zeros, dtype: dtype, rng: &rng)
+    }
+
+    /// (in + 1)·C, without building the layer.
+    public static func parameterCount(_ inFeatures: Int, classes: Int) -> Int { (inFeatures + 1) * classes }
+
+    public var classes: Int { linear.outFeatures }
+
+    /// Logits [B, C].
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 2 && x.shape[1] == linear.inFeatures,
+                     "LogisticClassifier: input \(x.shape) is not [batch, \(linear.inFeatures)]")
+        return linear(x)
+    }
+
+    public func probabilities(_ x: Tensor) -> Tensor { sigmoid(self(x)) }
+
+    /// BCE on logits (exact for any logit).
+    public func loss(_ x: Tensor, targets: Tensor, reduction: LossReduction = .sumOverClassesMeanOverBatch) -> Tensor {
+        binaryCrossEntropy(logits: self(x), targets: targets, reduction: reduction)
+    }
+}

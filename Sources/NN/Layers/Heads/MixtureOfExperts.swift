@@ -1,0 +1,78 @@
+import Tensor
+
+/// Mixture-of-experts classifier (starter code / WILLOW `MoeModel`): per
+/// class c, g = softmax over m + 1 gate logits (W_g·x, no bias), e_j =
+/// σ(W_e·x + b_e)_j for m experts, p_c = Σ_{j<m} g_j·e_j (the (m+1)-th gate
+/// is a dummy expert that always says 0); optionally followed by context
+/// gating of the probabilities, p ⊙ σ(BN(W_p·p)) (WILLOW `moe_prob_gating`).
+///
+/// The head outputs **probabilities** — a mixture of sigmoids has no logit
+/// form. Train it with ``binaryCrossEntropy(probabilities:targets:epsilon:reduction:)``
+/// (the starter's loss, ε = 1e-5), which ``loss(_:targets:reduction:)``
+/// does; never with BCE-on-logits (that would apply a second sigmoid).
+///
+/// Gate logits are laid out class-major as in the reference
+/// (`reshape([-1, m + 1])` of the C·(m+1) outputs), experts likewise.
+/// `lowRankGating` r computes the gate logits through an r-wide bottleneck
+/// without biases (WILLOW `moe_low_rank_gating`). Initialisation as TF-slim's
+/// `fully_connected`: Glorot-uniform weights, zero biases. The reference's
+/// L2 penalty (1e-8; WILLOW recipes 1e-6) is the optimizer's weight decay.
+public final class MixtureOfExperts: Module, Layer, ClassifierHead {
+    /// Bottleneck of low-rank gating (in → r), if any.
+    public let gatesBottleneck: Linear?
+    /// Gate logits: (in or r) → C·(m+1), no bias.
+    public let gates: Linear
+    /// Expert logits: in → C·m, with bias.
+    public let experts: Linear
+    /// Context gating of the output probabilities (C × C), if enabled.
+    public let probabilityGating: ContextGating?
+    public let classes: Int
+    public let mixtures: Int
+
+    public init(_ inFeatures: Int, classes: Int, mixtures: Int = 2, probabilityGating: Bool = false,
+                lowRankGating: Int? = nil, dtype: DType = .float32, rng: inout RandomGenerator) {
+        precondition(inFeatures > 0 && classes > 0 && mixtures > 0,
+                     "MixtureOfExperts: sizes must be positive, got in \(inFeatures), classes \(classes), mixtures \(mixtures)")
+        self.classes = classes
+        self.mixtures = mixtures
+        gatesBottleneck = lowRankGating.map {
+            Linear(inFeatures, $0, bias: false, weightInit: .glorotUniform(), dtype: dtype, rng: &rng)
+        }
+        gates = Linear(lowRankGating ?? inFeatures, classes * (mixtures + 1), bias: false,
+                       weightInit: .glorotUniform(), dtype: dtype, rng: &rng)
+        experts = Linear(inFeatures, classes * mixtures, weightInit: .glorotUniform(), biasInit: .zeros,
+                         dtype: dtype, rng: &rng)
+        self.probabilityGating = probabilityGating ? ContextGating(classes, dtype: dtype, rng: &rng) : nil
+    }
+
+    /// in·C·(m+1) (gates; in·r + r·C·(m+1) with low-rank gating) + in·C·m + C·m
+    /// (experts) + C² + 2C (probability gating), without building the layer.
+    public static func parameterCount(_ inFeatures: Int, classes: Int, mixtures: Int = 2,
+                                      probabilityGating: Bool = false, lowRankGating: Int? = nil) -> Int {
+        let gateInput = lowRankGating ?? inFeatures
+        return (lowRankGating.map { inFeatures * $0 } ?? 0) + gateInput * classes * (mixtures + 1)
+            + (inFeatures + 1) * classes * mixtures
+            + (probabilityGating ? ContextGating.parameterCount(classes) : 0)
+    }
+
+    public var inFeatures: Int { experts.inFeatures }
+
+    /// Class probabilities [B, C].
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        precondition(x.rank == 2 && x.shape[1] == inFeatures,
+                     "MixtureOfExperts: input \(x.shape) is not [batch, \(inFeatures)]")
+        let b = x.shape[0], m = mixtures
+        let gateLogits = gates(gatesBottleneck.map { $0(x) } ?? x).reshaped(to: [b, classes, m + 1])
+        let gate = softmax(gateLogits, axis: -1).sliced(axis: 2, range: 0..<m)      // drop the dummy expert
+        let expert = sigmoid(experts(x).reshaped(to: [b, classes, m]))
+        let p = (gate * expert).sum(axis: 2)                                        // [B, C]
+        return probabilityGating.map { $0(p) } ?? p
+    }
+
+    public func probabilities(_ x: Tensor) -> Tensor { self(x) }
+
+    /// The starter code's BCE on probabilities, −[y·log(p + ε) + (1 − y)·log(1 − p + ε)], ε = 1e-5.
+    public func loss(_ x: Tensor, targets: Tensor, reduction: LossReduction = .sumOverClassesMeanOverBatch) -> Tensor {
+        binaryCrossEntropy(probabilities: self(x), targets: targets, reduction: reduction)
+    }
+}

@@ -1,0 +1,138 @@
+import XCTest
+import Tensor
+@testable import NN
+
+// Forward values: numpy float64, continuing the reference script in
+// PoolingTests.swift (pat, softmax as there; sig(z) = 1/(1+exp(-z))):
+//
+//   xh = pat((4, 3), 1.0, 0.2); Wg = pat((3, 3), 0.6, 0.4)
+//   g3 = 1 + pat((3,), 0.2, 0.5); b3 = pat((3,), 0.3, 0.7)
+//   def bn2(z, g, b, eps): mu = z.mean(0); var = ((z - mu)**2).mean(0); return (z - mu)/np.sqrt(var + eps)*g + b
+//   xh*sig(bn2(xh @ Wg.T, g3, b3, 1e-3))                            # context gating
+//   xh*sig(bn2(xh @ Wg.T - xh*np.diag(Wg), g3, b3, 1e-3))           # ... with removeDiagonal
+//   Wgt = pat((6, 3), 0.7, 0.6); Wex = pat((4, 3), 0.9, 0.8); bex = pat((4,), 0.2, 1.0)   # C = 2, m = 2
+//   gate = softmax((xh @ Wgt.T).reshape(-1, 3)); ex = sig((xh @ Wex.T + bex).reshape(-1, 2))
+//   p = (gate[:, :2]*ex).sum(1).reshape(-1, 2)                       # MoE
+//   p*sig(bn2(p @ pat((2, 2), 0.5, 0.3).T, np.ones(2), np.zeros(2), 1e-3))   # ... with probability gating
+final class HeadsForwardTests: XCTestCase {
+    var rng = RandomGenerator(seed: 51)
+    let x = patterned([4, 3], 1.0, 0.2)
+
+    func testContextGatingMatchesNumpyReference() {
+        let cg = ContextGating(3, dtype: .float64, rng: &rng)
+        cg.gate.weight.assign(patterned([3, 3], 0.6, 0.4))
+        cg.batchNorm!.weight!.assign(patterned([3], 0.2, 0.5) + 1)
+        cg.batchNorm!.bias!.assign(patterned([3], 0.3, 0.7))
+        assertClose(cg(x), [
+            0.13617431225, 0.355871532999, 0.288142631554, 0.77290874181, 0.824242519395, 0.735055965326,
+            0.3558458718, 0.205611722024, -0.0144771360695, -0.06647847148, -0.117348336372, -0.225833985342,
+        ], "ContextGating")
+    }
+
+    func testContextGatingWithoutDiagonalMatchesNumpyReference() {
+        let cg = ContextGating(3, removeDiagonal: true, dtype: .float64, rng: &rng)
+        cg.gate.weight.assign(patterned([3, 3], 0.6, 0.4))
+        cg.batchNorm!.weight!.assign(patterned([3], 0.2, 0.5) + 1)
+        cg.batchNorm!.bias!.assign(patterned([3], 0.3, 0.7))
+        assertClose(cg(x), [
+            0.14256874083, 0.351852491764, 0.432515222434, 0.763827461019, 0.825119708127, 0.751024217487,
+            0.335377093153, 0.207658184251, -0.0128494758217, -0.0680358627954, -0.117542192957, -0.16521418507,
+        ], "ContextGating removeDiagonal")
+    }
+
+    func makeMoE(probabilityGating: Bool) -> MixtureOfExperts {
+        let moe = MixtureOfExperts(3, classes: 2, mixtures: 2, probabilityGating: probabilityGating, dtype: .float64, rng: &rng)
+        moe.gates.weight.assign(patterned([6, 3], 0.7, 0.6))
+        moe.experts.weight.assign(patterned([4, 3], 0.9, 0.8))
+        moe.experts.bias!.assign(patterned([4], 0.2, 1.0))
+        moe.probabilityGating?.gate.weight.assign(patterned([2, 2], 0.5, 0.3))
+        return moe
+    }
+
+    func testMixtureOfExpertsMatchesNumpyReference() {
+        assertClose(makeMoE(probabilityGating: false)(x), [
+            0.668861397555, 0.115770009184, 0.826036452772, 0.0484466846684,
+            0.539630168068, 0.242317150664, 0.0809267790376, 0.68742854643,
+        ], "MixtureOfExperts")
+    }
+
+    func testMixtureOfExpertsWithProbabilityGatingMatchesNumpyReference() {
+        assertClose(makeMoE(probabilityGating: true)(x), [
+            0.239663270261, 0.0436379244244, 0.30512189004, 0.0300527848325,
+            0.247388396193, 0.102589784804, 0.0633786586218, 0.398343013694,
+        ], "MixtureOfExperts with probability gating")
+    }
+
+    func testHeadsPickTheLossThatMatchesTheirOutput() {
+        let targets = Tensor([1, 0, 0, 1, 1, 1, 0, 0] as [Double], shape: [4, 2])
+        let moe = makeMoE(probabilityGating: false)
+        XCTAssertEqual(moe.loss(x, targets: targets).scalar,
+                       binaryCrossEntropy(probabilities: moe(x), targets: targets).scalar, accuracy: 1e-15)
+        XCTAssertEqual(moe.probabilities(x).doubles, moe(x).doubles)
+        let logistic = LogisticClassifier(3, classes: 2, dtype: .float64, rng: &rng)
+        XCTAssertEqual(logistic.loss(x, targets: targets).scalar,
+                       binaryCrossEntropy(logits: logistic(x), targets: targets, reduction: .sumOverClassesMeanOverBatch).scalar,
+                       accuracy: 1e-15)
+        assertAllClose(logistic.probabilities(x).doubles, sigmoid(logistic(x)).doubles, accuracy: 0)
+        // Same loss value both ways up to the starter's ε.
+        XCTAssertEqual(logistic.loss(x, targets: targets).scalar,
+                       binaryCrossEntropy(probabilities: logistic.probabilities(x), targets: targets).scalar, accuracy: 1e-3)
+    }
+}
+
+final class HeadsGradientTests: XCTestCase {
+    var rng = RandomGenerator(seed: 61)
+
+    func testContextGatingGradients() {
+        let cg = ContextGating(4, dtype: .float64, rng: &rng)
+        cg.batchNorm!.weight!.assign(doubleInput([4], seed: 1) * 0.3 + 1)
+        checkLayerGradients(cg, input: doubleInput([5, 4], seed: 2))
+        checkLayerGradients(ContextGating(4, batchNorm: false, dtype: .float64, rng: &rng), input: doubleInput([5, 4], seed: 3))
+        checkLayerGradients(ContextGating(4, removeDiagonal: true, dtype: .float64, rng: &rng), input: doubleInput([5, 4], seed: 4))
+        let evaluated = ContextGating(4, dtype: .float64, rng: &rng)
+        evaluated.eval()
+        checkLayerGradients(evaluated, input: doubleInput([5, 4], seed: 5))
+    }
+
+    func testMixtureOfExpertsGradients() {
+        checkLayerGradients(MixtureOfExperts(4, classes: 3, mixtures: 2, dtype: .float64, rng: &rng), input: doubleInput([5, 4], seed: 6))
+        checkLayerGradients(MixtureOfExperts(4, classes: 3, mixtures: 3, probabilityGating: true, lowRankGating: 2,
+                                             dtype: .float64, rng: &rng), input: doubleInput([5, 4], seed: 7))
+    }
+
+    func testLogisticClassifierGradients() {
+        checkLayerGradients(LogisticClassifier(4, classes: 3, dtype: .float64, rng: &rng), input: doubleInput([5, 4], seed: 8))
+    }
+}
+
+final class HeadsParameterCountTests: XCTestCase {
+    var rng = RandomGenerator(seed: 71)
+
+    func testEachHeadMatchesItsParameterCountFormula() {
+        for (f, c, m) in [(3, 2, 1), (7, 5, 2), (16, 4, 4)] {
+            XCTAssertEqual(ContextGating(f, rng: &rng).parameterCount, f * f + 2 * f)
+            XCTAssertEqual(ContextGating(f, batchNorm: false, rng: &rng).parameterCount, ContextGating.parameterCount(f, batchNorm: false))
+            XCTAssertEqual(MixtureOfExperts(f, classes: c, mixtures: m, rng: &rng).parameterCount, f * c * (m + 1) + f * c * m + c * m)
+            for (gating, rank) in [(true, nil), (false, 3), (true, 2)] as [(Bool, Int?)] {
+                XCTAssertEqual(MixtureOfExperts(f, classes: c, mixtures: m, probabilityGating: gating, lowRankGating: rank, rng: &rng).parameterCount,
+                               MixtureOfExperts.parameterCount(f, classes: c, mixtures: m, probabilityGating: gating, lowRankGating: rank))
+            }
+            XCTAssertEqual(LogisticClassifier(f, classes: c, rng: &rng).parameterCount, LogisticClassifier.parameterCount(f, classes: c))
+        }
+        let moe = MixtureOfExperts(3, classes: 2, probabilityGating: true, lowRankGating: 2, rng: &rng)
+        XCTAssertEqual(moe.namedParameters().map(\.name), [
+            "gatesBottleneck.weight", "gates.weight", "experts.weight", "experts.bias",
+            "probabilityGating.gate.weight", "probabilityGating.batchNorm.weight", "probabilityGating.batchNorm.bias",
+        ])
+    }
+
+    func testStarterAndWillowHeadCountsMatchZoo() {
+        // ZOO.md §3.1–3.3 on the 1152-d video-level input, C = 3862.
+        XCTAssertEqual(Double(LogisticClassifier.parameterCount(1152, classes: 3862)) / 1e6, 4.45, accuracy: 0.005)
+        XCTAssertEqual(Double(MixtureOfExperts.parameterCount(1152, classes: 3862, mixtures: 2)) / 1e6, 22.25, accuracy: 0.005)
+        XCTAssertEqual(Double(MixtureOfExperts.parameterCount(1152, classes: 3862, mixtures: 4)) / 1e6, 40.1, accuracy: 0.05)
+        XCTAssertEqual(Double(ContextGating.parameterCount(3862)) / 1e6, 14.9, accuracy: 0.05)
+        // The built starter MoE (22 M floats) agrees with the formula.
+        XCTAssertEqual(MixtureOfExperts(1152, classes: 3862, mixtures: 2, rng: &rng).parameterCount, 22_252_844)
+    }
+}
