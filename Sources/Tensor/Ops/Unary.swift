@@ -35,6 +35,19 @@ enum UnaryOp {
         }
     }
 
+    /// xᵏ for an integer k by repeated squaring (exact for small k, no libm
+    /// pow, and defined for negative x).
+    @inline(__always)
+    static func integerPower<T: FloatingElement>(_ x: T, _ k: Int) -> T {
+        var base = k < 0 ? 1 / x : x, e = Swift.abs(k), result: T = 1
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return result
+    }
+
     @inline(__always)
     static func sigmoid<T: FloatingElement>(_ x: T) -> T {
         x >= 0 ? 1 / (1 + T.exp(-x)) : { let e = T.exp(x); return e / (1 + e) }()
@@ -78,7 +91,7 @@ enum UnaryOp {
         case .power(let p):
             // Integral exponents use repeated multiplication so negative bases work.
             if p == 2 { K.map(x, y, n) { $0 * $0 } }
-            else if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p); K.map(x, y, n) { T.pow($0, k) } }
+            else if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p); K.map(x, y, n) { UnaryOp.integerPower($0, k) } }
             else { let p = T(p); K.map(x, y, n) { T.pow($0, p) } }
         case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); K.map(x, y, n) { Swift.min(Swift.max($0, lo), hi) }
         case .logOfPositive: K.map(x, y, n) { $0 > 0 ? T.log($0) : 0 }
@@ -110,7 +123,7 @@ enum UnaryOp {
             let r = 1 / T(2).squareRoot(), c = 1 / (2 * T.pi).squareRoot()
             each { x, _ in (1 + T.erf(x * r)) / 2 + x * c * T.exp(-x * x / 2) }
         case .power(let p):
-            if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p), c = T(p); each { x, _ in c * T.pow(x, k - 1) } }
+            if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p), c = T(p); each { x, _ in c * UnaryOp.integerPower(x, k - 1) } }
             else { let p = T(p); each { x, _ in p * T.pow(x, p - 1) } }
         case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); each { x, _ in x >= lo && x <= hi ? 1 : 0 }
         }
