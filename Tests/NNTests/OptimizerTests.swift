@@ -26,6 +26,23 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(m.w.value.doubles[0], before - 0.1 * mhat / (vhat.squareRoot() + 1e-8), accuracy: 1e-12)
     }
 
+    func testFloat32AdamMatchesTheFloat64UpdateOnLanesAndTail() {
+        // 21 values: two SIMD blocks of eight and a tail of five.
+        for decoupled in [false, true] {
+            let start = (0..<21).map { Double($0) / 7 - 1 }, grads = (0..<21).map { sin(Double($0)) }
+            let m64 = Scalar(start), m32 = Scalar(start)
+            m32.w.value = Tensor(start.map { Float($0) }).requiringGrad()
+            let a64 = Adam(m64, learningRate: 0.01, weightDecay: 0.1, decoupledWeightDecay: decoupled)
+            let a32 = Adam(m32, learningRate: 0.01, weightDecay: 0.1, decoupledWeightDecay: decoupled)
+            for _ in 0..<3 {
+                m64.w.zeroGrad(); m32.w.zeroGrad()
+                m64.w.value.grad = Tensor(grads); m32.w.value.grad = Tensor(grads.map { Float($0) })
+                a64.update(); a32.update()
+            }
+            for (x, y) in zip(m32.w.value.doubles, m64.w.value.doubles) { XCTAssertEqual(x, y, accuracy: 1e-6) }
+        }
+    }
+
     func testAdamWDecaysWeightsBeforeTheStep() {
         let m = Scalar([2.0])
         let adam = Adam.adamW(m, learningRate: 0.1, weightDecay: 0.5)
