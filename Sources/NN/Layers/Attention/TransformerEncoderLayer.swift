@@ -59,6 +59,7 @@ public final class TransformerEncoderLayer: Module, Layer {
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == dModel,
                      "TransformerEncoderLayer: input \(x.shape) must be [batch, time, \(dModel)]")
+        mask?.check(x, layer: "TransformerEncoderLayer")
         if normFirst {
             let a = x + dropout1(selfAttn(norm1(x), mask: mask))
             return a + dropout2(feedForward(norm2(a)))
@@ -67,8 +68,8 @@ public final class TransformerEncoderLayer: Module, Layer {
         return norm2(a + dropout2(feedForward(a)))
     }
 
-    /// Linear₂(Drop(act(Linear₁(x)))).
-    func feedForward(_ x: Tensor) -> Tensor {
+    /// The feed-forward block alone: Linear₂(Drop(act(Linear₁(x)))).
+    public func feedForward(_ x: Tensor) -> Tensor {
         let hidden = linear1(x)
         let activated: Tensor
         switch activation {

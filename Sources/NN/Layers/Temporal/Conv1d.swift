@@ -45,8 +45,8 @@ public final class Conv1d: Module, Layer {
     /// output. The real outputs of video b are the first
     /// `outputMask(mask).counts[b]`.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+        mask?.check(x, layer: "Conv1d")
         guard let mask, !mask.isFull else { return self(x) }
-        mask.check(x, layer: "Conv1d")
         return self(x * mask.weights(dtype: x.dtype).reshaped(to: [mask.batch, mask.time, 1]))
     }
 

@@ -30,9 +30,9 @@ public final class LinearCombinationsOfFrames: Module, Layer {
     /// [B, T', F] → [B, heads, F]; frames past T are dropped.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3, "LinearCombinationsOfFrames: input \(x.shape) must be [batch, time, features]")
+        mask?.check(x, layer: "LinearCombinationsOfFrames")
         var frames = x
         if let mask, !mask.isFull {
-            mask.check(x, layer: "LinearCombinationsOfFrames")
             frames = frames * mask.weights(dtype: x.dtype).reshaped(to: [mask.batch, mask.time, 1])
         }
         let t = x.shape[1]

@@ -64,11 +64,12 @@ public final class OrderStatisticsPooling: Module, Layer {
     /// s[b, r, c]: the real frames' scores of each class in descending
     /// order, zeros past each video's length, cut or padded to T ranks.
     public func sortedScores(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+        precondition(x.rank == 3, "OrderStatisticsPooling: input \(x.shape) must be [batch, time, classes]")
+        mask?.check(x, layer: "OrderStatisticsPooling")
         let t = x.shape[1]
         var scores = x
         let partial = mask.map { !$0.isFull } ?? false
         if let mask, partial {
-            mask.check(x, layer: "OrderStatisticsPooling")
             scores = x.maskedFill(mask.padding.reshaped(to: [mask.batch, t, 1]), value: -.infinity)
         }
         var s = t > frames ? scores.topK(frames, axis: 1).values : scores.sorted(axis: 1, descending: true).values

@@ -99,7 +99,7 @@ public struct SequenceMask {
             let span = n + 2 * padding - dilation * (width - 1) - 1
             return span < 0 ? 0 : span / stride + 1
         }
-        return SequenceMask(lengths: lengths.map { Swift.min(out($0), out(time)) }, time: Swift.max(out(time), 0))
+        return SequenceMask(lengths: lengths.map(out), time: out(time))
     }
 }
 
@@ -109,8 +109,8 @@ public struct SequenceMask {
 /// as one batched product of the [B, 1, T] mean weights with x.
 public func maskedMean(_ x: Tensor, mask: SequenceMask?) -> Tensor {
     precondition(x.rank >= 2, "maskedMean: input \(x.shape) must be [batch, time, …]")
+    mask?.check(x, layer: "maskedMean")
     guard let mask, !mask.isFull else { return x.mean(axis: 1) }
-    mask.check(x, layer: "maskedMean")
     let rest = Array(x.shape.dropFirst(2))
     let (b, t) = (x.shape[0], x.shape[1])
     let w = mask.meanWeights(dtype: x.dtype).reshaped(to: [b, 1, t])
@@ -122,8 +122,8 @@ public func maskedMean(_ x: Tensor, mask: SequenceMask?) -> Tensor {
 /// gradient goes to the first maximal real frame.
 public func maskedMax(_ x: Tensor, mask: SequenceMask?) -> Tensor {
     precondition(x.rank >= 2, "maskedMax: input \(x.shape) must be [batch, time, …]")
+    mask?.check(x, layer: "maskedMax")
     guard let mask, !mask.isFull else { return max(x, axis: 1) }
-    mask.check(x, layer: "maskedMax")
     let ones = [Int](repeating: 1, count: x.rank - 2)
     let filled = x.maskedFill(mask.padding.reshaped(to: [mask.batch, mask.time] + ones), value: -.infinity)
     let y = max(filled, axis: 1)

@@ -1,9 +1,9 @@
 import Tensor
 
 /// Mean over each video's real frames: [B, T, F] → [B, F],
-/// y_b = (1/nᵦ)·Σ_{t < nᵦ} x_{b,t} (0 for an empty video). The frame-level
-/// baseline of the starter code (`FrameLevelLogisticModel` averages the
-/// first num_frames frames).
+/// y_b = (1/nᵦ)·Σ_{t real} x_{b,t} (0 for an empty video). The pooling of
+/// the starter code's `FrameLevelLogisticModel` (which sums the zero-padded
+/// frames and divides by num_frames).
 public final class TemporalMeanPooling: Module, Layer {
     public override init() {}
     public func callAsFunction(_ x: Tensor) -> Tensor { maskedMean(x, mask: nil) }
@@ -11,7 +11,7 @@ public final class TemporalMeanPooling: Module, Layer {
 }
 
 /// Maximum over each video's real frames: [B, T, F] → [B, F],
-/// y_b = max_{t < nᵦ} x_{b,t} (0 for an empty video), as the time pooling
+/// y_b = max_{t real} x_{b,t} (0 for an empty video), as the time pooling
 /// of Samsung's `EarlyConcatAlternate` (ZOO.md §3.17), which takes the
 /// maximum over the zero-padded frames too.
 public final class TemporalMaxPooling: Module, Layer {
