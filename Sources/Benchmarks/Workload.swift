@@ -26,6 +26,7 @@ let workloads: [Workload] = [
     mlpTrainWorkload,
     mlpInferWorkload,
     netVLADTrainWorkload,
+    transformerTrainWorkload,
     kernelBandwidthWorkload,
 ]
 
@@ -35,6 +36,5 @@ let pendingWorkloads: [String: String] = [
     "B4": "lstm-train needs the NN module (issue 3)",
     "B5": "gru-train needs the NN module (issue 3)",
     "B6": "qrnn-train needs the NN module (issue 3)",
-    "B7": "transformer-train needs the NN module (issue 3)",
     "B8": "tfrecord-read needs the TFRecord reader (issue 4)",
 ]
