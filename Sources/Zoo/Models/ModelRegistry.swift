@@ -1,0 +1,137 @@
+import Foundation
+import Tensor
+
+/// Which configuration of a zoo model to build.
+public enum ModelSize: String, Codable, Sendable, CaseIterable {
+    /// The configuration of the paper or recipe (the defaults of its Config).
+    case paper
+    /// A small configuration of the same architecture, for tests, the demo
+    /// and the synthetic benchmark (trains in seconds to minutes on 2 cores).
+    case small
+}
+
+/// One architecture of the zoo: how to build it at either size (with
+/// optional JSON overrides of its configuration), its parameter count
+/// without building it, and the facts of the paper it comes from.
+public struct ZooEntry: Sendable {
+    public let name: String
+    public let level: InputLevel
+    /// One line: what it is and the reference it follows.
+    public let summary: String
+    /// The GAP the papers report on real YouTube-8M data (ZOO.md §5.1), if any.
+    public let reportedGAP: String?
+    /// The paper's training recipe (learning rate, decay, loss, batch size…).
+    public let recipe: Recipe
+    let makeModel: @Sendable (ModelSize, [String: Any]?, Int, inout RandomGenerator) throws -> any ZooModel
+    let countParameters: @Sendable (ModelSize, [String: Any]?, Int) throws -> Int
+    let describeConfig: @Sendable (ModelSize, [String: Any]?) throws -> String
+
+    /// Builds the model; `overrides` replace fields of the size's configuration.
+    public func build(size: ModelSize, overrides: [String: Any]? = nil, numClasses: Int,
+                      rng: inout RandomGenerator) throws -> any ZooModel {
+        try makeModel(size, overrides, numClasses, &rng)
+    }
+
+    /// Trainable parameters of the configuration, computed without allocating it.
+    public func parameterCount(size: ModelSize, overrides: [String: Any]? = nil, numClasses: Int) throws -> Int {
+        try countParameters(size, overrides, numClasses)
+    }
+
+    /// The configuration as JSON (defaults merged with overrides).
+    public func configuration(size: ModelSize, overrides: [String: Any]? = nil) throws -> String {
+        try describeConfig(size, overrides)
+    }
+
+    /// Makes an entry from a Codable configuration type.
+    public static func make<C: Codable & Sendable>(
+        _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
+        paper: C, small: C,
+        parameterCount: @escaping @Sendable (C, Int) -> Int,
+        build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
+    ) -> ZooEntry {
+        @Sendable func config(_ size: ModelSize, _ overrides: [String: Any]?) throws -> C {
+            let base = size == .paper ? paper : small
+            guard let overrides, !overrides.isEmpty else { return base }
+            var dict = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+            for (k, v) in overrides {
+                guard dict[k] != nil else {
+                    throw ZooError.unknownConfigField(model: name, field: k, known: dict.keys.sorted())
+                }
+                dict[k] = v
+            }
+            do { return try JSONDecoder().decode(C.self, from: JSONSerialization.data(withJSONObject: dict)) }
+            catch { throw ZooError.badConfig(model: name, reason: "\(error)") }
+        }
+        return ZooEntry(
+            name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
+            makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
+            countParameters: { size, o, classes in parameterCount(try config(size, o), classes) },
+            describeConfig: { size, o in
+                let e = JSONEncoder()
+                e.outputFormatting = [.sortedKeys]
+                return String(decoding: try e.encode(try config(size, o)), as: UTF8.self)
+            })
+    }
+}
+
+/// A paper's training recipe: the parts of `TrainingConfig` it fixes plus the batch size.
+public struct Recipe: Codable, Sendable {
+    public var batchSize: Int
+    public var learningRate: Double
+    public var decayRate = 0.95
+    public var decayExamples = 4_000_000
+    public var loss = TrainingLoss.binaryCrossEntropy
+    public var mixupAlpha: Double? = nil
+    public var weightDecay = 0.0
+    public var clipNorm: Double? = 1.0
+    /// Frames sampled per video for training (frame-level models), with replacement.
+    public var framesPerVideo: Int? = nil
+    /// The input transform the reference uses.
+    public var transform = InputTransform.l2
+
+    public init(batchSize: Int, learningRate: Double) {
+        self.batchSize = batchSize
+        self.learningRate = learningRate
+    }
+
+    /// The training configuration of this recipe.
+    public func trainingConfig(steps: Int) -> TrainingConfig {
+        var c = TrainingConfig()
+        c.steps = steps
+        c.learningRate = learningRate
+        c.decayRate = decayRate
+        c.decayExamples = decayExamples
+        c.loss = loss
+        c.mixupAlpha = mixupAlpha
+        c.weightDecay = weightDecay
+        c.clipNorm = clipNorm
+        return c
+    }
+}
+
+/// Problems with a model name or configuration given by a user.
+public enum ZooError: Error, CustomStringConvertible, Equatable {
+    case unknownModel(String, known: [String])
+    case unknownConfigField(model: String, field: String, known: [String])
+    case badConfig(model: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unknownModel(let n, let known): return "unknown model '\(n)'; the zoo has: \(known.joined(separator: ", "))"
+        case .unknownConfigField(let m, let f, let known): return "model \(m) has no configuration field '\(f)'; fields: \(known.joined(separator: ", "))"
+        case .badConfig(let m, let r): return "bad configuration for \(m): \(r)"
+        }
+    }
+}
+
+/// Every architecture of the zoo.
+public enum ModelZoo {
+    public static let entries: [ZooEntry] = videoLevelEntries + frameLevelEntries
+
+    public static func entry(named name: String) throws -> ZooEntry {
+        guard let e = entries.first(where: { $0.name == name }) else {
+            throw ZooError.unknownModel(name, known: entries.map(\.name))
+        }
+        return e
+    }
+}

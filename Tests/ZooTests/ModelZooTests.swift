@@ -1,0 +1,83 @@
+import XCTest
+import NN
+import Tensor
+@testable import Zoo
+
+/// Every zoo entry, at its small size: the parameter formula matches the
+/// built model, a forward pass on real-size input (1152 features, up to 300
+/// frames of varying length) gives [batch, classes], and training on a
+/// fixed batch makes the loss fall.
+final class ModelZooTests: XCTestCase {
+    let classes = 24
+
+    func batch(for level: InputLevel, size: Int, frames: Int, seed: UInt64) -> TrainingBatch {
+        var rng = RandomGenerator(seed: seed)
+        let labels = Tensor.bernoulli([size, classes], probability: 0.12, dtype: .float32, using: &rng)
+        switch level {
+        case .video:
+            return TrainingBatch(input: ModelInput(features: Tensor.normal([size, 1152], using: &rng)), labels: labels,
+                                 ids: (0..<size).map(String.init))
+        case .frame:
+            let lengths = (0..<size).map { i in max(1, frames - i * frames / (2 * size)) }
+            var x = Tensor.normal([size, frames, 1152], using: &rng)
+            // Zero the padding rows, as the dataset does.
+            var mask = [Float](repeating: 0, count: size * frames)
+            for (i, n) in lengths.enumerated() { for t in 0..<n { mask[i * frames + t] = 1 } }
+            x = x * Tensor(mask, shape: [size, frames, 1])
+            return TrainingBatch(input: ModelInput(features: x, lengths: lengths), labels: labels, ids: (0..<size).map(String.init))
+        }
+    }
+
+    func testEveryEntryCountsItsParametersWithoutBuilding() throws {
+        for entry in ModelZoo.entries {
+            var rng = RandomGenerator(seed: 1)
+            let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
+            XCTAssertEqual(try entry.parameterCount(size: .small, numClasses: classes), model.parameterCount, entry.name)
+            XCTAssertEqual(model.level, entry.level, entry.name)
+        }
+    }
+
+    func testEveryEntryRunsARealSizeBatch() throws {
+        for entry in ModelZoo.entries {
+            var rng = RandomGenerator(seed: 2)
+            let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
+            model.eval()
+            let b = batch(for: entry.level, size: 4, frames: 300, seed: 3)
+            let p = withoutGrad { model(b.input).probabilities }
+            XCTAssertEqual(p.shape, [4, classes], entry.name)
+            XCTAssertTrue(p.floats.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 }, "\(entry.name): probabilities out of [0, 1]")
+        }
+    }
+
+    func testEveryEntryTrainsLossFalls() throws {
+        for entry in ModelZoo.entries {
+            var rng = RandomGenerator(seed: 4)
+            let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
+            let b = batch(for: entry.level, size: 16, frames: 12, seed: 5)
+            var config = entry.recipe.trainingConfig(steps: 40)
+            config.learningRate = 1e-2
+            config.loss = .binaryCrossEntropy
+            let trainer = Trainer(model: model, config: config, directory: NSTemporaryDirectory() + "zoo-\(entry.name)")
+            var losses: [Double] = []
+            for _ in 0..<40 {
+                trainer.optimizer.zeroGrad()
+                let l = trainer.loss(model(b.input), b)
+                l.backward()
+                trainer.optimizer.update()
+                losses.append(l.scalar)
+            }
+            XCTAssertLessThan(losses.suffix(3).reduce(0, +) / 3, 0.8 * losses.prefix(3).reduce(0, +) / 3,
+                              "\(entry.name): loss \(losses.prefix(3)) → \(losses.suffix(3))")
+        }
+    }
+
+    func testUnknownModelsAndFieldsAreNamed() {
+        XCTAssertThrowsError(try ModelZoo.entry(named: "nope")) { error in
+            guard case ZooError.unknownModel("nope", _) = error else { return XCTFail("\(error)") }
+        }
+        var rng = RandomGenerator(seed: 0)
+        XCTAssertThrowsError(try ModelZoo.entry(named: "logistic").build(size: .small, overrides: ["bogus": 1], numClasses: 3, rng: &rng)) { error in
+            guard case ZooError.unknownConfigField(_, "bogus", _) = error else { return XCTFail("\(error)") }
+        }
+    }
+}
