@@ -82,7 +82,7 @@ final class BlocksForwardTests: XCTestCase {
 final class MergeAndRunAsLayer: Module, Layer {
     let block: MergeAndRunBlock
     init(_ block: MergeAndRunBlock) { self.block = block }
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    func forward(_ x: Tensor) -> Tensor {
         let halves = x.split(count: 2, axis: 1)
         let (a, b) = block(halves[0], halves[1])
         return Tensor.concat([a, b], axis: 1)

@@ -82,3 +82,22 @@ final class ModuleTests: XCTestCase {
         XCTAssertGreaterThan(max(abs(w)).scalar, 0.95 * bound)
     }
 }
+
+final class SummaryTests: XCTestCase {
+    func testSummaryListsLayersWithOutputShapesAndParameters() {
+        var rng = RandomGenerator(seed: 0)
+        let model = Sequential(Linear(4, 8, rng: &rng), Function.relu, BatchNorm(8), Linear(8, 2, rng: &rng))
+        let x = Tensor.zeros([3, 4])
+        let text = model.summary { _ = model(x) }
+        let lines = text.split(separator: "\n").map { $0.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression) }
+        XCTAssertEqual(Array(lines[2...6]), [
+            "(Sequential) [3, 2] 74",
+            " 0 (Linear) [3, 8] 40",
+            " 1 (Function) [3, 8] 0",
+            " 2 (BatchNorm) [3, 8] 16",
+            " 3 (Linear) [3, 2] 18",
+        ])
+        XCTAssertTrue(text.contains("Total params: 74 (0.00 MB)"))
+        XCTAssertTrue(text.contains("Trainable params: 74"))
+    }
+}

@@ -29,7 +29,7 @@ final class PoolingWithLengths: Module, Layer {
         self.pooling = pooling
         self.lengths = lengths
     }
-    func callAsFunction(_ x: Tensor) -> Tensor { pooling(x, lengths: lengths) }
+    func forward(_ x: Tensor) -> Tensor { pooling(x, lengths: lengths) }
 }
 
 // Forward values: numpy in float64, formulas written independently of the

@@ -103,6 +103,16 @@ open class Module {
 }
 
 /// A module that maps one tensor to one tensor.
+///
+/// A layer implements `forward(_:)`; callers use `layer(x)`, which runs
+/// `forward` and records the output shape while a ``Module/summary(_:)`` is
+/// being taken (PyTorch's forward / `__call__` split). Layers with extra
+/// inputs (lengths, masks) follow the same pattern: a `forward(_:…)` and a
+/// `callAsFunction(_:…)` that returns `traced(forward(…))`.
 public protocol Layer: Module {
-    func callAsFunction(_ input: Tensor) -> Tensor
+    func forward(_ input: Tensor) -> Tensor
+}
+
+extension Layer {
+    public func callAsFunction(_ input: Tensor) -> Tensor { traced(forward(input)) }
 }

@@ -15,7 +15,7 @@ public final class Dropout: Module, Layer {
         rngState = Buffer(Tensor(RandomGenerator(seed: seed).stateBytes, shape: [32]))
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         guard isTraining, probability > 0 else { return x }
         var rng = RandomGenerator(stateBytes: rngState.value.scalars(as: UInt8.self))
         let keep = Tensor.bernoulli(x.shape, probability: 1 - probability, dtype: x.dtype, using: &rng)

@@ -21,7 +21,7 @@ public final class Linear: Module, Layer {
     public var inFeatures: Int { weight.shape[1] }
     public var outFeatures: Int { weight.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == inFeatures,
                      "Linear: input \(x.shape) does not end in \(inFeatures) features (weight \(weight.shape))")
         let y = matmul(x, weight.value, transposeB: true)

@@ -26,7 +26,7 @@ public final class BatchNorm: Module, Layer {
 
     public var features: Int { runningMean.value.shape[0] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
                      "BatchNorm: input \(x.shape) does not end in \(features) features")
         let axes = Array(0..<(x.rank - 1))
@@ -64,7 +64,7 @@ public final class LayerNorm: Module, Layer {
         self.epsilon = epsilon
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[0],
                      "LayerNorm: input \(x.shape) does not end in \(weight.shape[0]) features")
         let mean = x.mean(axis: -1, keepDims: true)

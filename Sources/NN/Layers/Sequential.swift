@@ -7,7 +7,7 @@ public final class Sequential: Module, Layer {
     public init(_ layers: [any Layer]) { self.layers = layers }
     public convenience init(_ layers: any Layer...) { self.init(layers) }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { layers.reduce(x) { $1($0) } }
+    public func forward(_ x: Tensor) -> Tensor { layers.reduce(x) { $1($0) } }
 }
 
 /// A parameter-free function as a layer (activations inside a Sequential).
@@ -20,7 +20,7 @@ public final class Function: Module, Layer {
         self.body = body
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { body(x) }
+    public func forward(_ x: Tensor) -> Tensor { body(x) }
 
     public static var relu: Function { Function("ReLU", reluFunction) }
     public static var sigmoid: Function { Function("Sigmoid", sigmoidFunction) }
@@ -37,7 +37,7 @@ public final class TimeDistributed: Module, Layer {
     public let layer: any Layer
     public init(_ layer: any Layer) { self.layer = layer }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 3, "TimeDistributed: needs [batch, time, …], got \(x.shape)")
         let b = x.shape[0], t = x.shape[1]
         let y = layer(x.reshaped(to: [b * t] + Array(x.shape.dropFirst(2))))

@@ -51,10 +51,12 @@ public final class MultiHeadSelfAttention: Module, Layer {
     public var headDim: Int { embedDim / numHeads }
 
     /// Self-attention over every frame (no padding).
-    public func callAsFunction(_ x: Tensor) -> Tensor { attend(x, mask: nil).output }
+    public func forward(_ x: Tensor) -> Tensor { attend(x, mask: nil).output }
 
     /// Self-attention over the real frames of each video.
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { attend(x, mask: mask).output }
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor { attend(x, mask: mask).output }
 
     /// The output [B, T, D] and the attention weights [B, H, T, T]
     /// (weights[b, h, query, key], before dropout; rows sum to 1 over the

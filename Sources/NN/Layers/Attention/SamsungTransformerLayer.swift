@@ -73,10 +73,12 @@ public final class SamsungTransformerLayer: Module, Layer {
     public var inputSize: Int { queryProjections.shape[1] }
     public var outputSize: Int { queryProjections.shape[2] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// [B, T, D_in] → [B, T, D_out], attending to the real frames of each video.
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
                      "SamsungTransformerLayer: input \(x.shape) must be [batch, time, \(inputSize)] (projections \(queryProjections.shape))")
         let (b, t, h, d) = (x.shape[0], x.shape[1], numHeads, outputSize)

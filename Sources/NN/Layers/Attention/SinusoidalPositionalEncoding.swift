@@ -20,7 +20,7 @@ public final class SinusoidalPositionalEncoding: Module, Layer {
     public var dim: Int { table.shape[1] }
 
     /// x + PE[0..<T] for x [B, T, D] (or [T, D]).
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == dim && x.shape[x.rank - 2] <= maxLength,
                      "SinusoidalPositionalEncoding: input \(x.shape) must be [batch, time ≤ \(maxLength), \(dim)]")
         return x + table.sliced(axis: 0, range: 0..<x.shape[x.rank - 2]).converted(to: x.dtype)

@@ -55,10 +55,12 @@ public final class StackedAttentionPooling: Module, Layer {
     public var outputSize: Int { inputSize + linearLayers.count * hiddenSize }
 
     /// The pooled video vectors [B, D + L·H] over every frame (no padding).
-    public func callAsFunction(_ x: Tensor) -> Tensor { pool(x, mask: nil).output }
+    public func forward(_ x: Tensor) -> Tensor { pool(x, mask: nil).output }
 
     /// The pooled video vectors [B, D + L·H] over the real frames of each video.
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         pool(x, mask: mask).output
     }
 

@@ -52,11 +52,13 @@ public final class TransformerEncoderLayer: Module, Layer {
     public var dModel: Int { selfAttn.embedDim }
 
     /// The layer over every frame (no padding).
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// The layer with attention restricted to the real frames of each video
     /// (padding positions are still transformed, and should be ignored).
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == dModel,
                      "TransformerEncoderLayer: input \(x.shape) must be [batch, time, \(dModel)]")
         mask?.check(x, layer: "TransformerEncoderLayer")
@@ -104,10 +106,12 @@ public final class TransformerEncoder: Module, Layer {
         norm = finalNorm ? LayerNorm(dModel, epsilon: layerNormEpsilon, dtype: dtype) : nil
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// The layers in order, each attending to the real frames of each video.
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         let y = layers.reduce(x) { $1($0, mask: mask) }
         return norm.map { $0(y) } ?? y
     }

@@ -28,7 +28,7 @@ public final class FCBlock: Module, Layer {
     public var inFeatures: Int { linear.inFeatures }
     public var outFeatures: Int { linear.outFeatures }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == inFeatures,
                      "FCBlock: input \(x.shape) does not end in \(inFeatures) features")
         return dropout(leakyRelu(batchNorm(linear(x)), slope: negativeSlope))
@@ -58,7 +58,7 @@ public final class ResidualIdentityBlock: Module, Layer {
 
     public var features: Int { projection.outFeatures }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
                      "ResidualIdentityBlock: input \(x.shape) does not end in \(features) features")
         return leakyRelu(x + projection(block(x)), slope: negativeSlope)

@@ -12,7 +12,7 @@ public final class MergeAndRunBranch: Module, Layer {
         output = Linear(inner, features, dtype: dtype, rng: &rng)
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { output(block(x)) }
+    public func forward(_ x: Tensor) -> Tensor { output(block(x)) }
 }
 
 /// Merge-and-run block (Zhao et al., DMRNet, arXiv 1611.07718), fully

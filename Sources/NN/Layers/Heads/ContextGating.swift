@@ -35,7 +35,7 @@ public final class ContextGating: Module, Layer {
 
     public var features: Int { gate.inFeatures }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
                      "ContextGating: input \(x.shape) does not end in \(features) features")
         var g = gate(x)

@@ -21,7 +21,7 @@ public final class LogisticClassifier: Module, Layer, ClassifierHead {
     public var classes: Int { linear.outFeatures }
 
     /// Logits [B, C].
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == linear.inFeatures,
                      "LogisticClassifier: input \(x.shape) is not [batch, \(linear.inFeatures)]")
         return linear(x)

@@ -58,7 +58,7 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
     public var inFeatures: Int { experts.inFeatures }
 
     /// Class probabilities [B, C].
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 2 && x.shape[1] == inFeatures,
                      "MixtureOfExperts: input \(x.shape) is not [batch, \(inFeatures)]")
         let b = x.shape[0], m = mixtures

@@ -56,7 +56,9 @@ public final class FrameBatchNorm: Module {
     /// - Parameters:
     ///   - z: [B, T, F] (or any [..., F]).
     ///   - mask: [B, T, 1] valid-frame mask (``frameMask(for:lengths:layer:)``), nil for all frames.
-    public func callAsFunction(_ z: Tensor, mask: Tensor?) -> Tensor {
+    public func callAsFunction(_ z: Tensor, mask: Tensor?) -> Tensor { traced(forward(z, mask: mask)) }
+
+    public func forward(_ z: Tensor, mask: Tensor?) -> Tensor {
         precondition(z.rank >= 2 && z.shape[z.rank - 1] == features,
                      "FrameBatchNorm: input \(z.shape) does not end in \(features) features")
         let normalized: Tensor

@@ -55,7 +55,9 @@ public final class NetFV: Module, FramePooling, Layer {
     public var outputFeatures: Int { 2 * featureSize * clusters }
 
     /// [B, T, D] → [B, 2·K·D] = [fv1 | fv2].
-    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
+
+    public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "NetFV")
         let a = assignment(frames, mask: mask, layer: "NetFV")                  // [B, T, K]
         let aSum = a.sum(axis: 1).unsqueezed(axis: -1)                          // [B, K, 1]

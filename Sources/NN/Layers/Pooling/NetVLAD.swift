@@ -53,7 +53,9 @@ public final class NetVLAD: Module, FramePooling, Layer {
     public var outputFeatures: Int { featureSize * clusters }
 
     /// [B, T, D] → [B, K·D].
-    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
+
+    public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "NetVLAD")
         let a = assignment(frames, mask: mask, layer: "NetVLAD")                 // [B, T, K]
         let aSum = a.sum(axis: 1).unsqueezed(axis: -1)                          // [B, K, 1]
@@ -96,7 +98,9 @@ public final class NetRVLAD: Module, FramePooling, Layer {
     public var outputFeatures: Int { featureSize * clusters }
 
     /// [B, T, D] → [B, K·D].
-    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
+
+    public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "NetRVLAD")
         let a = assignment(frames, mask: mask, layer: "NetRVLAD")
         var v = matmul(a, frames, transposeA: true)                             // [B, K, D]

@@ -45,7 +45,7 @@ public final class SignedPower: Module, Layer {
     /// The current exponent.
     public var power: Double { exponent.map { $0.value.scalar } ?? fixedExponent! }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         let magnitude = abs(x)
         // |x| with the zeros replaced by 1: pow and its gradients stay finite,
         // and sign(0) = 0 zeroes the output and the gradients there.

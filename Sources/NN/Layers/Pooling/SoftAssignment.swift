@@ -52,7 +52,9 @@ public final class SoftAssignment: Module {
     ///   - frames: [B, T, D]
     ///   - mask: [B, T, 1] valid-frame mask or nil.
     /// - Returns: [B, T, K], rows of padded frames all 0.
-    public func callAsFunction(_ frames: Tensor, mask: Tensor?, layer: String) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, mask: Tensor?, layer: String) -> Tensor { traced(forward(frames, mask: mask, layer: layer)) }
+
+    public func forward(_ frames: Tensor, mask: Tensor?, layer: String) -> Tensor {
         precondition(frames.rank == 3 && frames.shape[2] == featureSize,
                      "\(layer): frames \(frames.shape) are not [batch, time, \(featureSize)]")
         var logits = matmul(frames, weight.value, transposeB: true)          // one GEMM over B·T rows
@@ -76,7 +78,7 @@ public protocol FramePooling: Module {
 
 extension FramePooling {
     /// Pools every frame (no padding).
-    public func callAsFunction(_ frames: Tensor) -> Tensor { self(frames, lengths: nil) }
+    public func forward(_ frames: Tensor) -> Tensor { self(frames, lengths: nil) }
 }
 
 /// Intra-normalisation then global normalisation of per-cluster

@@ -42,7 +42,9 @@ public final class SoftDBoF: Module, FramePooling, Layer {
     public var outputFeatures: Int { maxPool ? 2 * clusters : clusters }
 
     /// [B, T, D] → [B, K] (or [B, 2K] = [sum | max]).
-    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
+
+    public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "SoftDBoF")
         let a = assignment(frames, mask: mask, layer: "SoftDBoF")               // [B, T, K]
         var pooled = a.sum(axis: 1)

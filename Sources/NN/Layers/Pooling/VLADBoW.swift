@@ -46,7 +46,9 @@ public final class VLADBoW: Module, FramePooling, Layer {
     public var outputFeatures: Int { clusters }
 
     /// [B, T, D] → [B, K].
-    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor {
+    public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
+
+    public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "VLADBoW")
         var s = assignment(frames, mask: mask, layer: "VLADBoW").sum(axis: 1)
         if let descriptorPower { s = descriptorPower(s) }

@@ -34,7 +34,7 @@ public final class Conv1d: Module, Layer {
     public var outChannels: Int { weight.shape[0] }
     public var kernelSize: Int { weight.shape[2] }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == inChannels,
                      "Conv1d: input \(x.shape) must be [batch, time, \(inChannels)] (weight \(weight.shape))")
         return conv1d(x, weight: weight.value, bias: bias?.value, stride: stride, padding: padding, dilation: dilation)
@@ -44,7 +44,9 @@ public final class Conv1d: Module, Layer {
     /// frames are zeroed first, so whatever they held cannot reach an
     /// output. The real outputs of video b are the first
     /// `outputMask(mask).counts[b]`.
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         mask?.check(x, layer: "Conv1d")
         guard let mask, !mask.isFull else { return self(x) }
         return self(x * mask.weights(dtype: x.dtype).reshaped(to: [mask.batch, mask.time, 1]))

@@ -25,10 +25,12 @@ public final class LinearCombinationsOfFrames: Module, Layer {
     public var frames: Int { combination.inFeatures }
     public var heads: Int { combination.outFeatures }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// [B, T', F] → [B, heads, F]; frames past T are dropped.
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3, "LinearCombinationsOfFrames: input \(x.shape) must be [batch, time, features]")
         mask?.check(x, layer: "LinearCombinationsOfFrames")
         var frames = x

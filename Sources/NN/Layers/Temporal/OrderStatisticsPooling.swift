@@ -45,10 +45,12 @@ public final class OrderStatisticsPooling: Module, Layer {
     /// T, the sorted positions mixed.
     public var frames: Int { hidden?.inFeatures ?? output.inFeatures }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
+    public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// Per-frame scores [B, T', C] → one score per class [B, C].
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor {
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3, "OrderStatisticsPooling: input \(x.shape) must be [batch, time, classes]")
         let (b, c) = (x.shape[0], x.shape[2])
         let s = sortedScores(x, mask: mask)                                  // [B, T, C]

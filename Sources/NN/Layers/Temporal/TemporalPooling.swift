@@ -6,8 +6,10 @@ import Tensor
 /// frames and divides by num_frames).
 public final class TemporalMeanPooling: Module, Layer {
     public override init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { maskedMean(x, mask: nil) }
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { maskedMean(x, mask: mask) }
+    public func forward(_ x: Tensor) -> Tensor { maskedMean(x, mask: nil) }
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor { maskedMean(x, mask: mask) }
 }
 
 /// Maximum over each video's real frames: [B, T, F] → [B, F],
@@ -16,6 +18,8 @@ public final class TemporalMeanPooling: Module, Layer {
 /// maximum over the zero-padded frames too.
 public final class TemporalMaxPooling: Module, Layer {
     public override init() {}
-    public func callAsFunction(_ x: Tensor) -> Tensor { maskedMax(x, mask: nil) }
-    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { maskedMax(x, mask: mask) }
+    public func forward(_ x: Tensor) -> Tensor { maskedMax(x, mask: nil) }
+    public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
+
+    public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor { maskedMax(x, mask: mask) }
 }
