@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import Zoo
+
+/// `yt8m zoo`: the architectures of the zoo with their sizes.
+struct ZooList: ParsableCommand {
+    static var configuration = CommandConfiguration(
+        commandName: "zoo",
+        abstract: "List the zoo's architectures with their parameter counts and sizes.",
+        discussion: """
+            Counts are computed from each configuration without building the model. \
+            Paper sizes use the 2018 vocabulary (3862 classes) unless --num-classes says otherwise; \
+            MB is the float32 size (and after partial 8-bit quantization, for tensors over 17,000 elements).
+            """)
+
+    @Option(help: "Configuration: paper (the references' sizes) or small (tests and the demo).")
+    var size: ModelSize = .paper
+
+    @Option(help: "Number of classes.")
+    var numClasses: Int = 3862
+
+    @Option(help: "Show one model's configuration as JSON instead of the table.")
+    var show: String?
+
+    func validate() throws {
+        guard numClasses > 0 else { throw ValidationError("--num-classes must be positive, got \(numClasses)") }
+    }
+
+    func run() throws {
+        if let name = show {
+            let entry = try ModelZoo.entry(named: name)
+            print(try entry.configuration(size: size))
+            return
+        }
+        let header = ["model", "level", "parameters", "MB", "reported GAP", "summary"]
+        var rows: [[String]] = []
+        for e in ModelZoo.entries {
+            let n = try e.parameterCount(size: size, numClasses: numClasses)
+            rows.append([e.name, e.level.rawValue, String(format: "%.2f M", Double(n) / 1e6),
+                         String(format: "%.1f", Double(n) * 4 / 1e6), e.reportedGAP ?? "—", e.summary])
+        }
+        let widths = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) + 2 }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined()
+        }
+        print(line(header))
+        for r in rows { print(line(r)) }
+    }
+}
+
+extension ModelSize: ExpressibleByArgument {}
