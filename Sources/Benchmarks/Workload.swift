@@ -24,6 +24,7 @@ struct Workload {
 let workloads: [Workload] = [
     gemmWorkload,
     kernelBandwidthWorkload,
+    tfrecordReadWorkload,
 ]
 
 /// Workloads of BENCHMARKS.md that need layers not in the library yet, with
@@ -36,5 +37,4 @@ let pendingWorkloads: [String: String] = [
     "B5": "gru-train needs the NN module (issue 3)",
     "B6": "qrnn-train needs the NN module (issue 3)",
     "B7": "transformer-train needs the NN module (issue 3)",
-    "B8": "tfrecord-read needs the TFRecord reader (issue 4)",
 ]

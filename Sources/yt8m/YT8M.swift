@@ -6,7 +6,7 @@ import ArgumentParser
 struct YT8M: ParsableCommand {
     static var configuration = CommandConfiguration(
         commandName: "yt8m",
-        abstract: "YouTube-8M video classification: inspect data, score predictions.",
+        abstract: "YouTube-8M video classification: make synthetic data, inspect data, score predictions.",
         discussion: """
             Data is read in the dataset's own format: TFRecord files of tf.train.Example \
             (video level) or tf.train.SequenceExample (frame level) records.
@@ -17,5 +17,6 @@ struct YT8M: ParsableCommand {
         subcommands: [
             Inspect.self,
             Score.self,
+            Synth.self,
         ])
 }
