@@ -1,9 +1,8 @@
-import Dispatch
 import Tensor
 
-/// Decodes the raw records of one batch into dense tensors, the records split between
-/// `decodeThreads` threads (each thread checks CRCs, parses and dequantizes its records straight
-/// into their rows of the batch tensors).
+/// Decodes the raw records of one batch into dense tensors: checks each record's data CRC, parses
+/// it and writes its features (dequantized, sampled) straight into its rows of the batch tensors.
+/// One batch is decoded by one thread; `Producer` runs several assemblers on different batches.
 struct BatchAssembler {
     let options: YT8MDatasetOptions
 
@@ -25,24 +24,18 @@ struct BatchAssembler {
         var features = Tensor.zeros([b] + rowShape)
         var labels = Tensor.zeros([b, numClasses])
         var slots = [Slot](repeating: Slot(), count: b)
-        let threads = min(options.decodeThreads, b)
+        var scratch = DecodeScratch()
         features.withUnsafeMutablePointer(of: Float.self) { featurePointer in
             labels.withUnsafeMutablePointer(of: Float.self) { labelPointer in
-                slots.withUnsafeMutableBufferPointer { slotStorage in
-                    let slotBuffer = slotStorage
-                    let work = { (thread: Int) in
-                        var scratch = DecodeScratch()
-                        for i in stride(from: thread, to: b, by: threads) {
-                            do {
-                                try decode(records[i], position: firstPosition + i, epoch: epoch,
-                                           row: featurePointer + i * rowSize, labelRow: labelPointer + i * numClasses,
-                                           slot: &slotBuffer[i], scratch: &scratch)
-                            } catch {
-                                slotBuffer[i].error = error
-                            }
-                        }
+                for i in 0..<b {
+                    do {
+                        try decode(records[i], position: firstPosition + i, epoch: epoch,
+                                   row: featurePointer + i * rowSize, labelRow: labelPointer + i * numClasses,
+                                   slot: &slots[i], scratch: &scratch)
+                    } catch {
+                        slots[i].error = error
+                        break
                     }
-                    if threads <= 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
                 }
             }
         }

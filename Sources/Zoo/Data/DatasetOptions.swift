@@ -50,8 +50,9 @@ public struct YT8MDatasetOptions: Sendable {
     public var teacherPredictions: TeacherPredictions
     /// Batches decoded ahead of the consumer (the bounded queue's capacity).
     public var prefetchBatches: Int
-    /// Threads that check CRCs, parse and dequantize the records of a batch (the reading thread is
-    /// one of them).
+    /// Threads that decode batches (check CRCs, parse, sample and dequantize), each working on a
+    /// whole batch; batches still come out in order. A separate, lightly loaded thread reads the
+    /// files and fills the shuffle buffer.
     public var decodeThreads: Int
     /// Skip (and count) records whose checksums are bad instead of failing; a truncated file or a
     /// bad length checksum ends that file. Checksums are then checked on the reading thread.

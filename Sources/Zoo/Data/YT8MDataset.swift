@@ -2,12 +2,13 @@ import Foundation
 import Tensor
 
 /// A YouTube-8M dataset over TFRecord files, delivering batches of dense tensors
-/// (`YT8MBatch`) decoded on a background thread.
+/// (`YT8MBatch`) read and decoded on background threads.
 ///
-/// Pipeline, per epoch: the files (this rank's shard) in the epoch's order → records read front to
-/// back (`pread`, length CRC checked) → shuffle buffer → batches of `batchSize` → on up to
-/// `decodeThreads` threads: data CRC checked, protobuf parsed, frames sampled and dequantized into
-/// the batch tensors → a bounded queue of `prefetchBatches` batches → `next()`.
+/// Pipeline, per epoch, on a reading thread: the files (this rank's shard) in the epoch's order →
+/// records read front to back (`pread`, length CRC checked) → shuffle buffer → groups of
+/// `batchSize` records; then on `decodeThreads` decoding threads, one batch each: data CRC
+/// checked, protobuf parsed, frames sampled and dequantized into the batch tensors → a bounded
+/// queue of `prefetchBatches` batches, in order → `next()`.
 ///
 /// ```swift
 /// let data = try YT8MDataset(paths: ["data/frame/train*.tfrecord"], options: .training(level: .frame))
@@ -20,7 +21,7 @@ import Tensor
 /// same batches on every machine, whatever the thread timing. An error met by the reading thread
 /// (`TFRecordError`, `YT8MRecordError` naming file, record and field, or `FileIOError`) is thrown
 /// by the `next()` call that would have returned the batch concerned, and by every later call.
-/// `close()` (or releasing the dataset) stops the thread.
+/// `close()` (or releasing the dataset) stops the threads and waits for them.
 public final class YT8MDataset {
     /// The files this dataset reads (after discovery and sharding), in their base order.
     public let files: [String]
@@ -126,7 +127,7 @@ enum DatasetQueueItem {
     case failure(Error)
 }
 
-/// A bounded blocking queue (single producer, single consumer) that can be closed from either side.
+/// A bounded blocking queue that can be closed from either side.
 final class BoundedQueue<Element>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [Element] = []
@@ -165,38 +166,67 @@ final class BoundedQueue<Element>: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
     }
-
-    var isClosed: Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        return closed
-    }
 }
 
-/// The reading thread: runs epochs from a start state, pushing batches into the queue.
+/// The pipeline's threads: one reading thread runs the epochs from a start state (files, shuffle
+/// buffer, grouping records into batches) and hands numbered batches of raw records to
+/// `decodeThreads` decoding threads, which assemble them (`BatchAssembler`) and push them into the
+/// output queue strictly in number order. Reading overlaps decoding, and whole batches (including
+/// the zeroing of their tensors) are decoded in parallel.
 final class Producer: @unchecked Sendable {
+    /// Batches ready for `next()`, in order.
     let queue: BoundedQueue<DatasetQueueItem>
+
+    /// Work from the reading thread to the decoding threads; `sequence` fixes the output order.
+    private enum Work {
+        case records([RawRecord], epoch: Int, firstPosition: Int, stateAfter: DatasetState)
+        case item(DatasetQueueItem)  // end of epoch or failure, passed through in order
+        case finished
+    }
+
+    private let work: BoundedQueue<(sequence: Int, work: Work)>
+    private let threadCount: Int
     private let done = DispatchSemaphore(value: 0)
+    private let turn = NSCondition()
+    private var nextSequence = 0   // guarded by `turn`
+    private var stopped = false    // guarded by `turn`
     private let lock = NSLock()
     private var skippedCount = 0
     private var skippedExamples: [TFRecordError] = []
 
     init(files: [String], options: YT8MDatasetOptions, start: DatasetState) {
         queue = BoundedQueue(capacity: options.prefetchBatches)
-        let thread = Thread { [queue, done] in
+        work = BoundedQueue(capacity: options.decodeThreads)
+        threadCount = 1 + options.decodeThreads
+        let assembler = BatchAssembler(options: options)
+        let reader = Thread { [done] in
             defer { done.signal() }
-            self.run(files: files, options: options, start: start, queue: queue)
+            self.read(files: files, options: options, start: start)
         }
-        thread.name = "YT8MDataset reader"
-        thread.stackSize = 8 << 20
-        thread.start()
+        reader.name = "YT8MDataset reader"
+        reader.start()
+        for index in 0..<options.decodeThreads {
+            let decoder = Thread { [done] in
+                defer { done.signal() }
+                self.decode(with: assembler)
+            }
+            decoder.name = "YT8MDataset decoder \(index)"
+            decoder.stackSize = 8 << 20
+            decoder.start()
+        }
     }
 
-    /// Stops the thread and waits until it has exited.
+    /// Stops every thread and waits until they have exited. Idempotent.
     func stop() {
+        turn.lock()
+        let first = !stopped
+        stopped = true
+        turn.broadcast()
+        turn.unlock()
+        work.close(discarding: true)
         queue.close(discarding: true)
-        done.wait()
-        done.signal()  // later stop() calls return at once
+        guard first else { return }
+        for _ in 0..<threadCount { done.wait() }
     }
 
     func skipped() -> (Int, [TFRecordError]) {
@@ -205,9 +235,13 @@ final class Producer: @unchecked Sendable {
         return (skippedCount, skippedExamples)
     }
 
-    private func run(files: [String], options: YT8MDatasetOptions, start: DatasetState,
-                     queue: BoundedQueue<DatasetQueueItem>) {
-        let assembler = BatchAssembler(options: options)
+    /// The reading thread.
+    private func read(files: [String], options: YT8MDatasetOptions, start: DatasetState) {
+        var sequence = 0
+        func send(_ item: Work) -> Bool {
+            defer { sequence += 1 }
+            return work.push((sequence, item))
+        }
         var epoch = start.epoch
         var position = start.position
         do {
@@ -220,7 +254,6 @@ final class Producer: @unchecked Sendable {
                 var skippedBefore = shuffler.skippedRecords
                 position = shuffler.position
                 while true {
-                    if queue.isClosed { return }
                     var records: [RawRecord] = []
                     records.reserveCapacity(options.batchSize)
                     while records.count < options.batchSize, let record = try shuffler.next() {
@@ -237,19 +270,60 @@ final class Producer: @unchecked Sendable {
                     }
                     if records.isEmpty || (options.dropRemainder && records.count < options.batchSize) { break }
                     let after = DatasetState(seed: options.seed, epoch: epoch, position: position + records.count)
-                    let batch = try assembler.assemble(records, epoch: epoch, firstPosition: position, stateAfter: after)
+                    guard send(.records(records, epoch: epoch, firstPosition: position, stateAfter: after)) else { return }
                     position += records.count
-                    guard queue.push(.batch(batch)) else { return }
                     if records.count < options.batchSize { break }
                 }
-                guard queue.push(.endOfEpoch(epoch)) else { return }
+                guard send(.item(.endOfEpoch(epoch))) else { return }
                 epoch += 1
                 position = 0
             }
-            queue.close(discarding: false)
+            _ = send(.finished)
         } catch {
-            _ = queue.push(.failure(error))
-            queue.close(discarding: false)
+            _ = send(.item(.failure(error)))
+        }
+    }
+
+    /// A decoding thread: assembles batches and pushes them when their turn comes.
+    private func decode(with assembler: BatchAssembler) {
+        while let (sequence, item) = work.pop() {
+            var output: DatasetQueueItem?
+            switch item {
+            case .records(let records, let epoch, let firstPosition, let stateAfter):
+                do {
+                    output = .batch(try assembler.assemble(records, epoch: epoch, firstPosition: firstPosition,
+                                                           stateAfter: stateAfter))
+                } catch {
+                    output = .failure(error)
+                }
+            case .item(let passed):
+                output = passed
+            case .finished:
+                output = nil
+            }
+            // Wait for this sequence number's turn, so batches leave in reading order.
+            turn.lock()
+            while nextSequence != sequence && !stopped { turn.wait() }
+            let isStopped = stopped
+            turn.unlock()
+            if isStopped { return }
+            var last = false
+            if let output {
+                if !queue.push(output) { return }
+                if case .failure = output { last = true }
+            } else {
+                last = true
+            }
+            if last {
+                // Nothing follows a failure or the last epoch: let `next()` drain what is queued.
+                queue.close(discarding: false)
+                work.close(discarding: true)
+            }
+            turn.lock()
+            nextSequence += 1
+            turn.broadcast()
+            turn.unlock()
+            if last { return }
         }
     }
 }
