@@ -142,6 +142,20 @@ final class SyntheticDataTests: XCTestCase {
         }
     }
 
+    func testCacheDirectoryFollowsTheEnvironmentThenThePackageRoot() {
+        let saved = ProcessInfo.processInfo.environment["YT8M_DATA"]
+        defer { if let saved { setenv("YT8M_DATA", saved, 1) } else { unsetenv("YT8M_DATA") } }
+        setenv("YT8M_DATA", "/tmp/somewhere", 1)
+        XCTAssertEqual(SyntheticData.cacheDirectory(), "/tmp/somewhere")
+        unsetenv("YT8M_DATA")
+        let directory = SyntheticData.cacheDirectory()
+        XCTAssertTrue(directory.hasSuffix("/.yt8m-data"), directory)
+        let root = (directory as NSString).deletingLastPathComponent
+        if FileManager.default.fileExists(atPath: FileManager.default.currentDirectoryPath + "/Package.swift") {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: root + "/Package.swift"), "\(root) is the package root")
+        }
+    }
+
     func testInvalidParametersAreTypedErrors() {
         var config = SyntheticDataConfig()
         config.maxFrames = 5

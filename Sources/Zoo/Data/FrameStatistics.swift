@@ -51,10 +51,10 @@ public enum FrameStatistics {
         output.withUnsafeMutableBufferPointer { out in
             for (index, bytes) in frames.enumerated() {
                 bytes.withUnsafeBufferPointer { raw in
+                    guard let base = raw.baseAddress else { return }  // no frames: the blocks stay zero
                     let n = Swift.min(offsets[index].count, frameCount)
-                    compute(statistics, feature: index, bytes: raw.baseAddress ?? UnsafePointer(bitPattern: 1)!,
-                            offsets: offsets[index], count: n, format: format, histogram: &histogram,
-                            into: out.baseAddress!)
+                    compute(statistics, feature: index, bytes: base, offsets: offsets[index], count: n,
+                            format: format, histogram: &histogram, into: out.baseAddress!)
                 }
             }
             write(.numFrames, Float(frameCount), statistics, format: format, into: out.baseAddress!)
