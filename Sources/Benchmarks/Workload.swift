@@ -27,6 +27,7 @@ let workloads: [Workload] = [
     mlpInferWorkload,
     netVLADTrainWorkload,
     transformerTrainWorkload,
+    tfrecordReadWorkload,
     kernelBandwidthWorkload,
 ]
 
@@ -36,5 +37,4 @@ let pendingWorkloads: [String: String] = [
     "B4": "lstm-train needs the NN module (issue 3)",
     "B5": "gru-train needs the NN module (issue 3)",
     "B6": "qrnn-train needs the NN module (issue 3)",
-    "B8": "tfrecord-read needs the TFRecord reader (issue 4)",
 ]

@@ -17,6 +17,7 @@ struct YT8M: ParsableCommand {
         subcommands: [
             Inspect.self,
             Score.self,
+            Synth.self,
             ZooList.self,
         ])
 }
