@@ -19,5 +19,6 @@ struct YT8M: ParsableCommand {
             Score.self,
             Synth.self,
             ZooList.self,
+            Train.self,
         ])
 }

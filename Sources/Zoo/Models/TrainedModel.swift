@@ -1,0 +1,60 @@
+import Foundation
+import NN
+import Tensor
+
+/// What a checkpoint needs to rebuild its model: the zoo entry, the size,
+/// the configuration overrides and the number of classes. Stored as JSON in
+/// the checkpoint's metadata under `model_spec`.
+public struct ModelSpec: Codable, Equatable, Sendable {
+    public var model: String
+    public var size: ModelSize
+    /// JSON object of configuration overrides ("{}" for none).
+    public var overrides: String
+    public var numClasses: Int
+    /// Frames fed per video when evaluating frame-level models (all up to this many).
+    public var maxFrames: Int
+
+    public init(model: String, size: ModelSize, overrides: String = "{}", numClasses: Int, maxFrames: Int = 300) {
+        self.model = model
+        self.size = size
+        self.overrides = overrides
+        self.numClasses = numClasses
+        self.maxFrames = maxFrames
+    }
+
+    public var overrideDictionary: [String: Any]? {
+        (try? JSONSerialization.jsonObject(with: Data(overrides.utf8))) as? [String: Any]
+    }
+
+    /// Builds the (randomly initialised) model this spec describes.
+    public func build(seed: UInt64 = 0) throws -> any ZooModel {
+        var rng = RandomGenerator(seed: seed)
+        return try ModelZoo.entry(named: model).build(size: size, overrides: overrideDictionary, numClasses: numClasses, rng: &rng)
+    }
+
+    public var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
+}
+
+/// A checkpoint that cannot be turned back into a model.
+public struct TrainedModelError: Error, CustomStringConvertible {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+public enum TrainedModel {
+    /// Rebuilds the model of a checkpoint written by the trainer and loads its weights.
+    public static func load(_ path: String) throws -> (model: any ZooModel, spec: ModelSpec) {
+        let (tensors, metadata) = try SafeTensors.read(path)
+        guard let text = metadata["model_spec"],
+              let spec = try? JSONDecoder().decode(ModelSpec.self, from: Data(text.utf8)) else {
+            throw TrainedModelError(path: path, reason: "no model_spec in the checkpoint metadata (not written by `yt8m train`?)")
+        }
+        let model = try spec.build()
+        var state: [String: Tensor] = [:]
+        for (k, v) in tensors where k.hasPrefix("model.") { state[String(k.dropFirst(6))] = v }
+        try model.loadStateDict(state)
+        model.eval()
+        return (model, spec)
+    }
+}
