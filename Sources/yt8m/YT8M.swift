@@ -20,5 +20,8 @@ struct YT8M: ParsableCommand {
             Synth.self,
             ZooList.self,
             Train.self,
+            Eval.self,
+            Predict.self,
+            Export.self,
         ])
 }

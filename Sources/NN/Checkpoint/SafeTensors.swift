@@ -9,12 +9,14 @@ import Tensor
 public enum SafeTensors {
     /// A problem with a safetensors file, naming the file and what is wrong.
     public enum FormatError: Error, CustomStringConvertible, Equatable {
+        case unreadable(path: String, reason: String)
         case truncated(path: String, reason: String)
         case badHeader(path: String, reason: String)
         case badEntry(path: String, name: String, reason: String)
 
         public var description: String {
             switch self {
+            case .unreadable(let p, let r): return "\(p): cannot read: \(r)"
             case .truncated(let p, let r): return "\(p): truncated safetensors file: \(r)"
             case .badHeader(let p, let r): return "\(p): bad safetensors header: \(r)"
             case .badEntry(let p, let n, let r): return "\(p): tensor '\(n)': \(r)"
@@ -80,7 +82,10 @@ public enum SafeTensors {
     public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch { throw FormatError.truncated(path: path, reason: "cannot read: \(error.localizedDescription)") }
+        catch {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw FormatError.unreadable(path: path, reason: exists ? error.localizedDescription : "no such file")
+        }
         guard data.count >= 8 else { throw FormatError.truncated(path: path, reason: "\(data.count) bytes, fewer than the 8-byte header length") }
         let n = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
         guard n <= UInt64(data.count - 8) else {

@@ -43,7 +43,9 @@ public struct TrainedModelError: Error, CustomStringConvertible {
 }
 
 public enum TrainedModel {
-    /// Rebuilds the model of a checkpoint written by the trainer and loads its weights.
+    /// Rebuilds the model of a checkpoint written by the trainer (weights under
+    /// `model.`) or of a quantized export (weights by name, dequantized), and
+    /// loads its weights.
     public static func load(_ path: String) throws -> (model: any ZooModel, spec: ModelSpec) {
         let (tensors, metadata) = try SafeTensors.read(path)
         guard let text = metadata["model_spec"],
@@ -52,7 +54,11 @@ public enum TrainedModel {
         }
         let model = try spec.build()
         var state: [String: Tensor] = [:]
-        for (k, v) in tensors where k.hasPrefix("model.") { state[String(k.dropFirst(6))] = v }
+        if metadata["quantized"] != nil {
+            state = try Quantization.load(path)
+        } else {
+            for (k, v) in tensors where k.hasPrefix("model.") { state[String(k.dropFirst(6))] = v }
+        }
         try model.loadStateDict(state)
         model.eval()
         return (model, spec)
