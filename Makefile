@@ -3,7 +3,11 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 
-.PHONY: deps build release test bench clean
+.PHONY: deps build release test demo bench clean
+
+# The main job: train the default zoo model on the embedded synthetic data.
+DEMO_MODEL ?= moe
+DEMO_STEPS ?= 1500
 
 # Installs the two BLAS/LAPACK packages (and pkg-config) with apt when missing.
 deps:
@@ -23,6 +27,10 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+
+demo: deps
+	$(SWIFT) build -c release --product yt8m
+	.build/release/yt8m train --model $(DEMO_MODEL) --steps $(DEMO_STEPS) --out runs/demo --restart
 
 bench: release
 	$(SWIFT) run -c release Benchmarks

@@ -145,6 +145,8 @@ struct Train: ParsableCommand {
             let r = try trainer.evaluate(on: validationSource)
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                          r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
+            let base = try Trainer.labelFrequencyBaseline(on: validationSource, numClasses: spec.numClasses)
+            print(String(format: "a model that ignores its input (label frequencies): GAP@20 %.4f", base.globalAveragePrecision))
         }
         print("checkpoints, metrics.csv and training-curves.svg in \(directory)")
     }

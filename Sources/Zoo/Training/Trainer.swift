@@ -151,6 +151,23 @@ public final class Trainer {
         return metrics.result()
     }
 
+    /// GAP@20 etc. of a predictor that ignores the input and scores every
+    /// video with the per-class label frequencies of `source` itself (the
+    /// best such constant predictor can do no better than this on `source`).
+    public static func labelFrequencyBaseline(on source: BatchSource, numClasses: Int) throws -> EvaluationResult {
+        try source.reset()
+        var counts = [Double](repeating: 0, count: numClasses), videos = 0
+        var labels: [[Int]] = []
+        while let b = try source.nextBatch() {
+            for l in b.labelIndices { for c in l { counts[c] += 1 }; labels.append(l) }
+            videos += b.ids.count
+        }
+        let prior = counts.map { Float($0 / Double(max(videos, 1))) }
+        var metrics = EvaluationMetrics(numClasses: numClasses)
+        try metrics.accumulate(predictions: Array(repeating: prior, count: labels.count).flatMap { $0 }, labels: labels)
+        return metrics.result()
+    }
+
     /// Saves the run; `averaged` stores the EMA weights as the model (for
     /// the best checkpoint that prediction loads), otherwise the live weights
     /// with the EMA shadow alongside (for resuming).
