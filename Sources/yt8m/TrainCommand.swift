@@ -100,7 +100,7 @@ struct Train: ParsableCommand {
         let data = try DataSelection.resolve(train: train, validation: validation, level: entry.level, format: formatOptions.format)
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let spec = ModelSpec(model: model, size: size, overrides: config ?? "{}", numClasses: data.format.numClasses)
-        let network = try spec.build(seed: seed)
+        let network = try spec.build(seed: seed)      // for the parameter count in the header line
         let recipe = entry.recipe
 
         var tc = recipe.trainingConfig(steps: steps)
@@ -120,32 +120,18 @@ struct Train: ParsableCommand {
         tc.seed = seed
 
         let batch = batchSize ?? (data.isSynthetic ? min(recipe.batchSize, 128) : recipe.batchSize)
-        let recordLevel: YT8MDatasetLevel = entry.level == .video ? .video : .frame
-        var trainOptions = YT8MDatasetOptions.training(level: recordLevel, format: data.format, batchSize: batch, seed: seed)
-        trainOptions.frameInput = .frames(.randomWithReplacement(count: frames ?? recipe.framesPerVideo ?? 300))
-        trainOptions.decodeThreads = 2
-        if case .distillation = tc.loss { trainOptions.teacherPredictions = .required(key: "predictions") }
-        let trainSource = DatasetBatchSource(try YT8MDataset(files: data.trainFiles, options: trainOptions), repeats: true)
-        var validationSource: DatasetBatchSource? = nil
-        if !data.validationFiles.isEmpty {
-            let options = YT8MDatasetOptions(level: recordLevel, format: data.format, batchSize: batch, epochs: nil)
-            validationSource = DatasetBatchSource(try YT8MDataset(files: data.validationFiles, options: options), repeats: false)
-        }
-
         let directory = out ?? "runs/\(model)"
         if restart { try? FileManager.default.removeItem(atPath: directory) }
-        let trainer = Trainer(model: network, config: tc, directory: directory)
-        trainer.checkpointMetadata = ["model": model, "model_spec": spec.json]
-        if try trainer.resumeIfPossible(training: trainSource) {
-            note("resuming \(directory) at step \(trainer.step)")
-        }
+        var job = TrainingJob(spec: spec, trainFiles: data.trainFiles, validationFiles: data.validationFiles, format: data.format,
+                              config: tc, batchSize: batch, framesPerVideo: frames ?? recipe.framesPerVideo ?? 300,
+                              directory: directory, seed: seed)
+        if case .distillation = tc.loss { job.teacherKey = "predictions" }
         note("\(model) (\(size.rawValue), \(Self.millions(network.parameterCount)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), lr \(tc.learningRate)")
-        try trainer.run(training: trainSource, validation: validationSource)
-        if let validationSource {
-            let r = try trainer.evaluate(on: validationSource)
+        let (_, result) = try job.run()
+        if let r = result {
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                          r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
-            let base = try Trainer.labelFrequencyBaseline(on: validationSource, numClasses: spec.numClasses)
+            let base = try Trainer.labelFrequencyBaseline(on: try job.evaluationSource(data.validationFiles), numClasses: spec.numClasses)
             print(String(format: "a model that ignores its input (label frequencies): GAP@20 %.4f", base.globalAveragePrecision))
         }
         print("checkpoints, metrics.csv and training-curves.svg in \(directory)")

@@ -23,5 +23,6 @@ struct YT8M: ParsableCommand {
             Eval.self,
             Predict.self,
             Export.self,
+            Distill.self,
         ])
 }

@@ -1,0 +1,62 @@
+import Foundation
+import NN
+import Tensor
+import Zoo
+
+/// One training run of a zoo model on TFRecord files: the datasets the
+/// recipe asks for, the trainer, resume, and the final validation score.
+/// Shared by `train` and `distill`.
+struct TrainingJob {
+    let spec: ModelSpec
+    let trainFiles: [String]
+    let validationFiles: [String]
+    let format: YT8MRecordFormat
+    var config: TrainingConfig
+    var batchSize: Int
+    var framesPerVideo: Int
+    let directory: String
+    var seed: UInt64 = 0
+    /// Read teacher predictions from this context feature (distillation).
+    var teacherKey: String? = nil
+
+    var level: YT8MDatasetLevel { (try? ModelZoo.entry(named: spec.model).level) == .video ? .video : .frame }
+
+    func run(resume: Bool = true, quiet: Bool = false) throws -> (model: any ZooModel, validation: EvaluationResult?) {
+        let network = try spec.build(seed: seed)
+        var trainOptions = YT8MDatasetOptions.training(level: level, format: format, batchSize: batchSize, seed: seed)
+        trainOptions.frameInput = .frames(.randomWithReplacement(count: framesPerVideo))
+        trainOptions.decodeThreads = 2
+        if let key = teacherKey { trainOptions.teacherPredictions = .required(key: key) }
+        let trainSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
+        let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
+
+        let trainer = Trainer(model: network, config: config, directory: directory)
+        trainer.checkpointMetadata = ["model": spec.model, "model_spec": spec.json]
+        if resume, try trainer.resumeIfPossible(training: trainSource) {
+            note("resuming \(directory) at step \(trainer.step)")
+        }
+        let progress = quiet ? ProgressReporter(totalSteps: config.steps, output: { _ in }) : nil
+        try trainer.run(training: trainSource, validation: validationSource, progress: progress)
+        let result = try validationSource.map { try trainer.evaluate(on: $0) }
+        return (network, result)
+    }
+
+    /// One deterministic pass over `files` (every frame, up to the spec's max).
+    func evaluationSource(_ files: [String]) throws -> DatasetBatchSource {
+        let options = YT8MDatasetOptions(level: level, format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
+        return DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
+    }
+
+    /// Probabilities of `model` for every video of `files`, by id.
+    func predictions(of model: any ZooModel, on files: [String]) throws -> [String: [Float]] {
+        let source = try evaluationSource(files)
+        model.eval()
+        var out: [String: [Float]] = [:]
+        while let b = try source.nextBatch() {
+            let p = withoutGrad { model(b.input).probabilities }.floats
+            let c = p.count / max(b.ids.count, 1)
+            for (i, id) in b.ids.enumerated() { out[id] = Array(p[(i * c)..<((i + 1) * c)]) }
+        }
+        return out
+    }
+}
