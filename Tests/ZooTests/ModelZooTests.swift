@@ -4,22 +4,22 @@ import Tensor
 @testable import Zoo
 
 /// Every zoo entry, at its small size: the parameter formula matches the
-/// built model, a forward pass on real-size input (1152 features, up to 300
-/// frames of varying length) gives [batch, classes], and training on a
-/// fixed batch makes the loss fall.
+/// built model, a forward pass on real-size input (the entry's feature
+/// size, 1152 unless it says otherwise; up to 300 frames of varying length)
+/// gives [batch, classes], and training on a fixed batch makes the loss fall.
 final class ModelZooTests: XCTestCase {
     let classes = 24
 
-    func batch(for level: InputLevel, size: Int, frames: Int, seed: UInt64) -> TrainingBatch {
+    func batch(for level: InputLevel, features: Int = 1152, size: Int, frames: Int, seed: UInt64) -> TrainingBatch {
         var rng = RandomGenerator(seed: seed)
         let labels = Tensor.bernoulli([size, classes], probability: 0.12, dtype: .float32, using: &rng)
         switch level {
         case .video:
-            return TrainingBatch(input: ModelInput(features: Tensor.normal([size, 1152], using: &rng)), labels: labels,
+            return TrainingBatch(input: ModelInput(features: Tensor.normal([size, features], using: &rng)), labels: labels,
                                  ids: (0..<size).map(String.init))
         case .frame:
             let lengths = (0..<size).map { i in max(1, frames - i * frames / (2 * size)) }
-            var x = Tensor.normal([size, frames, 1152], using: &rng)
+            var x = Tensor.normal([size, frames, features], using: &rng)
             // Zero the padding rows, as the dataset does.
             var mask = [Float](repeating: 0, count: size * frames)
             for (i, n) in lengths.enumerated() { for t in 0..<n { mask[i * frames + t] = 1 } }
@@ -42,7 +42,7 @@ final class ModelZooTests: XCTestCase {
             var rng = RandomGenerator(seed: 2)
             let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
             model.eval()
-            let b = batch(for: entry.level, size: 4, frames: 300, seed: 3)
+            let b = batch(for: entry.level, features: entry.featureSize, size: 4, frames: 300, seed: 3)
             let p = withoutGrad { model(b.input).probabilities }
             XCTAssertEqual(p.shape, [4, classes], entry.name)
             XCTAssertTrue(p.floats.allSatisfy { $0.isFinite && $0 >= 0 && $0 <= 1 }, "\(entry.name): probabilities out of [0, 1]")
@@ -53,7 +53,7 @@ final class ModelZooTests: XCTestCase {
         for entry in ModelZoo.entries {
             var rng = RandomGenerator(seed: 4)
             let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
-            let b = batch(for: entry.level, size: 16, frames: 12, seed: 5)
+            let b = batch(for: entry.level, features: entry.featureSize, size: 16, frames: 12, seed: 5)
             var config = entry.recipe.trainingConfig(steps: 40)
             config.learningRate = 1e-2
             config.loss = .binaryCrossEntropy

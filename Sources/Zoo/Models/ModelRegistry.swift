@@ -22,6 +22,10 @@ public struct ZooEntry: Sendable {
     public let reportedGAP: String?
     /// The paper's training recipe (learning rate, decay, loss, batch size…).
     public let recipe: Recipe
+    /// Features per video (video level) or per frame (frame level) the model
+    /// reads: 1152 (mean_rgb ⊕ mean_audio, or one frame) unless the entry says
+    /// otherwise (frame statistics: `FrameStatistics.featureSize`).
+    public let featureSize: Int
     let makeModel: @Sendable (ModelSize, [String: Any]?, Int, inout RandomGenerator) throws -> any ZooModel
     let countParameters: @Sendable (ModelSize, [String: Any]?, Int) throws -> Int
     let describeConfig: @Sendable (ModelSize, [String: Any]?) throws -> String
@@ -45,7 +49,7 @@ public struct ZooEntry: Sendable {
     /// Makes an entry from a Codable configuration type.
     public static func make<C: Codable & Sendable>(
         _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
-        paper: C, small: C,
+        featureSize: Int = 1152, paper: C, small: C,
         parameterCount: @escaping @Sendable (C, Int) -> Int,
         build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
     ) -> ZooEntry {
@@ -64,7 +68,7 @@ public struct ZooEntry: Sendable {
         }
         return ZooEntry(
             name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
-            makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
+            featureSize: featureSize, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
             countParameters: { size, o, classes in parameterCount(try config(size, o), classes) },
             describeConfig: { size, o in
                 let e = JSONEncoder()
