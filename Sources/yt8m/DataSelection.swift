@@ -11,7 +11,7 @@ struct DataSelection {
     let isSynthetic: Bool
 
     /// The files for a model level; `synthetic` picks the embedded default.
-    static func resolve(train: [String], validation: [String], level: InputLevel, format: YT8MRecordFormat) throws -> DataSelection {
+    static func resolve(train: [String], validation: [String], level recordLevel: YT8MDatasetLevel, format: YT8MRecordFormat) throws -> DataSelection {
         if train.isEmpty {
             var shown = -1
             let directory = try SyntheticData.defaultDataset(progress: { done, total in
@@ -22,7 +22,6 @@ struct DataSelection {
                 if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
             })
             let info = try SyntheticData.info(of: directory)
-            let recordLevel: YT8MDatasetLevel = level == .video ? .video : .frame
             let validate = validation.isEmpty ? info.paths(split: "validate", level: recordLevel, in: directory)
                 : try RecordFileDiscovery.files(for: validation)
             return DataSelection(trainFiles: info.paths(split: "train", level: recordLevel, in: directory),

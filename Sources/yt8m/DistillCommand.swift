@@ -61,13 +61,13 @@ struct Distill: ParsableCommand {
         guard teacherEntry.level == studentEntry.level else {
             throw ValidationError("teacher \(teacher) reads \(teacherEntry.level.rawValue)-level data but student \(student) reads \(studentEntry.level.rawValue)-level data")
         }
-        let data = try DataSelection.resolve(train: train, validation: validation, level: teacherEntry.level, format: formatOptions.format)
+        let data = try DataSelection.resolve(train: train, validation: validation, level: teacherEntry.recordLevel, format: formatOptions.format)
         guard data.trainFiles.count >= folds else {
             throw ValidationError("--folds \(folds) needs at least \(folds) training files; there are \(data.trainFiles.count)")
         }
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let classes = data.format.numClasses
-        let frameLevel = teacherEntry.level == .frame
+        let frameLevel = teacherEntry.recordLevel == .frame
         func job(_ entry: ZooEntry, files: [String], validation: [String], steps: Int, dir: String) -> TrainingJob {
             var config = entry.recipe.trainingConfig(steps: steps)
             config.validateEvery = steps

@@ -27,10 +27,11 @@ struct CheckpointData: ParsableArguments {
         let entry = try ModelZoo.entry(named: spec.model)
         var format = formatOptions.format
         format.numClasses = spec.numClasses
-        let selection = try DataSelection.resolve(train: data, validation: [], level: entry.level, format: format)
+        let selection = try DataSelection.resolve(train: data, validation: [], level: entry.recordLevel, format: format)
         let files = selection.isSynthetic ? selection.validationFiles : selection.trainFiles
-        let options = YT8MDatasetOptions(level: entry.level == .video ? .video : .frame, format: selection.format,
+        var options = YT8MDatasetOptions(level: entry.recordLevel, format: selection.format,
                                          batchSize: batchSize, maxFrames: spec.maxFrames, epochs: 1)
+        if let statistics = entry.frameStatistics { options.frameInput = .statistics(statistics) }
         return (model, spec, DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
     }
 }

@@ -97,7 +97,7 @@ struct Train: ParsableCommand {
     func run() throws {
         if let t = threads { Parallel.threads = t }
         let entry = try ModelZoo.entry(named: model)
-        let data = try DataSelection.resolve(train: train, validation: validation, level: entry.level, format: formatOptions.format)
+        let data = try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format)
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let spec = ModelSpec(model: model, size: size, overrides: config ?? "{}", numClasses: data.format.numClasses)
         let network = try spec.build(seed: seed)      // for the parameter count in the header line

@@ -19,12 +19,13 @@ struct TrainingJob {
     /// Read teacher predictions from this context feature (distillation).
     var teacherKey: String? = nil
 
-    var level: YT8MDatasetLevel { (try? ModelZoo.entry(named: spec.model).level) == .video ? .video : .frame }
+    var entry: ZooEntry { try! ModelZoo.entry(named: spec.model) }
+    var level: YT8MDatasetLevel { entry.recordLevel }
 
     func run(resume: Bool = true, quiet: Bool = false) throws -> (model: any ZooModel, validation: EvaluationResult?) {
         let network = try spec.build(seed: seed)
         var trainOptions = YT8MDatasetOptions.training(level: level, format: format, batchSize: batchSize, seed: seed)
-        trainOptions.frameInput = .frames(.randomWithReplacement(count: framesPerVideo))
+        trainOptions.frameInput = entry.frameStatistics.map { .statistics($0) } ?? .frames(.randomWithReplacement(count: framesPerVideo))
         trainOptions.decodeThreads = 2
         if let key = teacherKey { trainOptions.teacherPredictions = .required(key: key) }
         let trainSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
@@ -43,7 +44,8 @@ struct TrainingJob {
 
     /// One deterministic pass over `files` (every frame, up to the spec's max).
     func evaluationSource(_ files: [String]) throws -> DatasetBatchSource {
-        let options = YT8MDatasetOptions(level: level, format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
+        var options = YT8MDatasetOptions(level: level, format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
+        if let statistics = entry.frameStatistics { options.frameInput = .statistics(statistics) }
         return DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
     }
 

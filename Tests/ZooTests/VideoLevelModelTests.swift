@@ -216,58 +216,33 @@ final class VideoLevelModelTests: XCTestCase {
 
     // MARK: Frame statistics
 
-    func testFrameStatisticsLayoutConstants() {
-        XCTAssertEqual(FrameStatistics.featureSize, 6 * 1152 + 1)
-        XCTAssertEqual(FrameStatistics.statistics, [.mean, .std, .min, .max, .median, .mode])
-        XCTAssertEqual(FrameStatistics.rgbOffset(of: .std), 1024)
-        XCTAssertEqual(FrameStatistics.rgbOffset(of: .mode), 5 * 1024)
-        XCTAssertEqual(FrameStatistics.audioOffset(of: .mean), 6144)
-        XCTAssertEqual(FrameStatistics.audioOffset(of: .mode), 6144 + 5 * 128)
+    func testFrameStatisticsLayoutRegroupsTheDatasetsColumnsByModality() {
+        XCTAssertEqual(FrameStatisticsLayout.featureSize, 6 * 1152 + 1)
         XCTAssertEqual(try ModelZoo.entry(named: "frame-statistics").featureSize, 6913)
+        XCTAssertEqual(try ModelZoo.entry(named: "frame-statistics").recordLevel, .frame)
         XCTAssertEqual(try ModelZoo.entry(named: "resnet-like").featureSize, 1152)
+        // rgb 2 + audio 1: dataset blocks [m0 m1 ma | s0 s1 sa | … 6 blocks] then n; the model
+        // reads [m0 m1 s0 s1 … | ma sa … | n].
+        let columns = FrameStatisticsLayout.modelColumns(rgbSize: 2, audioSize: 1)
+        XCTAssertEqual(columns, [0, 1, 3, 4, 6, 7, 9, 10, 12, 13, 15, 16, 2, 5, 8, 11, 14, 17, 18])
     }
 
-    func testFrameStatisticsOnWorkedValues() {
-        // 2 rgb features + 1 audio feature; video 0 has 3 valid frames, video 1 has 2; T = 4.
-        let frames: [Float] = [
-            1, 4, 0.5,   3, 4, 0.5,   2, 1, 2,   9, 9, 9,     // video 0 (last row is padding)
-            7, -1, 3,    5, -1, 3,    9, 9, 9,   9, 9, 9,     // video 1 (two padding rows)
-        ]
-        let out = FrameStatistics.features(Tensor(frames, shape: [2, 4, 3]), lengths: [3, 2], rgbSize: 2)
-        XCTAssertEqual(out.shape, [2, 19])
-        let s3 = Float(3).squareRoot(), s075 = Float(0.75).squareRoot(), s2 = Float(2).squareRoot()
-        // [rgb mean, std, min, max, median, mode (2 each) | audio mean, std, min, max, median, mode | n/300]
-        let video0: [Float] = [2, 3,  1, s3,  1, 1,  3, 4,  2, 4,  1, 4,
-                               1, s075, 0.5, 2, 0.5, 0.5,  0.01]
-        // Two frames: lower median and the smaller value as the tie-broken mode.
-        let video1: [Float] = [6, -1,  s2, 0,  5, -1,  7, -1,  5, -1,  5, -1,
-                               3, 0, 3, 3, 3, 3,  2.0 / 300]
-        for (got, want) in zip(out.floats, video0 + video1) { XCTAssertEqual(got, want, accuracy: 1e-6) }
-        // One frame: std 0 (not NaN), every other statistic the frame itself.
-        let single = FrameStatistics.features(frames: [0.25, -2, 1.5], count: 1, rgbSize: 2, audioSize: 1)
-        XCTAssertEqual(single, [0.25, -2, 0, 0, 0.25, -2, 0.25, -2, 0.25, -2, 0.25, -2,
-                                1.5, 0, 1.5, 1.5, 1.5, 1.5, Float(1) / 300])
-    }
-
-    func testFrameStatisticsModelReadsTheFeaturesOfFrameLevelVideos() throws {
+    func testFrameStatisticsModelReadsTheDatasetsStatistics() throws {
         var rng = RandomGenerator(seed: 16)
         let model = try ModelZoo.entry(named: "frame-statistics").build(size: .small, numClasses: 5, rng: &rng)
         model.eval()
-        let frames = Tensor.normal([2, 10, 1152], using: &rng)
-        let features = FrameStatistics.features(frames, lengths: [10, 4])
-        XCTAssertEqual(features.shape, [2, 6913])
-        // Video 1 averages only its 4 valid frames: rgb feature 0's mean at 0, audio feature 0's at 6144.
-        let x = frames.floats, f = features.floats
-        var rgbMean: Float = 0, audioMean: Float = 0
-        for t in 10..<14 {
-            rgbMean += x[t * 1152] / 4
-            audioMean += x[t * 1152 + 1024] / 4
+        // Two videos of quantized frames through the dataset's own computation.
+        let format = YT8MRecordFormat.yt8m2018
+        var rows: [Float] = []
+        for v in 0..<2 {
+            let n = 3 + v
+            let rgb = (0..<(n * 1024)).map { UInt8(($0 * 7 + v) % 256) }, audio = (0..<(n * 128)).map { UInt8(($0 * 3 + v) % 256) }
+            rows += FrameStatistics.compute(FrameStatisticsLayout.statistics, frames: [rgb, audio], format: format, frameCount: n)
         }
-        XCTAssertEqual(f[6913], rgbMean, accuracy: 1e-5)
-        XCTAssertEqual(f[6913 + 6144], audioMean, accuracy: 1e-5)
-        XCTAssertEqual(f[2 * 6913 - 1], Float(4) / 300)
+        let features = Tensor(rows, shape: [2, 6913])
         let p = withoutGrad { model(ModelInput(features: features)).probabilities }
         XCTAssertEqual(p.shape, [2, 5])
         XCTAssertTrue(p.floats.allSatisfy { $0.isFinite && $0 > 0 && $0 < 1 })
+        XCTAssertEqual(rows[6912], 3)                      // the dataset stores the raw frame count
     }
 }

@@ -24,8 +24,14 @@ public struct ZooEntry: Sendable {
     public let recipe: Recipe
     /// Features per video (video level) or per frame (frame level) the model
     /// reads: 1152 (mean_rgb ⊕ mean_audio, or one frame) unless the entry says
-    /// otherwise (frame statistics: `FrameStatistics.featureSize`).
+    /// otherwise (frame statistics: `FrameStatisticsLayout.featureSize`).
     public let featureSize: Int
+    /// When set, the model reads these statistics of frame-level records
+    /// (computed by the dataset) instead of video-level features.
+    public let frameStatistics: [FrameStatistic]?
+
+    /// The level of the records the model reads.
+    public var recordLevel: YT8MDatasetLevel { level == .frame || frameStatistics != nil ? .frame : .video }
     let makeModel: @Sendable (ModelSize, [String: Any]?, Int, inout RandomGenerator) throws -> any ZooModel
     let countParameters: @Sendable (ModelSize, [String: Any]?, Int) throws -> Int
     let describeConfig: @Sendable (ModelSize, [String: Any]?) throws -> String
@@ -49,7 +55,7 @@ public struct ZooEntry: Sendable {
     /// Makes an entry from a Codable configuration type.
     public static func make<C: Codable & Sendable>(
         _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
-        featureSize: Int = 1152, paper: C, small: C,
+        featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil, paper: C, small: C,
         parameterCount: @escaping @Sendable (C, Int) -> Int,
         build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
     ) -> ZooEntry {
@@ -68,7 +74,7 @@ public struct ZooEntry: Sendable {
         }
         return ZooEntry(
             name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
-            featureSize: featureSize, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
+            featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
             countParameters: { size, o, classes in parameterCount(try config(size, o), classes) },
             describeConfig: { size, o in
                 let e = JSONEncoder()

@@ -68,7 +68,7 @@ let videoLevelEntries: [ZooEntry] = [
     .make("frame-statistics", level: .video,
           summary: "ResNet-like MLP over mean, std, min, max, median, mode of the frames and their count (Samsung features)",
           recipe: frameStatisticsRecipe,
-          featureSize: FrameStatistics.featureSize,
+          featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
           paper: FrameStatisticsModel.Config(), small: smallFrameStatistics,
           parameterCount: { FrameStatisticsModel.parameterCount($0, numClasses: $1) },
           build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) }),
