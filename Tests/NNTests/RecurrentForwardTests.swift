@@ -79,6 +79,30 @@ final class RecurrentForwardTests: XCTestCase {
         assertClose(g32(x.converted(to: .float32), lengths: nil).hidden, g64(x, lengths: nil).hidden.doubles, accuracy: 1e-5, "GRU float32 vs float64")
     }
 
+    /// LSTM and GRU split large batches into one slice per thread for the
+    /// whole sequence; values and gradients must not depend on that split.
+    func testBatchSlicesPerThreadMatchOneThread() {
+        let saved = Parallel.threads
+        defer { Parallel.threads = saved }
+        let lstm = LSTM(inputSize: 5, hiddenSize: 24, bidirectional: true, dtype: .float64, rng: &rng)
+        let gru = GRU(inputSize: 5, hiddenSize: 24, bidirectional: true, dtype: .float64, rng: &rng)
+        let x = doubleInput([4, 8, 5], seed: 45)
+        func run(_ network: Module, _ body: (Tensor) -> RecurrentOutput) -> [Double] {
+            let leaf = x.requiringGrad()
+            network.zeroGrad()
+            let r = body(leaf)
+            (r.output.sum() + r.hidden.sum() + (r.cell?.sum() ?? Tensor(0, dtype: .float64))).backward()
+            return r.output.doubles + r.hidden.doubles + leaf.grad!.doubles + network.parameters.flatMap { $0.grad!.doubles }
+        }
+        for (name, network, body) in [("LSTM", lstm as Module, { lstm($0, lengths: [8, 3, 5, 1]) }),
+                                      ("GRU", gru as Module, { gru($0, lengths: [2, 8, 7, 4]) })] as [(String, Module, (Tensor) -> RecurrentOutput)] {
+            Parallel.threads = 2
+            let sliced = run(network, body)
+            Parallel.threads = 1
+            assertClose(Tensor(run(network, body)), sliced, accuracy: 1e-12, "\(name) one thread vs two slices")
+        }
+    }
+
     // MARK: Padding
 
     /// Sequence A (3 frames) alone, and padded to 6 frames with non-zero

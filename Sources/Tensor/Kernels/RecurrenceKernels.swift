@@ -1,3 +1,5 @@
+import CBLAS
+import Dispatch
 import RealModule
 
 /// Gate nonlinearities of the recurrent kernels: float32 uses the
@@ -39,10 +41,32 @@ struct RecurrenceSchedule {
     }
 }
 
-/// The loops of the fused LSTM, GRU and forget-mult (QRNN fo-pooling)
-/// primitives. Buffers in *processing order* are [time, batch, …] indexed by
-/// step s; buffers in *time order* are [batch, time, …] indexed by frame.
+/// The loops of the fused LSTM, GRU and QRNN-pooling primitives. Buffers in
+/// *processing order* are [time, batch, …] indexed by step s; buffers in
+/// *time order* are [batch, time, …] indexed by frame.
+///
+/// The rows of a batch never interact in a recurrence, so LSTM and GRU split
+/// the batch into one slice per thread and each thread runs its slice
+/// through every step with single-threaded GEMMs ([B/threads, H]·W_hhᵀ):
+/// no synchronisation per step (OpenBLAS's own threading of a 64-row GEMM
+/// costs two thread hand-offs per step, three times per step here).
 enum RecurrenceKernel {
+    /// Runs `body` on contiguous slices of `0..<batch`, one per thread, with
+    /// OpenBLAS single-threaded meanwhile so the slices' GEMMs do not fight
+    /// over its thread pool (the one thread budget of ``Parallel``).
+    static func forEachBatchSlice(_ batch: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let slices = Swift.min(Parallel.threads, batch)
+        guard slices > 1, work >= Parallel.minimumParallelWork else { body(0..<batch); return }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(Parallel.threads)) }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: slices) { c in
+                let lo = batch * c / slices, hi = batch * (c + 1) / slices
+                if lo < hi { body(lo..<hi) }
+            }
+        }
+    }
+
     // MARK: LSTM
 
     /// Runs the LSTM over all steps. `gates` [T, B, 4H] receives the
@@ -58,19 +82,18 @@ enum RecurrenceKernel {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g4 = 4 * h
         hiddens.update(from: initialHidden, count: nb * h)
         cells.update(from: initialCell, count: nb * h)
-        for s in 0..<nt {
-            let gs = gates + s * nb * g4
-            let hp = hiddens + s * nb * h, hn = hiddens + (s + 1) * nb * h
-            let cp = cells + s * nb * h, cn = cells + (s + 1) * nb * h
-            Parallel.forEachChunk(nb, costPerItem: g4) { rows in
+        forEachBatchSlice(nb, work: nt * nb * g4 * h) { rows in
+            let lo = rows.lowerBound
+            for s in 0..<nt {
+                let gs = gates + s * nb * g4
+                let hp = hiddens + s * nb * h, hn = hiddens + (s + 1) * nb * h
+                let cp = cells + s * nb * h, cn = cells + (s + 1) * nb * h
                 for b in rows {
                     let src = projections + (b * nt + plan.frame(b, s)) * g4, dst = gs + b * g4
                     if let bias { for j in 0..<g4 { dst[j] = src[j] + bias[j] } } else { dst.update(from: src, count: g4) }
                 }
-            }
-            Gemm.run(T.self, transA: false, transB: true, m: nb, n: g4, k: h,
-                     a: hp, lda: h, b: weight, ldb: h, c: gs, ldc: g4, beta: 1)
-            Parallel.forEachChunk(nb, costPerItem: 6 * g4) { rows in
+                Gemm.run(T.self, transA: false, transB: true, m: rows.count, n: g4, k: h,
+                         a: hp + lo * h, lda: h, b: weight, ldb: h, c: gs + lo * g4, ldc: g4, beta: 1)
                 for b in rows {
                     let out = states + (b * nt + plan.frame(b, s)) * 2 * h
                     let hpb = hp + b * h, hnb = hn + b * h, cpb = cp + b * h, cnb = cn + b * h
@@ -107,10 +130,14 @@ enum RecurrenceKernel {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g4 = 4 * h
         gradHidden.update(repeating: 0, count: nb * h)
         gradCell.update(repeating: 0, count: nb * h)
-        for s in stride(from: nt - 1, through: 0, by: -1) {
-            let gs = gates + s * nb * g4, ds = gradGates + s * nb * g4
-            let cp = cells + s * nb * h, cn = cells + (s + 1) * nb * h
-            Parallel.forEachChunk(nb, costPerItem: 8 * g4) { rows in
+        forEachBatchSlice(nb, work: nt * nb * g4 * h) { rows in
+            let lo = rows.lowerBound
+            let scratch = UnsafeMutablePointer<T>.allocate(capacity: 3 * h)
+            defer { scratch.deallocate() }
+            let tc = scratch, gh = scratch + h, gc = scratch + 2 * h
+            for s in stride(from: nt - 1, through: 0, by: -1) {
+                let gs = gates + s * nb * g4, ds = gradGates + s * nb * g4
+                let cp = cells + s * nb * h, cn = cells + (s + 1) * nb * h
                 for b in rows {
                     let frame = plan.frame(b, s)
                     let go = gradStates + (b * nt + frame) * 2 * h
@@ -122,25 +149,25 @@ enum RecurrenceKernel {
                         dp.update(repeating: 0, count: g4)
                         continue
                     }
+                    // One short loop per quantity (few pointers each) so every loop vectorises.
                     let a = gs + b * g4, cpb = cp + b * h, cnb = cn + b * h
-                    for j in 0..<h {
-                        let i = a[j], f = a[h + j], g = a[2 * h + j], o = a[3 * h + j]
-                        let tc = T.hyperbolicTangent(cnb[j])
-                        let gh = dh[j] + go[j]
-                        let gc = dc[j] + go[h + j] + gh * o * (1 - tc * tc)
-                        d[j] = gc * g * i * (1 - i)
-                        d[h + j] = gc * cpb[j] * f * (1 - f)
-                        d[2 * h + j] = gc * i * (1 - g * g)
-                        d[3 * h + j] = gh * tc * o * (1 - o)
-                        dc[j] = gc * f
-                        dh[j] = 0
-                    }
+                    let i = a, f = a + h, g = a + 2 * h, o = a + 3 * h
+                    let di = d, df = d + h, dg = d + 2 * h, dout = d + 3 * h
+                    for j in 0..<h { tc[j] = T.hyperbolicTangent(cnb[j]) }
+                    for j in 0..<h { gh[j] = dh[j] + go[j] }
+                    for j in 0..<h { gc[j] = dc[j] + go[h + j] + gh[j] * o[j] * (1 - tc[j] * tc[j]) }
+                    for j in 0..<h { di[j] = gc[j] * g[j] * i[j] * (1 - i[j]) }
+                    for j in 0..<h { df[j] = gc[j] * cpb[j] * f[j] * (1 - f[j]) }
+                    for j in 0..<h { dg[j] = gc[j] * i[j] * (1 - g[j] * g[j]) }
+                    for j in 0..<h { dout[j] = gh[j] * tc[j] * o[j] * (1 - o[j]) }
+                    for j in 0..<h { dc[j] = gc[j] * f[j] }
+                    dh.update(repeating: 0, count: h)
                     dp.update(from: d, count: g4)
                 }
+                // dh_{s−1} = dA_s · W_hh; padded rows have dA = 0 and keep their carried gradient.
+                Gemm.run(T.self, transA: false, transB: false, m: rows.count, n: h, k: g4,
+                         a: ds + lo * g4, lda: g4, b: weight, ldb: h, c: gradHidden + lo * h, ldc: h, beta: 1)
             }
-            // dh_{s−1} = dA_s · W_hh; padded rows have dA = 0 and keep their carried gradient.
-            Gemm.run(T.self, transA: false, transB: false, m: nb, n: h, k: g4,
-                     a: ds, lda: g4, b: weight, ldb: h, c: gradHidden, ldc: h, beta: 1)
         }
     }
 
@@ -157,14 +184,15 @@ enum RecurrenceKernel {
     ) {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g3 = 3 * h, g4 = 4 * h
         hiddens.update(from: initialHidden, count: nb * h)
-        for s in 0..<nt {
-            let hp = hiddens + s * nb * h, hn = hiddens + (s + 1) * nb * h, gs = gates + s * nb * g4
-            if let recurrentBias {
-                for b in 0..<nb { (scratch + b * g3).update(from: recurrentBias, count: g3) }
-            }
-            Gemm.run(T.self, transA: false, transB: true, m: nb, n: g3, k: h,
-                     a: hp, lda: h, b: weight, ldb: h, c: scratch, ldc: g3, beta: recurrentBias == nil ? 0 : 1)
-            Parallel.forEachChunk(nb, costPerItem: 6 * g3) { rows in
+        forEachBatchSlice(nb, work: nt * nb * g3 * h) { rows in
+            let lo = rows.lowerBound
+            for s in 0..<nt {
+                let hp = hiddens + s * nb * h, hn = hiddens + (s + 1) * nb * h, gs = gates + s * nb * g4
+                if let recurrentBias {
+                    for b in rows { (scratch + b * g3).update(from: recurrentBias, count: g3) }
+                }
+                Gemm.run(T.self, transA: false, transB: true, m: rows.count, n: g3, k: h, a: hp + lo * h, lda: h,
+                         b: weight, ldb: h, c: scratch + lo * g3, ldc: g3, beta: recurrentBias == nil ? 0 : 1)
                 for b in rows {
                     let frame = plan.frame(b, s)
                     let out = outputs + (b * nt + frame) * h
@@ -183,10 +211,9 @@ enum RecurrenceKernel {
                         (a + 2 * h).update(from: x + 2 * h, count: h)
                     }
                     for j in 0..<(2 * h) { a[j] = T.logistic(a[j]) }
-                    for j in 0..<h {
-                        a[3 * h + j] = hh[2 * h + j]
-                        a[2 * h + j] = T.hyperbolicTangent(a[2 * h + j] + a[j] * hh[2 * h + j])
-                    }
+                    (a + 3 * h).update(from: hh + 2 * h, count: h)
+                    for j in 0..<h { a[2 * h + j] += a[j] * a[3 * h + j] }
+                    for j in (2 * h)..<(3 * h) { a[j] = T.hyperbolicTangent(a[j]) }
                     for j in 0..<h {
                         let z = a[h + j]
                         hnb[j] = (1 - z) * a[2 * h + j] + z * hpb[j]
@@ -208,9 +235,12 @@ enum RecurrenceKernel {
     ) {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g3 = 3 * h, g4 = 4 * h
         gradHidden.update(repeating: 0, count: nb * h)
-        for s in stride(from: nt - 1, through: 0, by: -1) {
-            let gs = gates + s * nb * g4, ds = gradRecurrent + s * nb * g3, hp = hiddens + s * nb * h
-            Parallel.forEachChunk(nb, costPerItem: 8 * g3) { rows in
+        forEachBatchSlice(nb, work: nt * nb * g3 * h) { rows in
+            let lo = rows.lowerBound
+            let gh = UnsafeMutablePointer<T>.allocate(capacity: h)
+            defer { gh.deallocate() }
+            for s in stride(from: nt - 1, through: 0, by: -1) {
+                let gs = gates + s * nb * g4, ds = gradRecurrent + s * nb * g3, hp = hiddens + s * nb * h
                 for b in rows {
                     let frame = plan.frame(b, s)
                     let go = gradOutputs + (b * nt + frame) * h
@@ -221,21 +251,21 @@ enum RecurrenceKernel {
                         dp.update(repeating: 0, count: g3)
                         continue
                     }
+                    // One short loop per quantity (few pointers each) so every loop vectorises.
                     let a = gs + b * g4, hpb = hp + b * h
-                    for j in 0..<h {
-                        let r = a[j], z = a[h + j], n = a[2 * h + j], hn = a[3 * h + j]
-                        let gh = dh[j] + go[j]
-                        let dn = gh * (1 - z) * (1 - n * n)
-                        let dr = dn * hn * r * (1 - r)
-                        let dz = gh * (hpb[j] - n) * z * (1 - z)
-                        dp[j] = dr; dp[h + j] = dz; dp[2 * h + j] = dn
-                        d[j] = dr; d[h + j] = dz; d[2 * h + j] = dn * r
-                        dh[j] = gh * z
-                    }
+                    let r = a, z = a + h, n = a + 2 * h, hn = a + 3 * h
+                    let dr = dp, dz = dp + h, dn = dp + 2 * h, dhn = d + 2 * h
+                    for j in 0..<h { gh[j] = dh[j] + go[j] }
+                    for j in 0..<h { dn[j] = gh[j] * (1 - z[j]) * (1 - n[j] * n[j]) }
+                    for j in 0..<h { dr[j] = dn[j] * hn[j] * r[j] * (1 - r[j]) }
+                    for j in 0..<h { dz[j] = gh[j] * (hpb[j] - n[j]) * z[j] * (1 - z[j]) }
+                    d.update(from: dp, count: 2 * h)
+                    for j in 0..<h { dhn[j] = dn[j] * r[j] }
+                    for j in 0..<h { dh[j] = gh[j] * z[j] }
                 }
+                Gemm.run(T.self, transA: false, transB: false, m: rows.count, n: h, k: g3,
+                         a: ds + lo * g3, lda: g3, b: weight, ldb: h, c: gradHidden + lo * h, ldc: h, beta: 1)
             }
-            Gemm.run(T.self, transA: false, transB: false, m: nb, n: h, k: g3,
-                     a: ds, lda: g3, b: weight, ldb: h, c: gradHidden, ldc: h, beta: 1)
         }
     }
 
