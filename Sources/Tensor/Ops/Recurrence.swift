@@ -1,0 +1,242 @@
+// Fused recurrences: the whole time loop of an LSTM, a GRU or QRNN
+// fo-pooling is one differentiable primitive, so a sequence of T steps
+// records one graph node instead of ~15·T, and back-propagation through time
+// runs as tight loops with one GEMM per step.
+//
+// The input projections x·W_ihᵀ of every step are computed beforehand by the
+// caller in one GEMM over [B·T, F]; these primitives do the part that must
+// run step by step.
+
+extension Tensor {
+    /// The checked per-example lengths of a [batch, time, …] input: every
+    /// length in 1...time (all `time` when nil).
+    static func recurrenceLengths(_ lengths: [Int]?, batch: Int, time: Int, op: String) -> [Int] {
+        guard let lengths else { return [Int](repeating: time, count: batch) }
+        precondition(lengths.count == batch, "\(op): \(lengths.count) lengths for a batch of \(batch)")
+        for l in lengths where l < 1 || l > time {
+            preconditionFailure("\(op): length \(l) outside 1...\(time) (lengths \(lengths))")
+        }
+        return lengths
+    }
+
+    /// Column sums of a [rows, columns] buffer (bias gradients).
+    static func columnSums(of x: Tensor, rows: Int, columns: Int) -> Tensor {
+        let out = Tensor(uninitializedShape: [columns], dtype: x.dtype)
+        if x.dtype == .float32 {
+            ReduceKernel.sum(x.pointer(Float.self), out.pointer(Float.self), outer: 1, n: rows, inner: columns)
+        } else {
+            ReduceKernel.sum(x.pointer(Double.self), out.pointer(Double.self), outer: 1, n: rows, inner: columns)
+        }
+        return out
+    }
+}
+
+/// The LSTM recurrence (Hochreiter & Schmidhuber 1997) over precomputed input
+/// projections, PyTorch's gate order (i, f, g, o):
+/// aₜ = pₜ + b_ih + b_hh + W_hh·h_{t−1}; i, f, o = σ(a), g = tanh(a); cₜ = f⊙c_{t−1} + i⊙g; hₜ = o⊙tanh(cₜ).
+///
+/// - Parameters:
+///   - projections: [B, T, 4H], x·W_ihᵀ for every frame.
+///   - recurrentWeight: W_hh, [4H, H].
+///   - initialHidden, initialCell: h₋₁ and c₋₁, [B, H].
+///   - inputBias, recurrentBias: optional [4H] biases (both simply add).
+///   - lengths: valid frames per example (1...T). Frames past a sequence's
+///     length leave its state unchanged.
+///   - reversed: run each sequence backwards from its own last valid frame
+///     (L_b − 1 down to 0), the backward direction of a bidirectional LSTM.
+/// - Returns: [B, T, 2H] holding (hₜ, cₜ) at each frame, in frame order. At
+///   padded frames it holds the last valid state, so the final state of
+///   every sequence is at frame T − 1 (forward) or frame 0 (reversed).
+public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initialHidden: Tensor, initialCell: Tensor,
+                           inputBias: Tensor? = nil, recurrentBias: Tensor? = nil,
+                           lengths: [Int]? = nil, reversed: Bool = false) -> Tensor {
+    let op = "lstmRecurrence"
+    projections.requireFloat(op)
+    let w = recurrentWeight
+    let shapes = "projections \(projections.shape), recurrentWeight \(w.shape), initialHidden \(initialHidden.shape), initialCell \(initialCell.shape)"
+        + (inputBias.map { ", inputBias \($0.shape)" } ?? "") + (recurrentBias.map { ", recurrentBias \($0.shape)" } ?? "")
+    precondition(projections.rank == 3 && w.rank == 2 && w.shape[0] == 4 * w.shape[1] && projections.shape[2] == w.shape[0],
+                 "\(op): needs projections [B, T, 4H] and recurrentWeight [4H, H]; got \(shapes)")
+    let (nb, nt, h) = (projections.shape[0], projections.shape[1], w.shape[1])
+    precondition(nt >= 1 && initialHidden.shape == [nb, h] && initialCell.shape == [nb, h]
+                 && (inputBias?.shape ?? [4 * h]) == [4 * h] && (recurrentBias?.shape ?? [4 * h]) == [4 * h],
+                 "\(op): expected T ≥ 1, initial states [\(nb), \(h)] and biases [\(4 * h)]; got \(shapes)")
+    for t in [w, initialHidden, initialCell] + [inputBias, recurrentBias].compactMap({ $0 }) {
+        Tensor.requireSameDType(op, projections, t)
+    }
+    let plan = RecurrenceSchedule(batch: nb, time: nt, hidden: h,
+                                  lengths: Tensor.recurrenceLengths(lengths, batch: nb, time: nt, op: op), reversed: reversed)
+    let bias: Tensor? = switch (inputBias, recurrentBias) {
+    case let (i?, r?): withoutGrad { i + r }
+    case let (i?, nil): i
+    case let (nil, r?): r
+    case (nil, nil): nil
+    }
+    let dtype = projections.dtype
+    let gates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
+    let hiddens = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
+    let cells = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
+    let states = Tensor(uninitializedShape: [nb, nt, 2 * h], dtype: dtype)
+    func forward<T: RecurrentElement>(_: T.Type) {
+        RecurrenceKernel.lstmForward(plan, projections: projections.pointer(T.self), bias: bias.map { UnsafePointer($0.pointer(T.self)) },
+                                     weight: w.pointer(T.self), initialHidden: initialHidden.pointer(T.self),
+                                     initialCell: initialCell.pointer(T.self), gates: gates.pointer(T.self),
+                                     hiddens: hiddens.pointer(T.self), cells: cells.pointer(T.self), states: states.pointer(T.self))
+    }
+    if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
+
+    let w0 = w.detached(), weightWanted = w.requiresGrad
+    let biasCount = [inputBias, recurrentBias].compactMap { $0 }.count
+    let inputs = [projections, w, initialHidden, initialCell] + [inputBias, recurrentBias].compactMap { $0 }
+    return Tensor.record(.lstmRecurrence, states, inputs) { g in
+        let gradGates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
+        let gradProjections = Tensor(uninitializedShape: [nb, nt, 4 * h], dtype: dtype)
+        let gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
+        let gradCell = Tensor(uninitializedShape: [nb, h], dtype: dtype)
+        var gradWeight: Tensor? = nil
+        func backward<T: RecurrentElement>(_: T.Type) {
+            RecurrenceKernel.lstmBackward(plan, gradStates: g.pointer(T.self), weight: w0.pointer(T.self),
+                                          gates: gates.pointer(T.self), cells: cells.pointer(T.self),
+                                          gradGates: gradGates.pointer(T.self), gradProjections: gradProjections.pointer(T.self),
+                                          gradHidden: gradHidden.pointer(T.self), gradCell: gradCell.pointer(T.self))
+            if weightWanted {
+                // dW_hh = Σₛ dAₛᵀ·h_{s−1}: one GEMM over all steps.
+                let gw = Tensor(uninitializedShape: [4 * h, h], dtype: dtype)
+                Gemm.run(T.self, transA: true, transB: false, m: 4 * h, n: h, k: nt * nb,
+                         a: gradGates.pointer(T.self), lda: 4 * h, b: hiddens.pointer(T.self), ldb: h,
+                         c: gw.pointer(T.self), ldc: h)
+                gradWeight = gw
+            }
+        }
+        if dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
+        // Both biases add to the same pre-activations: each gets Σ dA.
+        let gradBias: [Tensor?] = biasCount == 0 ? [] : [Tensor](
+            repeating: Tensor.columnSums(of: gradGates, rows: nt * nb, columns: 4 * h), count: biasCount)
+        return [gradProjections, gradWeight, gradHidden, gradCell] + gradBias
+    }
+}
+
+/// The GRU recurrence (Cho et al. 2014) over precomputed input projections,
+/// PyTorch's gate order (r, z, n) and reset placement:
+/// r, z = σ(x_{r,z} + b_i + W_h{r,z}·h_{t−1} + b_h); n = tanh(x_n + b_in + r⊙(W_hn·h_{t−1} + b_hn)); hₜ = (1 − z)⊙n + z⊙h_{t−1}.
+///
+/// - Parameters:
+///   - projections: [B, T, 3H], x·W_ihᵀ for every frame.
+///   - recurrentWeight: W_hh, [3H, H].
+///   - initialHidden: h₋₁, [B, H].
+///   - inputBias, recurrentBias: optional b_ih and b_hh, [3H] (b_hn sits inside r⊙(·)).
+///   - lengths, reversed: as for ``lstmRecurrence(_:recurrentWeight:initialHidden:initialCell:inputBias:recurrentBias:lengths:reversed:)``.
+/// - Returns: [B, T, H] holding hₜ at each frame, in frame order; padded
+///   frames hold the last valid state (final state at frame T − 1 forward,
+///   frame 0 reversed).
+public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initialHidden: Tensor,
+                          inputBias: Tensor? = nil, recurrentBias: Tensor? = nil,
+                          lengths: [Int]? = nil, reversed: Bool = false) -> Tensor {
+    let op = "gruRecurrence"
+    projections.requireFloat(op)
+    let w = recurrentWeight
+    let shapes = "projections \(projections.shape), recurrentWeight \(w.shape), initialHidden \(initialHidden.shape)"
+        + (inputBias.map { ", inputBias \($0.shape)" } ?? "") + (recurrentBias.map { ", recurrentBias \($0.shape)" } ?? "")
+    precondition(projections.rank == 3 && w.rank == 2 && w.shape[0] == 3 * w.shape[1] && projections.shape[2] == w.shape[0],
+                 "\(op): needs projections [B, T, 3H] and recurrentWeight [3H, H]; got \(shapes)")
+    let (nb, nt, h) = (projections.shape[0], projections.shape[1], w.shape[1])
+    precondition(nt >= 1 && initialHidden.shape == [nb, h]
+                 && (inputBias?.shape ?? [3 * h]) == [3 * h] && (recurrentBias?.shape ?? [3 * h]) == [3 * h],
+                 "\(op): expected T ≥ 1, initial state [\(nb), \(h)] and biases [\(3 * h)]; got \(shapes)")
+    for t in [w, initialHidden] + [inputBias, recurrentBias].compactMap({ $0 }) {
+        Tensor.requireSameDType(op, projections, t)
+    }
+    let plan = RecurrenceSchedule(batch: nb, time: nt, hidden: h,
+                                  lengths: Tensor.recurrenceLengths(lengths, batch: nb, time: nt, op: op), reversed: reversed)
+    let dtype = projections.dtype
+    let gates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
+    let hiddens = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
+    let outputs = Tensor(uninitializedShape: [nb, nt, h], dtype: dtype)
+    func forward<T: RecurrentElement>(_: T.Type) {
+        let scratch = UnsafeMutablePointer<T>.allocate(capacity: nb * 3 * h)
+        defer { scratch.deallocate() }
+        RecurrenceKernel.gruForward(plan, projections: projections.pointer(T.self),
+                                    inputBias: inputBias.map { UnsafePointer($0.pointer(T.self)) }, weight: w.pointer(T.self),
+                                    recurrentBias: recurrentBias.map { UnsafePointer($0.pointer(T.self)) },
+                                    initialHidden: initialHidden.pointer(T.self), gates: gates.pointer(T.self),
+                                    hiddens: hiddens.pointer(T.self), scratch: scratch, outputs: outputs.pointer(T.self))
+    }
+    if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
+
+    let w0 = w.detached(), weightWanted = w.requiresGrad
+    let hasInputBias = inputBias != nil, hasRecurrentBias = recurrentBias != nil
+    let inputs = [projections, w, initialHidden] + [inputBias, recurrentBias].compactMap { $0 }
+    return Tensor.record(.gruRecurrence, outputs, inputs) { g in
+        let gradRecurrent = Tensor(uninitializedShape: [nt, nb, 3 * h], dtype: dtype)
+        let gradProjections = Tensor(uninitializedShape: [nb, nt, 3 * h], dtype: dtype)
+        let gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
+        var gradWeight: Tensor? = nil
+        func backward<T: RecurrentElement>(_: T.Type) {
+            RecurrenceKernel.gruBackward(plan, gradOutputs: g.pointer(T.self), weight: w0.pointer(T.self),
+                                         gates: gates.pointer(T.self), hiddens: hiddens.pointer(T.self),
+                                         gradRecurrent: gradRecurrent.pointer(T.self),
+                                         gradProjections: gradProjections.pointer(T.self), gradHidden: gradHidden.pointer(T.self))
+            if weightWanted {
+                let gw = Tensor(uninitializedShape: [3 * h, h], dtype: dtype)
+                Gemm.run(T.self, transA: true, transB: false, m: 3 * h, n: h, k: nt * nb,
+                         a: gradRecurrent.pointer(T.self), lda: 3 * h, b: hiddens.pointer(T.self), ldb: h,
+                         c: gw.pointer(T.self), ldc: h)
+                gradWeight = gw
+            }
+        }
+        if dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
+        var grads: [Tensor?] = [gradProjections, gradWeight, gradHidden]
+        if hasInputBias { grads.append(Tensor.columnSums(of: gradProjections, rows: nb * nt, columns: 3 * h)) }
+        if hasRecurrentBias { grads.append(Tensor.columnSums(of: gradRecurrent, rows: nt * nb, columns: 3 * h)) }
+        return grads
+    }
+}
+
+/// QRNN pooling (Bradbury et al. 2017; salesforce/pytorch-qrnn `QRNNLayer`
+/// with `ForgetMult`) from the gate pre-activations of every frame:
+/// z = tanh(a_Z), f = σ(a_F)·s·m, o = σ(a_O); cₜ = fₜ⊙zₜ + (1 − fₜ)⊙c_{t−1}; hₜ = oₜ⊙cₜ.
+///
+/// - Parameters:
+///   - gates: [B, T, 3H] holding a_Z | a_F | a_O (fo-pooling), or
+///     [B, T, 2H] holding a_Z | a_F (f-pooling, hₜ = cₜ).
+///   - initialCell: c₋₁, [B, H].
+///   - forgetMask: optional m [B, T, H], a constant (zoneout's Bernoulli(1 − p) mask in training).
+///   - forgetScale: constant s (1 − p for zoneout in evaluation).
+/// - Returns: [B, T, 2H] holding (hₜ, cₜ) for fo-pooling, [B, T, H] holding
+///   cₜ for f-pooling. The activations, the time loop and its reverse for
+///   the gradient all run inside this one primitive.
+public func qrnnPooling(_ gates: Tensor, initialCell: Tensor, forgetMask: Tensor? = nil, forgetScale: Double = 1) -> Tensor {
+    let op = "qrnnPooling"
+    gates.requireFloat(op)
+    let shapes = "gates \(gates.shape), initialCell \(initialCell.shape)" + (forgetMask.map { ", forgetMask \($0.shape)" } ?? "")
+    precondition(gates.rank == 3 && initialCell.rank == 2 && initialCell.shape[0] == gates.shape[0] && initialCell.shape[1] > 0
+                 && (gates.shape[2] == 3 * initialCell.shape[1] || gates.shape[2] == 2 * initialCell.shape[1]),
+                 "\(op): needs gates [B, T, 3H] or [B, T, 2H] and initialCell [B, H]; got \(shapes)")
+    let (nb, nt, h) = (gates.shape[0], gates.shape[1], initialCell.shape[1])
+    precondition(forgetMask == nil || forgetMask!.shape == [nb, nt, h], "\(op): forgetMask must be [\(nb), \(nt), \(h)]; got \(shapes)")
+    Tensor.requireSameDType(op, gates, initialCell)
+    if let forgetMask { Tensor.requireSameDType(op, gates, forgetMask) }
+    let gated = gates.shape[2] == 3 * h
+    let states = Tensor(uninitializedShape: [nb, nt, gated ? 2 * h : h], dtype: gates.dtype)
+    let a0 = gates.detached(), c0 = initialCell.detached(), m0 = forgetMask?.detached()
+    func forward<T: RecurrentElement>(_: T.Type) {
+        RecurrenceKernel.poolingForward(a0.pointer(T.self), mask: m0.map { UnsafePointer($0.pointer(T.self)) }, scale: T(forgetScale),
+                                        initial: c0.pointer(T.self), states: states.pointer(T.self),
+                                        batch: nb, time: nt, hidden: h, gated: gated)
+    }
+    if gates.dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
+    let result = states
+    return Tensor.record(.qrnnPooling, states, [gates, initialCell]) { g in
+        let gradGates = Tensor(uninitializedShape: a0.shape, dtype: a0.dtype)
+        let gradInitial = Tensor(uninitializedShape: c0.shape, dtype: a0.dtype)
+        func backward<T: RecurrentElement>(_: T.Type) {
+            RecurrenceKernel.poolingBackward(g.pointer(T.self), gates: a0.pointer(T.self),
+                                             mask: m0.map { UnsafePointer($0.pointer(T.self)) }, scale: T(forgetScale),
+                                             initial: c0.pointer(T.self), states: result.pointer(T.self),
+                                             gradGates: gradGates.pointer(T.self), gradInitial: gradInitial.pointer(T.self),
+                                             batch: nb, time: nt, hidden: h, gated: gated)
+        }
+        if a0.dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
+        return [gradGates, gradInitial]
+    }
+}
