@@ -1,12 +1,185 @@
 import NN
 import Tensor
 
-/// The frame-level architectures of the zoo.
+/// The starter code's recipe (train.py defaults): batch 1024, Adam 0.01,
+/// decay 0.95 every 4M examples, clip 1.0, BCE, L2-normalised frames.
+private func starterRecipe(framesPerVideo: Int) -> Recipe {
+    var r = Recipe(batchSize: 1024, learningRate: 0.01)
+    r.framesPerVideo = framesPerVideo
+    return r
+}
+
+/// WILLOW's README recipes: batch 80, Adam 2e-4, 300 frames sampled with
+/// replacement, L2-normalised frames; decay 0.8 for the gated NetVLAD/NetFV
+/// models, WILLOW's default 0.9 otherwise. (`moe_l2` 1e-6 acts on the MoE
+/// weights only and is not a global weight decay.)
+private func willowRecipe(decayRate: Double) -> Recipe {
+    var r = Recipe(batchSize: 80, learningRate: 2e-4)
+    r.decayRate = decayRate
+    r.framesPerVideo = 300
+    return r
+}
+
+/// Samsung's training loop (utils/training.py, configs/*.yaml): Adam,
+/// BCE with logits, global gradient-norm clipping at 10, every frame of
+/// each video, features not L2-normalised. Its ReduceLROnPlateau (halving
+/// on a stalled validation GAP) is not an exponential schedule: no decay here.
+private func samsungRecipe(batchSize: Int, learningRate: Double) -> Recipe {
+    var r = Recipe(batchSize: batchSize, learningRate: learningRate)
+    r.decayRate = 1
+    r.clipNorm = 10
+    r.transform = .none
+    return r
+}
+
+/// The frame-level architectures of the zoo. Recipes of td-dense-sort,
+/// td-conv and linear-combinations are not recorded in ZOO.md: they use
+/// Samsung's default Adam rate 1e-3 and its common frame-level batch of 512.
 let frameLevelEntries: [ZooEntry] = [
     .make("frame-logistic", level: .frame,
           summary: "Logistic regression over the mean of the valid frames (starter code FrameLevelLogisticModel)",
-          recipe: { var r = Recipe(batchSize: 1024, learningRate: 0.01); r.framesPerVideo = 300; return r }(),
+          recipe: starterRecipe(framesPerVideo: 300),
           paper: LogisticModel.Config(), small: LogisticModel.Config(),
           parameterCount: { c, classes in (c.inputSize + 1) * classes },
           build: { c, classes, rng in LogisticModel(c, level: .frame, numClasses: classes, rng: &rng) }),
+
+    .make("dbof", level: .frame,
+          summary: "Deep bag of frames: 8192 clusters, max-pool over frames, 1024 hidden, MoE (starter code DbofModel)",
+          recipe: starterRecipe(framesPerVideo: 30),
+          paper: DBoFModel.Config(),
+          small: { var c = DBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = 0.01; return c }(),
+          parameterCount: { c, classes in DBoFModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in DBoFModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("soft-dbof", level: .frame,
+          summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
+          recipe: willowRecipe(decayRate: 0.9),
+          paper: SoftDBoFModel.Config(),
+          small: { var c = SoftDBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = 0.01; return c }(),
+          parameterCount: { c, classes in SoftDBoFModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in SoftDBoFModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("netvlad", level: .frame,
+          summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
+          recipe: willowRecipe(decayRate: 0.8),
+          paper: NetVLADModel.Config(),
+          small: { var c = NetVLADModel.Config(); c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = 0.01; return c }(),
+          parameterCount: { c, classes in NetVLADModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("netrvlad", level: .frame,
+          summary: "Gated NetRVLAD: NetVLAD without cluster centres, 256 + 128 clusters (WILLOW NetVLADModelLF --lightvlad)",
+          recipe: willowRecipe(decayRate: 0.8),
+          paper: { var c = NetVLADModel.Config(); c.lightVLAD = true; return c }(),
+          small: {
+              var c = NetVLADModel.Config()
+              c.lightVLAD = true; c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = 0.01
+              return c
+          }(),
+          parameterCount: { c, classes in NetVLADModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("netfv", level: .frame,
+          summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
+          recipe: willowRecipe(decayRate: 0.8),
+          paper: NetFVModel.Config(),
+          small: { var c = NetFVModel.Config(); c.clusterSize = 4; c.hiddenSize = 32; c.batchNormMomentum = 0.01; return c }(),
+          parameterCount: { c, classes in NetFVModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in NetFVModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("vlad-bow", level: .frame,
+          summary: "VLAD-BOW with learnable power (4096 clusters per modality) + ResNet-like head (Samsung BoWResnetLike, config 91)",
+          reportedGAP: "0.83959 (learned p = 0.628; Samsung, 5-fold)",
+          recipe: samsungRecipe(batchSize: 128, learningRate: 1e-3),
+          paper: VLADBoWModel.Config(),
+          small: { var c = VLADBoWModel.Config(); c.clusterSize = 64; c.innerSize = 32; return c }(),
+          parameterCount: { c, classes in VLADBoWModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in VLADBoWModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("transformer", level: .frame,
+          summary: "Samsung self-attention layer (1 layer, 1 head, inner 500) with position codes, mean over frames (Samsung transformer, configs 11/88)",
+          reportedGAP: "0.8237 (Samsung, 5-fold; better without positional encoding)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 5e-3),
+          paper: TransformerModel.Config(),
+          small: { var c = TransformerModel.Config(); c.innerSize = 32; return c }(),
+          parameterCount: { c, classes in TransformerModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("transformer-nopos", level: .frame,
+          summary: "The Samsung transformer without positional encoding (1 layer, 1 head, inner 500)",
+          reportedGAP: "0.8237 or better (Samsung report the variant without positional encoding as the better one)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 5e-3),
+          paper: { var c = TransformerModel.Config(); c.positionalEncoding = false; return c }(),
+          small: { var c = TransformerModel.Config(); c.positionalEncoding = false; c.innerSize = 32; return c }(),
+          parameterCount: { c, classes in TransformerModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("transformer-standard", level: .frame,
+          summary: "Standard transformer encoder (projection to 512, sinusoidal codes, 2 post-norm layers, 8 heads, FFN 2048), mean over frames; project configuration",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 1e-3),
+          paper: {
+              var c = TransformerModel.Config()
+              c.architecture = .standard; c.innerSize = 512; c.layers = 2; c.heads = 8; c.feedForwardSize = 2048; c.dropout = 0.1
+              return c
+          }(),
+          small: {
+              var c = TransformerModel.Config()
+              c.architecture = .standard; c.innerSize = 32; c.layers = 1; c.heads = 4; c.feedForwardSize = 64
+              return c
+          }(),
+          parameterCount: { c, classes in TransformerModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("attention-net", level: .frame,
+          summary: "Stacked attention (3 layers of 1024) + BN + FCN 4096→4096→C (Samsung AttentionModel, Model1)",
+          reportedGAP: "0.85094 (Samsung, 5-fold)",
+          recipe: samsungRecipe(batchSize: 150, learningRate: 1e-3),
+          paper: AttentionNetModel.Config(),
+          small: { var c = AttentionNetModel.Config(); c.layers = 2; c.hiddenSize = 32; c.fcnSizes = [64, 64]; return c }(),
+          parameterCount: { c, classes in AttentionNetModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in AttentionNetModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("td-dense-maxpool", level: .frame,
+          summary: "Time-distributed dense + BN + ReLU per modality, max over frames, ResNet-like head (Samsung EarlyConcatAlternate)",
+          reportedGAP: "0.82656 (Samsung, 5-fold)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 5e-3),
+          paper: TimeDistributedMaxPoolModel.Config(),
+          small: {
+              var c = TimeDistributedMaxPoolModel.Config()
+              c.videoReducedSize = 32; c.audioReducedSize = 16; c.innerSize = 32
+              return c
+          }(),
+          parameterCount: { c, classes in TimeDistributedMaxPoolModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in TimeDistributedMaxPoolModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("td-dense-sort", level: .frame,
+          summary: "Per-frame ResNet-like class scores sorted over time, mixed by a network over ranks (Samsung ResNetLikeSort)",
+          reportedGAP: "0.83136 (Samsung, 5-fold)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 1e-3),
+          paper: TimeDistributedSortModel.Config(),
+          small: { var c = TimeDistributedSortModel.Config(); c.innerSize = 32; c.rankHiddenSize = 16; return c }(),
+          parameterCount: { c, classes in TimeDistributedSortModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in TimeDistributedSortModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("td-conv", level: .frame,
+          summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
+          reportedGAP: "0.84144 (Samsung, 5-fold)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 1e-3),
+          paper: FrameConvModel.Config(),
+          small: {
+              var c = FrameConvModel.Config()
+              c.videoChannels = [32, 32]; c.audioChannels = [8, 8]; c.concatChannels = [32, 64]
+              return c
+          }(),
+          parameterCount: { c, classes in FrameConvModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in FrameConvModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("linear-combinations", level: .frame,
+          summary: "3 learned linear combinations of 303 frames per modality + ResNet-like head (Samsung LinearCombinations)",
+          reportedGAP: "0.85325 (Samsung, 5-fold, with 5 combinations)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 1e-3),
+          paper: LinearCombinationsModel.Config(),
+          small: { var c = LinearCombinationsModel.Config(); c.innerSize = 32; return c }(),
+          parameterCount: { c, classes in LinearCombinationsModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in LinearCombinationsModel(c, numClasses: classes, rng: &rng) }),
 ]

@@ -1,0 +1,73 @@
+import NN
+import Tensor
+
+/// Stacked attention "AttentionNet", Samsung 2018's `AttentionModel`
+/// (Model1; twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.15:
+/// logits = FCN(BN(mean_{t valid} X_L)), X_{i+1} = [X_i, Σ_t softmax_t(a_i(V_i))_t·V_{i,t}], V_i = ReLU(W_i·X_i + b_i),
+/// with ``StackedAttentionPooling`` (L layers of width H) and the FCN
+/// Linear(1152 + L·H → 4096) → Dropout → ReLU → Linear(4096 → 4096) →
+/// Dropout → ReLU → Linear(4096 → C). Model1: L = 3, H = 1024, dropout 0
+/// → 56.6 M; Model2 is dropout 0.3, Model3 L = 5, H = 512 (overrides).
+///
+/// The softmax and the mean run over each video's valid frames (the
+/// reference includes zero padding frames in both). The batch norm is
+/// PyTorch's `BatchNorm1d` over videos. Outputs logits.
+public final class AttentionNetModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// L (`layers_number`).
+        public var layers = 3
+        /// H (`hidden_size`).
+        public var hiddenSize = 1024
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [4096, 4096]
+        /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
+        public var dropout = 0.0
+        /// Batch norm before the FCN (Models 1–4; Model5 drops it).
+        public var batchNorm = true
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let pooling: StackedAttentionPooling
+    public let batchNorm: BatchNorm?
+    public let fcnLayers: [Linear]
+    public let dropouts: [Dropout]
+    public let classifier: Linear
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        pooling = StackedAttentionPooling(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
+        let pooled = pooling.outputSize
+        batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
+        var layers: [Linear] = [], dropouts: [Dropout] = []
+        for (i, size) in config.fcnSizes.enumerated() {
+            layers.append(Linear(i == 0 ? pooled : config.fcnSizes[i - 1], size, rng: &rng))
+            dropouts.append(Dropout(config.dropout, seed: rng.next()))
+        }
+        fcnLayers = layers
+        self.dropouts = dropouts
+        classifier = Linear(config.fcnSizes.last ?? pooled, numClasses, rng: &rng)
+    }
+
+    /// Attention layers + BN (2·(D + L·H)) + FCN, without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        let h = c.hiddenSize
+        let attention = (0..<c.layers).reduce(0) { $0 + (inputSize + $1 * h + 1) * h + h + 1 }
+        let pooled = inputSize + c.layers * h
+        let sizes = [pooled] + c.fcnSizes + [numClasses]
+        let fcn = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+        return attention + (c.batchNorm ? 2 * pooled : 0) + fcn
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        var h = pooling(x.features, mask: x.sequenceMask)
+        if let batchNorm { h = batchNorm(h) }
+        for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
+        return .logits(classifier(h))
+    }
+}

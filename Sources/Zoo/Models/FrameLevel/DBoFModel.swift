@@ -1,0 +1,74 @@
+import NN
+import Tensor
+
+/// Deep bag of frames, the starter code's `DbofModel` (google/youtube-8m
+/// frame_level_models.py), ZOO.md §3.4:
+/// p = MoE(act(BN(W_h · max_{t valid} act(BN(BN_in(x_t)·W_c))))),
+/// with input BN over 1152, cluster projection W_c 1152 × K (no bias, BN
+/// instead), max-pooling over the valid frames, hidden W_h K × H with BN, and
+/// a mixture of experts (m = 2) over the hidden vector. K = 8192, H = 1024 →
+/// 37.6 M parameters.
+///
+/// The frame batch norms use the valid frames only (``FrameBatchNorm``),
+/// and the max runs over them, so padding never changes a video's output.
+/// Weights are drawn from N(0, 1/√fan-in) as in the starter; batch norms are
+/// TF-slim's (ε 1e-3; `batchNormMomentum` 0.001 = decay 0.999 in the paper
+/// configuration). Outputs probabilities (the MoE head).
+public final class DBoFModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// K, the cluster layer width (`dbof_cluster_size`).
+        public var clusterSize = 8192
+        /// H (`dbof_hidden_size`).
+        public var hiddenSize = 1024
+        /// The activation after both batch norms (`dbof_activation`).
+        public var activation = DBoFActivation.sigmoid
+        /// Experts of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let inputBatchNorm: FrameBatchNorm
+    public let clusterWeights: Linear
+    public let clusterBatchNorm: FrameBatchNorm
+    public let hidden: Linear
+    public let hiddenBatchNorm: BatchNorm
+    public let classifier: MixtureOfExperts
+    public let activation: DBoFActivation
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        activation = config.activation
+        let m = config.batchNormMomentum
+        inputBatchNorm = FrameBatchNorm(inputSize, momentum: m)
+        clusterWeights = Linear(inputSize, config.clusterSize, bias: false,
+                                weightInit: .normal(std: 1 / Double(inputSize).squareRoot()), rng: &rng)
+        clusterBatchNorm = FrameBatchNorm(config.clusterSize, momentum: m)
+        hidden = Linear(config.clusterSize, config.hiddenSize, bias: false,
+                        weightInit: .normal(std: 1 / Double(config.clusterSize).squareRoot()), rng: &rng)
+        hiddenBatchNorm = BatchNorm(config.hiddenSize, epsilon: 1e-3, momentum: m)
+        classifier = MixtureOfExperts(config.hiddenSize, classes: numClasses, mixtures: config.mixtures, rng: &rng)
+    }
+
+    /// 2·1152 + 1152·K + 2K + K·H + 2H + MoE(H, m), without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        2 * inputSize + inputSize * c.clusterSize + 2 * c.clusterSize + c.clusterSize * c.hiddenSize + 2 * c.hiddenSize
+            + MixtureOfExperts.parameterCount(c.hiddenSize, classes: numClasses, mixtures: c.mixtures)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let valid = frameMask(for: x.features, lengths: x.lengths, layer: "DBoFModel")
+        let normalized = inputBatchNorm(x.features, mask: valid)
+        let clusters = activation.apply(clusterBatchNorm(clusterWeights(normalized), mask: valid))
+        let pooled = maskedMax(clusters, mask: x.sequenceMask)                   // [B, K]
+        let h = activation.apply(hiddenBatchNorm(hidden(pooled)))
+        return .probabilities(classifier(h))
+    }
+}

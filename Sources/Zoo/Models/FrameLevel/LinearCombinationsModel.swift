@@ -1,0 +1,67 @@
+import NN
+import Tensor
+
+/// ResNet-like over learned linear combinations of frames, Samsung 2018's
+/// `LinearCombinations` (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.20:
+/// logits = ResNetLike(Drop(flat(C_v·x̃^rgb)), Drop(flat(C_a·x̃^audio))), (C·x̃)[h, f] = c_h + Σ_{t<303} W[h, t]·x̃[t, f],
+/// where x̃ is the video with its padding frames zeroed and zero-padded to
+/// 303 frames, C_v and C_a are ``LinearCombinationsOfFrames`` (one set of
+/// 303 weights per combination, shared by all features), flattened to
+/// heads·1024 and heads·128, then dropout and ``ResNetLikeHead`` (inner 2048,
+/// av = concat = 1, the same dropout, which the reference passes on).
+/// 3 combinations (`head_size`) → 57.0 M; the paper's reported model mixes 5.
+///
+/// The flattening is head-major (h·F + f) where the reference's is
+/// feature-major, a fixed permutation of the first dense layer's inputs.
+/// Videos longer than 303 frames keep their first 303. Outputs logits.
+public final class LinearCombinationsModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// Combinations of frames per modality (`head_size`).
+        public var combinations = 3
+        /// Frames the combinations span (the reference's MAX_SEQ_LEN).
+        public var frames = 303
+        public var innerSize = 2048
+        public var avBlocks = 1
+        public var concatBlocks = 1
+        public var dropout = 0.5
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let videoCombinations: LinearCombinationsOfFrames
+    public let audioCombinations: LinearCombinationsOfFrames
+    public let dropout: Dropout
+    public let head: ResNetLikeHead
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        videoCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
+        audioCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
+        dropout = Dropout(config.dropout, seed: rng.next())
+        head = ResNetLikeHead(videoFeatures: config.combinations * rgbSize, audioFeatures: config.combinations * audioSize,
+                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
+                              dropout: config.dropout, classes: numClasses, rng: &rng)
+    }
+
+    /// 2·(T + 1)·heads + the ResNet-like head, without building the model.
+    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
+        2 * (c.frames + 1) * c.combinations
+            + ResNetLikeHead.parameterCount(videoFeatures: c.combinations * rgbSize,
+                                            audioFeatures: c.combinations * audioSize, innerSize: c.innerSize,
+                                            avBlocks: c.avBlocks, concatBlocks: c.concatBlocks, classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let mask = x.sequenceMask
+        let b = x.batchSize
+        let video = dropout(videoCombinations(x.rgb, mask: mask).reshaped(to: [b, -1]))
+        let audio = dropout(audioCombinations(x.audio, mask: mask).reshaped(to: [b, -1]))
+        return .logits(head(video: video, audio: audio))
+    }
+}

@@ -1,0 +1,76 @@
+import NN
+import Tensor
+
+/// Gated NetFV, WILLOW's `NetFVModelLF` (Miech et al. 2017,
+/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), ZOO.md §3.8:
+/// p = CG_p(MoE(CG(W·[FV_K(x̂_rgb), FV_{K/2}(x̂_audio)] + b))), x̂ = BN_in(x),
+/// with FV the learnable Fisher vector ``NetFV`` ([fv1, fv2], 2·K·D per
+/// stream), centres not coupled to the assignment weights (the recipe's
+/// `fv_couple_weights=False`), the hidden layer with bias only
+/// (`fv_relu=False`), context gating, MoE (m = 2) and probability gating.
+/// K = 128, H = 1024 → 321.4 M.
+///
+/// WILLOW L2-normalises fv2 twice (a no-op; once here). Padding handled as
+/// in ``NetVLADModel``. Outputs probabilities.
+public final class NetFVModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
+        public var clusterSize = 128
+        /// H (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
+        public var hiddenSize = 1024
+        /// Centres = 0.01·assignment weights (`fv_couple_weights`).
+        public var coupledCentres = false
+        /// BN + relu6 after the hidden layer instead of a bias (`fv_relu`).
+        public var hiddenBatchNormReLU6 = false
+        public var gating = true
+        public var probabilityGating = true
+        public var mixtures = 2
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let inputBatchNorm: FrameBatchNorm
+    public let videoPooling: NetFV
+    public let audioPooling: NetFV
+    public let head: WILLOWClassifier
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        let m = config.batchNormMomentum, k = config.clusterSize
+        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
+        videoPooling = NetFV(featureSize: rgbSize, clusters: k, coupledCentres: config.coupledCentres,
+                             batchNormMomentum: m, rng: &rng)
+        audioPooling = NetFV(featureSize: audioSize, clusters: k / 2, coupledCentres: config.coupledCentres,
+                             batchNormMomentum: m, rng: &rng)
+        head = WILLOWClassifier(descriptorSize: 2 * (rgbSize * k + audioSize * (k / 2)), hiddenSize: config.hiddenSize,
+                                clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6, gating: config.gating,
+                                probabilityGating: config.probabilityGating, mixtures: config.mixtures,
+                                batchNormMomentum: m, classes: numClasses, rng: &rng)
+    }
+
+    /// Input BN + both Fisher-vector layers + hidden + gating + MoE, without building the model.
+    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
+        let k = c.clusterSize
+        return 2 * (rgbSize + audioSize)
+            + NetFV.parameterCount(featureSize: rgbSize, clusters: k, coupledCentres: c.coupledCentres)
+            + NetFV.parameterCount(featureSize: audioSize, clusters: k / 2, coupledCentres: c.coupledCentres)
+            + WILLOWClassifier.parameterCount(descriptorSize: 2 * (rgbSize * k + audioSize * (k / 2)),
+                                              hiddenSize: c.hiddenSize, batchNormReLU6: c.hiddenBatchNormReLU6,
+                                              gating: c.gating, probabilityGating: c.probabilityGating,
+                                              mixtures: c.mixtures, classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        var x = transform.apply(input)
+        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "NetFVModel"))
+        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
+                                       axis: 1)
+        return .probabilities(head(descriptor))
+    }
+}

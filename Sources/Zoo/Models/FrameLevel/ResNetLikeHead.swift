@@ -1,0 +1,78 @@
+import NN
+import Tensor
+
+/// The ResNet-like MLP of Samsung 2018 (twoleggedeye/youtube8m
+/// video_level_nn_models/models.py `ResNetLike`; n01z3's `fc_identity`
+/// network), ZOO.md §3.13, as the classifier over a video and an audio vector:
+/// a = Idᵃᵥ∘…∘FCBlock(audio), v = Idᵃᵥ∘…∘FCBlock(video), z = FCBlock(Id_c∘…∘Id_c([a, v])), logits = W·z + b,
+/// with FCBlock = Linear → BN → LeakyReLU(0.01) → Dropout (``FCBlock``) and
+/// Id(x) = LeakyReLU(x + W₂·FCBlock(x) + b₂) (``ResidualIdentityBlock``);
+/// both streams are `innerSize` wide, the concatenation 2·innerSize, the
+/// concat blocks' inner size `innerSize`.
+///
+/// Used by the frame-level Samsung models (VLAD-BOW, time-distributed dense,
+/// linear combinations of frames); equal video and audio parts (the
+/// reference's `video_part = audio_part = 1`, what every frame-level model
+/// uses) and no output context gating. To be unified with the video-level
+/// `resnet-like` model when it lands. Outputs logits. Inputs [N, ·] (a video
+/// per row, or a frame per row when applied time-distributed).
+public final class ResNetLikeHead: Module {
+    public let audioBlock: FCBlock
+    public let audioIdentityBlocks: [ResidualIdentityBlock]
+    public let videoBlock: FCBlock
+    public let videoIdentityBlocks: [ResidualIdentityBlock]
+    public let concatIdentityBlocks: [ResidualIdentityBlock]
+    public let concatBlock: FCBlock
+    public let classifier: Linear
+
+    /// - Parameters:
+    ///   - videoFeatures, audioFeatures: sizes of the two input vectors.
+    ///   - innerSize: width of each stream (the reference's `inner_size`, default 2048).
+    ///   - avBlocks: identity blocks per stream (`av_id_block_num`).
+    ///   - concatBlocks: identity blocks after the concatenation (`concat_id_block_num`).
+    ///   - dropout: of every FCBlock (the reference's default 0.5).
+    public init(videoFeatures: Int, audioFeatures: Int, innerSize: Int = 2048, avBlocks: Int = 1,
+                concatBlocks: Int = 1, dropout: Double = 0.5, classes: Int, rng: inout RandomGenerator) {
+        precondition(avBlocks >= 0 && concatBlocks >= 0,
+                     "ResNetLikeHead: block counts must be ≥ 0, got av \(avBlocks), concat \(concatBlocks)")
+        audioBlock = FCBlock(audioFeatures, innerSize, dropout: dropout, rng: &rng)
+        var blocks: [ResidualIdentityBlock] = []
+        for _ in 0..<avBlocks { blocks.append(ResidualIdentityBlock(outer: innerSize, inner: innerSize, dropout: dropout, rng: &rng)) }
+        audioIdentityBlocks = blocks
+        videoBlock = FCBlock(videoFeatures, innerSize, dropout: dropout, rng: &rng)
+        blocks = []
+        for _ in 0..<avBlocks { blocks.append(ResidualIdentityBlock(outer: innerSize, inner: innerSize, dropout: dropout, rng: &rng)) }
+        videoIdentityBlocks = blocks
+        blocks = []
+        for _ in 0..<concatBlocks {
+            blocks.append(ResidualIdentityBlock(outer: 2 * innerSize, inner: innerSize, dropout: dropout, rng: &rng))
+        }
+        concatIdentityBlocks = blocks
+        concatBlock = FCBlock(2 * innerSize, innerSize, dropout: dropout, rng: &rng)
+        classifier = Linear(innerSize, classes, rng: &rng)
+    }
+
+    /// Parameters of this configuration, without building it.
+    public static func parameterCount(videoFeatures: Int, audioFeatures: Int, innerSize: Int = 2048,
+                                      avBlocks: Int = 1, concatBlocks: Int = 1, classes: Int) -> Int {
+        let s = innerSize
+        return FCBlock.parameterCount(audioFeatures, s) + FCBlock.parameterCount(videoFeatures, s)
+            + 2 * avBlocks * ResidualIdentityBlock.parameterCount(outer: s, inner: s)
+            + concatBlocks * ResidualIdentityBlock.parameterCount(outer: 2 * s, inner: s)
+            + FCBlock.parameterCount(2 * s, s) + (s + 1) * classes
+    }
+
+    public var videoFeatures: Int { videoBlock.inFeatures }
+    public var audioFeatures: Int { audioBlock.inFeatures }
+
+    /// Logits [N, C] for video vectors [N, videoFeatures] and audio vectors [N, audioFeatures].
+    public func callAsFunction(video: Tensor, audio: Tensor) -> Tensor {
+        precondition(video.rank == 2 && audio.rank == 2 && video.shape[0] == audio.shape[0]
+                     && video.shape[1] == videoFeatures && audio.shape[1] == audioFeatures,
+                     "ResNetLikeHead: video \(video.shape) and audio \(audio.shape) must be [N, \(videoFeatures)] and [N, \(audioFeatures)]")
+        let a = audioIdentityBlocks.reduce(audioBlock(audio)) { $1($0) }
+        let v = videoIdentityBlocks.reduce(videoBlock(video)) { $1($0) }
+        let z = concatIdentityBlocks.reduce(Tensor.concat([a, v], axis: 1)) { $1($0) }
+        return classifier(concatBlock(z))
+    }
+}

@@ -1,0 +1,74 @@
+import NN
+import Tensor
+
+/// Soft deep bag of words, WILLOW's `SoftDbofModelLF` (Miech et al. 2017,
+/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), ZOO.md §3.5:
+/// p = MoE(W·[L2(Σ_t softmax(BN(x̂_t·W_v))), L2(Σ_t softmax(BN(x̂_t·W_a)))] + b), x̂ = BN_in(x),
+/// with K clusters for rgb and K/8 for audio (``SoftDBoF``), the hidden
+/// layer with bias only (`dbof_relu=False`), and MoE (m = 2); the recipe
+/// uses neither context gating nor probability gating (both options).
+/// K = 8000, H = 1024 → 37.3 M.
+///
+/// Padding frames get no assignment and the batch norms use valid frames
+/// only. Outputs probabilities.
+public final class SoftDBoFModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
+        public var clusterSize = 8000
+        /// H (`dbof_hidden_size`).
+        public var hiddenSize = 1024
+        /// Also concatenate the L2-normalised max-pool of the assignments (`softdbof_maxpool`).
+        public var maxPool = false
+        /// BN + relu6 after the hidden layer instead of a bias (`dbof_relu`).
+        public var hiddenBatchNormReLU6 = false
+        public var gating = false
+        public var probabilityGating = false
+        public var mixtures = 2
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let inputBatchNorm: FrameBatchNorm
+    public let videoPooling: SoftDBoF
+    public let audioPooling: SoftDBoF
+    public let head: WILLOWClassifier
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        let m = config.batchNormMomentum, k = config.clusterSize
+        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
+        videoPooling = SoftDBoF(featureSize: rgbSize, clusters: k, maxPool: config.maxPool, batchNormMomentum: m, rng: &rng)
+        audioPooling = SoftDBoF(featureSize: audioSize, clusters: k / 8, maxPool: config.maxPool, batchNormMomentum: m,
+                                rng: &rng)
+        head = WILLOWClassifier(descriptorSize: videoPooling.outputFeatures + audioPooling.outputFeatures,
+                                hiddenSize: config.hiddenSize, clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6,
+                                gating: config.gating, probabilityGating: config.probabilityGating,
+                                mixtures: config.mixtures, batchNormMomentum: m, classes: numClasses, rng: &rng)
+    }
+
+    /// Input BN + both soft-assignment layers + hidden + MoE, without building the model.
+    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
+        let k = c.clusterSize
+        return 2 * (rgbSize + audioSize)
+            + SoftDBoF.parameterCount(featureSize: rgbSize, clusters: k)
+            + SoftDBoF.parameterCount(featureSize: audioSize, clusters: k / 8)
+            + WILLOWClassifier.parameterCount(descriptorSize: (c.maxPool ? 2 : 1) * (k + k / 8), hiddenSize: c.hiddenSize,
+                                              batchNormReLU6: c.hiddenBatchNormReLU6, gating: c.gating,
+                                              probabilityGating: c.probabilityGating, mixtures: c.mixtures,
+                                              classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        var x = transform.apply(input)
+        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "SoftDBoFModel"))
+        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
+                                       axis: 1)
+        return .probabilities(head(descriptor))
+    }
+}

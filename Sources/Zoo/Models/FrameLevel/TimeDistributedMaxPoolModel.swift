@@ -1,0 +1,72 @@
+import NN
+import Tensor
+
+/// Time-distributed dense + max pooling, Samsung 2018's
+/// `EarlyConcatAlternate` (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.17:
+/// logits = ResNetLike(max_{t valid} ReLU(BN(W_v·x_t^rgb + b_v)), max_{t valid} ReLU(BN(W_a·x_t^audio + b_a))),
+/// per modality a dense layer applied to every frame (rgb 1024 → 1024,
+/// audio 128 → 128), batch norm over the features, ReLU and the maximum
+/// over time, then ``ResNetLikeHead`` (inner 1024; the reference does not
+/// pass its `dropout` argument, so the head keeps 0.5). av = concat = 1 →
+/// 16.7 M; config 19 uses av = concat = 2 (batch 512, Adam 5e-3).
+///
+/// The dense layers and their batch norm run on the packed valid frames
+/// only, so the statistics and the maximum ignore padding (the reference
+/// includes the zero-padded frames in both). The reference also declares an
+/// unused second batch norm per modality (`bn_frame`, 2·(1024 + 128)
+/// parameters); it is not created. Outputs logits.
+public final class TimeDistributedMaxPoolModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
+        public var videoReducedSize = 1024
+        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).
+        public var audioReducedSize = 128
+        public var innerSize = 1024
+        public var avBlocks = 1
+        public var concatBlocks = 1
+        public var dropout = 0.5
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let videoDense: Linear
+    public let videoBatchNorm: BatchNorm
+    public let audioDense: Linear
+    public let audioBatchNorm: BatchNorm
+    public let head: ResNetLikeHead
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        videoDense = Linear(rgbSize, config.videoReducedSize, rng: &rng)
+        videoBatchNorm = BatchNorm(config.videoReducedSize)
+        audioDense = Linear(audioSize, config.audioReducedSize, rng: &rng)
+        audioBatchNorm = BatchNorm(config.audioReducedSize)
+        head = ResNetLikeHead(videoFeatures: config.videoReducedSize, audioFeatures: config.audioReducedSize,
+                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
+                              dropout: config.dropout, classes: numClasses, rng: &rng)
+    }
+
+    /// Two dense layers with batch norm + the ResNet-like head, without building the model.
+    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
+        (rgbSize + 3) * c.videoReducedSize + (audioSize + 3) * c.audioReducedSize
+            + ResNetLikeHead.parameterCount(videoFeatures: c.videoReducedSize, audioFeatures: c.audioReducedSize,
+                                            innerSize: c.innerSize, avBlocks: c.avBlocks,
+                                            concatBlocks: c.concatBlocks, classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let packing = PackedFrames(lengths: x.frameCounts, time: x.features.shape[1])
+        let mask = x.sequenceMask
+        func pooled(_ frames: Tensor, _ dense: Linear, _ batchNorm: BatchNorm) -> Tensor {
+            maskedMax(packing.unpack(relu(batchNorm(dense(packing.pack(frames))))), mask: mask)
+        }
+        return .logits(head(video: pooled(x.rgb, videoDense, videoBatchNorm),
+                            audio: pooled(x.audio, audioDense, audioBatchNorm)))
+    }
+}

@@ -1,0 +1,76 @@
+import NN
+import Tensor
+
+/// Time-distributed dense + sorting, Samsung 2018's `ResNetLikeSort`
+/// (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.18:
+/// y_c = w₂·Drop(LeakyReLU(BN(W₁·sort_t(s_{·,c}) + b₁))) + b₂, s_t = ResNetLike(x_t^rgb, x_t^audio),
+/// a ResNet-like network applied to every frame (per-frame class scores
+/// s_t ∈ ℝ^C; the reference's 1×1 convolutions), the scores of each class
+/// sorted over time (``OrderStatisticsPooling``: T = 303 ranks), and one
+/// small network over the sorted ranks shared by all classes
+/// (Conv1d(303 → 1000) → BN → LeakyReLU → Dropout → Conv1d(1000 → 1)).
+/// Defaults are the reference's: inner 2048, av = concat = 1, dropout 0.5,
+/// 1000 hidden units → 52.6 M.
+///
+/// Differences from the reference, on purpose: the per-frame network runs
+/// on the packed valid frames (its batch norms see no padding) and the sort
+/// keeps the valid frames in descending order with zeros after them (the
+/// reference sorts ascending over 303 zero-padded frames, mixing padding
+/// scores with real ones); the batch norms keep running statistics for
+/// evaluation (the reference's `track_running_stats=False` normalises with
+/// the statistics of whatever batch it evaluates). Outputs logits.
+public final class TimeDistributedSortModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        public var innerSize = 2048
+        public var avBlocks = 1
+        public var concatBlocks = 1
+        public var dropout = 0.5
+        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN).
+        public var sortedFrames = 303
+        /// Hidden units of the network over ranks (`frame_inner_size`).
+        public var rankHiddenSize = 1000
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    /// The per-frame ResNet-like network (frame → C scores).
+    public let frameNetwork: ResNetLikeHead
+    /// Sorting and the two layers over ranks.
+    public let orderStatistics: OrderStatisticsPooling
+    /// Batch norm between the two rank layers (the reference's FCBlock).
+    public let rankBatchNorm: BatchNorm
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        frameNetwork = ResNetLikeHead(videoFeatures: rgbSize, audioFeatures: audioSize, innerSize: config.innerSize,
+                                      avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
+                                      dropout: config.dropout, classes: numClasses, rng: &rng)
+        orderStatistics = OrderStatisticsPooling(frames: config.sortedFrames, hiddenSize: config.rankHiddenSize,
+                                                 dropout: config.dropout, rng: &rng)
+        rankBatchNorm = BatchNorm(config.rankHiddenSize)
+    }
+
+    /// Per-frame ResNet-like + (T + 1)·H + 2H + H + 1, without building the model.
+    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
+        ResNetLikeHead.parameterCount(videoFeatures: rgbSize, audioFeatures: audioSize, innerSize: c.innerSize,
+                                      avBlocks: c.avBlocks, concatBlocks: c.concatBlocks, classes: numClasses)
+            + (c.sortedFrames + 1) * c.rankHiddenSize + 2 * c.rankHiddenSize + c.rankHiddenSize + 1
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let (b, c) = (x.batchSize, numClasses)
+        let packing = PackedFrames(lengths: x.frameCounts, time: x.features.shape[1])
+        let scores = packing.unpack(frameNetwork(video: packing.pack(x.rgb), audio: packing.pack(x.audio)))  // [B, T, C]
+        let sorted = orderStatistics.sortedScores(scores, mask: x.sequenceMask)                              // [B, R, C]
+        let ranks = sorted.permuted([0, 2, 1])                                                               // [B, C, R]
+        let hidden = orderStatistics.hidden!
+        let z = orderStatistics.dropout(leakyRelu(rankBatchNorm(hidden(ranks)), slope: orderStatistics.negativeSlope))
+        return .logits(orderStatistics.output(z).reshaped(to: [b, c]))
+    }
+}

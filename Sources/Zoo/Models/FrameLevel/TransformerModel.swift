@@ -1,0 +1,116 @@
+import NN
+import Tensor
+
+/// Transformer encoder over the frames, in the two configurations of the
+/// project decision (ZOO.md "Project decisions", §3.14):
+/// - `.samsung`: Samsung 2018's `EarlyConcatTransformerClassifier`
+///   (twoleggedeye/youtube8m sequence_models/models.py, attention.py):
+///   logits = W·mean_{t valid} Lₙ∘…∘L₁(x) + b, each L the
+///   ``SamsungTransformerLayer`` (per-head Q, K, V without bias, temperature
+///   √D_in, position codes on queries and keys only, projection, dropout,
+///   ReLU; no residual, LayerNorm or feed-forward), 1152 → inner. Configs
+///   11/88: inner 500, 1 layer, 1 head, dropout 0, max length 303 → 3.9 M.
+/// - `.standard`: a standard encoder (Vaswani et al. 2017):
+///   logits = W·mean_{t valid} Enc(P·x + b_P + PE) + b, with a linear
+///   projection 1152 → d_model, Vaswani's sinusoidal position codes, and
+///   post-norm ``TransformerEncoderLayer``s (residuals, LayerNorm, FFN).
+///   No reference trained it on YouTube-8M; the sizes are ours.
+///
+/// `positionalEncoding` false gives the "without positional encoding"
+/// variant, which the Samsung paper reports as the better one. Reference
+/// bugs not copied: its classifier feeds a sigmoid output to
+/// BCE-with-logits (a double sigmoid; here logits), infers the padding mask
+/// from all-zero rows and averages over padding frames too (here the mean
+/// and the attention run over each video's valid frames). Outputs logits.
+public final class TransformerModel: Module, ZooModel {
+    /// Which encoder layer the model stacks.
+    public enum Architecture: String, Codable, Sendable {
+        case samsung
+        case standard
+    }
+
+    public struct Config: Codable, Sendable {
+        public var architecture = Architecture.samsung
+        /// Frame size inside the encoder (Samsung `inner_size`; the standard encoder's d_model).
+        public var innerSize = 500
+        public var layers = 1
+        public var heads = 1
+        /// Standard encoder only: the feed-forward hidden size.
+        public var feedForwardSize = 2048
+        public var dropout = 0.0
+        public var positionalEncoding = true
+        /// Rows of the position-code table (Samsung `max_length`: 303 in configs 11/88).
+        public var maxLength = 303
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    /// The Samsung layers (empty in the standard configuration).
+    public let samsungLayers: [SamsungTransformerLayer]
+    /// Standard configuration: the input projection, position codes and encoder.
+    public let inputProjection: Linear?
+    public let positionalEncoding: SinusoidalPositionalEncoding?
+    public let encoder: TransformerEncoder?
+    public let classifier: Linear
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        let d = config.innerSize
+        switch config.architecture {
+        case .samsung:
+            var layers: [SamsungTransformerLayer] = []
+            for i in 0..<config.layers {
+                layers.append(SamsungTransformerLayer(
+                    inputSize: i == 0 ? inputSize : d, outputSize: d, numHeads: config.heads, dropout: config.dropout,
+                    positionCoding: config.positionalEncoding ? .samsungSine(maxLength: config.maxLength) : .none,
+                    rng: &rng))
+            }
+            samsungLayers = layers
+            inputProjection = nil
+            positionalEncoding = nil
+            encoder = nil
+        case .standard:
+            samsungLayers = []
+            inputProjection = Linear(inputSize, d, rng: &rng)
+            positionalEncoding = config.positionalEncoding ? SinusoidalPositionalEncoding(dim: d, maxLength: config.maxLength) : nil
+            encoder = TransformerEncoder(numLayers: config.layers, dModel: d, numHeads: config.heads,
+                                         feedForward: config.feedForwardSize, dropout: config.dropout, rng: &rng)
+        }
+        classifier = Linear(d, numClasses, rng: &rng)
+    }
+
+    /// Samsung: Σ_layers (3·H·D_in·d + (H·d + 1)·d) + (d + 1)·C.
+    /// Standard: (1152 + 1)·d + layers·(4d² + 4d + (d + 1)·F + (F + 1)·d + 4d) + (d + 1)·C.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        let d = c.innerSize, h = c.heads, f = c.feedForwardSize
+        let classifier = (d + 1) * numClasses
+        switch c.architecture {
+        case .samsung:
+            return (0..<c.layers).reduce(0) { sum, i in
+                sum + 3 * h * (i == 0 ? inputSize : d) * d + (h * d + 1) * d
+            } + classifier
+        case .standard:
+            let attention = 4 * d * d + 4 * d
+            let layer = attention + (d + 1) * f + (f + 1) * d + 4 * d
+            return (inputSize + 1) * d + c.layers * layer + classifier
+        }
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let mask = x.sequenceMask
+        var h: Tensor
+        if let encoder, let inputProjection {
+            h = inputProjection(x.features)
+            if let positionalEncoding { h = positionalEncoding(h) }
+            h = encoder(h, mask: mask)
+        } else {
+            h = samsungLayers.reduce(x.features) { $1($0, mask: mask) }
+        }
+        return .logits(classifier(maskedMean(h, mask: mask)))
+    }
+}

@@ -1,0 +1,46 @@
+import NN
+import Tensor
+
+/// The classifier WILLOW puts after every learnable pooling
+/// (antoine77340/Youtube-8M-WILLOW frame_level_models.py, `NetVLADModelLF`,
+/// `NetFVModelLF`, `SoftDbofModelLF`), ZOO.md §3.5–3.8:
+/// p = CG_p(MoE(CG(h))), h = W·v + b (or relu6(BN(W·v)) with `batchNormReLU6`),
+/// where CG is context gating x ⊙ σ(BN(W_g·x)) (`--gating`), MoE has m
+/// experts, and CG_p is context gating of the probabilities
+/// (`--moe_prob_gating`). Outputs probabilities.
+///
+/// WILLOW's `moe_l2` penalty (1e-6 in its recipes) acts on the MoE weights
+/// only; it is not part of the module. `batchNormMomentum` applies to the
+/// hidden and gating batch norms; the probability gating inside the MoE
+/// keeps TF-slim's 0.001.
+public final class WILLOWClassifier: Module {
+    public let hidden: WILLOWHiddenLayer
+    public let gating: ContextGating?
+    public let classifier: MixtureOfExperts
+
+    public init(descriptorSize: Int, hiddenSize: Int, clusters: Int, batchNormReLU6: Bool, gating: Bool,
+                probabilityGating: Bool, mixtures: Int, batchNormMomentum: Double, classes: Int,
+                rng: inout RandomGenerator) {
+        hidden = WILLOWHiddenLayer(descriptorSize, hiddenSize, clusters: clusters, batchNormReLU6: batchNormReLU6,
+                                   batchNormMomentum: batchNormMomentum, rng: &rng)
+        self.gating = gating ? ContextGating(hiddenSize, batchNormMomentum: batchNormMomentum, rng: &rng) : nil
+        classifier = MixtureOfExperts(hiddenSize, classes: classes, mixtures: mixtures,
+                                      probabilityGating: probabilityGating, rng: &rng)
+    }
+
+    /// Hidden layer + context gating (H² + 2H) + MoE, without building it.
+    public static func parameterCount(descriptorSize: Int, hiddenSize: Int, batchNormReLU6: Bool, gating: Bool,
+                                      probabilityGating: Bool, mixtures: Int, classes: Int) -> Int {
+        WILLOWHiddenLayer.parameterCount(descriptorSize, hiddenSize, batchNormReLU6: batchNormReLU6)
+            + (gating ? ContextGating.parameterCount(hiddenSize) : 0)
+            + MixtureOfExperts.parameterCount(hiddenSize, classes: classes, mixtures: mixtures,
+                                              probabilityGating: probabilityGating)
+    }
+
+    /// Class probabilities [B, C] of pooled descriptors [B, descriptorSize].
+    public func callAsFunction(_ descriptor: Tensor) -> Tensor {
+        var h = hidden(descriptor)
+        if let gating { h = gating(h) }
+        return classifier(h)
+    }
+}
