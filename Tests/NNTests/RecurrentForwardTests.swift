@@ -17,14 +17,6 @@ func referenceInput(_ shape: [Int]) -> Tensor {
     Tensor((0..<shape.reduce(1, *)).map { cos(0.9 * Double($0) + 0.3) }, shape: shape)
 }
 
-func assertClose(_ t: Tensor, _ expected: [Double], accuracy: Double = 1e-10, _ what: String,
-                 file: StaticString = #filePath, line: UInt = #line) {
-    let got = t.doubles
-    XCTAssertEqual(got.count, expected.count, "\(what): \(got.count) values, expected \(expected.count)", file: file, line: line)
-    let worst = zip(got, expected).map { Swift.abs($0 - $1) }.max() ?? 0
-    XCTAssertLessThanOrEqual(worst, accuracy, "\(what): worst difference \(worst)\n got \(got)\n expected \(expected)", file: file, line: line)
-}
-
 final class RecurrentForwardTests: XCTestCase {
     var rng = RandomGenerator(seed: 31)
 

@@ -14,7 +14,7 @@ final class RecurrentProbe: Module, Layer {
         self.run = run
     }
 
-    func callAsFunction(_ x: Tensor) -> Tensor {
+    func forward(_ x: Tensor) -> Tensor {
         let r = run(x)
         return Tensor.concat([r.output, r.hidden, r.cell].compactMap { $0?.reshaped(to: [-1]) })
     }

@@ -32,6 +32,7 @@ struct GradCase {
 
 /// Every family's cases; a new family adds its array here.
 let allGradCases: [GradCase] = elementwiseGradCases + shapeGradCases + reductionGradCases + linearAlgebraGradCases
+    + recurrentGradCases
 
 /// Random float64 input with values in [lo, hi), seeded by `seed`.
 func input(_ shape: [Int], _ seed: UInt64, _ lo: Double = -2, _ hi: Double = 2) -> Tensor {

@@ -61,7 +61,7 @@ public final class GRU: Module, Layer, CustomReflectable {
     public var customMirror: Mirror { pytorchRecurrentMirror(self, weights) }
 
     /// The outputs [B, T, H·directions] of a batch of full-length sequences.
-    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, lengths: nil).output }
+    public func forward(_ x: Tensor) -> Tensor { self(x, lengths: nil).output }
 
     /// Runs the GRU over x [B, T, inputSize].
     /// - Parameters:

@@ -76,7 +76,7 @@ public final class LSTM: Module, Layer, CustomReflectable {
     public var customMirror: Mirror { pytorchRecurrentMirror(self, weights) }
 
     /// The outputs [B, T, H·directions] of a batch of full-length sequences.
-    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, lengths: nil).output }
+    public func forward(_ x: Tensor) -> Tensor { self(x, lengths: nil).output }
 
     /// Runs the LSTM over x [B, T, inputSize].
     /// - Parameters:

@@ -104,7 +104,7 @@ public final class QRNN: Module, Layer {
     public var hiddenSize: Int { layers[0].hiddenSize }
 
     /// The outputs [B, T, H] of a batch of full-length sequences.
-    public func callAsFunction(_ x: Tensor) -> Tensor { self(x, lengths: nil).output }
+    public func forward(_ x: Tensor) -> Tensor { self(x, lengths: nil).output }
 
     /// Runs the stack over x [B, T, inputSize].
     /// - Parameters:

@@ -100,7 +100,7 @@ public final class WILLOWHiddenLayer: Module, Layer {
         inFeatures * outFeatures + (batchNormReLU6 ? 2 : 1) * outFeatures
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func forward(_ x: Tensor) -> Tensor {
         guard let batchNorm else { return linear(x) }
         return clamp(batchNorm(linear(x)), min: 0, max: 6)
     }
