@@ -26,15 +26,11 @@ let workloads: [Workload] = [
     mlpTrainWorkload,
     mlpInferWorkload,
     netVLADTrainWorkload,
+    lstmTrainWorkload,
+    gruTrainWorkload,
+    qrnnTrainWorkload,
     transformerTrainWorkload,
     tfrecordReadWorkload,
     kernelBandwidthWorkload,
 ]
 
-/// Workloads of BENCHMARKS.md that need layers not in the library yet, with
-/// the issue that brings them.
-let pendingWorkloads: [String: String] = [
-    "B4": "lstm-train needs the NN module (issue 3)",
-    "B5": "gru-train needs the NN module (issue 3)",
-    "B6": "qrnn-train needs the NN module (issue 3)",
-]
