@@ -38,6 +38,7 @@ let package = Package(
             path: "Sources/Benchmarks"
         ),
         .executableTarget(name: "GradientBasics", dependencies: ["Tensor"], path: "Examples/GradientBasics"),
+        .executableTarget(name: "CustomArchitecture", dependencies: ["Zoo"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
