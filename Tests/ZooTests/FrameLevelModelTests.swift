@@ -51,7 +51,7 @@ final class FrameLevelModelTests: XCTestCase {
     }
 
     func testMixtureOfExpertsModelsOutputProbabilitiesOthersLogits() throws {
-        let probabilityModels: Set = ["dbof", "soft-dbof", "netvlad", "netrvlad", "netfv"]
+        let probabilityModels: Set = ["dbof", "soft-dbof", "netvlad", "netrvlad", "netfv", "lstm", "lstm-willow", "gru", "qrnn"]
         var inputs = RandomGenerator(seed: 2)
         let x = ModelInput(features: Tensor.normal([2, 4, 1152], using: &inputs) * Tensor([1, 1, 1, 1, 1, 1, 0, 0] as [Float], shape: [2, 4, 1]),
                            lengths: [4, 2])

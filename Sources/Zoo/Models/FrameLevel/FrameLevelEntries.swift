@@ -32,9 +32,29 @@ private func samsungRecipe(batchSize: Int, learningRate: Double) -> Recipe {
     return r
 }
 
+/// The starter code's `LstmModel` recipe: train.py's defaults (batch 1024,
+/// decay 0.95 every 4M examples, clip 1.0, L2-normalised frames) with the
+/// learning rate 0.001 docs/model_overview.md gives for the LSTM, every
+/// frame up to 300.
+private func starterLSTMRecipe() -> Recipe {
+    var r = starterRecipe(framesPerVideo: 300)
+    r.learningRate = 1e-3
+    return r
+}
+
+/// miha's `Lstmbidirect`: ZOO.md records no recipe of its own; Adam at the
+/// starter LSTM's 1e-3 with miha's frame-level batch 512 and Logistic head
+/// (runme.md, ZOO.md §3.4), starter decay, L2-normalised frames, 300 frames.
+private func mihaLSTMRecipe() -> Recipe {
+    var r = Recipe(batchSize: 512, learningRate: 1e-3)
+    r.framesPerVideo = 300
+    return r
+}
+
 /// The frame-level architectures of the zoo. Recipes of td-dense-sort,
 /// td-conv and linear-combinations are not recorded in ZOO.md: they use
-/// Samsung's default Adam rate 1e-3 and its common frame-level batch of 512.
+/// Samsung's default Adam rate 1e-3 and its common frame-level batch of 512,
+/// as does early-concat-lstm.
 let frameLevelEntries: [ZooEntry] = [
     .make("frame-logistic", level: .frame,
           summary: "Logistic regression over the mean of the valid frames (starter code FrameLevelLogisticModel)",
@@ -182,4 +202,54 @@ let frameLevelEntries: [ZooEntry] = [
           small: { var c = LinearCombinationsModel.Config(); c.innerSize = 32; return c }(),
           parameterCount: { c, classes in LinearCombinationsModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in LinearCombinationsModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("lstm", level: .frame,
+          summary: "2 × LSTM(1024, forget bias 1) over the valid frames, last layer's final h, MoE (starter code LstmModel)",
+          recipe: starterLSTMRecipe(),
+          paper: LSTMModel.Config(),
+          small: { var c = LSTMModel.Config(); c.hiddenSize = 16; return c }(),
+          parameterCount: { c, classes in LSTMModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in LSTMModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("lstm-willow", level: .frame,
+          summary: "2 × LSTM(1024), final (c, h) of both layers (4096) → MoE (WILLOW LstmModel, state_is_tuple=False)",
+          recipe: { var r = willowRecipe(decayRate: 0.9); r.batchSize = 128; r.framesPerVideo = 150; return r }(),
+          paper: { var c = LSTMModel.Config(); c.stateFeatures = .allLayersCellAndHidden; return c }(),
+          small: { var c = LSTMModel.Config(); c.stateFeatures = .allLayersCellAndHidden; c.hiddenSize = 16; return c }(),
+          parameterCount: { c, classes in LSTMModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in LSTMModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("gru", level: .frame,
+          summary: "2 × GRU(1200), final states of both layers (2400) → MoE (WILLOW GruModel)",
+          recipe: { var r = willowRecipe(decayRate: 0.9); r.batchSize = 128; return r }(),
+          paper: GRUModel.Config(),
+          small: { var c = GRUModel.Config(); c.hiddenSize = 16; return c }(),
+          parameterCount: { c, classes in GRUModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in GRUModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("bilstm", level: .frame,
+          summary: "Bidirectional LSTM 2 × 512 → LSTM(1024) → final cell state → logistic (miha Lstmbidirect)",
+          recipe: mihaLSTMRecipe(),
+          paper: BidirectionalLSTMModel.Config(),
+          small: { var c = BidirectionalLSTMModel.Config(); c.bidirectionalSize = 8; c.hiddenSize = 16; return c }(),
+          parameterCount: { c, classes in BidirectionalLSTMModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in BidirectionalLSTMModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("early-concat-lstm", level: .frame,
+          summary: "2 × LSTM(1024) on rgb ⊕ audio frames, final (h, c) of both layers (4096) → FCN 2048 → C (Samsung EarlyConcatLSTM)",
+          reportedGAP: "0.82998 (Samsung, 5-fold)",
+          recipe: samsungRecipe(batchSize: 512, learningRate: 1e-3),
+          paper: EarlyConcatLSTMModel.Config(),
+          small: { var c = EarlyConcatLSTMModel.Config(); c.hiddenSize = 16; c.fcnSizes = [32]; return c }(),
+          parameterCount: { c, classes in EarlyConcatLSTMModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in EarlyConcatLSTMModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("qrnn", level: .frame,
+          summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",
+          reportedGAP: "0.718 (HKUST 2018 report, configuration not published; Hit@1 0.792, PERR 0.671)",
+          recipe: starterLSTMRecipe(),
+          paper: QRNNModel.Config(),
+          small: { var c = QRNNModel.Config(); c.hiddenSize = 16; return c }(),
+          parameterCount: { c, classes in QRNNModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in QRNNModel(c, numClasses: classes, rng: &rng) }),
 ]

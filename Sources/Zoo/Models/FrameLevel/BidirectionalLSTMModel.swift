@@ -1,0 +1,60 @@
+import NN
+import Tensor
+
+/// miha-skalic/youtube8mchallange's `Lstmbidirect` ("Next top GB model",
+/// 2018), ZOO.md §3.11: p = head(c_T), where a bidirectional LSTM
+/// (H_b per direction) reads every valid frame, its outputs
+/// [h→_t, h←_t] (2·H_b) feed an LSTM(H) and c_T is that LSTM's final
+/// **cell** state (not h) after each video's last valid frame.
+///
+/// Paper size H_b = 512, H = 1024, logistic head at 3862 classes: 19.2 M.
+/// Forget bias 1 as TensorFlow's LSTM cells; PyTorch's two biases per gate
+/// (8192 more parameters than the reference). Frames are L2-normalised.
+/// Outputs logits (logistic head, miha's recipes) or probabilities (MoE).
+public final class BidirectionalLSTMModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// H_b, per direction.
+        public var bidirectionalSize = 512
+        /// H of the LSTM over the bidirectional outputs.
+        public var hiddenSize = 1024
+        /// Constant forget-gate bias of both LSTMs.
+        public var forgetBias = 1.0
+        public var head = RecurrentHeadKind.logistic
+        /// m when the head is a MoE.
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let bidirectional: LSTM
+    public let lstm: LSTM
+    public let classifier: RecurrentClassifier
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        bidirectional = LSTM(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true,
+                             forgetBias: config.forgetBias, rng: &rng)
+        lstm = LSTM(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize,
+                    forgetBias: config.forgetBias, rng: &rng)
+        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
+                                         classes: numClasses, rng: &rng)
+    }
+
+    /// bi-LSTM + LSTM + head, without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        lstmParameterCount(inputSize: inputSize, hiddenSize: c.bidirectionalSize, layers: 1, bidirectional: true)
+            + lstmParameterCount(inputSize: 2 * c.bidirectionalSize, hiddenSize: c.hiddenSize, layers: 1)
+            + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let outputs = bidirectional(x.features, lengths: x.lengths).output
+        let cell = lstm(outputs, lengths: x.lengths).cell!
+        return classifier(stateSlice(cell, 0))
+    }
+}

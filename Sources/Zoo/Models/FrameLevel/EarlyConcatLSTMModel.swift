@@ -1,0 +1,67 @@
+import NN
+import Tensor
+
+/// Samsung 2018's `EarlyConcatLSTM` (twoleggedeye/youtube8m
+/// sequence_models/models.py), ZOO.md §3.11:
+/// logits = FCN([h¹_T, c¹_T, …, h^L_T, c^L_T]), the final hidden and cell
+/// states of L stacked LSTM(H) layers over the concatenated rgb ⊕ audio
+/// frames, packed by length (each video stops at its last valid frame);
+/// FCN = Linear(2·L·H → 2048) → Dropout(0.1) → ReLU → Linear(2048 → C).
+///
+/// Paper size L = 2, H = 1024 at 3862 classes: 33.6 M (PyTorch LSTMs, two
+/// biases, as the reference). Features are not L2-normalised (Samsung).
+/// The reference stacks L one-layer `nn.LSTM`s; one L-layer LSTM without
+/// dropout between layers computes the same. Outputs logits.
+public final class EarlyConcatLSTMModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// H (`inner_size`).
+        public var hiddenSize = 1024
+        /// L (`layers_number`).
+        public var layers = 2
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [2048]
+        /// Dropout after each hidden FCN layer.
+        public var dropout = 0.1
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let lstm: LSTM
+    public let fcnLayers: [Linear]
+    public let dropouts: [Dropout]
+    public let classifier: Linear
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
+        let representation = 2 * config.layers * config.hiddenSize
+        var layers: [Linear] = [], dropouts: [Dropout] = []
+        for (i, size) in config.fcnSizes.enumerated() {
+            layers.append(Linear(i == 0 ? representation : config.fcnSizes[i - 1], size, rng: &rng))
+            dropouts.append(Dropout(config.dropout, seed: rng.next()))
+        }
+        fcnLayers = layers
+        self.dropouts = dropouts
+        classifier = Linear(config.fcnSizes.last ?? representation, numClasses, rng: &rng)
+    }
+
+    /// LSTM (Σ_k 4H·(in_k + H) + 8H) + FCN, without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        let sizes = [2 * c.layers * c.hiddenSize] + c.fcnSizes + [numClasses]
+        return lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
+            + zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let run = lstm(x.features, lengths: x.lengths)
+        let cell = run.cell!
+        var h = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(run.hidden, $0), stateSlice(cell, $0)] }, axis: 1)
+        for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
+        return .logits(classifier(h))
+    }
+}

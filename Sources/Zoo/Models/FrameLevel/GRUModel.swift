@@ -1,0 +1,66 @@
+import NN
+import Tensor
+
+/// WILLOW's frame-level `GruModel` (antoine77340/Youtube-8M-WILLOW
+/// frame_level_models.py), ZOO.md §3.11: p = MoE([h¹_T, …, h^L_T]), the
+/// final states of an L-layer GRU(H) after each video's last valid frame,
+/// concatenated over layers (its `MultiRNNCell(state_is_tuple=False)`
+/// state, ZOO.md §6 item 4). With `allLayerStates` off the classifier reads
+/// h^L_T only.
+///
+/// Paper size L = 2, H = 1200, m = 2 at 3862 classes: 63.5 M. The GRU
+/// follows PyTorch (two biases b_ih, b_hh; the reset gate multiplies
+/// W_hn·h + b_hn), where TensorFlow's `GRUCell` has one bias per gate and
+/// resets h before the product: 7200 more parameters, the same family of
+/// functions. Frames are L2-normalised. Outputs probabilities.
+public final class GRUModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// H (`gru_cells`).
+        public var hiddenSize = 1200
+        /// L (`gru_layers`).
+        public var layers = 2
+        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
+        public var allLayerStates = true
+        public var head = RecurrentHeadKind.mixtureOfExperts
+        /// m of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    let allLayerStates: Bool
+    public let gru: GRU
+    public let classifier: RecurrentClassifier
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        allLayerStates = config.allLayerStates
+        gru = GRU(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
+        classifier = RecurrentClassifier(Self.representationSize(config), kind: config.head, mixtures: config.mixtures,
+                                         classes: numClasses, rng: &rng)
+    }
+
+    /// L·H with every layer's state, else H.
+    public static func representationSize(_ c: Config) -> Int { (c.allLayerStates ? c.layers : 1) * c.hiddenSize }
+
+    /// GRU (Σ_k 3H·(in_k + H) + 6H) + head, without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        gruParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
+            + RecurrentClassifier.parameterCount(representationSize(c), kind: c.head, mixtures: c.mixtures,
+                                                 classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let hidden = gru(x.features, lengths: x.lengths).hidden
+        let layers = gru.layerCount
+        let representation = allLayerStates
+            ? Tensor.concat((0..<layers).map { stateSlice(hidden, $0) }, axis: 1)
+            : stateSlice(hidden, layers - 1)
+        return classifier(representation)
+    }
+}

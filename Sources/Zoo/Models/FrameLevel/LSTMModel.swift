@@ -1,0 +1,86 @@
+import NN
+import Tensor
+
+/// Which final states of the stacked LSTM the classifier sees.
+public enum LSTMStateFeatures: String, Codable, Sendable {
+    /// h_T of the last layer (H features): the starter code's `LstmModel`,
+    /// which reads `state[-1].h` of its tuple state.
+    case lastLayerHidden
+    /// [c¹_T, h¹_T, …, c^L_T, h^L_T] (2·L·H features): WILLOW's `LstmModel`,
+    /// whose `state_is_tuple=False` cells hand the classifier the whole
+    /// concatenated state (ZOO.md §6 item 4).
+    case allLayersCellAndHidden
+}
+
+/// The starter code's and WILLOW's frame-level `LstmModel`
+/// (google/youtube-8m frame_level_models.py; antoine77340/Youtube-8M-WILLOW
+/// frame_level_models.py), ZOO.md §3.11:
+/// p = MoE(s), s = h^L_T (starter) or [c¹_T, h¹_T, …, c^L_T, h^L_T] (WILLOW),
+/// the states of an L-layer LSTM(H) with forget bias 1 after each video's
+/// last valid frame (`dynamic_rnn(sequence_length=num_frames)`).
+///
+/// Paper sizes, L = 2, H = 1024, m = 2 at 3862 classes: starter 37.1 M,
+/// WILLOW 96.4 M. The LSTM keeps PyTorch's two biases b_ih and b_hh
+/// (TensorFlow's one bias is their sum; 8192 more parameters). Frames are
+/// L2-normalised (starter input transform). Outputs probabilities.
+public final class LSTMModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// H (`lstm_cells`).
+        public var hiddenSize = 1024
+        /// L (`lstm_layers`).
+        public var layers = 2
+        /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
+        public var forgetBias = 1.0
+        /// Which final states feed the classifier.
+        public var stateFeatures = LSTMStateFeatures.lastLayerHidden
+        public var head = RecurrentHeadKind.mixtureOfExperts
+        /// m of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    let stateFeatures: LSTMStateFeatures
+    public let lstm: LSTM
+    public let classifier: RecurrentClassifier
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        stateFeatures = config.stateFeatures
+        lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
+                    forgetBias: config.forgetBias, rng: &rng)
+        classifier = RecurrentClassifier(Self.representationSize(config), kind: config.head, mixtures: config.mixtures,
+                                         classes: numClasses, rng: &rng)
+    }
+
+    /// H, or 2·L·H with every layer's (c, h).
+    public static func representationSize(_ c: Config) -> Int {
+        c.stateFeatures == .lastLayerHidden ? c.hiddenSize : 2 * c.layers * c.hiddenSize
+    }
+
+    /// LSTM (Σ_k 4H·(in_k + H) + 8H) + head, without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
+            + RecurrentClassifier.parameterCount(representationSize(c), kind: c.head, mixtures: c.mixtures,
+                                                 classes: numClasses)
+    }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+        let x = transform.apply(input)
+        let run = lstm(x.features, lengths: x.lengths)
+        let representation: Tensor
+        switch stateFeatures {
+        case .lastLayerHidden:
+            representation = stateSlice(run.hidden, lstm.layerCount - 1)
+        case .allLayersCellAndHidden:
+            let cell = run.cell!
+            representation = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(cell, $0), stateSlice(run.hidden, $0)] },
+                                           axis: 1)
+        }
+        return classifier(representation)
+    }
+}

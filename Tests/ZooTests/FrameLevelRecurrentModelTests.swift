@@ -1,0 +1,178 @@
+import XCTest
+import NN
+import Tensor
+@testable import Zoo
+
+/// The recurrent frame-level models (ZOO.md §3.11–3.12): paper-size
+/// parameter counts against ZOO.md, the layer-count formulas against built
+/// layers, output kinds, which states reach the classifier, and
+/// independence from padding.
+final class FrameLevelRecurrentModelTests: XCTestCase {
+    static let names = ["lstm", "lstm-willow", "gru", "bilstm", "early-concat-lstm", "qrnn"]
+
+    /// Paper configurations at 3862 classes: the exact count of our models
+    /// (PyTorch's two recurrent biases) and the figure ZOO.md gives, which
+    /// counts TensorFlow's one bias for the starter, WILLOW and miha models.
+    func testPaperParameterCountsMatchZOO() throws {
+        let expected: [(name: String, count: Int, tensorFlowBiases: Int, zoo: Double)] = [
+            ("lstm", 37_099_052, 2 * 4096, 37.1),
+            ("lstm-willow", 96_419_372, 2 * 4096, 96.4),
+            ("gru", 63_473_324, 2 * 3600, 63.5),
+            ("bilstm", 19_179_286, 2 * 2048 + 4096, 19.2),
+            ("early-concat-lstm", 33_621_782, 0, 33.6),
+        ]
+        for (name, count, extraBiases, zoo) in expected {
+            let n = try ModelZoo.entry(named: name).parameterCount(size: .paper, numClasses: 3862)
+            XCTAssertEqual(n, count, name)
+            XCTAssertEqual((Double(n) / 1e5).rounded() / 10, zoo, name)
+            XCTAssertEqual((Double(n - extraBiases) / 1e5).rounded() / 10, zoo, "\(name) with TensorFlow's biases")
+        }
+        // ZOO.md §3.11 by hand: starter 4H(F+H) + 4H + 4H(2H) + 4H + MoE(1024, m = 2).
+        let (f, h, c) = (1152, 1024, 3862)
+        let moe1024 = 1024 * c * 3 + 1024 * c * 2 + c * 2
+        XCTAssertEqual(4 * h * (f + h) + 4 * h + 4 * h * 2 * h + 4 * h + moe1024 + 2 * 4 * h,
+                       try ModelZoo.entry(named: "lstm").parameterCount(size: .paper, numClasses: c))
+    }
+
+    /// The QRNN has no ZOO.md figure: pinned to pytorch-qrnn's per-layer
+    /// window·in·3H + 3H and the MoE.
+    func testQRNNPaperParameterCount() throws {
+        let c = 3862
+        let qrnn = 2 * 1152 * 3072 + 3072 + 2 * 1024 * 3072 + 3072
+        XCTAssertEqual(try ModelZoo.entry(named: "qrnn").parameterCount(size: .paper, numClasses: c),
+                       qrnn + 1024 * c * 5 + 2 * c)
+        XCTAssertEqual(qrnn + 1024 * c * 5 + 2 * c, 33_156_652)
+    }
+
+    /// The count helpers agree with built layers of odd sizes.
+    func testRecurrentCountFormulasMatchBuiltLayers() {
+        var rng = RandomGenerator(seed: 1)
+        for bidirectional in [false, true] {
+            let lstm = LSTM(inputSize: 7, hiddenSize: 5, layers: 3, bidirectional: bidirectional, rng: &rng)
+            XCTAssertEqual(lstm.parameterCount, lstmParameterCount(inputSize: 7, hiddenSize: 5, layers: 3, bidirectional: bidirectional))
+        }
+        XCTAssertEqual(GRU(inputSize: 7, hiddenSize: 5, layers: 3, rng: &rng).parameterCount,
+                       gruParameterCount(inputSize: 7, hiddenSize: 5, layers: 3))
+        for window in [1, 2] {
+            XCTAssertEqual(QRNN(inputSize: 7, hiddenSize: 5, layers: 3, window: window, rng: &rng).parameterCount,
+                           qrnnParameterCount(inputSize: 7, hiddenSize: 5, layers: 3, window: window))
+        }
+    }
+
+    /// Paper-size overrides of the head kind count and build alike.
+    func testHeadOverridesCountAsBuilt() throws {
+        for (name, overrides) in [("bilstm", ["head": "moe", "bidirectionalSize": 4, "hiddenSize": 6] as [String: Any]),
+                                  ("qrnn", ["head": "logistic", "window": 1]),
+                                  ("gru", ["allLayerStates": false]),
+                                  ("lstm", ["layers": 3])] {
+            let entry = try ModelZoo.entry(named: name)
+            var rng = RandomGenerator(seed: 2)
+            let model = try entry.build(size: .small, overrides: overrides, numClasses: 5, rng: &rng)
+            XCTAssertEqual(model.parameterCount, try entry.parameterCount(size: .small, overrides: overrides, numClasses: 5), name)
+        }
+    }
+
+    func testMixtureOfExpertsModelsOutputProbabilitiesOthersLogits() throws {
+        let probabilityModels: Set = ["lstm", "lstm-willow", "gru", "qrnn"]
+        var inputs = RandomGenerator(seed: 2)
+        let x = ModelInput(features: Tensor.normal([2, 4, 1152], using: &inputs) * Tensor([1, 1, 1, 1, 1, 1, 0, 0] as [Float], shape: [2, 4, 1]),
+                           lengths: [4, 2])
+        for name in Self.names {
+            var rng = RandomGenerator(seed: 3)
+            let model = try ModelZoo.entry(named: name).build(size: .small, numClasses: 5, rng: &rng)
+            model.eval()
+            switch withoutGrad({ model(x) }) {
+            case .probabilities: XCTAssertTrue(probabilityModels.contains(name), "\(name) outputs probabilities")
+            case .logits: XCTAssertFalse(probabilityModels.contains(name), "\(name) outputs logits")
+            }
+        }
+    }
+
+    /// The starter model classifies the last layer's final h; WILLOW's the
+    /// (c, h) of every layer; the biLSTM the final c of its second LSTM.
+    func testTheClassifierSeesTheReferenceStates() throws {
+        var inputs = RandomGenerator(seed: 4)
+        let lengths = [3, 5]
+        let x = ModelInput(features: Tensor.normal([2, 5, 1152], using: &inputs), lengths: lengths)
+        let frames = InputTransform.l2.apply(x).features
+
+        var rng = RandomGenerator(seed: 5)
+        let willow = try XCTUnwrap(try ModelZoo.entry(named: "lstm-willow").build(size: .small, numClasses: 5, rng: &rng) as? LSTMModel)
+        willow.eval()
+        withoutGrad {
+            let run = willow.lstm(frames, lengths: lengths)
+            let cell = run.cell!
+            let state = Tensor.concat([stateSlice(cell, 0), stateSlice(run.hidden, 0), stateSlice(cell, 1), stateSlice(run.hidden, 1)], axis: 1)
+            XCTAssertEqual(willow(x).probabilities.floats, willow.classifier(state).probabilities.floats)
+            // The last layer's final h is its output at the last valid frame.
+            XCTAssertEqual(stateSlice(run.hidden, 1).floats, lastValidFrame(run.output, lengths: lengths).floats)
+        }
+
+        rng = RandomGenerator(seed: 5)
+        let starter = try XCTUnwrap(try ModelZoo.entry(named: "lstm").build(size: .small, numClasses: 5, rng: &rng) as? LSTMModel)
+        starter.eval()
+        withoutGrad {
+            let h = lastValidFrame(starter.lstm(frames, lengths: lengths).output, lengths: lengths)
+            XCTAssertEqual(starter(x).probabilities.floats, starter.classifier(h).probabilities.floats)
+        }
+
+        rng = RandomGenerator(seed: 6)
+        let bilstm = try XCTUnwrap(try ModelZoo.entry(named: "bilstm").build(size: .small, numClasses: 5, rng: &rng) as? BidirectionalLSTMModel)
+        bilstm.eval()
+        withoutGrad {
+            let c = bilstm.lstm(bilstm.bidirectional(frames, lengths: lengths).output, lengths: lengths).cell!
+            guard case .logits(let logits) = bilstm(x) else { return XCTFail("bilstm outputs logits") }
+            XCTAssertEqual(logits.floats, bilstm.classifier.logistic!(stateSlice(c, 0)).floats)
+        }
+    }
+
+    /// Two videos of 5 and 3 frames, in a batch of 5 frames (zero padding)
+    /// and in a batch of 9 frames whose padding rows hold noise.
+    func paddedPair() -> (short: ModelInput, long: ModelInput) {
+        var rng = RandomGenerator(seed: 21)
+        let lengths = [5, 3]
+        let real = Tensor.normal([2, 5, 1152], using: &rng)
+        var mask = [Float](repeating: 0, count: 2 * 5)
+        for (b, n) in lengths.enumerated() { for t in 0..<n { mask[b * 5 + t] = 1 } }
+        let short = real * Tensor(mask, shape: [2, 5, 1])
+        let noise = Tensor.normal([2, 9, 1152], std: 3, using: &rng)
+        var keep = [Float](repeating: 0, count: 2 * 9)
+        for (b, n) in lengths.enumerated() { for t in 0..<n { keep[b * 9 + t] = 1 } }
+        let keepMask = Tensor(keep, shape: [2, 9, 1])
+        let long = short.padded(axis: 1, before: 0, after: 4) * keepMask + noise * (1 - keepMask)
+        return (ModelInput(features: short, lengths: lengths), ModelInput(features: long, lengths: lengths))
+    }
+
+    func testPaddingFramesDoNotChangeOutputsInEvaluation() throws {
+        let (short, long) = paddedPair()
+        for name in Self.names {
+            let entry = try ModelZoo.entry(named: name)
+            var outputs: [[Float]] = []
+            for input in [short, long] {
+                var rng = RandomGenerator(seed: 5)
+                let model = try entry.build(size: .small, numClasses: 7, rng: &rng)
+                model.eval()
+                outputs.append(withoutGrad { model(input).probabilities.floats })
+            }
+            XCTAssertEqual(outputs[0].count, 2 * 7, name)
+            for (a, b) in zip(outputs[0], outputs[1]) {
+                XCTAssertEqual(a, b, accuracy: 2e-5, "\(name): padding changed an output")
+            }
+        }
+    }
+
+    /// A video's output does not depend on the other videos of its batch
+    /// or on how long they are.
+    func testAVideoAloneScoresAsInABatch() throws {
+        let (_, long) = paddedPair()
+        let alone = ModelInput(features: long.features.sliced(axis: 0, range: 1..<2).sliced(axis: 1, range: 0..<3), lengths: [3])
+        for name in Self.names {
+            var rng = RandomGenerator(seed: 7)
+            let model = try ModelZoo.entry(named: name).build(size: .small, numClasses: 7, rng: &rng)
+            model.eval()
+            let batch = withoutGrad { model(long).probabilities.floats }
+            let single = withoutGrad { model(alone).probabilities.floats }
+            for (a, b) in zip(batch.suffix(7), single) { XCTAssertEqual(a, b, accuracy: 2e-5, name) }
+        }
+    }
+}
