@@ -15,13 +15,13 @@ extension Tensor {
         func run<T: KernelFloat>(_: T.Type) {
             let pa = UnsafePointer(a.pointer(T.self)), pb = UnsafePointer(b.pointer(T.self)), po = out.pointer(T.self)
             switch op {
-            case .add: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 + $1 }
-            case .subtract: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 - $1 }
-            case .multiply: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 * $1 }
-            case .divide: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 / $1 }
-            case .pow: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { T.pow($0, $1) }
-            case .maximum: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 >= $1 || $1.isNaN ? $0 : $1 }
-            case .minimum: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape) { $0 <= $1 || $1.isNaN ? $0 : $1 }
+            case .add: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, AddFunction<T>())
+            case .subtract: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, SubtractFunction<T>())
+            case .multiply: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, MultiplyFunction<T>())
+            case .divide: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, DivideFunction<T>())
+            case .pow: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, PowFunction<T>())
+            case .maximum: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, MaximumFunction<T>())
+            case .minimum: ElementwiseKernel.broadcast(pa, a.shape, pb, b.shape, po, outShape, MinimumFunction<T>())
             }
         }
         if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }

@@ -2,16 +2,16 @@
 /// masks select with ``Tensor/where(_:_:_:)`` and are not differentiable.
 extension Tensor {
     static func compare(_ op: String, _ a: Tensor, _ b: Tensor,
-                        _ f32: (Float, Float) -> Bool, _ f64: (Double, Double) -> Bool) -> Tensor {
+                        _ f32: @escaping (Float, Float) -> Bool, _ f64: @escaping (Double, Double) -> Bool) -> Tensor {
         requireSameDType(op, a, b)
         let outShape = Broadcast.shape([a.shape, b.shape], op: op)
         var out = Tensor(uninitializedShape: outShape, dtype: .uint8)
         let po = out.pointer(UInt8.self)
         switch a.dtype {
-        case .float32: ElementwiseKernel.broadcast(a.pointer(Float.self), a.shape, b.pointer(Float.self), b.shape, po, outShape) { f32($0, $1) ? 1 : 0 }
-        case .float64: ElementwiseKernel.broadcast(a.pointer(Double.self), a.shape, b.pointer(Double.self), b.shape, po, outShape) { f64($0, $1) ? 1 : 0 }
-        case .int32: ElementwiseKernel.broadcast(a.pointer(Int32.self), a.shape, b.pointer(Int32.self), b.shape, po, outShape) { f64(Double($0), Double($1)) ? 1 : 0 }
-        case .uint8: ElementwiseKernel.broadcast(a.pointer(UInt8.self), a.shape, b.pointer(UInt8.self), b.shape, po, outShape) { f64(Double($0), Double($1)) ? 1 : 0 }
+        case .float32: ElementwiseKernel.broadcast(a.pointer(Float.self), a.shape, b.pointer(Float.self), b.shape, po, outShape, ComparisonFunction(compare: f32))
+        case .float64: ElementwiseKernel.broadcast(a.pointer(Double.self), a.shape, b.pointer(Double.self), b.shape, po, outShape, ComparisonFunction(compare: f64))
+        case .int32: ElementwiseKernel.broadcast(a.pointer(Int32.self), a.shape, b.pointer(Int32.self), b.shape, po, outShape, ComparisonFunction<Int32>(compare: { f64(Double($0), Double($1)) }))
+        case .uint8: ElementwiseKernel.broadcast(a.pointer(UInt8.self), a.shape, b.pointer(UInt8.self), b.shape, po, outShape, ComparisonFunction<UInt8>(compare: { f64(Double($0), Double($1)) }))
         }
         return out
     }

@@ -73,59 +73,58 @@ enum UnaryOp {
            vectorForward(UnsafeRawPointer(x).assumingMemoryBound(to: Float.self),
                          UnsafeMutableRawPointer(y).assumingMemoryBound(to: Float.self), n) { return }
         switch self {
-        case .negate: K.map(x, y, n) { -$0 }
-        case .exp: K.map(x, y, n) { T.exp($0) }
-        case .log: K.map(x, y, n) { T.log($0) }
-        case .log1p: K.map(x, y, n) { T.log(onePlus: $0) }
-        case .sqrt: K.map(x, y, n) { $0.squareRoot() }
-        case .rsqrt: K.map(x, y, n) { 1 / $0.squareRoot() }
-        case .abs: K.map(x, y, n) { Swift.abs($0) }
-        case .sign: K.map(x, y, n) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
-        case .relu: K.map(x, y, n) { $0 > 0 ? $0 : 0 }
-        case .leakyRelu(let s): let s = T(s); K.map(x, y, n) { $0 > 0 ? $0 : s * $0 }
-        case .elu(let a): let a = T(a); K.map(x, y, n) { $0 > 0 ? $0 : a * T.expMinusOne($0) }
-        case .sigmoid: K.map(x, y, n) { UnaryOp.sigmoid($0) }
-        case .tanh: K.map(x, y, n) { T.tanh($0) }
-        case .softplus: K.map(x, y, n) { Swift.max($0, 0) + T.log(onePlus: T.exp(-Swift.abs($0))) }
-        case .gelu: let r = 1 / T(2).squareRoot(); K.map(x, y, n) { $0 * (1 + T.erf($0 * r)) / 2 }
+        case .negate: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = -v } }
+        case .exp: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = T.exp(v) } }
+        case .log: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = T.log(v) } }
+        case .log1p: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = T.log(onePlus: v) } }
+        case .sqrt: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v.squareRoot() } }
+        case .rsqrt: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = 1 / v.squareRoot() } }
+        case .abs: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = Swift.abs(v) } }
+        case .sign: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v > 0 ? 1 : (v < 0 ? -1 : 0) } }
+        case .relu: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v > 0 ? v : 0 } }
+        case .leakyRelu(let s): let s = T(s); Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v > 0 ? v : s * v } }
+        case .elu(let a): let a = T(a); Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v > 0 ? v : a * T.expMinusOne(v) } }
+        case .sigmoid: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = UnaryOp.sigmoid(v) } }
+        case .tanh: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = T.tanh(v) } }
+        case .softplus: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = Swift.max(v, 0) + T.log(onePlus: T.exp(-Swift.abs(v))) } }
+        case .gelu: let c = 1 / T(2).squareRoot(); Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v * (1 + T.erf(v * c)) / 2 } }
         case .power(let p):
             // Integral exponents use repeated multiplication so negative bases work.
-            if p == 2 { K.map(x, y, n) { $0 * $0 } }
-            else if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p); K.map(x, y, n) { UnaryOp.integerPower($0, k) } }
-            else { let p = T(p); K.map(x, y, n) { T.pow($0, p) } }
-        case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); K.map(x, y, n) { Swift.min(Swift.max($0, lo), hi) }
-        case .logOfPositive: K.map(x, y, n) { $0 > 0 ? T.log($0) : 0 }
+            if p == 2 { Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v * v } } }
+            else if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p); Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = UnaryOp.integerPower(v, k) } } }
+            else { let p = T(p); Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = T.pow(v, p) } } }
+        case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = Swift.min(Swift.max(v, lo), hi) } }
+        case .logOfPositive: Parallel.forEachChunk(n) { r in for i in r { let v = x[i]; y[i] = v > 0 ? T.log(v) : 0 } }
         }
     }
 
     /// gx[i] = g[i] · f'(x[i]) with y = f(x) available.
-    func backward<T: KernelFloat>(_ g: UnsafePointer<T>, _ x: UnsafePointer<T>, _ y: UnsafePointer<T>,
+    func backward<T: KernelFloat>(_ g: UnsafePointer<T>, _ xs: UnsafePointer<T>, _ ys: UnsafePointer<T>,
                                   _ gx: UnsafeMutablePointer<T>, _ n: Int) {
-        @inline(__always) func each(_ d: (T, T) -> T) {
-            Parallel.forEachChunk(n) { r in for i in r { gx[i] = g[i] * d(x[i], y[i]) } }
-        }
+        // Each case writes its loop out (no closure passed down), so the loop
+        // every thread runs has f' inlined and vectorised.
         switch self {
-        case .negate: each { _, _ in -1 }
-        case .exp: each { _, y in y }
-        case .log: each { x, _ in 1 / x }
-        case .log1p: each { x, _ in 1 / (1 + x) }
-        case .sqrt: each { _, y in 1 / (2 * y) }
-        case .rsqrt: each { _, y in -y * y * y / 2 }
-        case .abs: each { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
-        case .sign, .logOfPositive: each { _, _ in 0 }
-        case .relu: each { x, _ in x > 0 ? 1 : 0 }
-        case .leakyRelu(let s): let s = T(s); each { x, _ in x > 0 ? 1 : s }
-        case .elu(let a): let a = T(a); each { x, y in x > 0 ? 1 : y + a }
-        case .sigmoid: each { _, y in y * (1 - y) }
-        case .tanh: each { _, y in 1 - y * y }
-        case .softplus: each { x, _ in UnaryOp.sigmoid(x) }
+        case .negate: Parallel.forEachChunk(n) { r in for i in r { gx[i] = g[i] * (-1) } }
+        case .exp: Parallel.forEachChunk(n) { r in for i in r { let y = ys[i]; gx[i] = g[i] * (y) } }
+        case .log: Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (1 / x) } }
+        case .log1p: Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (1 / (1 + x)) } }
+        case .sqrt: Parallel.forEachChunk(n) { r in for i in r { let y = ys[i]; gx[i] = g[i] * (1 / (2 * y)) } }
+        case .rsqrt: Parallel.forEachChunk(n) { r in for i in r { let y = ys[i]; gx[i] = g[i] * (-y * y * y / 2) } }
+        case .abs: Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (x > 0 ? 1 : (x < 0 ? -1 : 0)) } }
+        case .sign, .logOfPositive: Parallel.forEachChunk(n) { r in for i in r { gx[i] = g[i] * (0) } }
+        case .relu: Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (x > 0 ? 1 : 0) } }
+        case .leakyRelu(let s): let s = T(s); Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (x > 0 ? 1 : s) } }
+        case .elu(let a): let a = T(a); Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; let y = ys[i]; gx[i] = g[i] * (x > 0 ? 1 : y + a) } }
+        case .sigmoid: Parallel.forEachChunk(n) { r in for i in r { let y = ys[i]; gx[i] = g[i] * (y * (1 - y)) } }
+        case .tanh: Parallel.forEachChunk(n) { r in for i in r { let y = ys[i]; gx[i] = g[i] * (1 - y * y) } }
+        case .softplus: Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (UnaryOp.sigmoid(x)) } }
         case .gelu:
-            let r = 1 / T(2).squareRoot(), c = 1 / (2 * T.pi).squareRoot()
-            each { x, _ in (1 + T.erf(x * r)) / 2 + x * c * T.exp(-x * x / 2) }
+            let s = 1 / T(2).squareRoot(), c = 1 / (2 * T.pi).squareRoot()
+            Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * ((1 + T.erf(x * s)) / 2 + x * c * T.exp(-x * x / 2)) } }
         case .power(let p):
-            if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p), c = T(p); each { x, _ in c * UnaryOp.integerPower(x, k - 1) } }
-            else { let p = T(p); each { x, _ in p * T.pow(x, p - 1) } }
-        case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); each { x, _ in x >= lo && x <= hi ? 1 : 0 }
+            if p == p.rounded(), Swift.abs(p) < 64 { let k = Int(p), c = T(p); Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (c * UnaryOp.integerPower(x, k - 1)) } } }
+            else { let p = T(p); Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (p * T.pow(x, p - 1)) } } }
+        case .clamp(let lo, let hi): let lo = T(lo), hi = T(hi); Parallel.forEachChunk(n) { r in for i in r { let x = xs[i]; gx[i] = g[i] * (x >= lo && x <= hi ? 1 : 0) } }
         }
     }
 }
