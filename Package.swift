@@ -21,9 +21,11 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
+        // Float32 transcendental loops built for AVX2 + FMA by function attributes.
+        .target(name: "CKernels"),
         .target(
             name: "Tensor",
-            dependencies: ["CBLAS", .product(name: "RealModule", package: "swift-numerics")]
+            dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
         .target(name: "NN", dependencies: ["Tensor"]),
         .target(name: "Zoo", dependencies: ["NN"]),

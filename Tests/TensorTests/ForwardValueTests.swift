@@ -144,6 +144,20 @@ final class VectorMathAccuracyTests: XCTestCase {
                 XCTAssertLessThanOrEqual(ulps, 4, "\(name)(\(v)) = \(g), float64 reference \(want)")
             }
         }
+        // The portable Swift fallback (used where AVX2 + FMA are missing) on the same sweep.
+        for v in xs {
+            let pairs: [(String, Float, Double)] = [("exp", VectorMath.exp(v), Foundation.exp(Double(v))),
+                                                    ("sigmoid", VectorMath.sigmoid(v), 1 / (1 + Foundation.exp(-Double(v)))),
+                                                    ("tanh", VectorMath.tanh(v), Foundation.tanh(Double(v)))]
+            for (name, g, reference) in pairs {
+                let want = Float(reference)
+                if want.isInfinite { XCTAssertEqual(g, want, "fallback \(name)(\(v))"); continue }
+                if want == 0 || Swift.abs(want) < Float.leastNormalMagnitude {
+                    XCTAssertLessThan(Swift.abs(g - want), Float.leastNormalMagnitude, "fallback \(name)(\(v))"); continue
+                }
+                XCTAssertLessThanOrEqual(Swift.abs(g - want) / want.ulp, 4, "fallback \(name)(\(v)) = \(g), reference \(want)")
+            }
+        }
         XCTAssertTrue(exp(Tensor([Float.nan])).floats[0].isNaN)
         XCTAssertEqual(exp(Tensor([-Float.infinity, Float.infinity])).floats, [0, .infinity])
     }

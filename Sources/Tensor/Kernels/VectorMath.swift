@@ -1,9 +1,14 @@
+import CKernels
+
 /// Float32 exp and tanh written branch-free (Cephes expf/tanhf polynomials,
 /// ~1–2 ulp) so the loop vectoriser turns a plain loop over them into SIMD
 /// code: exp, sigmoid and tanh then run near memory speed instead of one
 /// libm call per element. float64 keeps libm: it is the gradient-check
 /// type, where accuracy matters more than speed.
 enum VectorMath {
+    /// Whether the AVX2 + FMA loops of the CKernels target can run here.
+    static let hasAVX2: Bool = yt8m_has_avx2_fma() != 0
+
     /// eˣ: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ through the exponent bits.
     /// Results below float32's normal range (x < −87.34) are flushed to 0.
     @inline(__always)

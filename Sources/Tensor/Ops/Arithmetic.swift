@@ -11,7 +11,7 @@ extension Tensor {
         requireSameDType(op.rawValue, a, b)
         a.requireFloat(op.rawValue)
         let outShape = Broadcast.shape([a.shape, b.shape], op: op.rawValue)
-        var out = Tensor(uninitializedShape: outShape, dtype: a.dtype)
+        let out = Tensor(uninitializedShape: outShape, dtype: a.dtype)
         func run<T: KernelFloat>(_: T.Type) {
             let pa = UnsafePointer(a.pointer(T.self)), pb = UnsafePointer(b.pointer(T.self)), po = out.pointer(T.self)
             switch op {

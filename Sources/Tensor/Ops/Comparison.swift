@@ -5,7 +5,7 @@ extension Tensor {
                         _ f32: @escaping (Float, Float) -> Bool, _ f64: @escaping (Double, Double) -> Bool) -> Tensor {
         requireSameDType(op, a, b)
         let outShape = Broadcast.shape([a.shape, b.shape], op: op)
-        var out = Tensor(uninitializedShape: outShape, dtype: .uint8)
+        let out = Tensor(uninitializedShape: outShape, dtype: .uint8)
         let po = out.pointer(UInt8.self)
         switch a.dtype {
         case .float32: ElementwiseKernel.broadcast(a.pointer(Float.self), a.shape, b.pointer(Float.self), b.shape, po, outShape, ComparisonFunction(compare: f32))
@@ -37,7 +37,7 @@ extension Tensor {
         a.requireFloat("where")
         let outShape = Broadcast.shape([mask.shape, a.shape, b.shape], op: "where")
         let m = mask.broadcastValues(to: outShape), av = a.broadcastValues(to: outShape), bv = b.broadcastValues(to: outShape)
-        var out = Tensor(uninitializedShape: outShape, dtype: a.dtype)
+        let out = Tensor(uninitializedShape: outShape, dtype: a.dtype)
         let pm = m.pointer(UInt8.self), n = out.count
         func run<T: KernelFloat>(_: T.Type) {
             let pa = av.pointer(T.self), pb = bv.pointer(T.self), po = out.pointer(T.self)

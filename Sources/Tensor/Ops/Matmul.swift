@@ -19,7 +19,7 @@ extension Tensor {
         // [..., m, k] × [k, n]: one GEMM over all rows of a.
         if b.rank == 2 && !transposeA {
             let rows = batchA.reduce(1, *) * m
-            var out = Tensor(uninitializedShape: batchA + [m, n], dtype: a.dtype)
+            let out = Tensor(uninitializedShape: batchA + [m, n], dtype: a.dtype)
             func run<T: FloatingElement>(_: T.Type) {
                 Gemm.run(T.self, transA: false, transB: transposeB, m: rows, n: n, k: k,
                          a: a.pointer(T.self), lda: lda, b: b.pointer(T.self), ldb: ldb, c: out.pointer(T.self), ldc: n)
@@ -31,7 +31,7 @@ extension Tensor {
         let batch = Broadcast.shape([batchA, batchB], op: "matmul")
         let batchCount = batch.reduce(1, *)
         let stridesA = Broadcast.strides(of: batchA, in: batch), stridesB = Broadcast.strides(of: batchB, in: batch)
-        var out = Tensor(uninitializedShape: batch + [m, n], dtype: a.dtype)
+        let out = Tensor(uninitializedShape: batch + [m, n], dtype: a.dtype)
         let sizeA = a.shape.suffix(2).reduce(1, *), sizeB = b.shape.suffix(2).reduce(1, *)
         func run<T: FloatingElement>(_: T.Type) {
             let pa = a.pointer(T.self), pb = b.pointer(T.self), pc = out.pointer(T.self)

@@ -41,7 +41,7 @@ extension Tensor {
         }
         for (lo, hi) in runs.reversed() {
             let outer = shapeNow[..<lo].reduce(1, *), n = shapeNow[lo..<hi].reduce(1, *), inner = shapeNow[hi...].reduce(1, *)
-            var out = Tensor(uninitializedShape: [outer * inner], dtype: dtype)
+            let out = Tensor(uninitializedShape: [outer * inner], dtype: dtype)
             if dtype == .float32 {
                 ReduceKernel.sum(current.pointer(Float.self), out.pointer(Float.self), outer: outer, n: n, inner: inner)
             } else {

@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 
 /// The elementwise unary primitives: each is a forward function f(x) and a
@@ -58,6 +59,15 @@ enum UnaryOp {
     func vectorForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
         // Loops written out here (not through a closure) so each one is
         // inlined and vectorised.
+        if VectorMath.hasAVX2 {
+            switch self {
+            case .exp: Parallel.forEachChunk(n) { r in yt8m_exp_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .tanh: Parallel.forEachChunk(n) { r in yt8m_tanh_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .sigmoid: Parallel.forEachChunk(n) { r in yt8m_sigmoid_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            default: return false
+            }
+            return true
+        }
         switch self {
         case .exp: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.exp(x[i]) } }
         case .tanh: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.tanh(x[i]) } }
@@ -133,13 +143,13 @@ extension Tensor {
     /// Applies a unary primitive and records its pullback.
     func unary(_ op: UnaryOp) -> Tensor {
         requireFloat(op.name)
-        var y = Tensor(uninitializedShape: shape, dtype: dtype)
+        let y = Tensor(uninitializedShape: shape, dtype: dtype)
         if dtype == .float32 { op.forward(pointer(Float.self), y.pointer(Float.self), count) }
         else { op.forward(pointer(Double.self), y.pointer(Double.self), count) }
         guard let recorded = DifferentiableOp(rawValue: op.name) else { return y }
         let x0 = detached(), y0 = y
         return Tensor.record(recorded, y, [self]) { g in
-            var gx = Tensor(uninitializedShape: x0.shape, dtype: x0.dtype)
+            let gx = Tensor(uninitializedShape: x0.shape, dtype: x0.dtype)
             if x0.dtype == .float32 {
                 op.backward(g.pointer(Float.self), x0.pointer(Float.self), y0.pointer(Float.self), gx.pointer(Float.self), x0.count)
             } else {
