@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Tensor
 @testable import NN
@@ -88,6 +89,24 @@ final class RecurrentGradientTests: XCTestCase {
         let qrnn = QRNN(inputSize: 3, hiddenSize: 2, layers: 2, window: 2, zoneout: 0.2, dropout: 0.3, dtype: .float64, rng: &rng)
         qrnn.eval()
         checkLayerGradients(RecurrentProbe(qrnn) { qrnn($0, lengths: [4, 2, 1]) }, input: doubleInput([3, 4, 3], seed: 22))
+    }
+
+    func testQRNNGradientsWindowThreeWithLengths() {
+        let qrnn = QRNN(inputSize: 3, hiddenSize: 2, window: 3, dtype: .float64, rng: &rng)
+        checkLayerGradients(RecurrentProbe(qrnn) { qrnn($0, lengths: [5, 2]) }, input: doubleInput([2, 5, 3], seed: 26))
+    }
+
+    func testQRNNWindowThreeReadsTheTwoPreviousFrames() {
+        // Width 3 over one feature: the gate input at t is [x_t, x_{t−1}, x_{t−2}] (zeros before the start).
+        let layer = QRNNLayer(inputSize: 1, hiddenSize: 1, window: 3, outputGate: false, dtype: .float64, rng: &rng)
+        // Z = tanh(x_t + 10·x_{t−1} + 100·x_{t−2}); F = σ(big) ≈ 1, so c_t ≈ z_t.
+        layer.linear.weight.value = Tensor([1, 10, 100, 0, 0, 0] as [Double], shape: [2, 3]).requiringGrad()
+        layer.linear.bias!.value = Tensor([0, 40] as [Double]).requiringGrad()
+        let x = Tensor([0.001, 0.002, 0.003] as [Double], shape: [1, 3, 1])
+        let c = layer(x).output.doubles
+        XCTAssertEqual(c[0], Foundation.tanh(0.001), accuracy: 1e-12)
+        XCTAssertEqual(c[1], Foundation.tanh(0.002 + 0.01), accuracy: 1e-12)
+        XCTAssertEqual(c[2], Foundation.tanh(0.003 + 0.02 + 0.1), accuracy: 1e-12)
     }
 
     func testQRNNGradientsWithoutOutputGateAndInitialCell() {

@@ -24,7 +24,8 @@ public final class QRNNLayer: Module {
     var rng: RandomGenerator
 
     /// - Parameters:
-    ///   - window: 1 or 2 frames per gate computation (pytorch-qrnn's `window`).
+    ///   - window: frames per gate computation, k ≥ 1 (pytorch-qrnn's `window`
+    ///     allows 1 or 2; wider filters read [xₜ | xₜ₋₁ | … | xₜ₋ₖ₊₁], zero before t = 0).
     ///   - zoneout: probability of zeroing a forget-gate value in training.
     ///   - outputGate: fo-pooling (pytorch-qrnn's default) or f-pooling.
     ///   - rng: initialises the Linear as PyTorch does, U(−1/√(window·in), 1/√(window·in)).
@@ -32,7 +33,7 @@ public final class QRNNLayer: Module {
     public init(inputSize: Int, hiddenSize: Int, window: Int = 1, zoneout: Double = 0, outputGate: Bool = true,
                 dtype: DType = .float32, rng: inout RandomGenerator, seed: UInt64 = 0x2041) {
         precondition(inputSize > 0 && hiddenSize > 0, "QRNNLayer: sizes must be positive, got input \(inputSize), hidden \(hiddenSize)")
-        precondition(window == 1 || window == 2, "QRNNLayer: window must be 1 or 2, got \(window)")
+        precondition(window >= 1, "QRNNLayer: window must be at least 1, got \(window)")
         precondition(zoneout >= 0 && zoneout < 1, "QRNNLayer: zoneout must be in [0, 1), got \(zoneout)")
         linear = Linear(window * inputSize, (outputGate ? 3 : 2) * hiddenSize, dtype: dtype, rng: &rng)
         self.hiddenSize = hiddenSize
@@ -55,9 +56,11 @@ public final class QRNNLayer: Module {
             precondition(initialCell.shape == [nb, h], "QRNNLayer: initialCell \(initialCell.shape) must be [\(nb), \(h)] for input \(x.shape)")
         }
         var source = x
-        if window == 2 {
-            let previous = x.padded(axis: 1, before: 1, after: 0).sliced(axis: 1, range: 0..<nt)
-            source = Tensor.concat([x, previous], axis: 2)
+        if window > 1 {
+            // Causal filter: frame t sees itself and the window − 1 frames before it.
+            var parts = [x]
+            for shift in 1..<window { parts.append(x.padded(axis: 1, before: shift, after: 0).sliced(axis: 1, range: 0..<nt)) }
+            source = Tensor.concat(parts, axis: 2)
         }
         var mask: Tensor? = nil
         if zoneout > 0 && isTraining { mask = Tensor.bernoulli([nb, nt, h], probability: 1 - zoneout, dtype: x.dtype, using: &rng) }
