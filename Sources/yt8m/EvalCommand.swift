@@ -29,9 +29,7 @@ struct CheckpointData: ParsableArguments {
         format.numClasses = spec.numClasses
         let selection = try DataSelection.resolve(train: data, validation: [], level: entry.recordLevel, format: format)
         let files = selection.isSynthetic ? selection.validationFiles : selection.trainFiles
-        var options = YT8MDatasetOptions(level: entry.recordLevel, format: selection.format,
-                                         batchSize: batchSize, maxFrames: spec.maxFrames, epochs: 1)
-        if let statistics = entry.frameStatistics { options.frameInput = .statistics(statistics) }
+        let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: 1)
         return (model, spec, DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
     }
 }
@@ -78,11 +76,9 @@ struct Predict: ParsableCommand {
         let (model, _, source, _) = try options.open()
         let writer = try KaggleSubmission.Writer(path: out, topK: topK)
         var videos = 0
-        while let batch = try source.nextBatch() {
-            let p = withoutGrad { model(batch.input).probabilities }.floats
-            let c = p.count / max(batch.ids.count, 1)
-            for (i, id) in batch.ids.enumerated() { try writer.write(videoID: id, scores: Array(p[(i * c)..<((i + 1) * c)])) }
-            videos += batch.ids.count
+        try forEachPrediction(of: model, on: source) { id, scores in
+            try writer.write(videoID: id, scores: Array(scores))
+            videos += 1
         }
         try writer.close()
         note("wrote predictions for \(videos) videos to \(out)")

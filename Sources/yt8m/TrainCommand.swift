@@ -100,7 +100,7 @@ struct Train: ParsableCommand {
         let data = try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format)
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let spec = ModelSpec(model: model, size: size, overrides: config ?? "{}", numClasses: data.format.numClasses)
-        let network = try spec.build(seed: seed)      // for the parameter count in the header line
+        let parameters = try entry.parameterCount(size: size, overrides: spec.overrideDictionary, numClasses: spec.numClasses)
         let recipe = entry.recipe
 
         var tc = recipe.trainingConfig(steps: steps)
@@ -126,7 +126,7 @@ struct Train: ParsableCommand {
                               config: tc, batchSize: batch, framesPerVideo: frames ?? recipe.framesPerVideo ?? 300,
                               directory: directory, seed: seed)
         if case .distillation = tc.loss { job.teacherKey = "predictions" }
-        note("\(model) (\(size.rawValue), \(Self.millions(network.parameterCount)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), lr \(tc.learningRate)")
+        note("\(model) (\(size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), lr \(tc.learningRate)")
         let (_, result) = try job.run()
         if let r = result {
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",

@@ -20,14 +20,11 @@ struct TrainingJob {
     var teacherKey: String? = nil
 
     var entry: ZooEntry { try! ModelZoo.entry(named: spec.model) }
-    var level: YT8MDatasetLevel { entry.recordLevel }
 
     func run(resume: Bool = true, quiet: Bool = false) throws -> (model: any ZooModel, validation: EvaluationResult?) {
         let network = try spec.build(seed: seed)
-        var trainOptions = YT8MDatasetOptions.training(level: level, format: format, batchSize: batchSize, seed: seed)
-        trainOptions.frameInput = entry.frameStatistics.map { .statistics($0) } ?? .frames(.randomWithReplacement(count: framesPerVideo))
-        trainOptions.decodeThreads = 2
-        if let key = teacherKey { trainOptions.teacherPredictions = .required(key: key) }
+        let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, framesPerVideo: framesPerVideo,
+                                                 seed: seed, teacherKey: teacherKey)
         let trainSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
         let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
 
@@ -44,21 +41,14 @@ struct TrainingJob {
 
     /// One deterministic pass over `files` (every frame, up to the spec's max).
     func evaluationSource(_ files: [String]) throws -> DatasetBatchSource {
-        var options = YT8MDatasetOptions(level: level, format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
-        if let statistics = entry.frameStatistics { options.frameInput = .statistics(statistics) }
+        let options = entry.evaluationOptions(format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
         return DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
     }
 
     /// Probabilities of `model` for every video of `files`, by id.
     func predictions(of model: any ZooModel, on files: [String]) throws -> [String: [Float]] {
-        let source = try evaluationSource(files)
-        model.eval()
         var out: [String: [Float]] = [:]
-        while let b = try source.nextBatch() {
-            let p = withoutGrad { model(b.input).probabilities }.floats
-            let c = p.count / max(b.ids.count, 1)
-            for (i, id) in b.ids.enumerated() { out[id] = Array(p[(i * c)..<((i + 1) * c)]) }
-        }
+        try forEachPrediction(of: model, on: try evaluationSource(files)) { id, p in out[id] = Array(p) }
         return out
     }
 }

@@ -20,17 +20,10 @@ public func pairwiseRankingLoss(logits s: Tensor, targets y: Tensor, negativesPe
     guard positivesPerRow.reduce(0, +) > 0, k > 0 else { return (s * 0).sum() }
     // Positives are pushed far below every real score so top-k picks negatives only.
     let low = withoutGrad { min(s).scalar } - 1e6
-    let negatives = s.masked(positive, fill: low).topK(k, axis: 1).values           // [B, k]
+    let negatives = s.maskedFill(positive, value: low).topK(k, axis: 1).values           // [B, k]
     let positives = s.maskedSelect(positive)                                        // [P]
     let pairs = negatives.reshaped(to: [1, -1]) - positives.reshaped(to: [-1, 1]) + margin
     return softplus(pairs).mean()
-}
-
-extension Tensor {
-    /// `fill` where `mask` is set, self elsewhere (differentiable in self).
-    func masked(_ mask: Tensor, fill: Double) -> Tensor {
-        Tensor.where(mask, Tensor(fill, dtype: dtype), self)
-    }
 }
 
 /// Softmax cross-entropy over classes with multi-label targets normalised to

@@ -23,7 +23,7 @@ public struct Mixup {
             precondition(x.shape.first == b, "Mixup: input \(x.shape) and targets \(targets.shape) differ in batch size")
         }
         var partner = Array(0..<b)
-        for i in stride(from: b - 1, to: 0, by: -1) { partner.swapAt(i, rng.nextInt(below: i + 1)) }
+        rng.shuffle(&partner)
         let lambda = (0..<b).map { _ in rng.beta(alpha, alpha) }
         func mix(_ x: Tensor) -> Tensor {
             let shape = [b] + [Int](repeating: 1, count: x.rank - 1)

@@ -56,6 +56,16 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         return Int(next() % UInt64(bound))
     }
 
+    /// Shuffles `items` in place (Fisher–Yates: for i from n − 1 down to 1,
+    /// swap i with a uniform j in 0...i).
+    public mutating func shuffle<T>(_ items: inout [T]) {
+        var i = items.count - 1
+        while i > 0 {
+            items.swapAt(i, nextInt(below: i + 1))
+            i -= 1
+        }
+    }
+
     /// Standard normal by the Box–Muller transform (one value per call).
     public mutating func normal(mean: Double = 0, std: Double = 1) -> Double {
         var u1 = nextUniform()

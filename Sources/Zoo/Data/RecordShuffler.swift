@@ -106,12 +106,7 @@ final class RecordShuffler {
         guard shuffle else { return files }
         var generator = RandomGenerator(seed: DatasetSeeds.seed(seed, epoch: epoch, stream: 0))
         var order = files
-        var i = order.count - 1
-        while i > 0 {
-            let j = generator.nextInt(below: i + 1)
-            order.swapAt(i, j)
-            i -= 1
-        }
+        generator.shuffle(&order)
         return order
     }
 }

@@ -127,8 +127,8 @@ public enum SyntheticData {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = try encoder.encode(info)
-        try writeText(readme(info), to: directory + "/README.md")
-        try writeText(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/synthetic.json")
+        try writeAtomically(readme(info), to: directory + "/README.md")
+        try writeAtomically(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/synthetic.json")
         return info
     }
 
@@ -189,7 +189,7 @@ public enum SyntheticData {
         try createDirectory(root)
         // Cached data stays out of version control.
         let ignore = root + "/.gitignore"
-        if !FileManager.default.fileExists(atPath: ignore) { try? writeText("*\n", to: ignore) }
+        if !FileManager.default.fileExists(atPath: ignore) { try? writeAtomically("*\n", to: ignore) }
         let temporary = root + "/.\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(DispatchTime.now().uptimeNanoseconds)"
         do {
             try write(config, to: temporary, threads: threads, progress: progress)
@@ -219,12 +219,6 @@ public enum SyntheticData {
         } catch {
             throw FileIOError(path: path, operation: "mkdir", code: Int32((error as NSError).code))
         }
-    }
-
-    private static func writeText(_ text: String, to path: String) throws {
-        let writer = try AtomicFileWriter(path: path)
-        try writer.write(text)
-        try writer.commit()
     }
 
     static func readme(_ info: SyntheticDatasetInfo) -> String {

@@ -38,7 +38,7 @@ public final class InMemoryBatchSource: BatchSource {
         var idx = Array(0..<count)
         guard shuffle else { return idx }
         var rng = RandomGenerator(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9)
-        for i in stride(from: idx.count - 1, to: 0, by: -1) { idx.swapAt(i, rng.nextInt(below: i + 1)) }
+        rng.shuffle(&idx)
         return idx
     }
 

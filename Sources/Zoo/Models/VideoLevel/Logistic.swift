@@ -28,21 +28,7 @@ public final class LogisticModel: Module, ZooModel {
         let x = transform.apply(input)
         switch level {
         case .video: return .logits(classifier(x.features))
-        case .frame: return .logits(classifier(meanOverValidFrames(x.features, lengths: x.lengths)))
+        case .frame: return .logits(classifier(maskedMean(x.features, mask: x.lengths.map { SequenceMask(lengths: $0, time: x.features.shape[1]) })))
         }
     }
-}
-
-/// Σ over the valid frames / their number, for [B, T, D] (padding rows excluded).
-public func meanOverValidFrames(_ frames: Tensor, lengths: [Int]?) -> Tensor {
-    precondition(frames.rank == 3, "meanOverValidFrames: needs [batch, frames, features], got \(frames.shape)")
-    let b = frames.shape[0], t = frames.shape[1]
-    guard let lengths else { return frames.mean(axis: 1) }
-    // Padding rows are zero after dequantisation, but a transform or a layer
-    // may have changed them: mask explicitly.
-    var mask = [Float](repeating: 0, count: b * t)
-    for (i, n) in lengths.enumerated() { for j in 0..<n { mask[i * t + j] = 1 } }
-    let m = Tensor(mask, shape: [b, t, 1]).converted(to: frames.dtype)
-    let counts = Tensor(lengths.map { Float($0) }, shape: [b, 1]).converted(to: frames.dtype)
-    return (frames * m).sum(axis: 1) / counts
 }
