@@ -74,7 +74,7 @@ struct Distill: ParsableCommand {
             config.progressInterval = 10
             return TrainingJob(spec: ModelSpec(model: entry.name, size: size, numClasses: classes), trainFiles: files,
                                validationFiles: validation, format: data.format, config: config, batchSize: batchSize,
-                               framesPerVideo: entry.recipe.framesPerVideo ?? 300, directory: dir)
+                               frames: entry.recipe.frames, directory: dir)
         }
 
         // 1. Out-of-fold teacher predictions.

@@ -61,11 +61,11 @@ struct Train: ParsableCommand {
     @Option(help: "Step at which EMA averaging starts.")
     var emaStart = 0
 
-    @Option(help: "Clip the global gradient norm (0 turns it off).")
-    var clipNorm = 1.0
+    @Option(help: "Clip the global gradient norm (default: the recipe's; 0 turns it off).")
+    var clipNorm: Double?
 
-    @Option(help: "Frames sampled per video (with replacement) for frame-level training.")
-    var frames: Int?
+    @Option(help: "Frame-level training reads N frames sampled with replacement, or 'all' frames in order (default: the recipe's).")
+    var frames: TrainingFrames?
 
     @Option(help: "Validate and checkpoint every this many steps.")
     var validateEvery = 250
@@ -86,6 +86,7 @@ struct Train: ParsableCommand {
         guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
         guard validateEvery > 0 else { throw ValidationError("--validate-every must be positive") }
         if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
+        if let c = clipNorm, c < 0 { throw ValidationError("--clip-norm must be 0 (off) or positive, got \(c)") }
         if let l = loss, !["bce", "rank", "bce+rank", "distill"].contains(l) {
             throw ValidationError("--loss must be bce, rank, bce+rank or distill, got '\(l)'")
         }
@@ -115,7 +116,7 @@ struct Train: ParsableCommand {
         if let m = mixup { tc.mixupAlpha = m > 0 ? m : nil }
         tc.emaRate = emaRate > 0 ? emaRate : nil
         tc.emaStartStep = emaStart
-        tc.clipNorm = clipNorm > 0 ? clipNorm : nil
+        if let c = clipNorm { tc.clipNorm = c > 0 ? c : nil }
         tc.validateEvery = validateEvery
         tc.seed = seed
 
@@ -123,7 +124,7 @@ struct Train: ParsableCommand {
         let directory = out ?? "runs/\(model)"
         if restart { try? FileManager.default.removeItem(atPath: directory) }
         var job = TrainingJob(spec: spec, trainFiles: data.trainFiles, validationFiles: data.validationFiles, format: data.format,
-                              config: tc, batchSize: batch, framesPerVideo: frames ?? recipe.framesPerVideo ?? 300,
+                              config: tc, batchSize: batch, frames: frames?.sampling ?? recipe.frames,
                               directory: directory, seed: seed)
         if case .distillation = tc.loss { job.teacherKey = "predictions" }
         note("\(model) (\(size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), lr \(tc.learningRate)")
@@ -138,4 +139,17 @@ struct Train: ParsableCommand {
     }
 
     static func millions(_ n: Int) -> String { String(format: "%.2f M", Double(n) / 1e6) }
+}
+
+/// `--frames`: a count of frames sampled with replacement, or `all` for every frame in order.
+struct TrainingFrames: ExpressibleByArgument {
+    let sampling: FrameSampling
+
+    init?(argument: String) {
+        if argument == "all" { sampling = .all; return }
+        guard let n = Int(argument), n > 0 else { return nil }
+        sampling = .randomWithReplacement(count: n)
+    }
+
+    static var defaultValueDescription: String { "N or all" }
 }

@@ -13,7 +13,8 @@ struct TrainingJob {
     let format: YT8MRecordFormat
     var config: TrainingConfig
     var batchSize: Int
-    var framesPerVideo: Int
+    /// How training reads frames (frame-level models).
+    var frames: FrameSampling
     let directory: String
     var seed: UInt64 = 0
     /// Read teacher predictions from this context feature (distillation).
@@ -23,8 +24,8 @@ struct TrainingJob {
 
     func run(resume: Bool = true, quiet: Bool = false) throws -> (model: any ZooModel, validation: EvaluationResult?) {
         let network = try spec.build(seed: seed)
-        let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, framesPerVideo: framesPerVideo,
-                                                 seed: seed, teacherKey: teacherKey)
+        let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, frames: frames,
+                                                 maxFrames: spec.maxFrames, seed: seed, teacherKey: teacherKey)
         let trainSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
         let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
 

@@ -114,6 +114,27 @@ final class DatasetTests: XCTestCase {
         XCTAssertEqual(batch.labelIndices, [[1, 4], [2, 5]])
     }
 
+    func testEveryFrameBatchesHaveAsManyRowsAsTheirLongestVideo() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = "\(dir)/f.tfrecord"
+        let lengths = [3, 2, 1, 1, 0, 2]
+        try YT8MRecordWriter.write(lengths.enumerated().map { testFrameRecord(video: $0, frames: $1) }, to: path,
+                                   format: smallFrameFormat)
+        let options = YT8MDatasetOptions(level: .frame, format: smallFrameFormat, batchSize: 2, maxFrames: 5)
+        let batches = try drainEpoch(try YT8MDataset(files: [path], options: options))
+        XCTAssertEqual(batches.map(\.features.shape), [[2, 3, 6], [2, 1, 6], [2, 2, 6]])
+        XCTAssertEqual(batches.map(\.frameCounts), [[3, 2], [1, 1], [0, 2]])
+        // The kept rows are the full batch's rows: video 1's frames, then its padding row.
+        let second = batches[0].features.floats[18..<36]
+        for t in 0..<3 {
+            for column in 0..<6 {
+                let (feature, dim) = column < 4 ? (0, column) : (1, column - 4)
+                XCTAssertEqual(second[18 + t * 6 + column],
+                               t < 2 ? referenceDequantize(testCode(video: 1, feature: feature, frame: t, dim: dim)) : 0)
+            }
+        }
+    }
+
     func testFrameLevelMatchesTensorFlowFixture() throws {
         // The fixture's records decode to the values TensorFlow read back (YT8MFixtureTests); the
         // dataset's fast parser must agree with that decoding for every frame.

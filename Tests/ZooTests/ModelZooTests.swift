@@ -71,6 +71,48 @@ final class ModelZooTests: XCTestCase {
         }
     }
 
+    /// Training samples frames with replacement (unordered, any count) only for
+    /// models that cannot tell: evaluation reads every frame in order, so a
+    /// model whose output changes when the valid frames are reversed or each
+    /// repeated must also train on every frame in order, or it is evaluated on
+    /// inputs unlike any it was trained on.
+    func testModelsThatSeeFrameOrderOrCountTrainOnEveryFrameInOrder() throws {
+        let frames = 10, lengths = [5, 3]
+        var rng = RandomGenerator(seed: 6)
+        let x = Tensor.normal([2, frames, 1152], using: &rng)
+        func rows(_ pick: (Int) -> [Int]) -> ModelInput {
+            var values = [Float](repeating: 0, count: x.count)
+            let source = x.floats
+            var counts: [Int] = []
+            for (b, n) in lengths.enumerated() {
+                let order = pick(n)
+                for (t, s) in order.enumerated() {
+                    for d in 0..<1152 { values[(b * frames + t) * 1152 + d] = source[(b * frames + s) * 1152 + d] }
+                }
+                counts.append(order.count)
+            }
+            return ModelInput(features: Tensor(values, shape: x.shape), lengths: counts)
+        }
+        let inOrder = rows { Array(0..<$0) }
+        let changed = [rows { Array((0..<$0).reversed()) }, rows { (0..<$0).flatMap { [$0, $0] } }]
+        var sensitive: [String] = []
+        for entry in ModelZoo.entries where entry.level == .frame && entry.frameStatistics == nil {
+            var rng = RandomGenerator(seed: 7)
+            let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
+            model.eval()
+            let reference = withoutGrad { model(inOrder).probabilities }.floats
+            let differs = changed.contains { input in
+                zip(reference, withoutGrad { model(input).probabilities }.floats).contains { abs($0 - $1) > 1e-4 }
+            }
+            if differs {
+                sensitive.append(entry.name)
+                XCTAssertEqual(entry.recipe.frames, .all, "\(entry.name) sees frame order or count but trains on sampled frames")
+            }
+        }
+        // The check must see something: the recurrent and convolutional models do depend on order.
+        XCTAssertTrue(["lstm", "td-conv", "td-dense-sort"].allSatisfy(sensitive.contains), "\(sensitive)")
+    }
+
     func testUnknownModelsAndFieldsAreNamed() {
         XCTAssertThrowsError(try ModelZoo.entry(named: "nope")) { error in
             guard case ZooError.unknownModel("nope", _) = error else { return XCTFail("\(error)") }

@@ -59,6 +59,11 @@ struct BatchAssembler {
             }
         }
         let counts = slots.map(\.frameCount)
+        if options.level == .frame, case .frames(.all) = options.frameInput {
+            // Rows past the batch's longest video are padding every model masks out: drop them.
+            let longest = Swift.max(counts.max() ?? 0, 1)
+            if longest < rowShape[0] { features = features.sliced(axis: 1, range: 0..<longest) }
+        }
         return YT8MBatch(features: features, labels: labels, numFrames: Tensor(counts.map { Int32($0) }, shape: [b]),
                          frameCounts: counts, ids: slots.map(\.id), labelIndices: slots.map(\.labels),
                          teacherPredictions: teacher, stateAfter: stateAfter)

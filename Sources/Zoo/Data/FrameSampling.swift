@@ -6,9 +6,10 @@ import Tensor
 /// reader does (`num_frames = min(T, max_frames)`), then picks frame indices into that range. Rows
 /// the mode leaves empty are zero (padding after dequantization), and the batch's `numFrames` is the
 /// number of rows filled.
-public enum FrameSampling: Equatable, Sendable {
-    /// Every frame in order (evaluation, deterministic): rows `0..<n` hold frames `0..<n`,
-    /// `n = min(frames, maxFrames)`; `T = maxFrames`.
+public enum FrameSampling: Equatable, Sendable, Codable {
+    /// Every frame in order (evaluation, and training of models that read time in order):
+    /// rows `0..<n` hold frames `0..<n`, `n = min(frames, maxFrames)`; a batch has as many rows
+    /// as its longest video (at most `maxFrames`), the reference readers' dynamic padding.
     case all
     /// `count` frames drawn with replacement, unsorted, as the starter's `SampleRandomFrames`:
     /// row i holds frame ⌊Uᵢ·n⌋ with Uᵢ uniform in [0, 1); `T = count`, every row filled (a video
@@ -26,7 +27,7 @@ public enum FrameSampling: Equatable, Sendable {
     /// `count − 1`.)
     case scenes(count: Int, threshold: Double?)
 
-    /// The number of rows per video (`T`).
+    /// The number of rows per video (`T`); for `.all` the most a batch can have.
     public func rowCount(maxFrames: Int) -> Int {
         switch self {
         case .all: return maxFrames

@@ -94,8 +94,11 @@ public struct Recipe: Codable, Sendable {
     public var mixupAlpha: Double? = nil
     public var weightDecay = 0.0
     public var clipNorm: Double? = 1.0
-    /// Frames sampled per video for training (frame-level models), with replacement.
-    public var framesPerVideo: Int? = nil
+    /// How frame-level models read a video's frames in training: `count` frames sampled with
+    /// replacement (the starter's and WILLOW's `SampleRandomFrames`), or every frame in order for
+    /// models that read time in order (recurrent, convolutional, sorted or positional models).
+    /// Evaluation always reads every frame in order.
+    public var frames = FrameSampling.randomWithReplacement(count: 300)
     /// The input transform the reference uses.
     public var transform = InputTransform.l2
 

@@ -4,12 +4,13 @@ import Tensor
 /// it reads, and frames (sampled for training, all for evaluation) or the
 /// frame statistics the dataset computes for it.
 extension ZooEntry {
-    /// The training stream: shuffled files and records, frames sampled with
-    /// replacement (or the model's frame statistics), two decoding threads.
-    public func trainingOptions(format: YT8MRecordFormat, batchSize: Int, framesPerVideo: Int, seed: UInt64,
-                                teacherKey: String? = nil) -> YT8MDatasetOptions {
+    /// The training stream: shuffled files and records, frames read as
+    /// `frames` says (or the model's frame statistics), two decoding threads.
+    public func trainingOptions(format: YT8MRecordFormat, batchSize: Int, frames: FrameSampling, maxFrames: Int = 300,
+                                seed: UInt64, teacherKey: String? = nil) -> YT8MDatasetOptions {
         var options = YT8MDatasetOptions.training(level: recordLevel, format: format, batchSize: batchSize, seed: seed)
-        options.frameInput = frameStatistics.map { .statistics($0) } ?? .frames(.randomWithReplacement(count: framesPerVideo))
+        options.maxFrames = maxFrames
+        options.frameInput = frameStatistics.map { .statistics($0) } ?? .frames(frames)
         options.decodeThreads = 2
         if let key = teacherKey { options.teacherPredictions = .required(key: key) }
         return options
