@@ -24,13 +24,21 @@ struct CheckpointData: ParsableArguments {
     func open() throws -> (model: any ZooModel, spec: ModelSpec, source: DatasetBatchSource, synthetic: Bool) {
         if let t = threads { Parallel.threads = t }
         let (model, spec) = try TrainedModel.load(checkpoint)
+        let (source, synthetic) = try Self.source(for: spec, paths: data, format: formatOptions.format, batchSize: batchSize)
+        return (model, spec, source, synthetic)
+    }
+
+    /// One deterministic pass of the model's record level over `paths` (the
+    /// synthetic validation split when empty); whether the data is synthetic.
+    static func source(for spec: ModelSpec, paths: [String], format: YT8MRecordFormat,
+                       batchSize: Int) throws -> (DatasetBatchSource, synthetic: Bool) {
         let entry = try ModelZoo.entry(named: spec.model)
-        var format = formatOptions.format
+        var format = format
         format.numClasses = spec.numClasses
-        let selection = try DataSelection.resolve(train: data, validation: [], level: entry.recordLevel, format: format)
+        let selection = try DataSelection.resolve(train: paths, validation: [], level: entry.recordLevel, format: format)
         let files = selection.isSynthetic ? selection.validationFiles : selection.trainFiles
         let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: 1)
-        return (model, spec, DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
+        return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
     }
 }
 

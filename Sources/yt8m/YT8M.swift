@@ -24,5 +24,6 @@ struct YT8M: ParsableCommand {
             Predict.self,
             Export.self,
             Distill.self,
+            Ensemble.self,
         ])
 }

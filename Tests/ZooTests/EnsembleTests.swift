@@ -26,4 +26,29 @@ final class EnsembleTests: XCTestCase {
         XCTAssertEqual(result.weights.reduce(0, +), 1, accuracy: 1e-9)
         XCTAssertEqual(result.trials, 104)
     }
+
+    func testModelsRunInLockstepAndMismatchedVideosAreNamed() throws {
+        var g = RandomGenerator(seed: 5)
+        let x = Tensor.normal([10, 1152], using: &g), y = Tensor.bernoulli([10, 6], probability: 0.3, dtype: .float32, using: &g)
+        var config = LogisticModel.Config()
+        config.transform = .none
+        let models: [any ZooModel] = [LogisticModel(config, numClasses: 6, rng: &g), LogisticModel(config, numClasses: 6, rng: &g)]
+        func source(_ n: Int = 10, shuffle: Bool = false) -> InMemoryBatchSource {
+            InMemoryBatchSource(features: x.sliced(axis: 0, range: 0..<n), labels: y.sliced(axis: 0, range: 0..<n),
+                                batchSize: 4, shuffle: shuffle, repeats: false, seed: 3)
+        }
+        var seen: [String] = []
+        try forEachEnsembleBatch(of: models, on: [source(), source()]) { ids, labels, probabilities in
+            seen += ids
+            XCTAssertEqual(labels.count, ids.count)
+            XCTAssertEqual(probabilities.map(\.count), [ids.count * 6, ids.count * 6])
+        }
+        XCTAssertEqual(seen.count, 10)
+        XCTAssertThrowsError(try forEachEnsembleBatch(of: models, on: [source(), source(shuffle: true)]) { _, _, _ in }) { error in
+            guard case EnsembleError.videosDiffer(model: 1, _, _, _) = error else { return XCTFail("\(error)") }
+        }
+        XCTAssertThrowsError(try forEachEnsembleBatch(of: models, on: [source(), source(8)]) { _, _, _ in }) { error in
+            XCTAssertEqual(error as? EnsembleError, .lengthsDiffer(model: 1, videos: 8))
+        }
+    }
 }

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import NN
+import Tensor
+import Zoo
+
+/// `yt8m ensemble`: a weighted average of several checkpoints' predictions.
+struct Ensemble: ParsableCommand {
+    static var configuration = CommandConfiguration(
+        abstract: "Average several checkpoints' predictions, weights found by random search on labelled validation data.",
+        discussion: """
+            Each checkpoint is run over the validation videos; the weights (≥ 0, summing to 1) with the \
+            best GAP@20 among equal weights, each model alone and --trials random draws are kept, so \
+            the ensemble never scores below its best member on the validation set. --weights skips the \
+            search. With --out, the weighted ensemble's submission over --data is written (atomically). \
+            The models must read the same videos in the same order: on real data that means one record \
+            level (video or frame); on the synthetic data (the default) any mix works.
+            """)
+
+    @Option(parsing: .upToNextOption, help: "Checkpoints written by `yt8m train` (two or more).")
+    var checkpoints: [String]
+
+    @Option(parsing: .upToNextOption, help: "Labelled TFRecords to find the weights on (default: the synthetic validation split).")
+    var validation: [String] = []
+
+    @Option(parsing: .upToNextOption, help: "TFRecords to predict for --out (default: the synthetic validation split).")
+    var data: [String] = []
+
+    @Option(parsing: .upToNextOption, help: "Weights, one per checkpoint, summing to 1 (skips the search).")
+    var weights: [Double] = []
+
+    @Option(help: "Random weightings tried besides equal weights and each model alone.")
+    var trials = 200
+
+    @Option(help: "Seed of the random search.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Write the ensemble's Kaggle submission CSV here.")
+    var out: String?
+
+    @Option(help: "Label/score pairs per video in --out.")
+    var topK = 20
+
+    @OptionGroup var formatOptions: FormatOptions
+
+    @Option(help: "Videos per batch.")
+    var batchSize = 128
+
+    @Option(help: "Threads for BLAS and kernels.")
+    var threads: Int?
+
+    func validate() throws {
+        guard checkpoints.count >= 2 else { throw ValidationError("--checkpoints needs at least two checkpoints, got \(checkpoints.count)") }
+        guard trials >= 0, topK > 0, batchSize > 0 else { throw ValidationError("--trials must be ≥ 0, --top-k and --batch-size positive") }
+        if weights.isEmpty && validation.isEmpty && !data.isEmpty {
+            throw ValidationError("finding the weights needs labelled --validation data of the same release as --data (or give --weights)")
+        }
+        if !weights.isEmpty {
+            guard weights.count == checkpoints.count else {
+                throw ValidationError("--weights has \(weights.count) values for \(checkpoints.count) checkpoints")
+            }
+            guard weights.allSatisfy({ $0 >= 0 }), abs(weights.reduce(0, +) - 1) <= 1e-4 else {
+                throw ValidationError("--weights must be ≥ 0 and sum to 1 (±1e-4), got \(weights) (sum \(weights.reduce(0, +)))")
+            }
+        }
+    }
+
+    func run() throws {
+        if let t = threads { Parallel.threads = t }
+        let loaded = try checkpoints.map { try TrainedModel.load($0) }
+        let classes = loaded[0].spec.numClasses
+        if let other = loaded.firstIndex(where: { $0.spec.numClasses != classes }) {
+            throw ValidationError("\(checkpoints[other]) predicts \(loaded[other].spec.numClasses) classes but \(checkpoints[0]) predicts \(classes)")
+        }
+        let levels = Set(try loaded.map { try ModelZoo.entry(named: $0.spec.model).recordLevel })
+        func sources(_ paths: [String]) throws -> [BatchSource] {
+            if !paths.isEmpty && levels.count > 1 {
+                throw ValidationError("the checkpoints read both video- and frame-level records; on real data an ensemble reads one set of files, so its models must read the same level")
+            }
+            return try loaded.map { try CheckpointData.source(for: $0.spec, paths: paths, format: formatOptions.format, batchSize: batchSize).0 }
+        }
+        let models = loaded.map(\.model)
+
+        var chosen = weights
+        if chosen.isEmpty || !validation.isEmpty || data.isEmpty {
+            var predictions = [[Float]](repeating: [], count: models.count)
+            var labels: [[Int]] = []
+            try forEachEnsembleBatch(of: models, on: try sources(validation)) { _, batchLabels, probabilities in
+                labels += batchLabels
+                for m in probabilities.indices { predictions[m] += probabilities[m] }
+            }
+            if chosen.isEmpty {
+                let search = try EnsembleWeights.search(predictions: predictions, labels: labels, numClasses: classes,
+                                                        trials: trials, seed: seed)
+                chosen = search.weights
+                note("searched \(search.trials) weightings on \(labels.count) validation videos")
+            }
+            func gap(_ p: [Float]) throws -> Double {
+                var metrics = EvaluationMetrics(numClasses: classes)
+                try metrics.accumulate(predictions: p, labels: labels)
+                return metrics.result().globalAveragePrecision
+            }
+            let width = checkpoints.map(\.count).max()!
+            for (m, path) in checkpoints.enumerated() {
+                let name = path.padding(toLength: width, withPad: " ", startingAt: 0)
+                print(name + String(format: "  weight %.4f  validation GAP@20 %.4f", chosen[m], try gap(predictions[m])))
+            }
+            print(String(format: "ensemble validation GAP@20 %.4f", try gap(EnsembleWeights.average(predictions, weights: chosen))))
+            print("weights: --weights " + chosen.map { String(format: "%.4f", $0) }.joined(separator: " "))
+        }
+
+        guard let out else { return }
+        let writer = try KaggleSubmission.Writer(path: out, topK: topK)
+        var videos = 0
+        try forEachEnsembleBatch(of: models, on: try sources(data)) { ids, _, probabilities in
+            let average = EnsembleWeights.average(probabilities, weights: chosen)
+            for (i, id) in ids.enumerated() {
+                try writer.write(videoID: id, scores: Array(average[(i * classes)..<((i + 1) * classes)]))
+            }
+            videos += ids.count
+        }
+        try writer.close()
+        note("wrote the ensemble's predictions for \(videos) videos to \(out)")
+    }
+}
