@@ -19,11 +19,16 @@ final class GatedVLAD: Module, ZooModel {
         classifier = Linear(hiddenSize, numClasses, rng: &rng)
     }
 
-    func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    var featureCount: Int { classifier.inFeatures }
+
+    // The classifier's input: the pooled descriptor after the hidden layer and context gating.
+    func features(_ input: ModelInput) -> Tensor {
         let x = InputTransform.l2.apply(input)
         let pooled = Tensor.concat([video(x.rgb, lengths: x.lengths), audio(x.audio, lengths: x.lengths)], axis: 1)
-        return .logits(classifier(gate(hidden(pooled))))
+        return gate(hidden(pooled))
     }
+
+    func classify(_ features: Tensor) -> ModelOutput { .logits(classifier(features)) }
 }
 
 let data = try SyntheticData.defaultDataset()

@@ -49,6 +49,30 @@ final class ModelZooTests: XCTestCase {
         }
     }
 
+    /// The penultimate split every model offers (for a classifier over frozen
+    /// models' representations): in evaluation mode `features(x)` is
+    /// [batch, featureCount] and `classify(features(x))` is `model(x)` bit for
+    /// bit, in the same form (logits or probabilities).
+    func testEveryEntrySplitsIntoFeaturesAndAClassifierThatReproduceTheModel() throws {
+        for entry in ModelZoo.entries {
+            var rng = RandomGenerator(seed: 8)
+            let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
+            model.eval()
+            let b = batch(for: entry.level, features: entry.featureSize, size: 3, frames: 40, seed: 9)
+            let features = withoutGrad { model.features(b.input) }
+            XCTAssertEqual(features.shape, [3, model.featureCount], entry.name)
+            let split = withoutGrad { model.classify(features) }
+            let whole = withoutGrad { model(b.input) }
+            switch (split, whole) {
+            case (.logits(let s), .logits(let w)), (.probabilities(let s), .probabilities(let w)):
+                XCTAssertEqual(s.shape, [3, classes], entry.name)
+                XCTAssertEqual(s.floats, w.floats, entry.name)
+            default:
+                XCTFail("\(entry.name): classify(features(x)) gives \(split), model(x) \(whole)")
+            }
+        }
+    }
+
     func testEveryEntryTrainsLossFalls() throws {
         for entry in ModelZoo.entries {
             var rng = RandomGenerator(seed: 4)

@@ -55,11 +55,51 @@ public enum ModelOutput {
     }
 }
 
-/// A model of the zoo: a module that maps a batch of videos to class scores.
+/// A model of the zoo: a module that maps a batch of videos to class scores,
+/// in two parts: a feature extractor, ``features(_:)``, that turns a batch
+/// into one vector per video, and a classifier, ``classify(_:)``, that turns
+/// those vectors into class scores. `model(input)` is
+/// `classify(features(input))`.
+///
+/// The split is at the input of the model's last classification layer or
+/// head (its penultimate representation), so a second-stage classifier can
+/// be trained over the representations of frozen models (the Samsung 2018
+/// final stage):
+/// - when the head is a mixture of experts or a logistic layer, the
+///   features are the head's input: the (transformed) input vector of the
+///   video-level MoE and logistic models, the mean of the frames of the
+///   frame-level logistic model, the hidden vector of DBoF, the final
+///   states of the recurrent models;
+/// - after a learnable pooling (NetVLAD, NetRVLAD, NetFV, soft DBoF) they
+///   are the pooled descriptor after the hidden layer (and its context
+///   gating) that comes before the MoE;
+/// - when the head is a fully connected network (the ResNet-like FCBlock →
+///   Linear(inner → C), the Samsung FCN 4096 → 2048 → C of EarlyConcatLSTM
+///   or AttentionNet), they are the last hidden activation before the final
+///   Linear → C; anything after that Linear (context gating of the logits
+///   or probabilities) belongs to the classifier.
 public protocol ZooModel: Module {
     var level: InputLevel { get }
     var numClasses: Int { get }
-    func callAsFunction(_ input: ModelInput) -> ModelOutput
+    /// Width of the video representation ``features(_:)`` returns.
+    var featureCount: Int { get }
+    /// The video representation the model's final classifier reads:
+    /// [B, featureCount], the penultimate layer (see ``ZooModel``).
+    func features(_ input: ModelInput) -> Tensor
+    /// Class scores (logits or probabilities, as the model's head gives
+    /// them) from a representation [B, featureCount].
+    func classify(_ features: Tensor) -> ModelOutput
+}
+
+extension ZooModel {
+    /// Class scores of a batch: `classify(features(input))`.
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput { classify(features(input)) }
+
+    /// Stops with a message naming the model when `features` is not [batch, featureCount].
+    public func checkFeatures(_ features: Tensor) {
+        precondition(features.rank == 2 && features.shape[1] == featureCount,
+                     "\(Self.self).classify: features \(features.shape) are not [batch, \(featureCount)]")
+    }
 }
 
 /// The input transform applied before a model (ZOO.md, "Project decisions").

@@ -11,7 +11,8 @@ import Tensor
 ///
 /// The softmax and the mean run over each video's valid frames (the
 /// reference includes zero padding frames in both). The batch norm is
-/// PyTorch's `BatchNorm1d` over videos. Outputs logits.
+/// PyTorch's `BatchNorm1d` over videos. Outputs logits. Features: the FCN's
+/// last hidden activation (4096 wide), before its Linear → C.
 public final class AttentionNetModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// L (`layers_number`).
@@ -63,11 +64,21 @@ public final class AttentionNetModel: Module, ZooModel {
         return attention + (c.batchNorm ? 2 * pooled : 0) + fcn
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The last FCN hidden size (4096 in the paper), or 1152 + L·H without hidden FCN layers.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         var h = pooling(x.features, mask: x.sequenceMask)
         if let batchNorm { h = batchNorm(h) }
         for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
-        return .logits(classifier(h))
+        return h
+    }
+
+    /// Logits of the final Linear → C.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
     }
 }

@@ -11,6 +11,7 @@ import Tensor
 /// Forget bias 1 as TensorFlow's LSTM cells; PyTorch's two biases per gate
 /// (8192 more parameters than the reference). Frames are L2-normalised.
 /// Outputs logits (logistic head, miha's recipes) or probabilities (MoE).
+/// Features: c_T, the head's input.
 public final class BidirectionalLSTMModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// H_b, per direction.
@@ -51,10 +52,20 @@ public final class BidirectionalLSTMModel: Module, ZooModel {
             + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The final cell state c_T of the LSTM over the bidirectional outputs [B, H], the head's input.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let outputs = bidirectional(x.features, lengths: x.lengths).output
         let cell = lstm(outputs, lengths: x.lengths).cell!
-        return classifier(stateSlice(cell, 0))
+        return stateSlice(cell, 0)
+    }
+
+    /// The head's probabilities (MoE) or logits (logistic).
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
     }
 }

@@ -13,7 +13,8 @@ import Tensor
 /// and the max runs over them, so padding never changes a video's output.
 /// Weights are drawn from N(0, 1/√fan-in) as in the starter; batch norms are
 /// TF-slim's (ε 1e-3; `batchNormMomentum` 0.001 = decay 0.999 in the paper
-/// configuration). Outputs probabilities (the MoE head).
+/// configuration). Outputs probabilities (the MoE head). Features: the
+/// hidden vector (H wide), the MoE's input.
 public final class DBoFModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// K, the cluster layer width (`dbof_cluster_size`).
@@ -62,13 +63,22 @@ public final class DBoFModel: Module, ZooModel {
             + MixtureOfExperts.parameterCount(c.hiddenSize, classes: numClasses, mixtures: c.mixtures)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H, the hidden size.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The hidden vector act(BN(W_h·pooled)) [B, H], the MoE's input.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let valid = frameMask(for: x.features, lengths: x.lengths, layer: "DBoFModel")
         let normalized = inputBatchNorm(x.features, mask: valid)
         let clusters = activation.apply(clusterBatchNorm(clusterWeights(normalized), mask: valid))
         let pooled = maskedMax(clusters, mask: x.sequenceMask)                   // [B, K]
-        let h = activation.apply(hiddenBatchNorm(hidden(pooled)))
-        return .probabilities(classifier(h))
+        return activation.apply(hiddenBatchNorm(hidden(pooled)))
+    }
+
+    /// The MoE's probabilities.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .probabilities(classifier(features))
     }
 }

@@ -11,7 +11,8 @@ import Tensor
 /// Paper size L = 2, H = 1024 at 3862 classes: 33.6 M (PyTorch LSTMs, two
 /// biases, as the reference). Features are not L2-normalised (Samsung).
 /// The reference stacks L one-layer `nn.LSTM`s; one L-layer LSTM without
-/// dropout between layers computes the same. Outputs logits.
+/// dropout between layers computes the same. Outputs logits. Features: the
+/// FCN's last hidden activation (2048 wide), before its Linear → C.
 public final class EarlyConcatLSTMModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// H (`inner_size`).
@@ -56,12 +57,22 @@ public final class EarlyConcatLSTMModel: Module, ZooModel {
             + zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The last FCN hidden size (2048 in the paper), or 2·L·H without hidden FCN layers.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let run = lstm(x.features, lengths: x.lengths)
         let cell = run.cell!
         var h = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(run.hidden, $0), stateSlice(cell, $0)] }, axis: 1)
         for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
-        return .logits(classifier(h))
+        return h
+    }
+
+    /// Logits of the final Linear → C.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
     }
 }

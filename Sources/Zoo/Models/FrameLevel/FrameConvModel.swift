@@ -72,7 +72,8 @@ public final class FrameConvBlock: Module {
 /// short video still yields a vector and padding never reaches an output
 /// (the reference's valid convolutions run over the batch's padding and
 /// drop short videos' last frames); parameter counts are unchanged.
-/// Outputs logits.
+/// Outputs logits. Features: the global maximum over time (8192 wide), the
+/// input of the Linear → C.
 public final class FrameConvModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// Output channels of the rgb blocks.
@@ -144,14 +145,23 @@ public final class FrameConvModel: Module, ZooModel {
             + (c.concatChannels.last! + 1) * numClasses
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The last concat block's channels.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The global maximum over time of the last block [B, C_last], the final Linear's input.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         func run(_ blocks: [FrameConvBlock], _ frames: Tensor, _ mask: SequenceMask?) -> (Tensor, SequenceMask?) {
             blocks.reduce((frames, mask)) { $1($0.0, mask: $0.1) }
         }
         let (video, videoMask) = run(videoBlocks, x.rgb, x.sequenceMask)
         let (audio, _) = run(audioBlocks, x.audio, x.sequenceMask)
-        let (pooled, _) = run(concatBlocks, Tensor.concat([audio, video], axis: 2), videoMask)
-        return .logits(classifier(pooled))
+        return run(concatBlocks, Tensor.concat([audio, video], axis: 2), videoMask).0
+    }
+
+    /// Logits of the final Linear → C.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
     }
 }

@@ -12,7 +12,8 @@ import Tensor
 /// follows PyTorch (two biases b_ih, b_hh; the reset gate multiplies
 /// W_hn·h + b_hn), where TensorFlow's `GRUCell` has one bias per gate and
 /// resets h before the product: 7200 more parameters, the same family of
-/// functions. Frames are L2-normalised. Outputs probabilities.
+/// functions. Frames are L2-normalised. Outputs probabilities. Features:
+/// the concatenated final states, the head's input.
 public final class GRUModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// H (`gru_cells`).
@@ -54,13 +55,22 @@ public final class GRUModel: Module, ZooModel {
                                                  classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// L·H with every layer's state, else H.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The final states the head reads: [h¹_T, …, h^L_T] [B, L·H], or h^L_T [B, H].
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let hidden = gru(x.features, lengths: x.lengths).hidden
         let layers = gru.layerCount
-        let representation = allLayerStates
+        return allLayerStates
             ? Tensor.concat((0..<layers).map { stateSlice(hidden, $0) }, axis: 1)
             : stateSlice(hidden, layers - 1)
-        return classifier(representation)
+    }
+
+    /// The head's probabilities (MoE) or logits (logistic).
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
     }
 }

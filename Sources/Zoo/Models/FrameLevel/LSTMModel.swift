@@ -23,6 +23,7 @@ public enum LSTMStateFeatures: String, Codable, Sendable {
 /// WILLOW 96.4 M. The LSTM keeps PyTorch's two biases b_ih and b_hh
 /// (TensorFlow's one bias is their sum; 8192 more parameters). Frames are
 /// L2-normalised (starter input transform). Outputs probabilities.
+/// Features: s, the head's input.
 public final class LSTMModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// H (`lstm_cells`).
@@ -69,18 +70,26 @@ public final class LSTMModel: Module, ZooModel {
                                                  classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H, or 2·L·H with every layer's (c, h).
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The final states the head reads [B, featureCount] (``LSTMStateFeatures``).
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let run = lstm(x.features, lengths: x.lengths)
-        let representation: Tensor
         switch stateFeatures {
         case .lastLayerHidden:
-            representation = stateSlice(run.hidden, lstm.layerCount - 1)
+            return stateSlice(run.hidden, lstm.layerCount - 1)
         case .allLayersCellAndHidden:
             let cell = run.cell!
-            representation = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(cell, $0), stateSlice(run.hidden, $0)] },
-                                           axis: 1)
+            return Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(cell, $0), stateSlice(run.hidden, $0)] },
+                                 axis: 1)
         }
-        return classifier(representation)
+    }
+
+    /// The head's probabilities (MoE) or logits (logistic).
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
     }
 }

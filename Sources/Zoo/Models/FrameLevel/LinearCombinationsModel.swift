@@ -14,6 +14,7 @@ import Tensor
 /// The flattening is head-major (h·F + f) where the reference's is
 /// feature-major, a fixed permutation of the first dense layer's inputs.
 /// Videos longer than 303 frames keep their first 303. Outputs logits.
+/// Features: the head's last FCBlock output (inner wide), before its Linear → C.
 public final class LinearCombinationsModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// Combinations of frames per modality (`head_size`).
@@ -56,12 +57,22 @@ public final class LinearCombinationsModel: Module, ZooModel {
                                             avBlocks: c.avBlocks, concatBlocks: c.concatBlocks, classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The ResNet-like head's inner size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The ResNet-like head's last hidden activation [B, innerSize].
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let mask = x.sequenceMask
         let b = x.batchSize
         let video = dropout(videoCombinations(x.rgb, mask: mask).reshaped(to: [b, -1]))
         let audio = dropout(audioCombinations(x.audio, mask: mask).reshaped(to: [b, -1]))
-        return .logits(head(video: video, audio: audio))
+        return head.features(video: video, audio: audio)
+    }
+
+    /// The ResNet-like head's final Linear → C: logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(head.classifier(features))
     }
 }

@@ -11,7 +11,8 @@ import Tensor
 /// K = 128, H = 1024 → 321.4 M.
 ///
 /// WILLOW L2-normalises fv2 twice (a no-op; once here). Padding handled as
-/// in ``NetVLADModel``. Outputs probabilities.
+/// in ``NetVLADModel``. Outputs probabilities. Features: the MoE's input
+/// CG(W·[FV, FV] + b) (H wide).
 public final class NetFVModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
@@ -66,11 +67,21 @@ public final class NetFVModel: Module, ZooModel {
                                               mixtures: c.mixtures, classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H, the hidden size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
+    public func features(_ input: ModelInput) -> Tensor {
         var x = transform.apply(input)
         x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "NetFVModel"))
         let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
                                        axis: 1)
-        return .probabilities(head(descriptor))
+        return head.features(descriptor)
+    }
+
+    /// The MoE's (gated) probabilities.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .probabilities(head.classifier(features))
     }
 }

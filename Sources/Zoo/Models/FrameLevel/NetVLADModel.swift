@@ -16,6 +16,7 @@ import Tensor
 /// only, so a video's output is independent of its batch's padding. The
 /// VLAD descriptors are flattened cluster-major (a fixed permutation of
 /// WILLOW's hidden-layer rows; see ``NetVLAD``). Outputs probabilities.
+/// Features: CG(W·[VLAD, VLAD] + b), the MoE's input (H wide).
 public final class NetVLADModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// K for the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`).
@@ -78,11 +79,21 @@ public final class NetVLADModel: Module, ZooModel {
                                               classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H, the hidden size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
+    public func features(_ input: ModelInput) -> Tensor {
         var x = transform.apply(input)
         x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "NetVLADModel"))
         let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
                                        axis: 1)
-        return .probabilities(head(descriptor))
+        return head.features(descriptor)
+    }
+
+    /// The MoE's (gated) probabilities.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .probabilities(head.classifier(features))
     }
 }

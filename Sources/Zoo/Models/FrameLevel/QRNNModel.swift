@@ -12,7 +12,7 @@ import Tensor
 /// the starter LSTM's shape (2 layers of 1024, MoE with m = 2, L2-normalised
 /// frames) with pytorch-qrnn's window 2, no zoneout, no dropout. At 3862
 /// classes: 13.4 M (QRNN) + 19.8 M (MoE) = 33.2 M. Outputs probabilities
-/// (MoE) or logits (logistic head).
+/// (MoE) or logits (logistic head). Features: h^L_T, the head's input.
 public final class QRNNModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// H of every layer.
@@ -52,9 +52,19 @@ public final class QRNNModel: Module, ZooModel {
             + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The last layer's output at each video's last valid frame [B, H], the head's input.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let outputs = qrnn(x.features, lengths: x.lengths).output
-        return classifier(lastValidFrame(outputs, lengths: x.lengths))
+        return lastValidFrame(outputs, lengths: x.lengths)
+    }
+
+    /// The head's probabilities (MoE) or logits (logistic).
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
     }
 }

@@ -34,6 +34,9 @@ public final class RecurrentClassifier: Module {
         }
     }
 
+    /// Width of the representation the classifier reads.
+    public var inFeatures: Int { mixtureOfExperts?.inFeatures ?? logistic!.linear.inFeatures }
+
     /// Probabilities (MoE) or logits (logistic) [B, C].
     public func callAsFunction(_ representation: Tensor) -> ModelOutput {
         if let mixtureOfExperts { return .probabilities(mixtureOfExperts(representation)) }

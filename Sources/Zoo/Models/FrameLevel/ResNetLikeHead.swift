@@ -65,14 +65,25 @@ public final class ResNetLikeHead: Module {
     public var videoFeatures: Int { videoBlock.inFeatures }
     public var audioFeatures: Int { audioBlock.inFeatures }
 
-    /// Logits [N, C] for video vectors [N, videoFeatures] and audio vectors [N, audioFeatures].
-    public func callAsFunction(video: Tensor, audio: Tensor) -> Tensor {
+    /// Width of ``features(video:audio:)``: the final FCBlock's `innerSize`.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The last hidden activation z = FCBlock(Id_c∘…([a, v])) [N, innerSize], the
+    /// input of the final Linear → C, for video vectors [N, videoFeatures] and
+    /// audio vectors [N, audioFeatures].
+    public func features(video: Tensor, audio: Tensor) -> Tensor {
         precondition(video.rank == 2 && audio.rank == 2 && video.shape[0] == audio.shape[0]
                      && video.shape[1] == videoFeatures && audio.shape[1] == audioFeatures,
                      "ResNetLikeHead: video \(video.shape) and audio \(audio.shape) must be [N, \(videoFeatures)] and [N, \(audioFeatures)]")
         let a = audioIdentityBlocks.reduce(audioBlock(audio)) { $1($0) }
         let v = videoIdentityBlocks.reduce(videoBlock(video)) { $1($0) }
         let z = concatIdentityBlocks.reduce(Tensor.concat([a, v], axis: 1)) { $1($0) }
-        return classifier(concatBlock(z))
+        return concatBlock(z)
+    }
+
+    /// Logits [N, C] for video vectors [N, videoFeatures] and audio vectors [N, audioFeatures]:
+    /// `classifier(features(video:audio:))`.
+    public func callAsFunction(video: Tensor, audio: Tensor) -> Tensor {
+        classifier(features(video: video, audio: audio))
     }
 }

@@ -10,7 +10,8 @@ import Tensor
 /// K = 8000, H = 1024 → 37.3 M.
 ///
 /// Padding frames get no assignment and the batch norms use valid frames
-/// only. Outputs probabilities.
+/// only. Outputs probabilities. Features: the MoE's input, the hidden
+/// vector W·[…] + b (H wide; after context gating when `gating`).
 public final class SoftDBoFModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
@@ -64,11 +65,21 @@ public final class SoftDBoFModel: Module, ZooModel {
                                               classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// H, the hidden size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
+    public func features(_ input: ModelInput) -> Tensor {
         var x = transform.apply(input)
         x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "SoftDBoFModel"))
         let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
                                        axis: 1)
-        return .probabilities(head(descriptor))
+        return head.features(descriptor)
+    }
+
+    /// The MoE's (gated) probabilities.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .probabilities(head.classifier(features))
     }
 }

@@ -14,7 +14,8 @@ import Tensor
 /// only, so the statistics and the maximum ignore padding (the reference
 /// includes the zero-padded frames in both). The reference also declares an
 /// unused second batch norm per modality (`bn_frame`, 2·(1024 + 128)
-/// parameters); it is not created. Outputs logits.
+/// parameters); it is not created. Outputs logits. Features: the head's
+/// last FCBlock output (inner wide), before its Linear → C.
 public final class TimeDistributedMaxPoolModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
@@ -59,14 +60,24 @@ public final class TimeDistributedMaxPoolModel: Module, ZooModel {
                                             concatBlocks: c.concatBlocks, classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The ResNet-like head's inner size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The ResNet-like head's last hidden activation [B, innerSize].
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let packing = PackedFrames(lengths: x.frameCounts, time: x.features.shape[1])
         let mask = x.sequenceMask
         func pooled(_ frames: Tensor, _ dense: Linear, _ batchNorm: BatchNorm) -> Tensor {
             maskedMax(packing.unpack(relu(batchNorm(dense(packing.pack(frames))))), mask: mask)
         }
-        return .logits(head(video: pooled(x.rgb, videoDense, videoBatchNorm),
-                            audio: pooled(x.audio, audioDense, audioBatchNorm)))
+        return head.features(video: pooled(x.rgb, videoDense, videoBatchNorm),
+                             audio: pooled(x.audio, audioDense, audioBatchNorm))
+    }
+
+    /// The ResNet-like head's final Linear → C: logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(head.classifier(features))
     }
 }

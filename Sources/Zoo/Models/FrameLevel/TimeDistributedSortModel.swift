@@ -19,6 +19,9 @@ import Tensor
 /// scores with real ones); the batch norms keep running statistics for
 /// evaluation (the reference's `track_running_stats=False` normalises with
 /// the statistics of whatever batch it evaluates). Outputs logits.
+/// Features: the rank network's hidden units of every class, C·H wide
+/// (3862 × 1000 = 3.9 M in the paper configuration), the input of the
+/// output layer w₂ that scores each class.
 public final class TimeDistributedSortModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         public var innerSize = 2048
@@ -62,15 +65,33 @@ public final class TimeDistributedSortModel: Module, ZooModel {
             + (c.sortedFrames + 1) * c.rankHiddenSize + 2 * c.rankHiddenSize + c.rankHiddenSize + 1
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// C·H: H rank units for each of the C classes.
+    public var featureCount: Int { numClasses * rankHiddenSize }
+
+    /// H, the rank network's hidden units per class.
+    var rankHiddenSize: Int { orderStatistics.output.inFeatures }
+
+    /// The rank network's hidden activation of every class,
+    /// Drop(LeakyReLU(BN(W₁·sort_t(s_{·,c}) + b₁))), flattened class-major to
+    /// [B, C·H] (class c at columns c·H..<(c + 1)·H): the input of the last
+    /// layer w₂, which gives each class its score.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
-        let (b, c) = (x.batchSize, numClasses)
+        let b = x.batchSize
         let packing = PackedFrames(lengths: x.frameCounts, time: x.features.shape[1])
         let scores = packing.unpack(frameNetwork(video: packing.pack(x.rgb), audio: packing.pack(x.audio)))  // [B, T, C]
         let sorted = orderStatistics.sortedScores(scores, mask: x.sequenceMask)                              // [B, R, C]
         let ranks = sorted.permuted([0, 2, 1])                                                               // [B, C, R]
         let hidden = orderStatistics.hidden!
         let z = orderStatistics.dropout(leakyRelu(rankBatchNorm(hidden(ranks)), slope: orderStatistics.negativeSlope))
-        return .logits(orderStatistics.output(z).reshaped(to: [b, c]))
+        return z.reshaped(to: [b, featureCount])
+    }
+
+    /// Logits y_c = w₂·z_c + b₂, the one output layer shared by every class.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        let b = features.shape[0]
+        let z = features.reshaped(to: [b, numClasses, rankHiddenSize])                                       // [B, C, H]
+        return .logits(orderStatistics.output(z).reshaped(to: [b, numClasses]))
     }
 }

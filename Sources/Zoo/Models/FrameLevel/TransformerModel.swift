@@ -22,6 +22,7 @@ import Tensor
 /// BCE-with-logits (a double sigmoid; here logits), infers the padding mask
 /// from all-zero rows and averages over padding frames too (here the mean
 /// and the attention run over each video's valid frames). Outputs logits.
+/// Features: the mean over frames (`innerSize` wide), before the Linear → C.
 public final class TransformerModel: Module, ZooModel {
     /// Which encoder layer the model stacks.
     public enum Architecture: String, Codable, Sendable {
@@ -100,7 +101,11 @@ public final class TransformerModel: Module, ZooModel {
         }
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The encoder's frame size (`innerSize`).
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The mean of the encoded valid frames [B, innerSize], the final Linear's input.
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let mask = x.sequenceMask
         var h: Tensor
@@ -111,6 +116,12 @@ public final class TransformerModel: Module, ZooModel {
         } else {
             h = samsungLayers.reduce(x.features) { $1($0, mask: mask) }
         }
-        return .logits(classifier(maskedMean(h, mask: mask)))
+        return maskedMean(h, mask: mask)
+    }
+
+    /// Logits of the final Linear → C.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
     }
 }

@@ -19,6 +19,7 @@ import Tensor
 /// stream owns its exponent where the reference shares one (one parameter
 /// more). Padding frames get no assignment. The Samsung models take the
 /// features without L2 normalisation (transform `.none`). Outputs logits.
+/// Features: the head's last FCBlock output (inner wide), before its Linear → C.
 public final class VLADBoWModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
         /// K, clusters of each modality (`n_clusters`).
@@ -74,10 +75,20 @@ public final class VLADBoWModel: Module, ZooModel {
                                             concatBlocks: c.concatBlocks, classes: numClasses)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The ResNet-like head's inner size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The ResNet-like head's last hidden activation [B, innerSize].
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         let video = bowDropout(videoBoW(x.rgb, lengths: x.lengths))
         let audio = bowDropout(audioBoW(x.audio, lengths: x.lengths))
-        return .logits(head(video: video, audio: audio))
+        return head.features(video: video, audio: audio)
+    }
+
+    /// The ResNet-like head's final Linear → C: logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(head.classifier(features))
     }
 }

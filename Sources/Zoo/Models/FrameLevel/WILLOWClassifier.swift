@@ -7,7 +7,9 @@ import Tensor
 /// p = CG_p(MoE(CG(h))), h = W·v + b (or relu6(BN(W·v)) with `batchNormReLU6`),
 /// where CG is context gating x ⊙ σ(BN(W_g·x)) (`--gating`), MoE has m
 /// experts, and CG_p is context gating of the probabilities
-/// (`--moe_prob_gating`). Outputs probabilities.
+/// (`--moe_prob_gating`). ``features(_:)`` is the MoE's input CG(h), the
+/// zoo models' features; `classifier` (the MoE with its probability
+/// gating) turns it into probabilities.
 ///
 /// WILLOW's `moe_l2` penalty (1e-6 in its recipes) acts on the MoE weights
 /// only; it is not part of the module. `batchNormMomentum` applies to the
@@ -37,10 +39,12 @@ public final class WILLOWClassifier: Module {
                                               probabilityGating: probabilityGating)
     }
 
-    /// Class probabilities [B, C] of pooled descriptors [B, descriptorSize].
-    public func callAsFunction(_ descriptor: Tensor) -> Tensor {
-        var h = hidden(descriptor)
-        if let gating { h = gating(h) }
-        return classifier(h)
+    /// Width of ``features(_:)``: the hidden size H.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The MoE's input [B, H] for pooled descriptors [B, descriptorSize]: CG(h), or h without gating.
+    public func features(_ descriptor: Tensor) -> Tensor {
+        let h = hidden(descriptor)
+        return gating.map { $0(h) } ?? h
     }
 }

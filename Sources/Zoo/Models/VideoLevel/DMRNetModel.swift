@@ -7,7 +7,7 @@ import Tensor
 /// project decides (ZOO.md "Project decisions", §3.16):
 /// v₀ = FCBlock(rgb), a₀ = FCBlock(audio) (both `innerSize` wide);
 /// per block m = (v + a)/2, v ← H_v(v) + m, a ← H_a(a) + m;
-/// logits = W·[v, a] + b.
+/// logits = W·[v, a] + b; the features are [v, a] (2·inner).
 ///
 /// Each branch body H is Linear → BatchNorm → LeakyReLU(0.01) → Dropout →
 /// Linear (``MergeAndRunBlock``); the stream projections are the FCBlocks
@@ -71,13 +71,23 @@ public final class DMRNetModel: Module, ZooModel {
 
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// 2·inner: the two streams side by side.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The final streams [v, a] [B, 2·inner], the classifier's input.
+    public func features(_ input: ModelInput) -> Tensor {
         precondition(input.features.rank == 2 && input.featureSize == inputSize,
                      "DMRNet: input \(input.features.shape) is not [batch, \(config.videoFeatures) video + \(config.audioFeatures) audio features]")
         let x = transform.apply(input).features
         var video = videoProjection(x.sliced(axis: 1, range: 0..<config.videoFeatures))
         var audio = audioProjection(x.sliced(axis: 1, range: config.videoFeatures..<inputSize))
         for block in blocks { (video, audio) = block(video, audio) }
-        return .logits(classifier(Tensor.concat([video, audio], axis: 1)))
+        return Tensor.concat([video, audio], axis: 1)
+    }
+
+    /// Logits W·f + b.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
     }
 }

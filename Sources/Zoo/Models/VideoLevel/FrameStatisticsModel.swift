@@ -94,12 +94,22 @@ public final class FrameStatisticsModel: Module, ZooModel {
     /// 6·(rgb + audio) + 1.
     public var inputSize: Int { network.inputSize }
 
-    /// Logits from a batch of the dataset's frame statistics [B, 6·(rgb + audio) + 1].
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The ResNet-like network's features (`innerSize` wide).
+    public var featureCount: Int { network.featureCount }
+
+    /// The ResNet-like network's last hidden activation [B, innerSize] for a
+    /// batch of the dataset's frame statistics [B, 6·(rgb + audio) + 1].
+    public func features(_ input: ModelInput) -> Tensor {
         precondition(input.features.rank == 2 && input.featureSize == inputSize,
                      "FrameStatisticsModel: input \(input.features.shape) is not [batch, \(inputSize)] frame statistics (FrameStatisticsLayout.statistics)")
         var regrouped = input
         regrouped.features = input.features.indexSelect(axis: 1, indices: columns) * scale
-        return network(regrouped)
+        return network.features(regrouped)
+    }
+
+    /// The ResNet-like network's logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return network.classify(features)
     }
 }

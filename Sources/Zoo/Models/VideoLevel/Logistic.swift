@@ -3,7 +3,7 @@ import Tensor
 
 /// The starter code's LogisticModel (video level): logits = W·x + b over
 /// the 1152-d video vector; and FrameLevelLogisticModel over the mean of the
-/// valid frames. The starter's L2 penalty of 1e-8 on W is the optimizer's
+/// valid frames. Features: that vector or mean (the classifier's input). The starter's L2 penalty of 1e-8 on W is the optimizer's
 /// weight decay in our recipes.
 public final class LogisticModel: Module, ZooModel {
     public struct Config: Codable, Sendable {
@@ -24,11 +24,22 @@ public final class LogisticModel: Module, ZooModel {
         classifier = Linear(config.inputSize, numClasses, rng: &rng)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The classifier's input: the 1152-d video vector, or the mean of the valid frames.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The transformed video vector [B, inputSize] (video level), or the mean
+    /// of the transformed valid frames (frame level).
+    public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         switch level {
-        case .video: return .logits(classifier(x.features))
-        case .frame: return .logits(classifier(maskedMean(x.features, mask: x.lengths.map { SequenceMask(lengths: $0, time: x.features.shape[1]) })))
+        case .video: return x.features
+        case .frame: return maskedMean(x.features, mask: x.lengths.map { SequenceMask(lengths: $0, time: x.features.shape[1]) })
         }
+    }
+
+    /// Logits W·f + b.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
     }
 }

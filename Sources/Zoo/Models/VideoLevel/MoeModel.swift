@@ -48,9 +48,19 @@ public final class MoeModel: Module, ZooModel {
                                         probabilityGating: config.probabilityGating)
     }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The head's input width (the video vector).
+    public var featureCount: Int { head.inFeatures }
+
+    /// The transformed video vector [B, inputSize], the MoE's input.
+    public func features(_ input: ModelInput) -> Tensor {
         precondition(input.features.rank == 2 && input.featureSize == head.inFeatures,
                      "MoeModel: input \(input.features.shape) is not [batch, \(head.inFeatures)]")
-        return .probabilities(head(transform.apply(input).features))
+        return transform.apply(input).features
+    }
+
+    /// The mixture's (gated) probabilities.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .probabilities(head(features))
     }
 }

@@ -20,7 +20,8 @@ import Tensor
 /// `lastHiddenSize` 4 is the report's "bottleneck of 4 neurons". Optional output gating (reference
 /// `context_gating`): logits ⊙ σ(W_g·logits + b_g); the reference sizes
 /// W_g with the constant 3862 whatever the number of classes, here it is
-/// C × C.
+/// C × C. Features: the last FCBlock's output (`lastHiddenSize` wide); the
+/// classifier is the Linear → C and the output gating.
 ///
 /// Defaults (inner 2048, 1 av and 1 concat identity block, dropout 0.5)
 /// give 52.3 M parameters at 3862 classes; the report's best single
@@ -130,24 +131,31 @@ public final class ResNetLikeModel: Module, ZooModel {
     /// Features each row must have: video then audio inputs.
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput {
+    /// The last FCBlock's width (`lastHiddenSize`): the classifier's input.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The last hidden activation FCBlock(…) [B, lastHiddenSize], before the Linear → C.
+    public func features(_ input: ModelInput) -> Tensor {
         precondition(input.features.rank == 2 && input.featureSize == inputSize,
                      "ResNetLike: input \(input.features.shape) is not [batch, \(config.videoFeatures) video + \(config.audioFeatures) audio features]")
         let x = transform.apply(input).features
-        return .logits(logits(video: x.sliced(axis: 1, range: 0..<config.videoFeatures),
-                              audio: x.sliced(axis: 1, range: config.videoFeatures..<inputSize)))
-    }
-
-    /// Logits [B, C] from the two modality inputs [B, videoFeatures] and [B, audioFeatures];
-    /// a dropped branch ignores its input.
-    public func logits(video: Tensor, audio: Tensor) -> Tensor {
         var streams: [Tensor] = []
-        if !audioBlocks.isEmpty { streams.append(audioBlocks.reduce(audio) { $1($0) }) }
-        if !videoBlocks.isEmpty { streams.append(videoBlocks.reduce(video) { $1($0) }) }
+        if !audioBlocks.isEmpty {
+            streams.append(audioBlocks.reduce(x.sliced(axis: 1, range: config.videoFeatures..<inputSize)) { $1($0) })
+        }
+        if !videoBlocks.isEmpty {
+            streams.append(videoBlocks.reduce(x.sliced(axis: 1, range: 0..<config.videoFeatures)) { $1($0) })
+        }
         // The reference concatenates [audio, video].
         var h = streams.count == 1 ? streams[0] : Tensor.concat(streams, axis: 1)
         for block in concatBlocks { h = block(h) }
-        let logits = classifier(lastBlock(h))
-        return outputGate.map { logits * sigmoid($0(logits)) } ?? logits
+        return lastBlock(h)
+    }
+
+    /// Logits W·f + b, gated as logits ⊙ σ(W_g·logits + b_g) with `contextGating`.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        let logits = classifier(features)
+        return .logits(outputGate.map { logits * sigmoid($0(logits)) } ?? logits)
     }
 }
