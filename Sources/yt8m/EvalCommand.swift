@@ -29,14 +29,15 @@ struct CheckpointData: ParsableArguments {
     }
 
     /// One deterministic pass of the model's record level over `paths` (the
-    /// synthetic validation split when empty); whether the data is synthetic.
-    static func source(for spec: ModelSpec, paths: [String], format: YT8MRecordFormat,
-                       batchSize: Int) throws -> (DatasetBatchSource, synthetic: Bool) {
+    /// synthetic dataset's validation split, or its training split with
+    /// `syntheticTraining`, when empty); whether the data is synthetic.
+    static func source(for spec: ModelSpec, paths: [String], format: YT8MRecordFormat, batchSize: Int,
+                       syntheticTraining: Bool = false) throws -> (DatasetBatchSource, synthetic: Bool) {
         let entry = try ModelZoo.entry(named: spec.model)
         var format = format
         format.numClasses = spec.numClasses
         let selection = try DataSelection.resolve(train: paths, validation: [], level: entry.recordLevel, format: format)
-        let files = selection.isSynthetic ? selection.validationFiles : selection.trainFiles
+        let files = selection.isSynthetic && !syntheticTraining ? selection.validationFiles : selection.trainFiles
         let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: 1)
         return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
     }

@@ -25,5 +25,6 @@ struct YT8M: ParsableCommand {
             Export.self,
             Distill.self,
             Ensemble.self,
+            Stack.self,
         ])
 }

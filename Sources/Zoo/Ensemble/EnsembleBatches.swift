@@ -17,17 +17,14 @@ public enum EnsembleError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// Runs `models` (evaluation mode, no graph) over one pass of their sources
-/// in lockstep and calls `body` per batch with the videos' ids, their label
-/// indices and each model's probabilities (row-major [videos, classes]).
-/// Each model reads its own source, so video- and frame-level models can be
-/// mixed when both sources hold the same videos in the same order (the
-/// synthetic dataset's shards do); a mismatch throws ``EnsembleError``.
-public func forEachEnsembleBatch(of models: [any ZooModel], on sources: [BatchSource],
-                                 _ body: (_ ids: [String], _ labels: [[Int]], _ probabilities: [[Float]]) throws -> Void) throws {
-    precondition(!models.isEmpty && models.count == sources.count,
-                 "forEachEnsembleBatch: \(models.count) models for \(sources.count) sources")
-    models.forEach { $0.eval() }
+/// Reads one pass of several sources in lockstep and calls `body` with one
+/// batch of each, after checking that they hold the same videos in the same
+/// order. Each model of an ensemble reads its own source, so video- and
+/// frame-level models can be mixed when both sources hold the same videos in
+/// the same order (the synthetic dataset's shards do); a mismatch throws
+/// ``EnsembleError``.
+public func forEachLockstepBatch(of sources: [BatchSource], _ body: (_ batches: [TrainingBatch]) throws -> Void) throws {
+    precondition(!sources.isEmpty, "forEachLockstepBatch: no sources")
     var seen = 0
     while true {
         let batches = try sources.map { try $0.nextBatch() }
@@ -35,8 +32,8 @@ public func forEachEnsembleBatch(of models: [any ZooModel], on sources: [BatchSo
             if let m = batches.firstIndex(where: { $0 != nil }) { throw EnsembleError.lengthsDiffer(model: m, videos: seen) }
             return
         }
-        var probabilities: [[Float]] = []
-        for (m, (model, batch)) in zip(models, batches).enumerated() {
+        var checked: [TrainingBatch] = []
+        for (m, batch) in batches.enumerated() {
             guard let batch else { throw EnsembleError.lengthsDiffer(model: m, videos: seen) }
             if batch.ids != first.ids {
                 let i = zip(batch.ids, first.ids).enumerated().first { $0.element.0 != $0.element.1 }?.offset
@@ -44,9 +41,24 @@ public func forEachEnsembleBatch(of models: [any ZooModel], on sources: [BatchSo
                 throw EnsembleError.videosDiffer(model: m, position: seen + i, expected: i < first.ids.count ? first.ids[i] : "(end)",
                                                  found: i < batch.ids.count ? batch.ids[i] : "(end)")
             }
-            probabilities.append(withoutGrad { model(batch.input).probabilities }.floats)
+            checked.append(batch)
         }
-        try body(first.ids, first.labelIndices, probabilities)
+        try body(checked)
         seen += first.ids.count
+    }
+}
+
+/// Runs `models` (evaluation mode, no graph) over one pass of their sources
+/// in lockstep (``forEachLockstepBatch(of:_:)``) and calls `body` per batch
+/// with the videos' ids, their label indices and each model's probabilities
+/// (row-major [videos, classes]).
+public func forEachEnsembleBatch(of models: [any ZooModel], on sources: [BatchSource],
+                                 _ body: (_ ids: [String], _ labels: [[Int]], _ probabilities: [[Float]]) throws -> Void) throws {
+    precondition(!models.isEmpty && models.count == sources.count,
+                 "forEachEnsembleBatch: \(models.count) models for \(sources.count) sources")
+    models.forEach { $0.eval() }
+    try forEachLockstepBatch(of: sources) { batches in
+        let probabilities = zip(models, batches).map { model, batch in withoutGrad { model(batch.input).probabilities }.floats }
+        try body(batches[0].ids, batches[0].labelIndices, probabilities)
     }
 }
