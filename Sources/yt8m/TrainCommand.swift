@@ -10,7 +10,7 @@ struct Train: ParsableCommand {
         abstract: "Train a zoo model on YouTube-8M TFRecords (or the embedded synthetic data).",
         discussion: """
             Without --train, the embedded synthetic dataset is made on first use and the small \
-            configuration is trained. The recipe (learning rate, decay, batch size, loss, frames per \
+            configuration is trained. The recipe (optimizer, learning rate, decay, batch size, loss, frames per \
             video) is the paper's unless an option overrides it. Every --validate-every steps the model \
             is scored (GAP@20, MAP, Hit@1, PERR) and OUT/last.safetensors is written; OUT/best.safetensors \
             keeps the best validation GAP. OUT/metrics.csv logs every metric and OUT/training-curves.svg \
@@ -63,6 +63,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Clip the global gradient norm (default: the recipe's; 0 turns it off).")
     var clipNorm: Double?
+
+    @Option(help: "Optimizer: adam or rmsprop (PyTorch defaults; default: the recipe's).")
+    var optimizer: OptimizerKind?
 
     @Option(help: "Frame-level training reads N frames sampled with replacement, or 'all' frames in order (default: the recipe's).")
     var frames: TrainingFrames?
@@ -117,6 +120,7 @@ struct Train: ParsableCommand {
         tc.emaRate = emaRate > 0 ? emaRate : nil
         tc.emaStartStep = emaStart
         if let c = clipNorm { tc.clipNorm = c > 0 ? c : nil }
+        if let o = optimizer { tc.optimizer = o }
         tc.validateEvery = validateEvery
         tc.seed = seed
 
@@ -127,7 +131,7 @@ struct Train: ParsableCommand {
                               config: tc, batchSize: batch, frames: frames?.sampling ?? recipe.frames,
                               directory: directory, seed: seed)
         if case .distillation = tc.loss { job.teacherKey = "predictions" }
-        note("\(model) (\(size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), lr \(tc.learningRate)")
+        note("\(model) (\(size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), \(tc.optimizer) lr \(tc.learningRate)")
         let (_, result) = try job.run()
         if let r = result {
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
@@ -140,6 +144,8 @@ struct Train: ParsableCommand {
 
     static func millions(_ n: Int) -> String { String(format: "%.2f M", Double(n) / 1e6) }
 }
+
+extension OptimizerKind: ExpressibleByArgument {}
 
 /// `--frames`: a count of frames sampled with replacement, or `all` for every frame in order.
 struct TrainingFrames: ExpressibleByArgument {

@@ -139,4 +139,43 @@ final class AttentionSamsungTests: XCTestCase {
         pool.alwaysConcatenate = true
         assertValues(pool(x), y.doubles, tolerance: 1e-5)
     }
+
+    // MARK: AttentionPooling
+
+    func testAttentionPoolingMatchesNumpyWithLengths() {
+        // numpy: for each video b, s = x[b, :n]@a[0] + c[0]; w = softmax(s) over its n real frames;
+        // y_b = w@x[b, :n]; x = sinePattern([2, 4, 3], 1.9), a = sinePattern([1, 3], 3.0, 0.7),
+        // c = sinePattern([1], 3.5, 0.1), lengths [4, 2].
+        let pool = AttentionPooling(3, dtype: .float64, rng: &rng)
+        setParameter(pool.attention.weight, sinePattern([1, 3], phase: 3.0, scale: 0.7))
+        setParameter(pool.attention.bias, sinePattern([1], phase: 3.5, scale: 0.1))
+        let x = sinePattern([2, 4, 3], phase: 1.9), mask = SequenceMask(lengths: [4, 2], time: 4)
+        let (y, w) = pool.pool(x, mask: mask)
+        assertValues(y, [-0.28393649707071456, -0.4052026474155126, -0.4716265203241704,
+                         0.4670565474977022, 0.6923881081572691, 0.8240081865171998])
+        assertValues(w, [0.165695152598, 0.271335393774, 0.327099496135, 0.235869957493,
+                         0.524442611681, 0.475557388319, 0, 0], tolerance: 1e-11)
+        XCTAssertEqual(pool.namedParameters().map(\.name), ["attention.weight", "attention.bias"])
+        XCTAssertEqual(pool.parameterCount, AttentionPooling.parameterCount(3))
+    }
+
+    func testAttentionPoolingGradients() {
+        let pool = AttentionPooling(5, dtype: .float64, rng: &rng)
+        checkLayerGradients(pool, input: doubleInput([2, 4, 5], seed: 94))
+        let mask = SequenceMask(lengths: [4, 1, 0, 3], time: 4)
+        checkSequenceLayerGradients(pool, input: doubleInput([4, 4, 5], seed: 95)) { pool($0, mask: mask) }
+    }
+
+    func testAttentionPoolingIgnoresPaddingAndEmptyVideos() {
+        let pool = AttentionPooling(6, dtype: .float64, rng: &rng)
+        let x = doubleInput([3, 5, 6], seed: 96)
+        let mask = SequenceMask(lengths: [5, 2, 0], time: 5)
+        let y = pool(x, mask: mask)
+        XCTAssertTrue(y.doubles.allSatisfy(\.isFinite))
+        assertValues(pool(withGarbagePadding(x, mask, seed: 97), mask: mask), y.doubles, tolerance: 1e-12)
+        assertValues(y.sliced([1..<2]), pool(realFrames(x, video: 1, count: 2)).doubles, tolerance: 1e-12)
+        assertValues(y.sliced([2..<3]), [Double](repeating: 0, count: 6))
+        // A full mask is the unmasked pooling.
+        assertValues(pool(x, mask: SequenceMask(lengths: [5, 5, 5], time: 5)), pool(x).doubles, tolerance: 1e-15)
+    }
 }

@@ -56,6 +56,47 @@ final class CheckpointTests: XCTestCase {
         for (k, v) in ema.shadow { XCTAssertEqual(ema2.shadow[k]?.floats, v.floats, k) }
     }
 
+    func testRMSpropStateGoesThroughACheckpointFileAndTrainingResumesExactly() throws {
+        func model(_ seed: UInt64) -> Sequential {
+            var rng = RandomGenerator(seed: seed)
+            return Sequential(Linear(3, 4, rng: &rng), Linear(4, 2, rng: &rng))
+        }
+        var data = RandomGenerator(seed: 7)
+        let batches = (0..<5).map { _ in Tensor.normal([5, 3], using: &data) }
+        func step(_ m: Sequential, _ o: Optimizer, _ x: Tensor) {
+            m.zeroGrad()
+            binaryCrossEntropy(logits: m(x), targets: Tensor.ones([5, 2])).backward()
+            o.update()
+        }
+        let straight = model(1), rms = RMSprop(straight, learningRate: 0.01, momentum: 0.5)
+        for x in batches { step(straight, rms, x) }
+
+        let first = model(1), rmsFirst = RMSprop(first, learningRate: 0.01, momentum: 0.5)
+        for x in batches.prefix(3) { step(first, rmsFirst, x) }
+        let path = dir + "/rmsprop.safetensors"
+        try Checkpoint.save(to: path, module: first, optimizer: rmsFirst, step: 3)
+        let resumed = model(99), rmsResumed = RMSprop(resumed, learningRate: 0.01, momentum: 0.5)
+        XCTAssertEqual(try Checkpoint.load(from: path, module: resumed, optimizer: rmsResumed).step, 3)
+        XCTAssertEqual(Set(rmsResumed.stateTensors().keys), Set(rmsFirst.stateTensors().keys))
+        for x in batches.suffix(2) { step(resumed, rmsResumed, x) }
+        for ((name, a), (_, b)) in zip(straight.namedParameters(), resumed.namedParameters()) {
+            XCTAssertEqual(a.value.floats.map(\.bitPattern), b.value.floats.map(\.bitPattern), name)
+        }
+    }
+
+    func testMetadataIsReadFromTheHeaderAlone() throws {
+        let path = dir + "/meta.safetensors"
+        try SafeTensors.write(["x": Tensor.ones([1000])], metadata: ["optimizer": "rmsprop", "step": "3"], to: path)
+        XCTAssertEqual(try SafeTensors.readMetadata(path), ["optimizer": "rmsprop", "step": "3"])
+        try SafeTensors.write(["x": Tensor.ones([2])], to: path)
+        XCTAssertEqual(try SafeTensors.readMetadata(path), [:])
+        XCTAssertThrowsError(try SafeTensors.readMetadata(dir + "/absent.safetensors"))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: path))
+        XCTAssertThrowsError(try SafeTensors.readMetadata(path)) { error in
+            guard case SafeTensors.FormatError.truncated = error else { return XCTFail("\(error)") }
+        }
+    }
+
     func testLoadingReportsEveryMismatchByName() throws {
         var rng = RandomGenerator(seed: 1)
         let small = Sequential(Linear(3, 4, rng: &rng))

@@ -63,6 +63,98 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(n.w.value.doubles[0], 0.81, accuracy: 1e-15)
     }
 
+    func testRMSpropTwoStepsMatchHandComputation() {
+        // PyTorch defaults α = 0.99, ε = 1e-8; lr 0.01; w = [1, −2].
+        let m = Scalar([1.0, -2.0])
+        let rms = RMSprop(m, learningRate: 0.01)
+        XCTAssertEqual([rms.alpha, rms.epsilon, rms.momentum, rms.weightDecay], [0.99, 1e-8, 0, 0])
+        XCTAssertFalse(rms.centered)
+        // Step 1, g = [0.5, −1]: v = 0.01·g² = [0.0025, 0.01], √v = [0.05, 0.1]
+        // → w = [1 − 0.01·0.5/0.05000001, −2 + 0.01·1/0.10000001] = [0.90000002, −1.90000001].
+        m.w.value.grad = Tensor([0.5, -1.0])
+        rms.update()
+        XCTAssertEqual(m.w.value.doubles[0], 0.900000019999996, accuracy: 1e-15)
+        XCTAssertEqual(m.w.value.doubles[1], -1.900000009999999, accuracy: 1e-15)
+        // Step 2, g = [0.25, 2]: v = 0.99·[0.0025, 0.01] + 0.01·[0.0625, 4] = [0.0031, 0.0499],
+        // √v = [0.0556776436, 0.2233830790] → steps [0.0449013174, 0.0895322922]
+        // → w = [0.8550987026, −1.9895323022].
+        m.w.zeroGrad()
+        m.w.value.grad = Tensor([0.25, 2.0])
+        rms.update()
+        XCTAssertEqual(m.w.value.doubles[0], 0.900000019999996 - 0.01 * 0.25 / (0.0031.squareRoot() + 1e-8), accuracy: 1e-14)
+        XCTAssertEqual(m.w.value.doubles[1], -1.900000009999999 - 0.01 * 2 / (0.0499.squareRoot() + 1e-8), accuracy: 1e-14)
+        XCTAssertEqual(m.w.value.doubles[0], 0.8550987026, accuracy: 1e-10)
+        XCTAssertEqual(m.w.value.doubles[1], -1.9895323022, accuracy: 1e-10)
+        XCTAssertEqual(rms.step, 2)
+        XCTAssertEqual(rms.stateTensors()["square_avg.w"]!.doubles[0], 0.0031, accuracy: 1e-15)
+        XCTAssertEqual(rms.stateTensors()["square_avg.w"]!.doubles[1], 0.0499, accuracy: 1e-15)
+    }
+
+    func testRMSpropMomentumCenteredAndWeightDecayOptions() {
+        // Momentum 0.9, g = 1 twice: v₁ = 0.01, b₁ = 1/(0.1 + ε) = 9.999999, w₁ = 1 − 0.09999999 = 0.90000001;
+        // v₂ = 0.0199, b₂ = 0.9·b₁ + 1/√0.0199 = 8.9999991 + 7.0888115 = 16.0888106,
+        // w₂ = 0.90000001 − 0.160888106 = 0.739111904.
+        let m = Scalar([1.0])
+        let withMomentum = RMSprop(m, learningRate: 0.01, momentum: 0.9)
+        for _ in 0..<2 { m.w.zeroGrad(); m.w.value.grad = Tensor([1.0]); withMomentum.update() }
+        XCTAssertEqual(m.w.value.doubles[0], 0.739111904, accuracy: 1e-9)
+        XCTAssertNotNil(withMomentum.stateTensors()["momentum_buffer.w"])
+        // Centred, g = 1 then −1: v₁ = 0.01, ḡ₁ = 0.01, √(v₁ − ḡ₁²) = √0.0099 = 0.0994987 → w₁ = 1 − 0.01/0.0994987 = 0.8994962;
+        // v₂ = 0.0199, ḡ₂ = 0.0099 − 0.01 = −0.0001, √(0.0199 − 1e-8) = 0.1410673 → w₂ = w₁ + 0.01/0.1410673 = 0.9703844.
+        let c = Scalar([1.0])
+        let centered = RMSprop(c, learningRate: 0.01, centered: true)
+        for g in [1.0, -1.0] { c.w.zeroGrad(); c.w.value.grad = Tensor([g]); centered.update() }
+        XCTAssertEqual(c.w.value.doubles[0], 0.9703843619, accuracy: 1e-9)
+        XCTAssertEqual(centered.stateTensors()["grad_avg.w"]!.doubles[0], -0.0001, accuracy: 1e-15)
+        // Weight decay 0.1 on w = 2 with g = 0: g' = 0.2, v = 0.01·0.04 = 0.0004, w = 2 − 0.01·0.2/0.02 = 1.9 (− ε effects).
+        let d = Scalar([2.0])
+        let decayed = RMSprop(d, learningRate: 0.01, weightDecay: 0.1)
+        d.w.value.grad = Tensor([0.0])
+        decayed.update()
+        XCTAssertEqual(d.w.value.doubles[0], 1.9, accuracy: 1e-7)
+    }
+
+    func testFloat32RMSpropMatchesTheFloat64Update() {
+        for (momentum, centered) in [(0.0, false), (0.9, false), (0.5, true)] {
+            let start = (0..<21).map { Double($0) / 7 - 1 }, grads = (0..<21).map { sin(Double($0)) }
+            let m64 = Scalar(start), m32 = Scalar(start)
+            m32.w.value = Tensor(start.map { Float($0) }).requiringGrad()
+            let r64 = RMSprop(m64, learningRate: 0.01, weightDecay: 0.1, momentum: momentum, centered: centered)
+            let r32 = RMSprop(m32, learningRate: 0.01, weightDecay: 0.1, momentum: momentum, centered: centered)
+            for _ in 0..<3 {
+                m64.w.zeroGrad(); m32.w.zeroGrad()
+                m64.w.value.grad = Tensor(grads); m32.w.value.grad = Tensor(grads.map { Float($0) })
+                r64.update(); r32.update()
+            }
+            for (x, y) in zip(m32.w.value.doubles, m64.w.value.doubles) { XCTAssertEqual(x, y, accuracy: 1e-5) }
+        }
+    }
+
+    func testRMSpropStateRestoresAndContinuesExactly() throws {
+        // Two optimizers on equal weights; one is rebuilt from the other's state after two steps.
+        for (momentum, centered) in [(0.0, false), (0.9, true)] {
+            let a = Scalar([0.3, -0.7, 1.1]), b = Scalar([0.3, -0.7, 1.1])
+            let ra = RMSprop(a, learningRate: 0.05, momentum: momentum, centered: centered)
+            let grads: [[Double]] = [[0.1, -0.2, 0.3], [-0.4, 0.5, 0.6], [0.7, 0.8, -0.9], [0.2, 0.1, 0.05]]
+            for g in grads.prefix(2) { a.w.zeroGrad(); a.w.value.grad = Tensor(g); ra.update() }
+            b.w.assign(a.w.value)
+            let rb = RMSprop(b, learningRate: 0.05, momentum: momentum, centered: centered)
+            try rb.loadState(ra.stateTensors())
+            XCTAssertEqual(rb.step, 2)
+            for g in grads.suffix(2) {
+                a.w.zeroGrad(); a.w.value.grad = Tensor(g); ra.update()
+                b.w.zeroGrad(); b.w.value.grad = Tensor(g); rb.update()
+            }
+            XCTAssertEqual(a.w.value.doubles, b.w.value.doubles)
+        }
+        let m = Scalar([1.0, 2.0])
+        let rms = RMSprop(m)
+        XCTAssertThrowsError(try rms.loadState([:])) { XCTAssertEqual($0 as? OptimizerStateError, .missing("step")) }
+        XCTAssertThrowsError(try rms.loadState(["step": Tensor(scalar: 1.0), "square_avg.w": Tensor([1.0])])) {
+            XCTAssertEqual($0 as? OptimizerStateError, .shapeMismatch(name: "square_avg.w", expected: [2], found: [1]))
+        }
+    }
+
     func testGlobalNormClippingScalesAllGradientsTogether() {
         let a = Scalar([0, 0]), b = Scalar([0])
         a.w.value.grad = Tensor([3.0, 0]); b.w.value.grad = Tensor([4.0])

@@ -69,26 +69,103 @@ final class TrainerTests: XCTestCase {
     }
 
     func testResumingGivesTheSameWeightsAsTrainingStraightThrough() throws {
-        let (train1, val1) = sources()
-        let straight = makeModel()
-        try Trainer(model: straight, config: config(steps: 20), directory: dir + "/a")
-            .run(training: train1, validation: val1, progress: ProgressReporter(totalSteps: 20, output: { _ in }))
+        for kind in OptimizerKind.allCases {
+            func config(steps: Int) -> TrainingConfig {
+                var c = self.config(steps: steps)
+                c.optimizer = kind
+                if kind == .rmsprop { c.learningRate = 0.01 }
+                return c
+            }
+            let root = dir + "/\(kind)"
+            let (train1, val1) = sources()
+            let straight = makeModel()
+            let straightTrainer = Trainer(model: straight, config: config(steps: 20), directory: root + "/a")
+            XCTAssertEqual(type(of: straightTrainer.optimizer) == RMSprop.self, kind == .rmsprop)
+            try straightTrainer.run(training: train1, validation: val1, progress: ProgressReporter(totalSteps: 20, output: { _ in }))
 
-        let (train2, val2) = sources()
-        let first = makeModel()
-        try Trainer(model: first, config: config(steps: 10), directory: dir + "/b")
-            .run(training: train2, validation: val2, progress: ProgressReporter(totalSteps: 10, output: { _ in }))
-        let (train3, val3) = sources()                           // a fresh process: new model, new data stream
-        let resumed = makeModel()
-        let trainer = Trainer(model: resumed, config: config(steps: 20), directory: dir + "/b")
-        XCTAssertTrue(try trainer.resumeIfPossible(training: train3))
-        XCTAssertEqual(trainer.step, 10)
-        try trainer.run(training: train3, validation: val3, progress: ProgressReporter(totalSteps: 20, output: { _ in }))
+            let (train2, val2) = sources()
+            let first = makeModel()
+            try Trainer(model: first, config: config(steps: 10), directory: root + "/b")
+                .run(training: train2, validation: val2, progress: ProgressReporter(totalSteps: 10, output: { _ in }))
+            XCTAssertEqual(try SafeTensors.readMetadata(root + "/b/last.safetensors")["optimizer"], kind.rawValue)
+            let (train3, val3) = sources()                           // a fresh process: new model, new data stream
+            let resumed = makeModel()
+            let trainer = Trainer(model: resumed, config: config(steps: 20), directory: root + "/b")
+            XCTAssertTrue(try trainer.resumeIfPossible(training: train3))
+            XCTAssertEqual(trainer.step, 10)
+            try trainer.run(training: train3, validation: val3, progress: ProgressReporter(totalSteps: 20, output: { _ in }))
 
-        for ((name, a), (_, b)) in zip(straight.namedParameters(), resumed.namedParameters()) {
-            XCTAssertEqual(a.value.floats.map(\.bitPattern), b.value.floats.map(\.bitPattern), name)
+            for ((name, a), (_, b)) in zip(straight.namedParameters(), resumed.namedParameters()) {
+                XCTAssertEqual(a.value.floats.map(\.bitPattern), b.value.floats.map(\.bitPattern), "\(kind) \(name)")
+            }
+            XCTAssertEqual(try MetricsLog.load(from: root + "/b/metrics.csv").rows.count,
+                           try MetricsLog.load(from: root + "/a/metrics.csv").rows.count)
         }
-        XCTAssertEqual(try MetricsLog.load(from: dir + "/b/metrics.csv").rows.count,
-                       try MetricsLog.load(from: dir + "/a/metrics.csv").rows.count)
+    }
+
+    func testRMSpropTrainingLearns() throws {
+        let (train, val) = sources()
+        var c = config(steps: 60)
+        c.optimizer = .rmsprop
+        c.learningRate = 0.01
+        let trainer = Trainer(model: makeModel(), config: c, directory: dir)
+        try trainer.run(training: train, validation: val, progress: ProgressReporter(totalSteps: 60, output: { _ in }))
+        XCTAssertGreaterThan(try trainer.evaluate(on: val).globalAveragePrecision, 0.9)
+    }
+
+    func testResumingWithAnotherOptimizerIsAnError() throws {
+        let (train, val) = sources()
+        try Trainer(model: makeModel(), config: config(steps: 10), directory: dir)
+            .run(training: train, validation: val, progress: ProgressReporter(totalSteps: 10, output: { _ in }))
+        var c = config(steps: 20)
+        c.optimizer = .rmsprop
+        let trainer = Trainer(model: makeModel(), config: c, directory: dir)
+        XCTAssertThrowsError(try trainer.resumeIfPossible(training: sources().0)) { error in
+            XCTAssertEqual(error as? TrainingError,
+                           .optimizerMismatch(checkpoint: self.dir + "/last.safetensors", saved: "adam", requested: "rmsprop"))
+        }
+        XCTAssertEqual(trainer.step, 0)
+    }
+
+    func testCheckpointsWithoutAnOptimizerRecordResumeAsAdam() throws {
+        // A checkpoint written before the optimizer was recorded: Adam state, no "optimizer" metadata.
+        let model = makeModel()
+        let adam = Adam(model, learningRate: 0.05)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try Checkpoint.save(to: dir + "/last.safetensors", module: model, optimizer: adam, step: 4)
+        let trainer = Trainer(model: makeModel(), config: config(steps: 10), directory: dir)
+        XCTAssertTrue(try trainer.resumeIfPossible(training: sources().0))
+        XCTAssertEqual(trainer.step, 4)
+        var c = config(steps: 10)
+        c.optimizer = .rmsprop
+        XCTAssertThrowsError(try Trainer(model: makeModel(), config: c, directory: dir).resumeIfPossible(training: sources().0))
+    }
+
+    func testConfigurationsAndRecipesWithoutAnOptimizerFieldDecodeAsAdam() throws {
+        func strippingOptimizer<T: Encodable>(_ value: T) throws -> Data {
+            var object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(value)) as? [String: Any])
+            XCTAssertEqual(object["optimizer"] as? String, "rmsprop")
+            object["optimizer"] = nil
+            return try JSONSerialization.data(withJSONObject: object)
+        }
+        var c = TrainingConfig()
+        c.optimizer = .rmsprop
+        c.steps = 77
+        let decoded = try JSONDecoder().decode(TrainingConfig.self, from: strippingOptimizer(c))
+        XCTAssertEqual(decoded.optimizer, .adam)
+        XCTAssertEqual(decoded.steps, 77)
+        XCTAssertEqual(try JSONDecoder().decode(TrainingConfig.self, from: JSONEncoder().encode(c)).optimizer, .rmsprop)
+
+        var r = Recipe(batchSize: 256, learningRate: 1e-4)
+        r.optimizer = .rmsprop
+        let recipe = try JSONDecoder().decode(Recipe.self, from: strippingOptimizer(r))
+        XCTAssertEqual(recipe.optimizer, .adam)
+        XCTAssertEqual(recipe.batchSize, 256)
+        XCTAssertEqual(try JSONDecoder().decode(Recipe.self, from: JSONEncoder().encode(r)).optimizer, .rmsprop)
+        XCTAssertEqual(r.trainingConfig(steps: 5).optimizer, .rmsprop)
+        // Another field missing is still an error: only the optimizer has a default.
+        var object = try XCTUnwrap(JSONSerialization.jsonObject(with: JSONEncoder().encode(c)) as? [String: Any])
+        object["steps"] = nil
+        XCTAssertThrowsError(try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: object)))
     }
 }

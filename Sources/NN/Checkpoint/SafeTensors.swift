@@ -78,6 +78,37 @@ public enum SafeTensors {
         }
     }
 
+    /// The `__metadata__` map of a safetensors file, reading only the header
+    /// (what a checkpoint was written by, without loading its tensors).
+    public static func readMetadata(_ path: String) throws -> [String: String] {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw FormatError.unreadable(path: path, reason: exists ? "cannot open" : "no such file")
+        }
+        defer { try? handle.close() }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
+        let prefix: Data
+        do { prefix = try handle.read(upToCount: 8) ?? Data() }
+        catch { throw FormatError.unreadable(path: path, reason: error.localizedDescription) }
+        guard prefix.count == 8 else { throw FormatError.truncated(path: path, reason: "\(prefix.count) bytes, fewer than the 8-byte header length") }
+        let n = prefix.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+        guard let size, n <= UInt64(size - 8) else {
+            throw FormatError.truncated(path: path, reason: "header length \(n) exceeds the file (\(size.map(String.init) ?? "?") bytes)")
+        }
+        let json: Data
+        do { json = try handle.read(upToCount: Int(n)) ?? Data() }
+        catch { throw FormatError.unreadable(path: path, reason: error.localizedDescription) }
+        guard json.count == Int(n) else { throw FormatError.truncated(path: path, reason: "header of \(n) bytes ends after \(json.count)") }
+        guard let header = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
+            throw FormatError.badHeader(path: path, reason: "the header is not a JSON object")
+        }
+        guard let value = header["__metadata__"] else { return [:] }
+        guard let metadata = value as? [String: String] else {
+            throw FormatError.badHeader(path: path, reason: "__metadata__ is not a map of strings")
+        }
+        return metadata
+    }
+
     /// Reads every tensor and the metadata of a safetensors file.
     public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
         let data: Data

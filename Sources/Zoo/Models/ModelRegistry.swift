@@ -94,6 +94,8 @@ public struct Recipe: Codable, Sendable {
     public var mixupAlpha: Double? = nil
     public var weightDecay = 0.0
     public var clipNorm: Double? = 1.0
+    /// The paper's optimizer (Adam unless it says otherwise; absent in older recipes: Adam).
+    public var optimizer = OptimizerKind.adam
     /// How frame-level models read a video's frames in training: `count` frames sampled with
     /// replacement (the starter's and WILLOW's `SampleRandomFrames`), or every frame in order for
     /// models that read time in order (recurrent, convolutional, sorted or positional models).
@@ -118,6 +120,7 @@ public struct Recipe: Codable, Sendable {
         c.mixupAlpha = mixupAlpha
         c.weightDecay = weightDecay
         c.clipNorm = clipNorm
+        c.optimizer = optimizer
         return c
     }
 }

@@ -7,12 +7,14 @@ import Tensor
 /// when validation GAP improves, `<dir>/metrics.csv` and
 /// `<dir>/training-curves.svg`. A run started on a directory that holds a
 /// `last.safetensors` resumes from it: same step, weights, optimizer state,
-/// EMA shadow and data position.
+/// EMA shadow and data position. The optimizer is `config.optimizer`;
+/// checkpoints record its kind, and resuming one written by another
+/// optimizer is an error (checkpoints without the record are Adam's).
 public final class Trainer {
     public let model: any ZooModel
     public let config: TrainingConfig
     public let directory: String
-    public let optimizer: Adam
+    public let optimizer: any Optimizer
     public let ema: ExponentialMovingAverage?
     public let log = MetricsLog()
     public private(set) var step = 0
@@ -25,12 +27,14 @@ public final class Trainer {
         self.model = model
         self.config = config
         self.directory = directory
-        optimizer = Adam(model, learningRate: config.learningRate, weightDecay: config.weightDecay)
+        optimizer = config.optimizer.make(model, learningRate: config.learningRate, weightDecay: config.weightDecay)
         ema = config.emaRate.map { ExponentialMovingAverage(model, rate: $0, startStep: config.emaStartStep) }
         mixup = config.mixupAlpha.map { Mixup(alpha: $0, seed: config.seed &+ 17) }
     }
 
     var lastPath: String { directory + "/last.safetensors" }
+    /// The checkpoint metadata key that records the optimizer kind.
+    static let optimizerKey = "optimizer"
     var bestPath: String { directory + "/best.safetensors" }
     var logPath: String { directory + "/metrics.csv" }
 
@@ -71,6 +75,10 @@ public final class Trainer {
     @discardableResult
     public func resumeIfPossible(training: BatchSource) throws -> Bool {
         guard FileManager.default.fileExists(atPath: lastPath) else { return false }
+        let saved = try SafeTensors.readMetadata(lastPath)[Trainer.optimizerKey] ?? OptimizerKind.adam.rawValue
+        guard saved == config.optimizer.rawValue else {
+            throw TrainingError.optimizerMismatch(checkpoint: lastPath, saved: saved, requested: config.optimizer.rawValue)
+        }
         let (savedStep, metadata) = try Checkpoint.load(from: lastPath, module: model, optimizer: optimizer, ema: ema)
         step = savedStep
         if let state = metadata["data_state"] { try training.restore(state) }
@@ -173,6 +181,7 @@ public final class Trainer {
     /// with the EMA shadow alongside (for resuming).
     func saveCheckpoint(to path: String, training: BatchSource, averaged: Bool) throws {
         var meta = checkpointMetadata
+        meta[Trainer.optimizerKey] = config.optimizer.rawValue
         meta["data_state"] = training.resumeState
         meta["best_gap"] = String(bestGAP)
         if averaged, let ema, ema.isStarted {
@@ -181,6 +190,19 @@ public final class Trainer {
             try Checkpoint.save(to: path, module: model, step: step, metadata: meta)
         } else {
             try Checkpoint.save(to: path, module: model, optimizer: optimizer, ema: ema, step: step, metadata: meta)
+        }
+    }
+}
+
+/// Why a training run cannot go on.
+public enum TrainingError: Error, CustomStringConvertible, Equatable {
+    /// The directory's last checkpoint holds another optimizer's state.
+    case optimizerMismatch(checkpoint: String, saved: String, requested: String)
+
+    public var description: String {
+        switch self {
+        case .optimizerMismatch(let path, let saved, let requested):
+            return "\(path) was trained with \(saved) and cannot resume with \(requested): use --optimizer \(saved), or --restart to start over"
         }
     }
 }

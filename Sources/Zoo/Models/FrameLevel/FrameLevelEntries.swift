@@ -43,12 +43,21 @@ private func starterLSTMRecipe() -> Recipe {
     return r
 }
 
-/// miha's `Lstmbidirect`: ZOO.md records no recipe of its own; Adam at the
+/// miha's `Lstmbidirect` and `GRUbidirect`: ZOO.md records no recipe of their own; Adam at the
 /// starter LSTM's 1e-3 with miha's frame-level batch 512 and Logistic head
 /// (runme.md, ZOO.md §3.4), starter decay, L2-normalised frames, every frame in order.
 private func mihaLSTMRecipe() -> Recipe {
     var r = Recipe(batchSize: 512, learningRate: 1e-3)
     r.frames = .all
+    return r
+}
+
+/// Samsung's LSTM-bi-attention configs 27/28: RMSprop (PyTorch defaults)
+/// at 1e-4, batch 256, in Samsung's loop (BCE with logits, clip 10, no
+/// decay, every frame in order, features not L2-normalised).
+private func samsungLSTMBiAttentionRecipe() -> Recipe {
+    var r = samsungRecipe(batchSize: 256, learningRate: 1e-4)
+    r.optimizer = .rmsprop
     return r
 }
 
@@ -252,6 +261,14 @@ let frameLevelEntries: [ZooEntry] = [
           parameterCount: { c, classes in BidirectionalLSTMModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in BidirectionalLSTMModel(c, numClasses: classes, rng: &rng) }),
 
+    .make("gru-bidirect", level: .frame,
+          summary: "Bidirectional GRU 2 × 512 → GRU(1024) → final h (→ optional context gating) → logistic (miha GRUbidirect)",
+          recipe: mihaLSTMRecipe(),
+          paper: BidirectionalGRUModel.Config(),
+          small: { var c = BidirectionalGRUModel.Config(); c.bidirectionalSize = 8; c.hiddenSize = 16; return c }(),
+          parameterCount: { c, classes in BidirectionalGRUModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in BidirectionalGRUModel(c, numClasses: classes, rng: &rng) }),
+
     .make("early-concat-lstm", level: .frame,
           summary: "2 × LSTM(1024) on rgb ⊕ audio frames, final (h, c) of both layers (4096) → FCN 2048 → C (Samsung EarlyConcatLSTM)",
           reportedGAP: "0.82998 (Samsung, 5-fold)",
@@ -260,6 +277,19 @@ let frameLevelEntries: [ZooEntry] = [
           small: { var c = EarlyConcatLSTMModel.Config(); c.hiddenSize = 16; c.fcnSizes = [32]; return c }(),
           parameterCount: { c, classes in EarlyConcatLSTMModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in EarlyConcatLSTMModel(c, numClasses: classes, rng: &rng) }),
+
+    .make("lstm-bi-attention", level: .frame,
+          summary: "Per modality Linear + ReLU → bi-LSTM (1024/128 per direction) with input ⊕ outputs → attention pooling; BN → FCN 4096 → 4096 → C (Samsung EarlyConcatLSTM4)",
+          reportedGAP: "0.84645 (Samsung, 5-fold)",
+          recipe: samsungLSTMBiAttentionRecipe(),
+          paper: LSTMBiAttentionModel.Config(),
+          small: {
+              var c = LSTMBiAttentionModel.Config()
+              c.videoHiddenSize = 8; c.audioHiddenSize = 4; c.fcnSizes = [32, 32]
+              return c
+          }(),
+          parameterCount: { c, classes in LSTMBiAttentionModel.parameterCount(c, numClasses: classes) },
+          build: { c, classes, rng in LSTMBiAttentionModel(c, numClasses: classes, rng: &rng) }),
 
     .make("qrnn", level: .frame,
           summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",

@@ -54,10 +54,11 @@ func lstmParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirect
 }
 
 /// Parameters of a ``GRU`` in PyTorch's layout (b_ih and b_hh):
-/// Σ_k 3H·(in_k + H) + 6H, in_0 = F, in_k = H. TensorFlow's `GRUCell` has 3H
-/// biases per layer, 3H fewer.
-func gruParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int) -> Int {
-    (0..<layers).reduce(0) { n, k in n + 3 * h * ((k == 0 ? inputSize : h) + h) + 6 * h }
+/// Σ_k dirs·(3H·(in_k + H) + 6H), in_0 = F, in_k = dirs·H. TensorFlow's
+/// `GRUCell` has 3H biases per layer and direction, 3H fewer.
+func gruParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
+    let dirs = bidirectional ? 2 : 1
+    return (0..<layers).reduce(0) { n, k in n + dirs * (3 * h * ((k == 0 ? inputSize : dirs * h) + h) + 6 * h) }
 }
 
 /// Parameters of a ``QRNN`` with fo-pooling: Σ_k window·in_k·3H + 3H, in_0 = F, in_k = H.

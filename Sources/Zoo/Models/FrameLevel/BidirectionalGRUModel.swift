@@ -1,0 +1,79 @@
+import NN
+import Tensor
+
+/// miha-skalic/youtube8mchallange's `GRUbidirect` ("Next top GB model",
+/// 2018), ZOO.md §3.11: p = head(CG(h_T)), where a bidirectional GRU
+/// (H_b per direction) reads every valid frame, its outputs [h→_t, h←_t]
+/// (2·H_b) feed a GRU(H), and h_T is that GRU's final state after each
+/// video's last valid frame. The ``BidirectionalLSTMModel`` with GRUs, which
+/// have no cell state: the head reads h.
+///
+/// Context gating (miha's GRU variants: y = h ⊙ σ(W·h + b), no batch norm)
+/// is optional and off by default: the reference `GRUbidirect` hands the
+/// final state straight to its video-level classifier, and ZOO.md's 15.4 M
+/// counts no gate (with it, H² + H = 1,049,600 more).
+///
+/// Paper size H_b = 512, H = 1024, logistic head (miha's recipes) at 3862
+/// classes: 15,374,102 parameters. The GRUs follow PyTorch (b_ih and b_hh,
+/// 6H biases per layer and direction; the reset gate multiplies
+/// W_hn·h + b_hn), where TensorFlow's `GRUCell` of the reference has 3H
+/// (2H for the gates, H for the candidate): 3·512·2 + 3·1024 = 6144 more
+/// than the reference's 15,367,958, both 15.4 M. Frames are L2-normalised.
+/// Outputs logits (logistic head) or probabilities (MoE).
+public final class BidirectionalGRUModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// H_b, per direction (`lstm_cells` / 2).
+        public var bidirectionalSize = 512
+        /// H of the GRU over the bidirectional outputs (`lstm_cells`).
+        public var hiddenSize = 1024
+        /// Context gating without batch norm on the final state before the head.
+        public var contextGating = false
+        public var head = RecurrentHeadKind.logistic
+        /// m when the head is a MoE.
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let bidirectional: GRU
+    public let gru: GRU
+    public let gating: ContextGating?
+    public let classifier: RecurrentClassifier
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        bidirectional = GRU(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true, rng: &rng)
+        gru = GRU(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize, rng: &rng)
+        gating = config.contextGating ? ContextGating(config.hiddenSize, batchNorm: false, rng: &rng) : nil
+        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
+                                         classes: numClasses, rng: &rng)
+    }
+
+    /// bi-GRU + GRU (+ gate) + head, without building the model.
+    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
+        gruParameterCount(inputSize: inputSize, hiddenSize: c.bidirectionalSize, layers: 1, bidirectional: true)
+            + gruParameterCount(inputSize: 2 * c.bidirectionalSize, hiddenSize: c.hiddenSize, layers: 1)
+            + (c.contextGating ? ContextGating.parameterCount(c.hiddenSize, batchNorm: false) : 0)
+            + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
+    }
+
+    /// H: the width of ``features(_:)``.
+    public var featureCount: Int { gru.hiddenSize }
+
+    /// The final state h_T of the second GRU (context-gated when configured), [B, H].
+    public func features(_ input: ModelInput) -> Tensor {
+        let x = transform.apply(input)
+        let outputs = bidirectional(x.features, lengths: x.lengths).output
+        let h = stateSlice(gru(outputs, lengths: x.lengths).hidden, 0)
+        return gating.map { $0(h) } ?? h
+    }
+
+    /// The head's logits (logistic) or probabilities (MoE) [B, C] from ``features(_:)``.
+    public func classify(_ features: Tensor) -> ModelOutput { classifier(features) }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput { classify(features(input)) }
+}

@@ -1,0 +1,138 @@
+import NN
+import Tensor
+
+/// "LSTM-Bi-Attention", Samsung 2018's `EarlyConcatLSTM4`
+/// (twoleggedeye/youtube8m sequence_models/models.py, configs 27/28),
+/// ZOO.md §3.11. Per modality m (rgb 1024-d, audio 128-d):
+/// u_t = ReLU(W_m·x_t + b_m) (Linear(d → d)); a bidirectional LSTM
+/// (H_m per direction) whose output at each frame is the dense
+/// concatenation z_t = [u_t, h→_t, h←_t] (d + 2·H_m); attention pooling
+/// v_m = Σ_t softmax_t(a_m·z_t + c_m)·z_t over the real frames. Then
+/// logits = FCN(BN([v_rgb, v_audio])), FCN = Linear → Dropout → ReLU for
+/// each hidden size, then Linear(→ C) (the reference's `FCN` with its default
+/// dropout 0).
+///
+/// With `layers` L > 1 the bidirectional LSTMs are densely connected as in
+/// the reference: layer i reads [u, outputs of layers < i]
+/// (d + 2·H_m·i features) and the pooled vector is d + 2·H_m·L wide.
+///
+/// Paper size (H 1024 rgb, 128 audio, L 1, FCN 4096 → 4096): the pooled
+/// vectors are 3072 + 384 = 3456 wide; 64,898,072 parameters at 3862 classes
+/// with PyTorch's two LSTM biases (b_ih, b_hh), as the reference. Intended
+/// math, not the reference's shortcut: the softmax runs over each video's
+/// real frames only (the reference lets the zero rows of the padded LSTM
+/// outputs share it). The batch norm is PyTorch's `BatchNorm1d` over
+/// videos. Features are not L2-normalised (Samsung). Outputs logits.
+public final class LSTMBiAttentionModel: Module, ZooModel {
+    public struct Config: Codable, Sendable {
+        /// H per direction of the rgb LSTM (`rgb_inner_size`).
+        public var videoHiddenSize = 1024
+        /// H per direction of the audio LSTM (`audio_inner_size`).
+        public var audioHiddenSize = 128
+        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`).
+        public var layers = 1
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [4096, 4096]
+        /// Dropout after each hidden FCN layer (the reference's FCN default, 0).
+        public var dropout = 0.0
+        /// Batch norm on the pooled vectors before the FCN.
+        public var batchNorm = true
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let videoProjection: Linear
+    public let audioProjection: Linear
+    public let videoLSTMs: [LSTM]
+    public let audioLSTMs: [LSTM]
+    public let videoAttention: AttentionPooling
+    public let audioAttention: AttentionPooling
+    public let batchNorm: BatchNorm?
+    public let fcnLayers: [Linear]
+    public let dropouts: [Dropout]
+    public let classifier: Linear
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        precondition(config.layers >= 1, "LSTMBiAttentionModel: layers must be at least 1, got \(config.layers)")
+        self.numClasses = numClasses
+        transform = config.transform
+        videoProjection = Linear(rgbSize, rgbSize, rng: &rng)
+        audioProjection = Linear(audioSize, audioSize, rng: &rng)
+        func lstms(_ d: Int, _ h: Int, rng: inout RandomGenerator) -> [LSTM] {
+            (0..<config.layers).map { i in
+                LSTM(inputSize: d + 2 * h * i, hiddenSize: h, bidirectional: true, rng: &rng)
+            }
+        }
+        videoLSTMs = lstms(rgbSize, config.videoHiddenSize, rng: &rng)
+        audioLSTMs = lstms(audioSize, config.audioHiddenSize, rng: &rng)
+        let (videoPooled, audioPooled) = Self.pooledSizes(config, rgbSize: rgbSize, audioSize: audioSize)
+        videoAttention = AttentionPooling(videoPooled, rng: &rng)
+        audioAttention = AttentionPooling(audioPooled, rng: &rng)
+        let pooled = videoPooled + audioPooled
+        batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
+        var layers: [Linear] = [], dropouts: [Dropout] = []
+        for (i, size) in config.fcnSizes.enumerated() {
+            layers.append(Linear(i == 0 ? pooled : config.fcnSizes[i - 1], size, rng: &rng))
+            dropouts.append(Dropout(config.dropout, seed: rng.next()))
+        }
+        fcnLayers = layers
+        self.dropouts = dropouts
+        classifier = Linear(config.fcnSizes.last ?? pooled, numClasses, rng: &rng)
+    }
+
+    /// Widths of the pooled rgb and audio vectors: d + 2·H·L each.
+    public static func pooledSizes(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128) -> (video: Int, audio: Int) {
+        (rgbSize + 2 * c.videoHiddenSize * c.layers, audioSize + 2 * c.audioHiddenSize * c.layers)
+    }
+
+    /// Projections + densely connected bi-LSTMs + attention + BN + FCN, without building the model.
+    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
+        func modality(_ d: Int, _ h: Int) -> Int {
+            let lstms = (0..<c.layers).reduce(0) { n, i in
+                n + lstmParameterCount(inputSize: d + 2 * h * i, hiddenSize: h, layers: 1, bidirectional: true)
+            }
+            return (d + 1) * d + lstms + AttentionPooling.parameterCount(d + 2 * h * c.layers)
+        }
+        let (videoPooled, audioPooled) = pooledSizes(c, rgbSize: rgbSize, audioSize: audioSize)
+        let pooled = videoPooled + audioPooled
+        let sizes = [pooled] + c.fcnSizes + [numClasses]
+        let fcn = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+        return modality(rgbSize, c.videoHiddenSize) + modality(audioSize, c.audioHiddenSize)
+            + (c.batchNorm ? 2 * pooled : 0) + fcn
+    }
+
+    /// The width of ``features(_:)``: the last hidden FCN size (the pooled width without one).
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// One modality's pooled vectors [B, d + 2·H·L]: projection + ReLU, the
+    /// densely connected bi-LSTMs over each video's frames, attention pooling.
+    func pooled(_ frames: Tensor, projection: Linear, lstms: [LSTM], attention: AttentionPooling,
+                lengths: [Int]?, mask: SequenceMask?) -> Tensor {
+        var z = relu(projection(frames))
+        for lstm in lstms { z = Tensor.concat([z, lstm(z, lengths: lengths).output], axis: 2) }
+        return attention(z, mask: mask)
+    }
+
+    /// The last hidden FCN layer's activations [B, featureCount].
+    public func features(_ input: ModelInput) -> Tensor {
+        let x = transform.apply(input)
+        let mask = x.sequenceMask
+        let video = pooled(x.rgb, projection: videoProjection, lstms: videoLSTMs, attention: videoAttention,
+                           lengths: x.lengths, mask: mask)
+        let audio = pooled(x.audio, projection: audioProjection, lstms: audioLSTMs, attention: audioAttention,
+                           lengths: x.lengths, mask: mask)
+        var h = Tensor.concat([video, audio], axis: 1)
+        if let batchNorm { h = batchNorm(h) }
+        for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
+        return h
+    }
+
+    /// Logits [B, C] from ``features(_:)``.
+    public func classify(_ features: Tensor) -> ModelOutput { .logits(classifier(features)) }
+
+    public func callAsFunction(_ input: ModelInput) -> ModelOutput { classify(features(input)) }
+}
