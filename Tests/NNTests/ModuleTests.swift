@@ -52,7 +52,7 @@ final class ModuleTests: XCTestCase {
     func testFrozenParametersGetNoGradientAndNoUpdate() {
         var rng = RandomGenerator(seed: 0)
         let model = Sequential(Linear(2, 2, rng: &rng), Linear(2, 1, rng: &rng))
-        (model.layers[0] as! Module).freeze()
+        (model.layers[0] as Module).freeze()
         let frozenBefore = model.parameters[0].value.floats
         let adam = Adam(model, learningRate: 0.1)
         let loss = model(Tensor([1, 2] as [Float], shape: [1, 2])).sum()

@@ -64,5 +64,8 @@ public final class FinalClassifier: Module, ZooModel {
         return hidden(inputNorm(input.features))
     }
 
-    public func classify(_ features: Tensor) -> ModelOutput { .logits(output(features)) }
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(output(features))
+    }
 }

@@ -73,7 +73,8 @@ public final class BidirectionalGRUModel: Module, ZooModel {
     }
 
     /// The head's logits (logistic) or probabilities (MoE) [B, C] from ``features(_:)``.
-    public func classify(_ features: Tensor) -> ModelOutput { classifier(features) }
-
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput { classify(features(input)) }
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
+    }
 }

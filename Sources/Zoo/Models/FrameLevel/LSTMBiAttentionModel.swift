@@ -132,7 +132,8 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
     }
 
     /// Logits [B, C] from ``features(_:)``.
-    public func classify(_ features: Tensor) -> ModelOutput { .logits(classifier(features)) }
-
-    public func callAsFunction(_ input: ModelInput) -> ModelOutput { classify(features(input)) }
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
+    }
 }
