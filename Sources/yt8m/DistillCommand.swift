@@ -54,6 +54,9 @@ struct Distill: ParsableCommand {
     func validate() throws {
         guard folds >= 2 else { throw ValidationError("--folds must be at least 2, got \(folds)") }
         guard lambda >= 0 && lambda <= 1 else { throw ValidationError("--lambda must be in [0, 1], got \(lambda)") }
+        if !train.isEmpty && validation.isEmpty {
+            throw ValidationError("comparing the students needs labelled --validation files besides --train")
+        }
     }
 
     func run() throws {
@@ -77,15 +80,33 @@ struct Distill: ParsableCommand {
                                frames: entry.recipe.frames, directory: dir)
         }
 
-        // 1. Out-of-fold teacher predictions.
+        // 1. Out-of-fold teacher predictions; the fold teachers' average on
+        // the validation videos is the ensemble the student is distilled from.
         var soft: [String: [Float]] = [:]
+        var outOfFold = EvaluationMetrics(numClasses: classes)
+        var teachersOnValidation: [[Float]] = [], validationLabels: [[Int]] = []
         for (f, heldOut) in SoftLabels.folds(data.trainFiles, k: folds).enumerated() {
             let rest = data.trainFiles.filter { !heldOut.contains($0) }
             note("teacher \(f + 1)/\(folds): \(teacher) on \(rest.count) files, predicting \(heldOut.count)")
             let j = job(teacherEntry, files: rest, validation: [], steps: teacherSteps, dir: "\(out)/teacher-\(f)")
             let (model, _) = try j.run(resume: false, quiet: true)
-            soft.merge(try j.predictions(of: model, on: heldOut)) { $1 }
+            let heldOutPredictions = try j.predictions(of: model, on: heldOut)
+            for (i, id) in heldOutPredictions.ids.enumerated() {
+                soft[id] = Array(heldOutPredictions.probabilities[(i * classes)..<((i + 1) * classes)])
+            }
+            try outOfFold.accumulate(predictions: heldOutPredictions.probabilities, labels: heldOutPredictions.labels)
+            let onValidation = try j.predictions(of: model, on: data.validationFiles)
+            teachersOnValidation.append(onValidation.probabilities)
+            validationLabels = onValidation.labels
+            note(String(format: "teacher %d: GAP@20 %.4f on its held-out fold, %.4f on validation", f + 1,
+                        heldOutPredictions.score.globalAveragePrecision, onValidation.score.globalAveragePrecision))
         }
+        var teacherEnsemble = EvaluationMetrics(numClasses: classes)
+        try teacherEnsemble.accumulate(predictions: EnsembleWeights.average(teachersOnValidation, weights: Array(repeating: 1 / Double(folds), count: folds)),
+                                       labels: validationLabels)
+        print(String(format: "soft labels (out-of-fold teacher predictions): GAP@20 %.4f against the training labels",
+                     outOfFold.result().globalAveragePrecision))
+        print(String(format: "the %d fold teachers averaged: validation GAP@20 %.4f", folds, teacherEnsemble.result().globalAveragePrecision))
 
         // 2. Soft-labelled copies of the training records.
         try FileManager.default.createDirectory(atPath: out + "/soft", withIntermediateDirectories: true)

@@ -46,10 +46,21 @@ struct TrainingJob {
         return DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
     }
 
-    /// Probabilities of `model` for every video of `files`, by id.
-    func predictions(of model: any ZooModel, on files: [String]) throws -> [String: [Float]] {
-        var out: [String: [Float]] = [:]
-        try forEachPrediction(of: model, on: try evaluationSource(files)) { id, p in out[id] = Array(p) }
-        return out
+    /// Probabilities of `model` (row-major [videos, classes]) for every
+    /// video of `files` in order, with the videos' ids and labels and the
+    /// metrics of the predictions against them.
+    func predictions(of model: any ZooModel, on files: [String]) throws
+        -> (ids: [String], labels: [[Int]], probabilities: [Float], score: EvaluationResult) {
+        var ids: [String] = [], labels: [[Int]] = [], probabilities: [Float] = []
+        let source = try evaluationSource(files)
+        model.eval()
+        while let batch = try source.nextBatch() {
+            probabilities += withoutGrad { model(batch.input).probabilities }.floats
+            ids += batch.ids
+            labels += batch.labelIndices
+        }
+        var metrics = EvaluationMetrics(numClasses: spec.numClasses)
+        try metrics.accumulate(predictions: probabilities, labels: labels)
+        return (ids, labels, probabilities, metrics.result())
     }
 }
