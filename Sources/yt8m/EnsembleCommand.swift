@@ -73,10 +73,10 @@ struct Ensemble: ParsableCommand {
             throw ValidationError("\(checkpoints[other]) predicts \(loaded[other].spec.numClasses) classes but \(checkpoints[0]) predicts \(classes)")
         }
         let levels = Set(try loaded.map { try ModelZoo.entry(named: $0.spec.model).recordLevel })
+        if !(validation + data).isEmpty && levels.count > 1 {
+            throw ValidationError("the checkpoints read both video- and frame-level records; on real data they read one set of files, so they must read the same level")
+        }
         func sources(_ paths: [String]) throws -> [BatchSource] {
-            if !paths.isEmpty && levels.count > 1 {
-                throw ValidationError("the checkpoints read both video- and frame-level records; on real data an ensemble reads one set of files, so its models must read the same level")
-            }
             return try loaded.map { try CheckpointData.source(for: $0.spec, paths: paths, format: formatOptions.format, batchSize: batchSize).0 }
         }
         let models = loaded.map(\.model)

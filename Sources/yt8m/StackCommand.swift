@@ -99,10 +99,10 @@ struct Stack: ParsableCommand {
             throw ValidationError("\(checkpoints[other]) predicts \(loaded[other].spec.numClasses) classes but \(checkpoints[0]) predicts \(classes)")
         }
         let levels = Set(try loaded.map { try ModelZoo.entry(named: $0.spec.model).recordLevel })
+        if !(train + validation + data).isEmpty && levels.count > 1 {
+            throw ValidationError("the checkpoints read both video- and frame-level records; on real data they read one set of files, so they must read the same level")
+        }
         func sources(_ paths: [String], training: Bool) throws -> [BatchSource] {
-            if !paths.isEmpty && levels.count > 1 {
-                throw ValidationError("the checkpoints read both video- and frame-level records; on real data they must read the same level")
-            }
             return try loaded.map {
                 try CheckpointData.source(for: $0.spec, paths: paths, format: formatOptions.format, batchSize: batchSize,
                                           syntheticTraining: training).0
