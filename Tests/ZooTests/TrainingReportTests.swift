@@ -46,6 +46,26 @@ final class TrainingReportTests: XCTestCase {
         XCTAssertEqual(CurvePlot.niceTicks(10, 200), [50, 100, 150, 200], accuracy: 1e-12)
     }
 
+    func testLogTicksArePowersOfTenOrTheirRoundMultiples() {
+        XCTAssertEqual(CurvePlot.logTicks(0.0021, 0.75), [0.01, 0.1], accuracy: 1e-15)
+        XCTAssertEqual(CurvePlot.logTicks(0.03, 0.7), [0.05, 0.1, 0.2, 0.5], accuracy: 1e-15)
+    }
+
+    /// Losses from 1 to 0.01 on a log axis: 0.1 sits halfway between them.
+    func testLossPanelIsLogarithmicWhenEveryLossIsPositive() {
+        let log = MetricsLog()
+        for (s, loss) in [1.0, 0.1, 0.01].enumerated() { log.record(step: s + 1, ["train_loss": loss]) }
+        let svg = log.curvePlot(title: "run").svg()
+        XCTAssertTrue(svg.contains("Loss (log scale)"))
+        let line = svg.components(separatedBy: "\n").first { $0.hasPrefix("<polyline") }!
+        let ys = line.components(separatedBy: "points=\"")[1].split(separator: "\"")[0].split(separator: " ")
+            .map { Double($0.split(separator: ",")[1])! }
+        XCTAssertEqual(ys[1] - ys[0], ys[2] - ys[1], accuracy: 0.11)
+        let withZero = MetricsLog()
+        for (s, loss) in [1.0, 0].enumerated() { withZero.record(step: s + 1, ["train_loss": loss]) }
+        XCTAssertFalse(withZero.curvePlot(title: "run").svg().contains("log scale"), "a zero loss keeps the linear axis")
+    }
+
     func testCurvePlotDrawsOneLinePerSeriesWithALegend() {
         let log = MetricsLog()
         for s in 1...20 { log.record(step: s * 10, ["train_loss": 1 / Double(s), "val_gap": Double(s) / 25]) }

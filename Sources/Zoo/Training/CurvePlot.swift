@@ -17,10 +17,15 @@ public struct CurvePlot {
         public let title: String
         public let yLabel: String
         public let series: [Series]
-        public init(title: String, yLabel: String, series: [Series]) {
+        /// A logarithmic y axis (used when every value is positive): losses
+        /// fall over decades, and on a linear axis everything after the first
+        /// steps is a flat line.
+        public var logScale: Bool
+        public init(title: String, yLabel: String, series: [Series], logScale: Bool = false) {
             self.title = title
             self.yLabel = yLabel
             self.series = series
+            self.logScale = logScale
         }
     }
 
@@ -54,20 +59,28 @@ public struct CurvePlot {
     private func draw(_ panel: Panel, y0: Double) -> [String] {
         let left = 70.0, right = width - 150, bottom = y0 + panelHeight - 40, topY = y0 + 20
         let all = panel.series.flatMap(\.points).filter { $0.y.isFinite }
-        var out = [#"<text x="\#(left)" y="\#(y0 + 12)" font-size="13">\#(escape(panel.title))</text>"#]
+        var out: [String] = []
         guard let xMin = all.map(\.x).min(), let xMax = all.map(\.x).max(),
-              var yMin = all.map(\.y).min(), var yMax = all.map(\.y).max() else {
+              let lowest = all.map(\.y).min(), let highest = all.map(\.y).max() else {
+            out.append(#"<text x="\#(left)" y="\#(y0 + 12)" font-size="13">\#(escape(panel.title))</text>"#)
             out.append(#"<text x="\#(left)" y="\#(y0 + 40)">no data</text>"#)
             return out
         }
+        // Positions are computed on log10(y) for a log axis.
+        let logScale = panel.logScale && lowest > 0
+        func scaled(_ y: Double) -> Double { logScale ? log10(y) : y }
+        let title = panel.title + (logScale ? " (log scale)" : "")
+        out.append(#"<text x="\#(left)" y="\#(y0 + 12)" font-size="13">\#(escape(title))</text>"#)
+        var yMin = scaled(lowest), yMax = scaled(highest)
         if yMax == yMin { yMax += 0.5; yMin -= 0.5 }
         let pad = (yMax - yMin) * 0.05
         yMin -= pad; yMax += pad
         let xSpan = max(xMax - xMin, 1)
         func px(_ x: Double) -> Double { left + (x - xMin) / xSpan * (right - left) }
-        func py(_ y: Double) -> Double { bottom - (y - yMin) / (yMax - yMin) * (bottom - topY) }
+        func py(_ y: Double) -> Double { bottom - (scaled(y) - yMin) / (yMax - yMin) * (bottom - topY) }
         out.append(#"<rect x="\#(left)" y="\#(topY)" width="\#(right - left)" height="\#(bottom - topY)" fill="none" stroke="gray"/>"#)
-        for yv in CurvePlot.niceTicks(yMin, yMax) {
+        let yTicks = logScale ? CurvePlot.logTicks(pow(10, yMin), pow(10, yMax)) : CurvePlot.niceTicks(yMin, yMax)
+        for yv in yTicks {
             out.append(#"<line x1="\#(left - 4)" y1="\#(py(yv))" x2="\#(right)" y2="\#(py(yv))" stroke="gainsboro"/>"#)
             out.append(#"<text x="\#(left - 6)" y="\#(py(yv) + 4)" text-anchor="end">\#(CurvePlot.tick(yv))</text>"#)
         }
@@ -105,6 +118,19 @@ public struct CurvePlot {
         return ticks
     }
 
+    /// Ticks of a log axis inside [lo, hi] (lo > 0): the powers of ten, with
+    /// 2 and 5 × 10ᵏ as well when the range spans fewer than two decades.
+    static func logTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let first = Int(log10(lo).rounded(.down)), last = Int(log10(hi).rounded(.up))
+        let multipliers: [Double] = last - first <= 2 ? [1, 2, 5] : [1]
+        var ticks: [Double] = []
+        for k in first...last {
+            let decade = pow(10, Double(k))
+            for m in multipliers where m * decade >= lo * (1 - 1e-9) && m * decade <= hi * (1 + 1e-9) { ticks.append(m * decade) }
+        }
+        return ticks
+    }
+
     /// Short tick labels: 0.8321, 12.5, 4500, 1.2e+06.
     static func tick(_ v: Double) -> String {
         let a = Swift.abs(v)
@@ -127,7 +153,7 @@ extension MetricsLog {
         func series(_ names: [String]) -> [CurvePlot.Series] {
             names.map { n in CurvePlot.Series(name: n, points: self.series(n).map { (Double($0.step), $0.value) }) }
         }
-        var panels = [CurvePlot.Panel(title: "Loss", yLabel: "loss", series: series(lossNames))]
+        var panels = [CurvePlot.Panel(title: "Loss", yLabel: "loss", series: series(lossNames), logScale: true)]
         if !metricNames.isEmpty { panels.append(CurvePlot.Panel(title: "Validation", yLabel: "score", series: series(metricNames))) }
         return CurvePlot(title: title, panels: panels)
     }
