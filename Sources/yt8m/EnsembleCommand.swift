@@ -67,19 +67,12 @@ struct Ensemble: ParsableCommand {
 
     func run() throws {
         if let t = threads { Parallel.threads = t }
-        let loaded = try checkpoints.map { try TrainedModel.load($0) }
-        let classes = loaded[0].spec.numClasses
-        if let other = loaded.firstIndex(where: { $0.spec.numClasses != classes }) {
-            throw ValidationError("\(checkpoints[other]) predicts \(loaded[other].spec.numClasses) classes but \(checkpoints[0]) predicts \(classes)")
-        }
-        let levels = Set(try loaded.map { try ModelZoo.entry(named: $0.spec.model).recordLevel })
-        if !(validation + data).isEmpty && levels.count > 1 {
-            throw ValidationError("the checkpoints read both video- and frame-level records; on real data they read one set of files, so they must read the same level")
-        }
+        let set = try CheckpointSet(checkpoints, readsRealData: !(validation + data).isEmpty)
+        let classes = set.numClasses
         func sources(_ paths: [String]) throws -> [BatchSource] {
-            return try loaded.map { try CheckpointData.source(for: $0.spec, paths: paths, format: formatOptions.format, batchSize: batchSize).0 }
+            try set.sources(paths, format: formatOptions.format, batchSize: batchSize)
         }
-        let models = loaded.map(\.model)
+        let models = set.models
 
         var chosen = weights
         if chosen.isEmpty || !validation.isEmpty || data.isEmpty {
@@ -95,14 +88,8 @@ struct Ensemble: ParsableCommand {
                 chosen = search.weights
                 note("searched \(search.trials) weightings on \(labels.count) validation videos")
             }
-            func gap(_ p: [Float]) throws -> Double {
-                var metrics = EvaluationMetrics(numClasses: classes)
-                try metrics.accumulate(predictions: p, labels: labels)
-                return metrics.result().globalAveragePrecision
-            }
-            let width = checkpoints.map(\.count).max()!
-            for (m, path) in checkpoints.enumerated() {
-                let name = path.padding(toLength: width, withPad: " ", startingAt: 0)
+            func gap(_ p: [Float]) throws -> Double { try set.gap(p, labels: labels) }
+            for (m, name) in set.paddedNames.enumerated() {
                 print(name + String(format: "  weight %.4f  validation GAP@20 %.4f", chosen[m], try gap(predictions[m])))
             }
             print(String(format: "ensemble validation GAP@20 %.4f", try gap(EnsembleWeights.average(predictions, weights: chosen))))

@@ -93,22 +93,12 @@ struct Stack: ParsableCommand {
 
     func run() throws {
         if let t = threads { Parallel.threads = t }
-        let loaded = try checkpoints.map { try TrainedModel.load($0) }
-        let classes = loaded[0].spec.numClasses
-        if let other = loaded.firstIndex(where: { $0.spec.numClasses != classes }) {
-            throw ValidationError("\(checkpoints[other]) predicts \(loaded[other].spec.numClasses) classes but \(checkpoints[0]) predicts \(classes)")
-        }
-        let levels = Set(try loaded.map { try ModelZoo.entry(named: $0.spec.model).recordLevel })
-        if !(train + validation + data).isEmpty && levels.count > 1 {
-            throw ValidationError("the checkpoints read both video- and frame-level records; on real data they read one set of files, so they must read the same level")
-        }
+        let set = try CheckpointSet(checkpoints, readsRealData: !(train + validation + data).isEmpty)
+        let classes = set.numClasses
         func sources(_ paths: [String], training: Bool) throws -> [BatchSource] {
-            return try loaded.map {
-                try CheckpointData.source(for: $0.spec, paths: paths, format: formatOptions.format, batchSize: batchSize,
-                                          syntheticTraining: training).0
-            }
+            try set.sources(paths, format: formatOptions.format, batchSize: batchSize, syntheticTraining: training)
         }
-        let members = loaded.map(\.model)
+        let members = set.models
         members.forEach { $0.freeze() }
         func collect(_ paths: [String], training: Bool, what: String) throws -> StackedFeatures {
             var last = 0.0
@@ -123,7 +113,7 @@ struct Stack: ParsableCommand {
         let trainSet = try collect(train, training: true, what: "training")
         let validationSet = try collect(validation, training: false, what: "validation")
         let width = trainSet.widths.reduce(0, +)
-        note("penultimate widths " + zip(loaded, trainSet.widths).map { "\($0.spec.model) \($1)" }.joined(separator: ", ")
+        note("penultimate widths " + zip(set.loaded, trainSet.widths).map { "\($0.spec.model) \($1)" }.joined(separator: ", ")
              + " → \(width) features per video")
 
         var rng = RandomGenerator(seed: seed)
@@ -144,13 +134,8 @@ struct Stack: ParsableCommand {
         try trainer.run(training: trainBatches, validation: validationSet.batches(size: batchSize, training: false))
         _ = try Checkpoint.load(from: out + "/best.safetensors", module: head)
 
-        func gap(_ p: [Float]) throws -> Double {
-            var metrics = EvaluationMetrics(numClasses: classes)
-            try metrics.accumulate(predictions: p, labels: validationSet.labelIndices)
-            return metrics.result().globalAveragePrecision
-        }
-        let names = checkpoints.map { $0.padding(toLength: checkpoints.map(\.count).max()!, withPad: " ", startingAt: 0) }
-        for (m, name) in names.enumerated() {
+        func gap(_ p: [Float]) throws -> Double { try set.gap(p, labels: validationSet.labelIndices) }
+        for (m, name) in set.paddedNames.enumerated() {
             print(name + String(format: "  validation GAP@20 %.4f", try gap(validationSet.memberProbabilities[m])))
         }
         let predictions = validationSet.memberProbabilities
