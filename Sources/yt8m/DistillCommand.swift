@@ -72,7 +72,7 @@ struct Distill: ParsableCommand {
         let classes = data.format.numClasses
         let frameLevel = teacherEntry.recordLevel == .frame
         func job(_ entry: ZooEntry, files: [String], validation: [String], steps: Int, dir: String) -> TrainingJob {
-            var config = entry.recipe.trainingConfig(steps: steps)
+            var config = entry.recipe(for: size).trainingConfig(steps: steps)
             config.validateEvery = steps
             config.progressInterval = 10
             return TrainingJob(spec: ModelSpec(model: entry.name, size: size, numClasses: classes), trainFiles: files,

@@ -11,7 +11,8 @@ struct Train: ParsableCommand {
         discussion: """
             Without --train, the embedded synthetic dataset is made on first use and the small \
             configuration is trained. The recipe (optimizer, learning rate, decay, batch size, loss, frames per \
-            video) is the paper's unless an option overrides it. Every --validate-every steps the model \
+            video) is the paper's unless an option overrides it; some small configurations train at a rate of \
+            their own (the first line printed gives it). Every --validate-every steps the model \
             is scored (GAP@20, MAP, Hit@1, PERR) and OUT/last.safetensors is written; OUT/best.safetensors \
             keeps the best validation GAP. OUT/metrics.csv logs every metric and OUT/training-curves.svg \
             plots them. Running again on the same OUT resumes exactly where it stopped (--restart to start over).
@@ -40,7 +41,7 @@ struct Train: ParsableCommand {
     @Option(help: "Batch size (default: the recipe's).")
     var batchSize: Int?
 
-    @Option(help: "Base learning rate (default: the recipe's).")
+    @Option(help: "Base learning rate (default: the recipe's, or the small configuration's own).")
     var learningRate: Double?
 
     @Option(help: "Loss: bce, rank, bce+rank or distill (default: the recipe's).")
@@ -105,7 +106,7 @@ struct Train: ParsableCommand {
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let spec = ModelSpec(model: model, size: size, overrides: config ?? "{}", numClasses: data.format.numClasses)
         let parameters = try entry.parameterCount(size: size, overrides: spec.overrideDictionary, numClasses: spec.numClasses)
-        let recipe = entry.recipe
+        let recipe = entry.recipe(for: size)
 
         var tc = recipe.trainingConfig(steps: steps)
         if let lr = learningRate { tc.learningRate = lr }

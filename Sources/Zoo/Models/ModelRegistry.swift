@@ -22,6 +22,11 @@ public struct ZooEntry: Sendable {
     public let reportedGAP: String?
     /// The paper's training recipe (learning rate, decay, loss, batch size…).
     public let recipe: Recipe
+    /// The learning rate of the small configuration, when the paper's rate
+    /// (chosen for the paper-size model, its batch and hundreds of thousands of
+    /// steps) leaves the small one barely past the label prior in a short run.
+    /// Nil: the small configuration trains at the paper's rate.
+    public let smallLearningRate: Double?
     /// Features per video (video level) or per frame (frame level) the model
     /// reads: 1152 (mean_rgb ⊕ mean_audio, or one frame) unless the entry says
     /// otherwise (frame statistics: `FrameStatisticsLayout.featureSize`).
@@ -35,6 +40,15 @@ public struct ZooEntry: Sendable {
     let makeModel: @Sendable (ModelSize, [String: Any]?, Int, inout RandomGenerator) throws -> any ZooModel
     let countParameters: @Sendable (ModelSize, [String: Any]?, Int) throws -> Int
     let describeConfig: @Sendable (ModelSize, [String: Any]?) throws -> String
+
+    /// The recipe a configuration of `size` trains with: the paper's, with
+    /// ``smallLearningRate`` (when set) for the small configuration.
+    public func recipe(for size: ModelSize) -> Recipe {
+        guard size == .small, let smallLearningRate else { return recipe }
+        var r = recipe
+        r.learningRate = smallLearningRate
+        return r
+    }
 
     /// Builds the model; `overrides` replace fields of the size's configuration.
     public func build(size: ModelSize, overrides: [String: Any]? = nil, numClasses: Int,
@@ -55,7 +69,7 @@ public struct ZooEntry: Sendable {
     /// Makes an entry from a Codable configuration type.
     public static func make<C: Codable & Sendable>(
         _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
-        featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil, paper: C, small: C,
+        smallLearningRate: Double? = nil, featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil, paper: C, small: C,
         parameterCount: @escaping @Sendable (C, Int) -> Int,
         build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
     ) -> ZooEntry {
@@ -74,7 +88,7 @@ public struct ZooEntry: Sendable {
         }
         return ZooEntry(
             name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
-            featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
+            smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
             countParameters: { size, o, classes in parameterCount(try config(size, o), classes) },
             describeConfig: { size, o in
                 let e = JSONEncoder()

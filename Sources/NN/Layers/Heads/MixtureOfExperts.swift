@@ -29,8 +29,11 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
     public let classes: Int
     public let mixtures: Int
 
+    /// `probabilityGatingBatchNormMomentum` is the momentum of the probability
+    /// gating's batch norm (TF-slim's 0.001 by default, as WILLOW).
     public init(_ inFeatures: Int, classes: Int, mixtures: Int = 2, probabilityGating: Bool = false,
-                lowRankGating: Int? = nil, dtype: DType = .float32, rng: inout RandomGenerator) {
+                lowRankGating: Int? = nil, probabilityGatingBatchNormMomentum: Double = 0.001,
+                dtype: DType = .float32, rng: inout RandomGenerator) {
         precondition(inFeatures > 0 && classes > 0 && mixtures > 0,
                      "MixtureOfExperts: sizes must be positive, got in \(inFeatures), classes \(classes), mixtures \(mixtures)")
         self.classes = classes
@@ -42,7 +45,8 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
                        weightInit: .glorotUniform(), dtype: dtype, rng: &rng)
         experts = Linear(inFeatures, classes * mixtures, weightInit: .glorotUniform(), biasInit: .zeros,
                          dtype: dtype, rng: &rng)
-        self.probabilityGating = probabilityGating ? ContextGating(classes, dtype: dtype, rng: &rng) : nil
+        self.probabilityGating = probabilityGating
+            ? ContextGating(classes, batchNormMomentum: probabilityGatingBatchNormMomentum, dtype: dtype, rng: &rng) : nil
     }
 
     /// in·C·(m+1) (gates; in·r + r·C·(m+1) with low-rank gating) + in·C·m + C·m

@@ -12,9 +12,9 @@ import Tensor
 /// gating) turns it into probabilities.
 ///
 /// WILLOW's `moe_l2` penalty (1e-6 in its recipes) acts on the MoE weights
-/// only; it is not part of the module. `batchNormMomentum` applies to the
-/// hidden and gating batch norms; the probability gating inside the MoE
-/// keeps TF-slim's 0.001.
+/// only; it is not part of the module. `batchNormMomentum` applies to every
+/// batch norm: the hidden layer's, the gating's and the probability gating's
+/// inside the MoE (WILLOW uses TF-slim's 0.001 for all three).
 public final class WILLOWClassifier: Module {
     public let hidden: WILLOWHiddenLayer
     public let gating: ContextGating?
@@ -27,7 +27,8 @@ public final class WILLOWClassifier: Module {
                                    batchNormMomentum: batchNormMomentum, rng: &rng)
         self.gating = gating ? ContextGating(hiddenSize, batchNormMomentum: batchNormMomentum, rng: &rng) : nil
         classifier = MixtureOfExperts(hiddenSize, classes: classes, mixtures: mixtures,
-                                      probabilityGating: probabilityGating, rng: &rng)
+                                      probabilityGating: probabilityGating,
+                                      probabilityGatingBatchNormMomentum: batchNormMomentum, rng: &rng)
     }
 
     /// Hidden layer + context gating (H² + 2H) + MoE, without building it.

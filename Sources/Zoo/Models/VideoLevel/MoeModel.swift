@@ -26,6 +26,8 @@ public final class MoeModel: Module, ZooModel {
         public var mixtures = 2
         /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
         public var probabilityGating = false
+        /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
+        public var batchNormMomentum = 0.001
         public var transform = InputTransform.l2
         public init() {}
     }
@@ -39,7 +41,8 @@ public final class MoeModel: Module, ZooModel {
         self.numClasses = numClasses
         transform = config.transform
         head = MixtureOfExperts(config.inputSize, classes: numClasses, mixtures: config.mixtures,
-                                probabilityGating: config.probabilityGating, rng: &rng)
+                                probabilityGating: config.probabilityGating,
+                                probabilityGatingBatchNormMomentum: config.batchNormMomentum, rng: &rng)
     }
 
     /// Trainable parameters of `config`, without building the model.

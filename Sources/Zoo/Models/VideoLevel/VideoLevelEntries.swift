@@ -20,7 +20,7 @@ let videoLevelEntries: [ZooEntry] = [
     .make("moe-gated", level: .video,
           summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
           recipe: willowVideoRecipe,
-          paper: gatedMoe, small: gatedMoe,
+          paper: gatedMoe, small: smallGatedMoe,
           parameterCount: { MoeModel.parameterCount($0, numClasses: $1) },
           build: { MoeModel($0, numClasses: $1, rng: &$2) }),
 
@@ -116,6 +116,14 @@ private func samsungRecipe(batchSize: Int, learningRate: Double, mixupAlpha: Dou
 private let gatedMoe: MoeModel.Config = {
     var c = MoeModel.Config()
     c.probabilityGating = true
+    return c
+}()
+
+/// The paper's gated MoE with a batch-norm momentum whose running statistics
+/// settle within a short run (see `smallBatchNormMomentum` of the frame-level entries).
+private let smallGatedMoe: MoeModel.Config = {
+    var c = gatedMoe
+    c.batchNormMomentum = 0.1
     return c
 }()
 
