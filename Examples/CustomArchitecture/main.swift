@@ -1,6 +1,7 @@
 // A new frame-level architecture from NN layers, trained and evaluated on
 // the embedded synthetic YouTube-8M data: NetVLAD over rgb and audio,
-// context gating, a linear classifier.   swift run -c release CustomArchitecture
+// a batch-normalised hidden layer, context gating, a linear classifier.
+//   swift run -c release CustomArchitecture   (validation GAP@20 about 0.47)
 import NN
 import Tensor
 import Zoo
@@ -8,14 +9,17 @@ import Zoo
 final class GatedVLAD: Module, ZooModel {
     let level = InputLevel.frame
     let numClasses: Int
-    let video: NetVLAD, audio: NetVLAD, hidden: Linear, gate: ContextGating, classifier: Linear
+    let video: NetVLAD, audio: NetVLAD, hidden: Linear, hiddenNorm: BatchNorm, gate: ContextGating, classifier: Linear
 
-    init(numClasses: Int, clusters: Int = 16, hiddenSize: Int = 256, rng: inout RandomGenerator) {
+    init(numClasses: Int, clusters: Int = 8, hiddenSize: Int = 64, rng: inout RandomGenerator) {
         self.numClasses = numClasses
-        video = NetVLAD(featureSize: 1024, clusters: clusters, rng: &rng)
-        audio = NetVLAD(featureSize: 128, clusters: clusters / 2, rng: &rng)
+        // Batch-norm momentum 0.1, not WILLOW's 0.001: the running statistics
+        // evaluation uses must settle within a run of a few hundred steps.
+        video = NetVLAD(featureSize: 1024, clusters: clusters, batchNormMomentum: 0.1, rng: &rng)
+        audio = NetVLAD(featureSize: 128, clusters: clusters / 2, batchNormMomentum: 0.1, rng: &rng)
         hidden = Linear(1024 * clusters + 128 * clusters / 2, hiddenSize, rng: &rng)
-        gate = ContextGating(hiddenSize, rng: &rng)
+        hiddenNorm = BatchNorm(hiddenSize, epsilon: 1e-3, momentum: 0.1)   // the L2-normalised descriptor is tiny
+        gate = ContextGating(hiddenSize, batchNormMomentum: 0.1, rng: &rng)
         classifier = Linear(hiddenSize, numClasses, rng: &rng)
     }
 
@@ -25,7 +29,7 @@ final class GatedVLAD: Module, ZooModel {
     func features(_ input: ModelInput) -> Tensor {
         let x = InputTransform.l2.apply(input)
         let pooled = Tensor.concat([video(x.rgb, lengths: x.lengths), audio(x.audio, lengths: x.lengths)], axis: 1)
-        return gate(hidden(pooled))
+        return gate(relu(hiddenNorm(hidden(pooled))))
     }
 
     func classify(_ features: Tensor) -> ModelOutput { .logits(classifier(features)) }
@@ -45,7 +49,7 @@ let validate = DatasetBatchSource(try YT8MDataset(files: info.paths(split: "vali
                                   repeats: false)
 var config = TrainingConfig()
 config.steps = 300
-config.learningRate = 5e-3
+config.learningRate = 1e-2
 config.validateEvery = 100
 let trainer = Trainer(model: model, config: config, directory: "runs/custom-architecture")
 try trainer.run(training: train, validation: validate)
