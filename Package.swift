@@ -44,6 +44,8 @@ let package = Package(
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
+        // Runs the built yt8m executable as a separate process.
+        .testTarget(name: "ToolTests", dependencies: ["yt8m"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,0 +1,167 @@
+import Foundation
+import XCTest
+
+/// The `yt8m` tool run as users run it, as a separate process: the papers'
+/// pipeline (train, eval, predict, export, ensemble, stack, distill) end to
+/// end on a small synthetic dataset, and its exit codes and messages on
+/// mistakes.
+final class PipelineTests: XCTestCase {
+    /// What one run of the tool printed and how it ended.
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// The built `yt8m` next to the test bundle (SwiftPM builds the
+    /// executable because this test target depends on it).
+    var toolURL: URL {
+        #if os(macOS)
+        let products = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }!.bundleURL.deletingLastPathComponent()
+        #else
+        let products = Bundle.main.bundleURL
+        #endif
+        return products.appendingPathComponent("yt8m")
+    }
+
+    func yt8m(_ arguments: [String], in directory: String) throws -> Run {
+        let process = Process()
+        process.executableURL = toolURL
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes before waiting so a chatty child never blocks on a full pipe.
+        var errData = Data()
+        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        errReader.start()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        while !errReader.isFinished { usleep(1000) }
+        return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    /// Runs the tool and fails the test, showing its standard error, unless it exits with 0.
+    @discardableResult
+    func succeed(_ arguments: [String], in directory: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let run = try yt8m(arguments, in: directory)
+        XCTAssertEqual(run.status, 0, "yt8m \(arguments.joined(separator: " ")) failed:\n\(run.stderr)", file: file, line: line)
+        return run.stdout
+    }
+
+    func temporaryDirectory() throws -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("ToolTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(at: url) }
+        return url.path
+    }
+
+    /// The GAP@20 a line of `output` starting with `prefix` reports.
+    func gap(after prefix: String, in output: String, file: StaticString = #filePath, line: UInt = #line) -> Double? {
+        guard let row = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }),
+              let range = row.range(of: "GAP@20 ") else {
+            XCTFail("no line starting with '\(prefix)' and a GAP@20 in:\n\(output)", file: file, line: line)
+            return nil
+        }
+        return Double(row[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+
+    /// Lines of a Kaggle submission CSV, checked for its header and one row per video.
+    func submissionRows(_ path: String, videos: Int, file: StaticString = #filePath, line: UInt = #line) throws -> [Substring] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.first, "VideoId,LabelConfidencePairs", file: file, line: line)
+        XCTAssertEqual(lines.count, videos + 1, "\(path): header and one row per video", file: file, line: line)
+        return Array(lines.dropFirst())
+    }
+
+    func testThePapersPipelineRunsEndToEndOnSyntheticData() throws {
+        let dir = try temporaryDirectory()
+        // 240 videos (180 train, 60 validate) of 20 classes in 4 shards per split.
+        let synth = try succeed(["synth", "--out", "data", "--video-level", "--videos", "240", "--classes", "20",
+                                 "--shards", "4", "--validation-fraction", "0.25"], in: dir)
+        XCTAssertTrue(synth.contains("videos: 180 train, 60 validate"), synth)
+        let train = ["--train", "data/video/train*", "--validation", "data/video/validate*", "--num-classes", "20"]
+        let validate = ["data/video/validate*"]
+
+        for (name, seed) in [("a", "0"), ("b", "1")] {
+            let out = try succeed(["train", "--model", "logistic", "--size", "small", "--steps", "60", "--batch-size", "32",
+                                   "--validate-every", "30", "--seed", seed, "--out", "runs/\(name)"] + train, in: dir)
+            XCTAssertNotNil(gap(after: "validation:", in: out))
+            for file in ["best.safetensors", "last.safetensors", "metrics.csv", "training-curves.svg"] {
+                XCTAssertTrue(FileManager.default.fileExists(atPath: "\(dir)/runs/\(name)/\(file)"), "train wrote no \(file)")
+            }
+        }
+
+        let eval = try succeed(["eval", "--checkpoint", "runs/a/best.safetensors", "--data"] + validate, in: dir)
+        let before = try XCTUnwrap(gap(after: "GAP@20", in: eval))
+        XCTAssertGreaterThan(before, 0)
+
+        try succeed(["predict", "--checkpoint", "runs/a/best.safetensors", "--out", "a.csv", "--top-k", "5", "--data"] + validate, in: dir)
+        let row = try XCTUnwrap(submissionRows("\(dir)/a.csv", videos: 60).first)
+        XCTAssertEqual(row.split(separator: ",")[1].split(separator: " ").count, 10, "5 label/score pairs: \(row)")
+
+        // Export: the 1152 × 20 weight is above 17,000 elements and becomes uint8;
+        // the exported file is itself a checkpoint the other commands load.
+        let export = try succeed(["export", "--checkpoint", "runs/a/best.safetensors", "--out", "a-8bit.safetensors",
+                                  "--data"] + validate, in: dir)
+        XCTAssertTrue(export.contains("1 tensors quantised to 8 bits"), export)
+        XCTAssertTrue(export.contains("budget: within"), export)
+        let exported = try succeed(["eval", "--checkpoint", "a-8bit.safetensors", "--data"] + validate, in: dir)
+        let after = try XCTUnwrap(gap(after: "GAP@20", in: exported))
+        XCTAssertEqual(after, before, accuracy: 0.02, "8-bit weights should score about as the float ones")
+
+        let ensemble = try succeed(["ensemble", "--checkpoints", "runs/a/best.safetensors", "runs/b/best.safetensors",
+                                    "--trials", "20", "--out", "ensemble.csv", "--validation"] + validate + ["--data"] + validate, in: dir)
+        XCTAssertNotNil(gap(after: "ensemble validation", in: ensemble))
+        XCTAssertTrue(ensemble.contains("weights: --weights "), ensemble)
+        _ = try submissionRows("\(dir)/ensemble.csv", videos: 60)
+
+        let stack = try succeed(["stack", "--checkpoints", "runs/a/best.safetensors", "runs/b/best.safetensors",
+                                 "--hidden", "0", "--steps", "30", "--batch-size", "32", "--validate-every", "15",
+                                 "--out", "runs/stack", "--submission", "stack.csv", "--data"] + validate + train, in: dir)
+        XCTAssertNotNil(gap(after: "final classifier (best step)", in: stack))
+        _ = try submissionRows("\(dir)/stack.csv", videos: 60)
+
+        let distill = try succeed(["distill", "--teacher", "logistic", "--student", "logistic", "--size", "small",
+                                   "--folds", "2", "--teacher-steps", "30", "--student-steps", "30", "--batch-size", "32",
+                                   "--out", "runs/distill"] + train, in: dir)
+        XCTAssertNotNil(gap(after: "soft labels (out-of-fold teacher predictions)", in: distill))
+        XCTAssertNotNil(gap(after: "the 2 fold teachers averaged", in: distill))
+        XCTAssertTrue(distill.contains("distilled from logistic"), distill)
+        let softFiles = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/runs/distill/soft")
+        XCTAssertEqual(softFiles.count, 4, "one soft-labelled copy per training file")
+    }
+
+    func testUsageErrorsExitWith64AndNameTheFlag() throws {
+        let dir = try temporaryDirectory()
+        let unknown = try yt8m(["train", "--modle", "moe"], in: dir)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("--modle"), unknown.stderr)
+        XCTAssertTrue(unknown.stdout.isEmpty, "diagnostics go to standard error")
+
+        let folds = try yt8m(["distill", "--folds", "1"], in: dir)
+        XCTAssertEqual(folds.status, 64)
+        XCTAssertTrue(folds.stderr.contains("--folds must be at least 2"), folds.stderr)
+
+        let help = try yt8m(["--help"], in: dir)
+        XCTAssertEqual(help.status, 0)
+        for command in ["train", "eval", "predict", "export", "ensemble", "stack", "distill", "zoo"] {
+            XCTAssertTrue(help.stdout.contains(command), "--help lists \(command)")
+        }
+    }
+
+    func testAMissingOrCorruptFileIsAnErrorNamingIt() throws {
+        let dir = try temporaryDirectory()
+        let missing = try yt8m(["eval", "--checkpoint", "no/such.safetensors"], in: dir)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no/such.safetensors"), missing.stderr)
+
+        try Data("not a checkpoint".utf8).write(to: URL(fileURLWithPath: "\(dir)/bad.safetensors"))
+        let corrupt = try yt8m(["eval", "--checkpoint", "bad.safetensors"], in: dir)
+        XCTAssertEqual(corrupt.status, 1)
+        XCTAssertTrue(corrupt.stderr.contains("bad.safetensors"), corrupt.stderr)
+    }
+}
