@@ -22,4 +22,4 @@ $Y zoo --size small | tail -n +2 | while read -r name level count unit rest; do
 done
 echo
 echo "A model that ignores its input (label frequencies): GAP@20 $(cat runs/zoo-table/baseline.txt 2>/dev/null || echo n/a)."
-echo "Budget: $STEPS steps of batch $BATCH, the recipe's learning rate and frame reading."
+echo "Budget: $STEPS steps of batch $BATCH, the small configuration's learning rate, the recipe's frame reading."

@@ -198,7 +198,7 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
                 let expected = model.gating.map { $0(h) } ?? h
                 let features = model.features(x)
                 XCTAssertEqual(features.shape, [2, model.featureCount])
-                XCTAssertEqual(model.featureCount, 16)
+                XCTAssertEqual(model.featureCount, 64)   // the small configuration's final GRU width
                 XCTAssertEqual(features.floats, expected.floats)
                 guard case .logits(let logits) = model(x), case .logits(let classified) = model.classify(features) else {
                     return XCTFail("gru-bidirect outputs logits")
