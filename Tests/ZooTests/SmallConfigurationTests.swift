@@ -30,6 +30,7 @@ final class SmallConfigurationTests: XCTestCase {
         let reference: [String: Double] = [
             "soft-dbof": 2e-4, "netvlad": 2e-4, "netrvlad": 2e-4, "netfv": 2e-4, "gru": 2e-4, "lstm-willow": 2e-4,
             "dbof": 0.01, "vlad-bow": 1e-3, "linear-combinations": 1e-3, "bilstm": 1e-3, "gru-bidirect": 1e-3, "lstm": 1e-3,
+            "lstm-bi-attention": 1e-4,
         ]
         for (name, rate) in reference {
             let entry = try ModelZoo.entry(named: name)
