@@ -79,65 +79,19 @@ public enum SafeTensors {
     }
 
     /// The `__metadata__` map of a safetensors file, reading only the header
-    /// (what a checkpoint was written by, without loading its tensors).
+    /// (what a checkpoint was written by, without loading its tensors: the
+    /// file is mapped, so only the header's pages are read).
     public static func readMetadata(_ path: String) throws -> [String: String] {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw FormatError.unreadable(path: path, reason: exists ? "cannot open" : "no such file")
-        }
-        defer { try? handle.close() }
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? nil
-        let prefix: Data
-        do { prefix = try handle.read(upToCount: 8) ?? Data() }
-        catch { throw FormatError.unreadable(path: path, reason: error.localizedDescription) }
-        guard prefix.count == 8 else { throw FormatError.truncated(path: path, reason: "\(prefix.count) bytes, fewer than the 8-byte header length") }
-        let n = prefix.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
-        guard let size, n <= UInt64(size - 8) else {
-            throw FormatError.truncated(path: path, reason: "header length \(n) exceeds the file (\(size.map(String.init) ?? "?") bytes)")
-        }
-        let json: Data
-        do { json = try handle.read(upToCount: Int(n)) ?? Data() }
-        catch { throw FormatError.unreadable(path: path, reason: error.localizedDescription) }
-        guard json.count == Int(n) else { throw FormatError.truncated(path: path, reason: "header of \(n) bytes ends after \(json.count)") }
-        guard let header = (try? JSONSerialization.jsonObject(with: json)) as? [String: Any] else {
-            throw FormatError.badHeader(path: path, reason: "the header is not a JSON object")
-        }
-        guard let value = header["__metadata__"] else { return [:] }
-        guard let metadata = value as? [String: String] else {
-            throw FormatError.badHeader(path: path, reason: "__metadata__ is not a map of strings")
-        }
-        return metadata
+        try header(of: try mapped(path), path: path).metadata
     }
 
     /// Reads every tensor and the metadata of a safetensors file.
     public static func read(_ path: String) throws -> (tensors: [String: Tensor], metadata: [String: String]) {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
-        catch {
-            let exists = FileManager.default.fileExists(atPath: path)
-            throw FormatError.unreadable(path: path, reason: exists ? error.localizedDescription : "no such file")
-        }
-        guard data.count >= 8 else { throw FormatError.truncated(path: path, reason: "\(data.count) bytes, fewer than the 8-byte header length") }
-        let n = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
-        guard n <= UInt64(data.count - 8) else {
-            throw FormatError.truncated(path: path, reason: "header length \(n) exceeds the file (\(data.count) bytes)")
-        }
-        let headerEnd = 8 + Int(n)
-        guard let object = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
-              let header = object as? [String: Any] else {
-            throw FormatError.badHeader(path: path, reason: "the header is not a JSON object")
-        }
+        let data = try mapped(path)
+        let (entries, metadata, headerEnd) = try header(of: data, path: path)
         let body = data.count - headerEnd
-        var metadata: [String: String] = [:]
         var tensors: [String: Tensor] = [:]
-        for (name, value) in header {
-            if name == "__metadata__" {
-                guard let m = value as? [String: String] else {
-                    throw FormatError.badHeader(path: path, reason: "__metadata__ is not a map of strings")
-                }
-                metadata = m
-                continue
-            }
+        for (name, value) in entries {
             guard let entry = value as? [String: Any], let code = entry["dtype"] as? String,
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw FormatError.badEntry(path: path, name: name, reason: "needs dtype, shape and two data_offsets")
@@ -164,5 +118,38 @@ public enum SafeTensors {
             tensors[name] = t
         }
         return (tensors, metadata)
+    }
+
+    /// The file's bytes, memory-mapped (pages are read when touched).
+    private static func mapped(_ path: String) throws -> Data {
+        do { return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) }
+        catch {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw FormatError.unreadable(path: path, reason: exists ? error.localizedDescription : "no such file")
+        }
+    }
+
+    /// The header of a safetensors file's bytes: the tensor entries (every
+    /// key but `__metadata__`), the metadata, and where the tensor data starts.
+    private static func header(of data: Data, path: String) throws
+        -> (entries: [String: Any], metadata: [String: String], headerEnd: Int) {
+        guard data.count >= 8 else { throw FormatError.truncated(path: path, reason: "\(data.count) bytes, fewer than the 8-byte header length") }
+        let n = data.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }.littleEndian
+        guard n <= UInt64(data.count - 8) else {
+            throw FormatError.truncated(path: path, reason: "header length \(n) exceeds the file (\(data.count) bytes)")
+        }
+        let headerEnd = 8 + Int(n)
+        guard let object = try? JSONSerialization.jsonObject(with: data.subdata(in: 8..<headerEnd)),
+              var entries = object as? [String: Any] else {
+            throw FormatError.badHeader(path: path, reason: "the header is not a JSON object")
+        }
+        var metadata: [String: String] = [:]
+        if let value = entries.removeValue(forKey: "__metadata__") {
+            guard let m = value as? [String: String] else {
+                throw FormatError.badHeader(path: path, reason: "__metadata__ is not a map of strings")
+            }
+            metadata = m
+        }
+        return (entries, metadata, headerEnd)
     }
 }
