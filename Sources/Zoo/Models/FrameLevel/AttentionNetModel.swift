@@ -44,14 +44,11 @@ public final class AttentionNetModel: Module, ZooModel {
         pooling = StackedAttentionPooling(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let pooled = pooling.outputSize
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
-        var layers: [Linear] = [], dropouts: [Dropout] = []
-        for (i, size) in config.fcnSizes.enumerated() {
-            layers.append(Linear(i == 0 ? pooled : config.fcnSizes[i - 1], size, rng: &rng))
-            dropouts.append(Dropout(config.dropout, seed: rng.next()))
-        }
-        fcnLayers = layers
-        self.dropouts = dropouts
-        classifier = Linear(config.fcnSizes.last ?? pooled, numClasses, rng: &rng)
+        let fcn = SamsungFCN.build(inputSize: pooled, sizes: config.fcnSizes, dropout: config.dropout,
+                                   numClasses: numClasses, rng: &rng)
+        fcnLayers = fcn.hidden
+        dropouts = fcn.dropouts
+        classifier = fcn.classifier
     }
 
     /// Attention layers + BN (2·(D + L·H)) + FCN, without building the model.
@@ -59,9 +56,8 @@ public final class AttentionNetModel: Module, ZooModel {
         let h = c.hiddenSize
         let attention = (0..<c.layers).reduce(0) { $0 + (inputSize + $1 * h + 1) * h + h + 1 }
         let pooled = inputSize + c.layers * h
-        let sizes = [pooled] + c.fcnSizes + [numClasses]
-        let fcn = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
-        return attention + (c.batchNorm ? 2 * pooled : 0) + fcn
+        return attention + (c.batchNorm ? 2 * pooled : 0)
+            + SamsungFCN.parameterCount(inputSize: pooled, sizes: c.fcnSizes, numClasses: numClasses)
     }
 
     /// The last FCN hidden size (4096 in the paper), or 1152 + L·H without hidden FCN layers.
@@ -72,8 +68,7 @@ public final class AttentionNetModel: Module, ZooModel {
         let x = transform.apply(input)
         var h = pooling(x.features, mask: x.sequenceMask)
         if let batchNorm { h = batchNorm(h) }
-        for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
-        return h
+        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
     }
 
     /// Logits of the final Linear → C.

@@ -40,21 +40,17 @@ public final class EarlyConcatLSTMModel: Module, ZooModel {
         transform = config.transform
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let representation = 2 * config.layers * config.hiddenSize
-        var layers: [Linear] = [], dropouts: [Dropout] = []
-        for (i, size) in config.fcnSizes.enumerated() {
-            layers.append(Linear(i == 0 ? representation : config.fcnSizes[i - 1], size, rng: &rng))
-            dropouts.append(Dropout(config.dropout, seed: rng.next()))
-        }
-        fcnLayers = layers
-        self.dropouts = dropouts
-        classifier = Linear(config.fcnSizes.last ?? representation, numClasses, rng: &rng)
+        let fcn = SamsungFCN.build(inputSize: representation, sizes: config.fcnSizes, dropout: config.dropout,
+                                   numClasses: numClasses, rng: &rng)
+        fcnLayers = fcn.hidden
+        dropouts = fcn.dropouts
+        classifier = fcn.classifier
     }
 
     /// LSTM (Σ_k 4H·(in_k + H) + 8H) + FCN, without building the model.
     public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        let sizes = [2 * c.layers * c.hiddenSize] + c.fcnSizes + [numClasses]
-        return lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
-            + zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+        lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
+            + SamsungFCN.parameterCount(inputSize: 2 * c.layers * c.hiddenSize, sizes: c.fcnSizes, numClasses: numClasses)
     }
 
     /// The last FCN hidden size (2048 in the paper), or 2·L·H without hidden FCN layers.
@@ -65,9 +61,8 @@ public final class EarlyConcatLSTMModel: Module, ZooModel {
         let x = transform.apply(input)
         let run = lstm(x.features, lengths: x.lengths)
         let cell = run.cell!
-        var h = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(run.hidden, $0), stateSlice(cell, $0)] }, axis: 1)
-        for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
-        return h
+        let h = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(run.hidden, $0), stateSlice(cell, $0)] }, axis: 1)
+        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
     }
 
     /// Logits of the final Linear → C.

@@ -74,14 +74,11 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
         audioAttention = AttentionPooling(audioPooled, rng: &rng)
         let pooled = videoPooled + audioPooled
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
-        var layers: [Linear] = [], dropouts: [Dropout] = []
-        for (i, size) in config.fcnSizes.enumerated() {
-            layers.append(Linear(i == 0 ? pooled : config.fcnSizes[i - 1], size, rng: &rng))
-            dropouts.append(Dropout(config.dropout, seed: rng.next()))
-        }
-        fcnLayers = layers
-        self.dropouts = dropouts
-        classifier = Linear(config.fcnSizes.last ?? pooled, numClasses, rng: &rng)
+        let fcn = SamsungFCN.build(inputSize: pooled, sizes: config.fcnSizes, dropout: config.dropout,
+                                   numClasses: numClasses, rng: &rng)
+        fcnLayers = fcn.hidden
+        dropouts = fcn.dropouts
+        classifier = fcn.classifier
     }
 
     /// Widths of the pooled rgb and audio vectors: d + 2·H·L each.
@@ -99,10 +96,9 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
         }
         let (videoPooled, audioPooled) = pooledSizes(c, rgbSize: rgbSize, audioSize: audioSize)
         let pooled = videoPooled + audioPooled
-        let sizes = [pooled] + c.fcnSizes + [numClasses]
-        let fcn = zip(sizes, sizes.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
         return modality(rgbSize, c.videoHiddenSize) + modality(audioSize, c.audioHiddenSize)
-            + (c.batchNorm ? 2 * pooled : 0) + fcn
+            + (c.batchNorm ? 2 * pooled : 0)
+            + SamsungFCN.parameterCount(inputSize: pooled, sizes: c.fcnSizes, numClasses: numClasses)
     }
 
     /// The width of ``features(_:)``: the last hidden FCN size (the pooled width without one).
@@ -127,8 +123,7 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
                            lengths: x.lengths, mask: mask)
         var h = Tensor.concat([video, audio], axis: 1)
         if let batchNorm { h = batchNorm(h) }
-        for (layer, dropout) in zip(fcnLayers, dropouts) { h = relu(dropout(layer(h))) }
-        return h
+        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
     }
 
     /// Logits [B, C] from ``features(_:)``.
