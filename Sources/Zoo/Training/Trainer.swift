@@ -33,10 +33,10 @@ public final class Trainer {
     }
 
     var lastPath: String { directory + "/last.safetensors" }
-    /// The checkpoint metadata key that records the optimizer kind.
-    static let optimizerKey = "optimizer"
     var bestPath: String { directory + "/best.safetensors" }
     var logPath: String { directory + "/metrics.csv" }
+    /// The checkpoint metadata key that records the optimizer kind.
+    static let optimizerKey = "optimizer"
 
     /// The loss of one batch for the recipe.
     func loss(_ output: ModelOutput, _ batch: TrainingBatch) -> Tensor {
