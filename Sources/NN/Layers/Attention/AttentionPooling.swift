@@ -39,12 +39,8 @@ public final class AttentionPooling: Module, Layer {
         precondition(x.rank == 3 && x.shape[2] == features,
                      "AttentionPooling: input \(x.shape) must be [batch, time, \(features)]")
         mask?.check(x, layer: "AttentionPooling")
-        let (b, t, d) = (x.shape[0], x.shape[1], x.shape[2])
-        var logits = attention(x).reshaped(to: [b, t])
-        if let mask, !mask.isFull { logits = logits + mask.additiveBias(dtype: x.dtype) }
-        var w = softmax(logits, axis: 1)
-        if let mask, mask.hasEmptySequences { w = w * mask.weights(dtype: x.dtype) }
-        let pooled = matmul(w.reshaped(to: [b, 1, t]), x).reshaped(to: [b, d])
-        return (pooled, w)
+        let scores = attention(x).reshaped(to: [x.shape[0], x.shape[1]])
+        let (pooled, weights) = attentionPool(x, scores: scores, mask: mask)
+        return (pooled, weights)
     }
 }

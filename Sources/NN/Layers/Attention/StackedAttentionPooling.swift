@@ -79,13 +79,8 @@ public final class StackedAttentionPooling: Module, Layer {
 
     /// wᵢ = masked softmax over t of aᵢ(Vᵢ); vᵢ = Σ_t wᵢ,ₜ·Vᵢ,ₜ as one batched product.
     private func attend(_ vectors: Tensor, layer i: Int, mask: SequenceMask?) -> (pooled: Tensor, weights: Tensor) {
-        let (b, t, h) = (vectors.shape[0], vectors.shape[1], vectors.shape[2])
-        var logits = attentionLayers[i](vectors).reshaped(to: [b, t])
-        if let mask, !mask.isFull { logits = logits + mask.additiveBias(dtype: vectors.dtype) }
-        var w = softmax(logits, axis: 1)
-        if let mask, mask.hasEmptySequences { w = w * mask.weights(dtype: vectors.dtype) }
-        let pooled = matmul(w.reshaped(to: [b, 1, t]), vectors).reshaped(to: [b, h])
-        return (pooled, w)
+        let scores = attentionLayers[i](vectors).reshaped(to: [vectors.shape[0], vectors.shape[1]])
+        return attentionPool(vectors, scores: scores, mask: mask)
     }
 
     private func pooledIncrementally(_ x: Tensor, mask: SequenceMask?) -> (output: Tensor, pooled: [Tensor], weights: [Tensor]) {

@@ -117,6 +117,22 @@ public func maskedMean(_ x: Tensor, mask: SequenceMask?) -> Tensor {
     return matmul(w, x.reshaped(to: [b, t, rest.reduce(1, *)])).reshaped(to: [b] + rest)
 }
 
+/// Attention-weighted sum over the real frames of each video: for frames
+/// x [B, T, D] and one score per frame [B, T], w_b = softmax over the real t
+/// of the scores (0 on padding, and for every frame of a video with no real
+/// frame), y_b = Σ_t w_{b,t}·x_{b,t}, as one batched product. Returns y
+/// [B, D] and w [B, T].
+public func attentionPool(_ x: Tensor, scores: Tensor, mask: SequenceMask?) -> (pooled: Tensor, weights: Tensor) {
+    precondition(x.rank == 3 && scores.shape == [x.shape[0], x.shape[1]],
+                 "attentionPool: frames \(x.shape) must be [batch, time, features] and scores \(scores.shape) [batch, time]")
+    let (b, t, d) = (x.shape[0], x.shape[1], x.shape[2])
+    var logits = scores
+    if let mask, !mask.isFull { logits = logits + mask.additiveBias(dtype: x.dtype) }
+    var w = softmax(logits, axis: 1)
+    if let mask, mask.hasEmptySequences { w = w * mask.weights(dtype: x.dtype) }
+    return (matmul(w.reshaped(to: [b, 1, t]), x).reshaped(to: [b, d]), w)
+}
+
 /// Maximum over the real frames of each video: x [B, T, …] → [B, …],
 /// y_b = max_{t real} x_{b,t} (0 for a video with no real frame). The
 /// gradient goes to the first maximal real frame.
