@@ -7,7 +7,12 @@ let package = Package(
     products: [
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "NN", targets: ["NN"]),
+        .library(name: "FileIO", targets: ["FileIO"]),
+        .library(name: "TFRecord", targets: ["TFRecord"]),
+        .library(name: "YT8MData", targets: ["YT8MData"]),
+        .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Zoo", targets: ["Zoo"]),
+        .library(name: "Training", targets: ["Training"]),
         .executable(name: "yt8m", targets: ["yt8m"]),
     ],
     dependencies: [
@@ -27,23 +32,34 @@ let package = Package(
             name: "Tensor",
             dependencies: ["CBLAS", "CKernels", .product(name: "RealModule", package: "swift-numerics")]
         ),
-        .target(name: "NN", dependencies: ["Tensor"]),
-        .target(name: "Zoo", dependencies: ["NN"]),
+        // Atomic writes and whole-file reads with typed errors (POSIX only).
+        .target(name: "FileIO"),
+        .target(name: "NN", dependencies: ["Tensor", "FileIO"]),
+        // TFRecord framing, CRC32C and protobuf Example/SequenceExample: nothing YouTube-8M-specific.
+        .target(name: "TFRecord", dependencies: ["FileIO"]),
+        // The YouTube-8M schema, datasets, sampling, frame statistics and synthetic data.
+        .target(name: "YT8MData", dependencies: ["TFRecord", "Tensor", "FileIO"]),
+        // GAP, MAP, Hit@1, PERR and Kaggle submissions.
+        .target(name: "Metrics", dependencies: ["FileIO"]),
+        // The architectures and their registry.
+        .target(name: "Zoo", dependencies: ["NN", "YT8MData"]),
+        // The trainer, recipes, evaluation, prediction, ensembles, stacking, distillation.
+        .target(name: "Training", dependencies: ["Zoo", "Metrics", "YT8MData", "NN", "FileIO"]),
         .executableTarget(
             name: "yt8m",
-            dependencies: ["Zoo", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Tensor", "NN", "Zoo", "CBLAS",
+            dependencies: ["Tensor", "NN", "TFRecord", "YT8MData", "Zoo", "Training", "CBLAS",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Benchmarks"
         ),
         .executableTarget(name: "GradientBasics", dependencies: ["Tensor"], path: "Examples/GradientBasics"),
-        .executableTarget(name: "CustomArchitecture", dependencies: ["Zoo"], path: "Examples/CustomArchitecture"),
+        .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooTests", dependencies: ["Zoo"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "ZooTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "TFRecord", "FileIO", "NN", "Tensor"], resources: [.copy("Fixtures")]),
         // Runs the built yt8m executable as a separate process.
         .testTarget(name: "ToolTests", dependencies: ["yt8m"]),
     ],

@@ -2,6 +2,8 @@
 // the embedded synthetic YouTube-8M data: NetVLAD over rgb and audio,
 // a batch-normalised hidden layer, context gating, a linear classifier.
 //   swift run -c release CustomArchitecture   (validation GAP@20 about 0.47)
+import Training
+import YT8MData
 import NN
 import Tensor
 import Zoo

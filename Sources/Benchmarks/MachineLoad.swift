@@ -1,3 +1,4 @@
+import Tensor
 import Foundation
 
 /// CPU used by other processes, so a benchmark can wait for a quiet machine

@@ -1,3 +1,5 @@
+import FileIO
+import Tensor
 import Foundation
 import NN
 

@@ -1,3 +1,7 @@
+import Metrics
+import Tensor
+import Training
+import YT8MData
 import ArgumentParser
 import Zoo
 

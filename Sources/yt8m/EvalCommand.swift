@@ -1,3 +1,6 @@
+import Metrics
+import Training
+import YT8MData
 import ArgumentParser
 import Foundation
 import NN

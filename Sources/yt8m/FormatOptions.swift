@@ -1,3 +1,4 @@
+import YT8MData
 import ArgumentParser
 import Zoo
 

@@ -1,3 +1,6 @@
+import TFRecord
+import Tensor
+import YT8MData
 import ArgumentParser
 import Foundation
 import Zoo

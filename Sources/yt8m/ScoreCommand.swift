@@ -1,6 +1,9 @@
+import Metrics
+import TFRecord
+import YT8MData
+import Zoo
 import ArgumentParser
 import Foundation
-import Zoo
 
 /// `yt8m score`: the Kaggle metrics of a submission CSV against labels from TFRecord files.
 struct Score: ParsableCommand {
@@ -40,7 +43,7 @@ struct Score: ParsableCommand {
         let files = try RecordFileDiscovery.files(for: labels)
         let truth = try YT8MLabels(files: files, format: format, skipCorrupt: skipCorrupt)
         let rows = try KaggleSubmission.read(path: predictions)
-        let score = try SubmissionScore(rows: rows, labels: truth, numClasses: format.numClasses, topK: topK)
+        let score = try SubmissionScore(rows: rows, labels: truth.entries.map { ($0.id, $0.labels) }, numClasses: format.numClasses, topK: topK)
 
         let warnings = [
             (score.missingVideoIDs, "labelled videos have no row in \(predictions)"),

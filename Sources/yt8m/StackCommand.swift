@@ -1,3 +1,5 @@
+import Metrics
+import Training
 import ArgumentParser
 import Foundation
 import NN

@@ -1,3 +1,5 @@
+import Training
+import YT8MData
 import ArgumentParser
 import Foundation
 import NN

@@ -1,3 +1,4 @@
+import TFRecord
 import ArgumentParser
 
 /// The `yt8m` command-line tool. Each subcommand lives in its own file as a `ParsableCommand`;

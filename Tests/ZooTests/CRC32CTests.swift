@@ -1,5 +1,5 @@
+@testable import TFRecord
 import XCTest
-@testable import Zoo
 
 final class CRC32CTests: XCTestCase {
     func testCheckValueOfDigitString() {

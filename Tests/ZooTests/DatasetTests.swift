@@ -1,8 +1,9 @@
+@testable import FileIO
+@testable import TFRecord
+@testable import YT8MData
 import Foundation
-import NN
 import Tensor
 import XCTest
-@testable import Zoo
 
 /// The dequantized value of code q, worked out independently of `YT8MQuantization`:
 /// q · 4/255 + (4/512 − 2) with float32 constants (google/youtube-8m utils.py `Dequantize`).

@@ -1,3 +1,4 @@
+@testable import Training
 import XCTest
 import Tensor
 @testable import Zoo

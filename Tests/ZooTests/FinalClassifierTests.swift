@@ -1,5 +1,5 @@
+@testable import Training
 import XCTest
-import NN
 import Tensor
 @testable import Zoo
 

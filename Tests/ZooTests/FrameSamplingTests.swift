@@ -1,7 +1,7 @@
+@testable import YT8MData
 import Foundation
 import Tensor
 import XCTest
-@testable import Zoo
 
 final class FrameSamplingTests: XCTestCase {
     func testUniformSamplingTakesSegmentCentres() {

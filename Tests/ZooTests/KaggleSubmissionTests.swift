@@ -1,5 +1,5 @@
+@testable import Metrics
 import XCTest
-@testable import Zoo
 
 final class KaggleSubmissionTests: XCTestCase {
     func testScoresFormatLikePythonPercentG() {

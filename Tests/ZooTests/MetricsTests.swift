@@ -1,5 +1,5 @@
+@testable import Metrics
 import XCTest
-@testable import Zoo
 
 final class MetricsTests: XCTestCase {
     // ZOO.md §2.5: 3 videos × 5 classes, values computed by hand from the starter-code definitions.

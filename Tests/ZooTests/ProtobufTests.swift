@@ -1,5 +1,6 @@
+@testable import TFRecord
+import Tensor
 import XCTest
-@testable import Zoo
 
 final class ProtobufTests: XCTestCase {
     // Byte sequences from the protobuf encoding guide (protobuf.dev/programming-guides/encoding).

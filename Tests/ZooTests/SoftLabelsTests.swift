@@ -1,6 +1,8 @@
+@testable import TFRecord
+@testable import Training
+@testable import YT8MData
 import Foundation
 import XCTest
-@testable import Zoo
 
 /// Distillation's data step: folds of the training files and teacher
 /// predictions written into copies of the records.

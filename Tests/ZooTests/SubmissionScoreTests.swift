@@ -1,5 +1,6 @@
+@testable import Metrics
+@testable import YT8MData
 import XCTest
-@testable import Zoo
 
 final class SubmissionScoreTests: XCTestCase {
     func testScoresSubmissionAgainstFixtureLabelsByHand() throws {
@@ -7,7 +8,7 @@ final class SubmissionScoreTests: XCTestCase {
         let labels = try YT8MLabels(files: [fixturePath("video_level.tfrecord")])
         let csv = "VideoId,LabelConfidencePairs\nvid0,3 0.9 5 0.8\nvid2,17 0.7 0 0.6 100 0.5\nvid1,4 0.95\nzzz,1 0.5\n"
         let rows = try KaggleSubmission.parse(csv, path: "s.csv")
-        let score = try SubmissionScore(rows: rows, labels: labels, numClasses: 3862)
+        let score = try SubmissionScore(rows: rows, labels: labels.entries.map { ($0.id, $0.labels) }, numClasses: 3862)
         // Ranked: .95 vid1c4−, .9 vid0c3+, .8 vid0c5−, .7 vid2c17+, .6 vid2c0+, .5 vid2c100−
         // GAP = (1/2 + 2/4 + 3/5)/6.
         XCTAssertEqual(score.result.globalAveragePrecision, (0.5 + 0.5 + 0.6) / 6, accuracy: 1e-12)
@@ -24,7 +25,7 @@ final class SubmissionScoreTests: XCTestCase {
     func testPredictedClassOutsideRangeIsError() throws {
         let labels = try YT8MLabels(files: [fixturePath("video_level.tfrecord")])
         let rows = [KaggleSubmission.Row(videoID: "vid0", predictions: [.init(classIndex: 3862, score: 1)])]
-        XCTAssertThrowsError(try SubmissionScore(rows: rows, labels: labels, numClasses: 3862)) { error in
+        XCTAssertThrowsError(try SubmissionScore(rows: rows, labels: labels.entries.map { ($0.id, $0.labels) }, numClasses: 3862)) { error in
             XCTAssertEqual(error as? MetricsError,
                            MetricsError(videoIndex: 0, problem: .classOutOfRange(classIndex: 3862, numClasses: 3862)))
         }

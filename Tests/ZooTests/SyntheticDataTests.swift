@@ -1,8 +1,9 @@
+@testable import Metrics
+@testable import YT8MData
 import Foundation
 import NN
 import Tensor
 import XCTest
-@testable import Zoo
 
 final class SyntheticDataTests: XCTestCase {
     /// A small configuration that generates quickly in debug builds.

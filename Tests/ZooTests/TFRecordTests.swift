@@ -1,6 +1,6 @@
-import NN
+@testable import FileIO
+@testable import TFRecord
 import XCTest
-@testable import Zoo
 
 final class TFRecordTests: XCTestCase {
     private let records: [[UInt8]] = [Array("first".utf8), [], Array(repeating: 7, count: 3000), Array("last".utf8)]

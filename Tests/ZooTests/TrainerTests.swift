@@ -1,3 +1,4 @@
+@testable import Training
 import Foundation
 import XCTest
 import NN

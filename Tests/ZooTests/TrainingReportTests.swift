@@ -1,6 +1,7 @@
+@testable import Training
+import Tensor
 import Foundation
 import XCTest
-@testable import Zoo
 
 final class TrainingReportTests: XCTestCase {
     func testProgressLineShowsStepRateLossGAPAndETA() {

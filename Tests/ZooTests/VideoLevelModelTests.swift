@@ -1,3 +1,4 @@
+@testable import YT8MData
 import XCTest
 import NN
 import Tensor

@@ -1,5 +1,7 @@
+@testable import TFRecord
+@testable import YT8MData
+import Tensor
 import XCTest
-@testable import Zoo
 
 final class YT8MDatasetStatisticsTests: XCTestCase {
     func testCountsLevelsLabelsAndFramesOfFixtures() throws {

@@ -1,6 +1,7 @@
+@testable import TFRecord
+@testable import YT8MData
 import Foundation
 import XCTest
-@testable import Zoo
 
 /// Checks our decoder against TFRecord files written by TensorFlow (scripts/make_tf_fixtures.py)
 /// and the values TensorFlow's own parser read back from them (Fixtures/expected.json).

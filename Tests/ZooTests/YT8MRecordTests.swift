@@ -1,5 +1,6 @@
+@testable import TFRecord
+@testable import YT8MData
 import XCTest
-@testable import Zoo
 
 final class YT8MRecordTests: XCTestCase {
     private let small = YT8MRecordFormat(numClasses: 10,

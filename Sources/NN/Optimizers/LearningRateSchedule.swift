@@ -1,3 +1,4 @@
+import Tensor
 import Foundation
 
 /// A learning-rate schedule: the rate for a step (0-based), as a plain closure.

@@ -1,5 +1,6 @@
-import Foundation
 import Tensor
+import YT8MData
+import Foundation
 
 /// Which configuration of a zoo model to build.
 public enum ModelSize: String, Codable, Sendable, CaseIterable {
@@ -95,47 +96,6 @@ public struct ZooEntry: Sendable {
                 e.outputFormatting = [.sortedKeys]
                 return String(decoding: try e.encode(try config(size, o)), as: UTF8.self)
             })
-    }
-}
-
-/// A paper's training recipe: the parts of `TrainingConfig` it fixes plus the batch size.
-public struct Recipe: Codable, Sendable {
-    public var batchSize: Int
-    public var learningRate: Double
-    public var decayRate = 0.95
-    public var decayExamples = 4_000_000
-    public var loss = TrainingLoss.binaryCrossEntropy
-    public var mixupAlpha: Double? = nil
-    public var weightDecay = 0.0
-    public var clipNorm: Double? = 1.0
-    /// The paper's optimizer (Adam unless it says otherwise; absent in older recipes: Adam).
-    public var optimizer = OptimizerKind.adam
-    /// How frame-level models read a video's frames in training: `count` frames sampled with
-    /// replacement (the starter's and WILLOW's `SampleRandomFrames`), or every frame in order for
-    /// models that read time in order (recurrent, convolutional, sorted or positional models).
-    /// Evaluation always reads every frame in order.
-    public var frames = FrameSampling.randomWithReplacement(count: 300)
-    /// The input transform the reference uses.
-    public var transform = InputTransform.l2
-
-    public init(batchSize: Int, learningRate: Double) {
-        self.batchSize = batchSize
-        self.learningRate = learningRate
-    }
-
-    /// The training configuration of this recipe.
-    public func trainingConfig(steps: Int) -> TrainingConfig {
-        var c = TrainingConfig()
-        c.steps = steps
-        c.learningRate = learningRate
-        c.decayRate = decayRate
-        c.decayExamples = decayExamples
-        c.loss = loss
-        c.mixupAlpha = mixupAlpha
-        c.weightDecay = weightDecay
-        c.clipNorm = clipNorm
-        c.optimizer = optimizer
-        return c
     }
 }
 

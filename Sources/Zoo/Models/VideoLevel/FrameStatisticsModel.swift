@@ -1,3 +1,4 @@
+import YT8MData
 import NN
 import Tensor
 

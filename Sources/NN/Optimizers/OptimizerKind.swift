@@ -1,0 +1,29 @@
+import Tensor
+/// Which optimizer a run uses. Configurations and recipes written before
+/// this choice existed have no `optimizer` field and decode as Adam.
+public enum OptimizerKind: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    /// Adam with TensorFlow/PyTorch defaults (β₁ 0.9, β₂ 0.999, ε 1e-8): the starter code, WILLOW, miha, most Samsung configs.
+    case adam
+    /// RMSprop with PyTorch's defaults (α 0.99, ε 1e-8): Samsung's LSTM-bi-attention (configs 27/28).
+    case rmsprop
+
+    public var description: String { rawValue }
+
+    /// The optimizer over `module`'s parameters; `weightDecay` is L2 added to the gradient in both.
+    public func make(_ module: Module, learningRate: Double, weightDecay: Double = 0) -> any Optimizer {
+        switch self {
+        case .adam: return Adam(module, learningRate: learningRate, weightDecay: weightDecay)
+        case .rmsprop: return RMSprop(module, learningRate: learningRate, weightDecay: weightDecay)
+        }
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A missing optimizer field decodes as Adam, the only optimizer before
+    /// the field existed; the synthesized decoders of ``TrainingConfig`` and
+    /// ``Recipe`` pick this overload, so their other fields stay required.
+    public func decode(_ type: OptimizerKind.Type, forKey key: Key) throws -> OptimizerKind {
+        try decodeIfPresent(type, forKey: key) ?? .adam
+    }
+}
+

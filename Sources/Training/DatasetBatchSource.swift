@@ -1,0 +1,46 @@
+import Tensor
+import YT8MData
+import Zoo
+import Foundation
+
+/// A ``YT8MDataset`` as the trainer's batch source. For training the stream
+/// runs epoch after epoch (`repeats`); for evaluation one pass ends with nil
+/// and `reset()` starts the next pass from the beginning.
+public final class DatasetBatchSource: BatchSource {
+    public let dataset: YT8MDataset
+    public let repeats: Bool
+    private var last: DatasetState
+
+    public init(_ dataset: YT8MDataset, repeats: Bool) {
+        self.dataset = dataset
+        self.repeats = repeats
+        last = dataset.state
+    }
+
+    public func nextBatch() throws -> TrainingBatch? {
+        var batch = try dataset.next()
+        if batch == nil && repeats && !dataset.isFinished { batch = try dataset.next() }   // the next epoch
+        guard let b = batch else { return nil }
+        last = b.stateAfter
+        let frameLevel = b.features.rank == 3
+        let input = ModelInput(features: b.features, lengths: frameLevel ? b.frameCounts.map { max($0, 1) } : nil)
+        return TrainingBatch(input: input, labels: b.labels, teacher: b.teacherPredictions, ids: b.ids)
+    }
+
+    public var resumeState: String {
+        (try? String(decoding: JSONEncoder().encode(last), as: UTF8.self)) ?? ""
+    }
+
+    public func restore(_ state: String) throws {
+        guard let s = try? JSONDecoder().decode(DatasetState.self, from: Data(state.utf8)) else {
+            throw BatchSourceError.badResumeState(state)
+        }
+        try dataset.restore(s)
+        last = s
+    }
+
+    public func reset() throws {
+        try dataset.restore(DatasetState(seed: dataset.options.seed, epoch: 0, position: 0))
+        last = dataset.state
+    }
+}

@@ -1,0 +1,74 @@
+import FileIO
+import Tensor
+import Foundation
+
+/// A CSV log of every metric of a run: one row per step that reported
+/// anything, one column per metric name (in order of first appearance).
+/// The file is rewritten atomically on each `save`, so it is never
+/// half-written and can be read while training runs.
+public final class MetricsLog {
+    public private(set) var columns: [String] = []
+    public private(set) var rows: [(step: Int, values: [String: Double])] = []
+
+    public init() {}
+
+    /// Records metrics for a step (merging with a row already at that step).
+    public func record(step: Int, _ values: [String: Double]) {
+        for k in values.keys.sorted() where !columns.contains(k) { columns.append(k) }
+        if let last = rows.indices.last, rows[last].step == step {
+            rows[last].values.merge(values) { $1 }
+        } else {
+            rows.append((step, values))
+        }
+    }
+
+    /// The values of one metric with their steps.
+    public func series(_ name: String) -> [(step: Int, value: Double)] {
+        rows.compactMap { row in row.values[name].map { (row.step, $0) } }
+    }
+
+    /// The CSV text: header `step,<metrics…>`, empty cells where a metric was not reported.
+    public func csv() -> String {
+        var lines = [(["step"] + columns).joined(separator: ",")]
+        for row in rows {
+            lines.append(([String(row.step)] + columns.map { row.values[$0].map { String($0) } ?? "" }).joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func save(to path: String) throws {
+        try writeAtomically(csv(), to: path)
+    }
+
+    /// Reads a log written by `save` (for resuming a run).
+    public static func load(from path: String) throws -> MetricsLog {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        guard !lines.isEmpty else { return MetricsLog() }
+        let header = lines.removeFirst().split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        guard header.first == "step" else { throw MetricsLogError(path: path, line: 1, reason: "header must start with 'step'") }
+        let log = MetricsLog()
+        log.columns = Array(header.dropFirst())
+        for (i, line) in lines.enumerated() {
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard cells.count == header.count, let step = Int(cells[0]) else {
+                throw MetricsLogError(path: path, line: i + 2, reason: "expected \(header.count) cells starting with a step number")
+            }
+            var values: [String: Double] = [:]
+            for (name, cell) in zip(log.columns, cells.dropFirst()) where !cell.isEmpty {
+                guard let v = Double(cell) else { throw MetricsLogError(path: path, line: i + 2, reason: "'\(cell)' in column \(name) is not a number") }
+                values[name] = v
+            }
+            log.rows.append((step, values))
+        }
+        return log
+    }
+}
+
+/// A metrics log that cannot be read, with its file and line.
+public struct MetricsLogError: Error, CustomStringConvertible {
+    public let path: String
+    public let line: Int
+    public let reason: String
+    public var description: String { "\(path):\(line): \(reason)" }
+}

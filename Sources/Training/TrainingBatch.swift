@@ -1,0 +1,41 @@
+import Tensor
+import Zoo
+
+/// One batch of labelled videos for training or evaluation.
+public struct TrainingBatch {
+    public var input: ModelInput
+    /// Multi-hot labels [B, C] (float32).
+    public var labels: Tensor
+    /// Teacher probabilities [B, C] for distillation, when the data has them.
+    public var teacher: Tensor?
+    public var ids: [String]
+
+    public init(input: ModelInput, labels: Tensor, teacher: Tensor? = nil, ids: [String]) {
+        precondition(labels.rank == 2 && labels.shape[0] == input.batchSize,
+                     "TrainingBatch: labels \(labels.shape) do not match a batch of \(input.batchSize)")
+        self.input = input
+        self.labels = labels
+        self.teacher = teacher
+        self.ids = ids
+    }
+
+    /// Label indices per video (for the metrics).
+    public var labelIndices: [[Int]] {
+        let c = labels.shape[1], v = labels.floats
+        return (0..<labels.shape[0]).map { i in (0..<c).filter { v[i * c + $0] > 0.5 } }
+    }
+}
+
+/// Where batches come from: the training stream (endless, epoch after epoch)
+/// or one evaluation pass (nil at the end). A source can describe the
+/// position of its stream so a run resumes with the same data order.
+public protocol BatchSource: AnyObject {
+    /// The next batch, or nil when a finite pass is over.
+    func nextBatch() throws -> TrainingBatch?
+    /// The position in the stream (epoch, offset, shuffle state) as text.
+    var resumeState: String { get }
+    /// Moves the stream to a position written by `resumeState`.
+    func restore(_ state: String) throws
+    /// Starts a new pass from the beginning (evaluation sources).
+    func reset() throws
+}

@@ -1,0 +1,252 @@
+import FileIO
+import TFRecord
+import Tensor
+import Dispatch
+import Foundation
+
+/// What `synthetic.json` records about a synthetic dataset directory.
+public struct SyntheticDatasetInfo: Codable, Equatable, Sendable {
+    /// Layout version of the directory (`SyntheticData.version`).
+    public var version: Int
+    /// The parameters it was made with.
+    public var config: SyntheticDataConfig
+    /// Number of classes (also in `config`; here for readers that only want the format).
+    public var numClasses: Int
+    /// Files relative to the directory, per split (`train`, `validate`) and level (`video`, `frame`).
+    public var files: [String: [String: [String]]]
+    /// Videos per split.
+    public var videos: [String: Int]
+    /// Frames over all videos.
+    public var totalFrames: Int
+    /// Labels written over all videos (after noise).
+    public var totalLabels: Int
+
+    /// Absolute paths of the files of `split` at `level`, inside `directory`.
+    public func paths(split: String, level: YT8MDatasetLevel, in directory: String) -> [String] {
+        (files[split]?[level.rawValue] ?? []).map { directory + "/" + $0 }
+    }
+
+    /// The record format of the files (real feature sizes, `numClasses` classes).
+    public var format: YT8MRecordFormat { YT8MRecordFormat(numClasses: numClasses) }
+}
+
+/// Writing, finding and caching synthetic YouTube-8M datasets.
+///
+/// Layout of a dataset directory: `video/train0000.tfrecord …` and `video/validate0000.tfrecord …`
+/// (video-level `tf.train.Example`s), `frame/…` (frame-level `tf.train.SequenceExample`s of the same
+/// videos), `synthetic.json` (`SyntheticDatasetInfo`) and a `README.md` describing the contents.
+public enum SyntheticData {
+    /// Layout version; part of the default dataset's directory name.
+    public static let version = 1
+
+    /// Writes the dataset of `config` into `directory` (created if needed), generating the shards
+    /// on up to `threads` threads. `progress(done, total)` is called (from any thread, serialised)
+    /// as videos are written. Throws `SyntheticDataError`, `FileIOError` or `YT8MRecordError`.
+    @discardableResult
+    public static func write(_ config: SyntheticDataConfig, to directory: String, threads: Int = 1,
+                             progress: ((Int, Int) -> Void)? = nil) throws -> SyntheticDatasetInfo {
+        let generator = try SyntheticVideoGenerator(config: config)
+        let levels = [YT8MDatasetLevel.video, .frame].filter { $0 == .video ? config.videoLevel : config.frameLevel }
+        for level in levels {
+            try createDirectory(directory + "/" + level.rawValue)
+        }
+        // Shards: (split, shard index, video range).
+        var jobs: [(split: String, shard: Int, videos: Range<Int>)] = []
+        let splits = [("train", 0..<config.trainVideos), ("validate", config.trainVideos..<config.videos)]
+        var files: [String: [String: [String]]] = [:]
+        for (split, range) in splits where !range.isEmpty {
+            let shards = min(config.shards, range.count)
+            for shard in 0..<shards {
+                let lo = range.lowerBound + range.count * shard / shards
+                let hi = range.lowerBound + range.count * (shard + 1) / shards
+                jobs.append((split, shard, lo..<hi))
+                for level in levels {
+                    files[split, default: [:]][level.rawValue, default: []].append("\(level.rawValue)/\(fileName(split, shard))")
+                }
+            }
+        }
+        let lock = NSLock()
+        var done = 0, totalFrames = 0, totalLabels = 0
+        var firstError: Error?
+        let work = { (job: Int) in
+            let (split, shard, videos) = jobs[job]
+            do {
+                let writers = try levels.map { level -> TFRecordWriter in
+                    try TFRecordWriter(path: directory + "/" + level.rawValue + "/" + fileName(split, shard))
+                }
+                defer { writers.forEach { $0.abort() } }  // no-op after a successful close
+                var frames = 0, labels = 0
+                for index in videos {
+                    let video = generator.video(index)
+                    for (level, writer) in zip(levels, writers) {
+                        let bytes = try level == .video
+                            ? video.videoLevelRecord.serialized(format: generator.format)
+                            : video.frameLevelRecord.serialized(format: generator.format)
+                        try writer.write(bytes)
+                    }
+                    frames += video.frameCount
+                    labels += video.labels.count
+                    lock.lock()
+                    done += 1
+                    let count = done
+                    progress?(count, config.videos)
+                    lock.unlock()
+                }
+                for writer in writers { try writer.close() }
+                lock.lock()
+                totalFrames += frames
+                totalLabels += labels
+                lock.unlock()
+            } catch {
+                lock.lock()
+                if firstError == nil { firstError = error }
+                lock.unlock()
+            }
+        }
+        let parallel = max(1, min(threads, jobs.count))
+        if parallel == 1 {
+            for job in jobs.indices { work(job) }
+        } else {
+            // Jobs are handed out in order to `parallel` workers.
+            let next = NSLock()
+            var cursor = 0
+            DispatchQueue.concurrentPerform(iterations: parallel) { _ in
+                while true {
+                    next.lock()
+                    let job = cursor
+                    cursor += 1
+                    next.unlock()
+                    guard job < jobs.count else { return }
+                    work(job)
+                }
+            }
+        }
+        if let firstError { throw firstError }
+        let info = SyntheticDatasetInfo(
+            version: version, config: config, numClasses: config.numClasses, files: files,
+            videos: ["train": config.trainVideos, "validate": config.validationVideos],
+            totalFrames: totalFrames, totalLabels: totalLabels)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let json = try encoder.encode(info)
+        try writeAtomically(readme(info), to: directory + "/README.md")
+        try writeAtomically(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/synthetic.json")
+        return info
+    }
+
+    /// Reads `directory/synthetic.json`. Throws `SyntheticDataError.notADataset` if it is missing or unreadable.
+    public static func info(of directory: String) throws -> SyntheticDatasetInfo {
+        let path = directory + "/synthetic.json"
+        let bytes: [UInt8]
+        do {
+            bytes = try readWholeFile(path)
+        } catch let error as FileIOError {
+            throw SyntheticDataError.notADataset(path: directory, reason: "cannot read synthetic.json: \(error)")
+        }
+        do {
+            return try JSONDecoder().decode(SyntheticDatasetInfo.self, from: Data(bytes))
+        } catch {
+            throw SyntheticDataError.notADataset(path: directory, reason: "synthetic.json does not decode: \(error)")
+        }
+    }
+
+    /// The directory that holds cached datasets: `$YT8M_DATA` when set, else `.yt8m-data` in the
+    /// package root (the nearest directory above the current one holding `Package.swift`), else
+    /// `.yt8m-data` in the current directory.
+    public static func cacheDirectory() -> String {
+        if let path = ProcessInfo.processInfo.environment["YT8M_DATA"], !path.isEmpty { return path }
+        var url = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL
+        while true {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
+                return url.appendingPathComponent(".yt8m-data").path
+            }
+            let parent = url.deletingLastPathComponent()
+            if parent.path == url.path { break }
+            url = parent
+        }
+        return FileManager.default.currentDirectoryPath + "/.yt8m-data"
+    }
+
+    /// The embedded default dataset (`SyntheticDataConfig()`), made on first use: returns the path
+    /// of `<cacheDirectory>/synthetic-v1`, generating it there first if it is not complete.
+    public static func defaultDataset(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+                                      progress: ((Int, Int) -> Void)? = nil) throws -> String {
+        try cachedDataset(SyntheticDataConfig(), name: "synthetic-v\(version)", in: cacheDirectory(),
+                          threads: threads, progress: progress)
+    }
+
+    /// The dataset of `config` at `root/name`, generated if missing: written into a temporary
+    /// directory beside it and renamed into place, so a reader never sees a partial dataset and
+    /// concurrent callers end up sharing one complete copy. An existing directory made with
+    /// different parameters is an error (`notADataset`) rather than silently reused.
+    public static func cachedDataset(_ config: SyntheticDataConfig, name: String, in root: String, threads: Int = 1,
+                                     progress: ((Int, Int) -> Void)? = nil) throws -> String {
+        let target = root + "/" + name
+        if let existing = try? info(of: target) {
+            guard existing.config == config, existing.version == version else {
+                throw SyntheticDataError.notADataset(path: target, reason: "it was made with other parameters; remove it to regenerate")
+            }
+            return target
+        }
+        try createDirectory(root)
+        // Cached data stays out of version control.
+        let ignore = root + "/.gitignore"
+        if !FileManager.default.fileExists(atPath: ignore) { try? writeAtomically("*\n", to: ignore) }
+        let temporary = root + "/.\(name).tmp-\(ProcessInfo.processInfo.processIdentifier)-\(DispatchTime.now().uptimeNanoseconds)"
+        do {
+            try write(config, to: temporary, threads: threads, progress: progress)
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+        if rename(temporary, target) != 0 {
+            let code = errno
+            try? FileManager.default.removeItem(atPath: temporary)
+            // Another process finished first (the target now exists and is complete).
+            if (try? info(of: target)) != nil { return target }
+            // A stale partial target (should not happen: targets only appear by rename).
+            throw FileIOError(path: target, operation: "rename", code: code)
+        }
+        return target
+    }
+
+    static func fileName(_ split: String, _ shard: Int) -> String {
+        let digits = String(shard)
+        return split + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + ".tfrecord"
+    }
+
+    private static func createDirectory(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw FileIOError(path: path, operation: "mkdir", code: Int32((error as NSError).code))
+        }
+    }
+
+    static func readme(_ info: SyntheticDatasetInfo) -> String {
+        let c = info.config
+        var levels: [String] = []
+        if c.videoLevel { levels.append("`video/` (video level: tf.train.Example with `id`, `labels`, `mean_rgb` 1024, `mean_audio` 128)") }
+        if c.frameLevel { levels.append("`frame/` (frame level: tf.train.SequenceExample with context `id`, `labels`; feature lists `rgb` 1024 and `audio` 128 uint8 bytes per frame)") }
+        return """
+            # Synthetic YouTube-8M data (layout version \(info.version))
+
+            Written by the `Zoo` module's `SyntheticData.write` (`yt8m synth`), in the real
+            dataset's TFRecord format. Seeded; the same parameters give the same bytes on every machine.
+
+            - Levels: \(levels.joined(separator: "; ")).
+            - Splits: `train` \(info.videos["train"] ?? 0) videos, `validate` \(info.videos["validate"] ?? 0) videos, \
+            \(c.shards) shard(s) each.
+            - Classes: \(c.numClasses), label frequencies ∝ 1/(c + 1)^\(c.zipfExponent) (class 0 most frequent);
+              1 + Poisson(\(c.meanLabels - 1)) true labels per video; label noise \(c.labelNoise) (each true label
+              dropped, and one spurious label added, with that probability). \(info.totalLabels) labels written.
+            - Frames per video: \(c.minFrames)–\(c.maxFrames) (\(info.totalFrames) in all), in scenes of 5–40 frames.
+            - Content: frame = dataset mean + \(c.sceneSignal)·(prototype of the scene's label) +
+              \(c.videoSignal)·(weighted mean of the video's label prototypes) + scene offset (σ \(c.sceneNoise)) +
+              frame noise (σ \(c.frameNoise)); audio signals × \(c.audioSignalFactor); quantized to uint8 as the real
+              data (dequantize: x = q·4/255 + 4/512 − 2). Video-level means are the means of the dequantized frames.
+            - Seed: \(c.seed). All parameters: `synthetic.json`.
+
+            """
+    }
+}

@@ -1,8 +1,0 @@
-import NN
-
-/// Writes text to `path` atomically (temporary file, fsync, rename).
-func writeAtomically(_ text: String, to path: String) throws {
-    let file = try AtomicFileWriter(path: path)
-    try file.write(text)
-    try file.commit()
-}

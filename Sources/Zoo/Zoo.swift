@@ -1,1 +1,0 @@
-// The Zoo layer; see ARCHITECTURE.md.
