@@ -1,104 +1,148 @@
+import Foundation
 import Metrics
 import NN
 import Tensor
 import Zoo
-import Foundation
 
-/// Trains a zoo model with a recipe, validates it, and keeps its checkpoints:
-/// `<dir>/last.safetensors` after every validation, `<dir>/best.safetensors`
-/// when validation GAP improves, `<dir>/metrics.csv` and
-/// `<dir>/training-curves.svg`. A run started on a directory that holds a
-/// `last.safetensors` resumes from it: same step, weights, optimizer state,
-/// EMA shadow and data position. The optimizer is `config.optimizer`;
-/// checkpoints record its kind, and resuming one written by another
-/// optimizer is an error (checkpoints without the record are Adam's).
+/// Trains a zoo model: the step (objective, backward, clipping, scheduled
+/// learning rate, optimizer, EMA) and the state a resume needs; everything
+/// around the step is a ``TrainingCallback``.
+///
+/// The parts come from the configuration unless given: the objective from
+/// ``TrainingConfig/loss`` (``TrainingObjective``), the learning rate from
+/// ``TrainingConfig/learningRateSchedule(batchSize:)`` (NN's schedules), the
+/// optimizer from ``TrainingConfig/optimizer``, and the callbacks from
+/// ``standardCallbacks(for:)``: checkpoints `<dir>/last.safetensors` at every
+/// validation and `<dir>/best.safetensors` when validation GAP improves,
+/// `<dir>/metrics.csv`, `<dir>/training-curves.svg`, and early stopping when
+/// the configuration asks for it.
+///
+/// The trainer owns every random stream of a run and checkpoints it: the
+/// data order and frame sampling (the batch source's position), dropout (its
+/// generator is a buffer of the model), and mixup. A checkpoint also stores
+/// the full training configuration; a run started on a directory that holds
+/// a `last.safetensors` resumes from it with the same step, weights,
+/// optimizer state, EMA shadow and random streams, and refuses a
+/// configuration that would train differently.
 public final class Trainer {
     public let model: any ZooModel
     public let config: TrainingConfig
+    /// Where checkpoints, the metrics log and the plot go.
     public let directory: String
+    public let objective: TrainingObjective
     public let optimizer: any Optimizer
     public let ema: ExponentialMovingAverage?
+    /// Called in order at each event of a run.
+    public var callbacks: [any TrainingCallback]
+    /// Every metric of the run by step (`train_loss`, `learning_rate`, `val_gap`, …).
     public let log = MetricsLog()
+    /// Steps done.
     public private(set) var step = 0
+    /// The best validation GAP so far (−∞ before the first validation).
     public private(set) var bestGAP = -Double.infinity
-    private var mixup: Mixup?
     /// Extra metadata stored in checkpoints (model name, configuration).
     public var checkpointMetadata: [String: String] = [:]
+    private var mixup: Mixup?
+    private var stopRequested = false
+    /// The source being trained on during ``run(training:validation:progress:)``, whose position checkpoints record.
+    private var training: BatchSource?
 
-    public init(model: any ZooModel, config: TrainingConfig, directory: String) {
+    /// A trainer for `model` with the configuration's objective (or `objective`)
+    /// and the standard callbacks (or `callbacks`).
+    public init(model: any ZooModel, config: TrainingConfig, directory: String,
+                objective: TrainingObjective? = nil, callbacks: [any TrainingCallback]? = nil) {
         self.model = model
         self.config = config
         self.directory = directory
+        self.objective = objective ?? TrainingObjective(config.loss)
         optimizer = config.optimizer.make(model, learningRate: config.learningRate, weightDecay: config.weightDecay)
         ema = config.emaRate.map { ExponentialMovingAverage(model, rate: $0, startStep: config.emaStartStep) }
         mixup = config.mixupAlpha.map { Mixup(alpha: $0, seed: config.seed &+ 17) }
+        self.callbacks = callbacks ?? Trainer.standardCallbacks(for: config)
     }
 
-    var lastPath: String { directory + "/last.safetensors" }
-    var bestPath: String { directory + "/best.safetensors" }
-    var logPath: String { directory + "/metrics.csv" }
-    /// The checkpoint metadata key that records the optimizer kind.
-    static let optimizerKey = "optimizer"
-
-    /// The loss of one batch for the recipe.
-    func loss(_ output: ModelOutput, _ batch: TrainingBatch) -> Tensor {
-        let y = batch.labels
-        func bce(_ targets: Tensor) -> Tensor {
-            switch output {
-            case .logits(let l): return binaryCrossEntropy(logits: l, targets: targets)
-            case .probabilities(let p): return binaryCrossEntropy(probabilities: p, targets: targets, reduction: .mean)
-            }
-        }
-        func logits() -> Tensor {
-            guard case .logits(let l) = output else {
-                preconditionFailure("the ranking loss needs a model that outputs logits (not a mixture-of-experts head)")
-            }
-            return l
-        }
-        switch config.loss {
-        case .binaryCrossEntropy: return bce(y)
-        case .ranking: return pairwiseRankingLoss(logits: logits(), targets: y)
-        case .bceWithRanking(let w): return bce(y) + w * pairwiseRankingLoss(logits: logits(), targets: y)
-        case .distillation(let lambda):
-            guard let teacher = batch.teacher else {
-                preconditionFailure("distillation needs teacher predictions in the training data (context feature 'predictions')")
-            }
-            return lambda * bce(y) + (1 - lambda) * bce(teacher)
-        }
+    /// Checkpoints, the metrics CSV, the curve plot, and early stopping when
+    /// `config.earlyStoppingPatience` is set, in that order.
+    public static func standardCallbacks(for config: TrainingConfig) -> [any TrainingCallback] {
+        var callbacks: [any TrainingCallback] = [CheckpointWriter(), MetricsCSVWriter(), CurvePlotWriter()]
+        if let patience = config.earlyStoppingPatience { callbacks.append(EarlyStopping(patience: patience)) }
+        return callbacks
     }
 
-    /// Learning rate at a step: staircase exponential decay in examples seen.
-    func learningRate(step: Int, batchSize: Int) -> Double {
-        let decays = (Double(step * batchSize) / Double(config.decayExamples)).rounded(.down)
-        return config.learningRate * pow(config.decayRate, decays)
+    /// The checkpoint a resume starts from.
+    public var lastCheckpointPath: String { directory + "/last.safetensors" }
+    /// The checkpoint with the best validation GAP (EMA weights once averaging has started).
+    public var bestCheckpointPath: String { directory + "/best.safetensors" }
+    /// The metrics log.
+    public var metricsPath: String { directory + "/metrics.csv" }
+
+    /// Checkpoint metadata keys.
+    enum MetadataKey {
+        static let optimizer = "optimizer"
+        static let trainingConfig = "training_config"
+        static let dataState = "data_state"
+        static let mixupState = "mixup_state"
+        static let bestGAP = "best_gap"
     }
+
+    /// Asks the run to stop after the current event (early stopping, a signal, another rank's failure).
+    public func requestStop() { stopRequested = true }
 
     /// Restores the last checkpoint of the directory, if any; returns whether it did.
+    /// Throws ``TrainingError`` when the checkpoint was trained with another
+    /// optimizer or a configuration that would train differently.
     @discardableResult
     public func resumeIfPossible(training: BatchSource) throws -> Bool {
-        guard FileManager.default.fileExists(atPath: lastPath) else { return false }
-        let saved = try SafeTensors.readMetadata(lastPath)[Trainer.optimizerKey] ?? OptimizerKind.adam.rawValue
+        guard FileManager.default.fileExists(atPath: lastCheckpointPath) else { return false }
+        let stored = try SafeTensors.readMetadata(lastCheckpointPath)
+        let saved = stored[MetadataKey.optimizer] ?? OptimizerKind.adam.rawValue
         guard saved == config.optimizer.rawValue else {
-            throw TrainingError.optimizerMismatch(checkpoint: lastPath, saved: saved, requested: config.optimizer.rawValue)
+            throw TrainingError.optimizerMismatch(checkpoint: lastCheckpointPath, saved: saved, requested: config.optimizer.rawValue)
         }
-        let (savedStep, metadata) = try Checkpoint.load(from: lastPath, module: model, optimizer: optimizer, ema: ema)
+        if let json = stored[MetadataKey.trainingConfig] {
+            guard let savedConfig = try? JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8)) else {
+                throw TrainingError.unreadableCheckpointField(checkpoint: lastCheckpointPath, field: MetadataKey.trainingConfig)
+            }
+            let differing = savedConfig.fieldsThatChangeTraining(comparedWith: config)
+            guard differing.isEmpty else {
+                throw TrainingError.configurationMismatch(checkpoint: lastCheckpointPath, fields: differing)
+            }
+        }
+        let (savedStep, metadata) = try Checkpoint.load(from: lastCheckpointPath, module: model, optimizer: optimizer, ema: ema)
+        guard savedStep >= 0 else {
+            throw TrainingError.unreadableCheckpointField(checkpoint: lastCheckpointPath, field: "step \(savedStep)")
+        }
         step = savedStep
-        if let state = metadata["data_state"] { try training.restore(state) }
-        if let best = metadata["best_gap"].flatMap(Double.init) { bestGAP = best }
-        if FileManager.default.fileExists(atPath: logPath) {
-            let saved = try MetricsLog.load(from: logPath)
+        if let state = metadata[MetadataKey.dataState] { try training.restore(state) }
+        if let best = metadata[MetadataKey.bestGAP].flatMap(Double.init) { bestGAP = best }
+        if let hex = metadata[MetadataKey.mixupState], mixup != nil {
+            guard let bytes = Trainer.bytes(hex: hex), bytes.count == 32 else {
+                throw TrainingError.unreadableCheckpointField(checkpoint: lastCheckpointPath, field: MetadataKey.mixupState)
+            }
+            mixup?.generatorState = bytes
+        }
+        if FileManager.default.fileExists(atPath: metricsPath) {
+            let saved = try MetricsLog.load(from: metricsPath)
             for row in saved.rows where row.step <= step { log.record(step: row.step, row.values) }
         }
         return true
     }
 
-    /// Trains up to `config.steps`, validating every `validateEvery` steps.
+    /// Trains up to `config.steps` (or until a callback asks to stop),
+    /// validating every `validateEvery` steps and at the end. `progress`
+    /// (a line on standard error every `config.progressInterval` seconds by
+    /// default) is fed by a ``ProgressCallback`` for this run.
     public func run(training: BatchSource, validation: BatchSource?, progress: ProgressReporter? = nil) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let reporter = progress ?? ProgressReporter(totalSteps: config.steps, interval: config.progressInterval)
+        let callbacks = self.callbacks + [ProgressCallback(reporter)]
+        self.training = training
+        defer { self.training = nil }
+        stopRequested = false
         model.train()
-        var lastGAP: Double? = nil
-        while step < config.steps {
+        for c in callbacks { try c.trainingWillStart(self) }
+        var schedule: LearningRateSchedule?
+        while step < config.steps && !stopRequested {
             guard var batch = try training.nextBatch() else { break }
             if var m = mixup {
                 let mixed = m(inputs: [batch.input.features] + (batch.teacher.map { [$0] } ?? []), targets: batch.labels)
@@ -107,34 +151,51 @@ public final class Trainer {
                 batch.labels = mixed.targets
                 if batch.teacher != nil { batch.teacher = mixed.inputs[1] }
             }
+            let learningRate = (schedule ?? {
+                let s = config.learningRateSchedule(batchSize: batch.input.batchSize)
+                schedule = s
+                return s
+            }())(step)
             optimizer.zeroGrad()
-            let l = loss(model(batch.input), batch)
+            let l = objective.loss(model(batch.input), batch)
+            let value = l.scalar
+            guard value.isFinite else {
+                throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, videos: Array(batch.ids.prefix(8)))
+            }
             l.backward()
             if let c = config.clipNorm { GradientClipping.clipByGlobalNorm(model.trainableParameters, maxNorm: c) }
-            optimizer.learningRate = learningRate(step: step, batchSize: batch.input.batchSize)
+            optimizer.learningRate = learningRate
             optimizer.update()
             step += 1
             ema?.update(step: step)
-            let value = l.scalar
-            log.record(step: step, ["train_loss": value, "learning_rate": optimizer.learningRate])
+            log.record(step: step, ["train_loss": value, "learning_rate": learningRate])
+            let report = StepReport(step: step, loss: value, learningRate: learningRate, batchSize: batch.input.batchSize)
             if step % config.validateEvery == 0 || step == config.steps {
-                if let validation {
-                    let result = try evaluate(on: validation, maxBatches: config.validationBatches)
-                    lastGAP = result.globalAveragePrecision
-                    log.record(step: step, ["val_gap": result.globalAveragePrecision, "val_map": result.meanAveragePrecision,
-                                            "val_hit1": result.hitAtOne, "val_perr": result.precisionAtEqualRecallRate])
-                    if result.globalAveragePrecision > bestGAP {
-                        bestGAP = result.globalAveragePrecision
-                        try saveCheckpoint(to: bestPath, training: training, averaged: true)
-                    }
-                }
-                try saveCheckpoint(to: lastPath, training: training, averaged: false)
-                try log.save(to: logPath)
+                try validationPoint(validation, callbacks)
             }
-            reporter.step(step, batchSize: batch.input.batchSize, loss: value, validationGAP: lastGAP)
+            for c in callbacks { try c.stepDidEnd(self, report) }
         }
-        try log.save(to: logPath)
-        try log.curvePlot(title: "\(checkpointMetadata["model"] ?? "model") — \(config.loss)").save(to: directory + "/training-curves.svg")
+        if stopRequested && step % config.validateEvery != 0 && step != config.steps {
+            try validationPoint(validation, callbacks)          // a stop between validation points still checkpoints
+        }
+        for c in callbacks { try c.trainingDidEnd(self) }
+    }
+
+    /// Scores the validation set (if any), updates the best GAP and tells the callbacks.
+    private func validationPoint(_ validation: BatchSource?, _ callbacks: [any TrainingCallback]) throws {
+        var result: EvaluationResult?
+        var improved = false
+        if let validation {
+            let r = try evaluate(on: validation, maxBatches: config.validationBatches)
+            result = r
+            log.record(step: step, ["val_gap": r.globalAveragePrecision, "val_map": r.meanAveragePrecision,
+                                    "val_hit1": r.hitAtOne, "val_perr": r.precisionAtEqualRecallRate])
+            if r.globalAveragePrecision > bestGAP {
+                bestGAP = r.globalAveragePrecision
+                improved = true
+            }
+        }
+        for c in callbacks { try c.validationDidEnd(self, result, improved: improved) }
     }
 
     /// GAP@20, MAP, Hit@1 and PERR of the model (with EMA weights when
@@ -178,14 +239,18 @@ public final class Trainer {
         return metrics.result()
     }
 
-    /// Saves the run; `averaged` stores the EMA weights as the model (for
-    /// the best checkpoint that prediction loads), otherwise the live weights
-    /// with the EMA shadow alongside (for resuming).
-    func saveCheckpoint(to path: String, training: BatchSource, averaged: Bool) throws {
+    /// Saves the run to `path`; `averaged` stores the EMA weights as the model
+    /// (for the best checkpoint that prediction loads), otherwise the live
+    /// weights with the optimizer state and EMA shadow alongside (for
+    /// resuming). Either way the metadata holds the training configuration,
+    /// the data position and the mixup generator.
+    public func saveCheckpoint(to path: String, averaged: Bool) throws {
         var meta = checkpointMetadata
-        meta[Trainer.optimizerKey] = config.optimizer.rawValue
-        meta["data_state"] = training.resumeState
-        meta["best_gap"] = String(bestGAP)
+        meta[MetadataKey.optimizer] = config.optimizer.rawValue
+        meta[MetadataKey.trainingConfig] = String(decoding: try JSONEncoder.sorted.encode(config), as: UTF8.self)
+        if let training { meta[MetadataKey.dataState] = training.resumeState }
+        if let mixup { meta[MetadataKey.mixupState] = Trainer.hex(mixup.generatorState) }
+        meta[MetadataKey.bestGAP] = String(bestGAP)
         if averaged, let ema, ema.isStarted {
             ema.swapIn()
             defer { ema.swapOut() }
@@ -194,17 +259,72 @@ public final class Trainer {
             try Checkpoint.save(to: path, module: model, optimizer: optimizer, ema: ema, step: step, metadata: meta)
         }
     }
+
+    static func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
+
+    static func bytes(hex: String) -> [UInt8]? {
+        let chars = Array(hex.utf8)
+        guard chars.count % 2 == 0 else { return nil }
+        var out: [UInt8] = []
+        for i in stride(from: 0, to: chars.count, by: 2) {
+            guard let b = UInt8(String(decoding: chars[i..<(i + 2)], as: UTF8.self), radix: 16) else { return nil }
+            out.append(b)
+        }
+        return out
+    }
+}
+
+extension JSONEncoder {
+    /// An encoder with sorted keys, so the same value always gives the same text.
+    static var sorted: JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }
+}
+
+extension TrainingConfig {
+    /// The fields of `other` that differ from this configuration and would
+    /// make a resumed run train differently from an uninterrupted one
+    /// (everything but the step count, validation cadence and progress interval).
+    func fieldsThatChangeTraining(comparedWith other: TrainingConfig) -> [String] {
+        var a = self, b = other
+        a.steps = 0; b.steps = 0
+        a.validateEvery = 1; b.validateEvery = 1
+        a.progressInterval = 0; b.progressInterval = 0
+        a.validationBatches = nil; b.validationBatches = nil
+        a.earlyStoppingPatience = nil; b.earlyStoppingPatience = nil
+        guard let ja = try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(a)) as? [String: Any],
+              let jb = try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(b)) as? [String: Any] else { return [] }
+        return ja.keys.sorted().filter { key in
+            guard let x = ja[key], let y = jb[key] else { return (ja[key] == nil) != (jb[key] == nil) }
+            let text = { (v: Any) in try? JSONSerialization.data(withJSONObject: ["v": v], options: [.sortedKeys]) }
+            return text(x) != text(y)
+        }
+    }
 }
 
 /// Why a training run cannot go on.
 public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// The directory's last checkpoint holds another optimizer's state.
     case optimizerMismatch(checkpoint: String, saved: String, requested: String)
+    /// Resuming with these configuration fields changed would not continue the same run.
+    case configurationMismatch(checkpoint: String, fields: [String])
+    /// A field of the checkpoint's metadata cannot be read.
+    case unreadableCheckpointField(checkpoint: String, field: String)
+    /// The loss of a step is NaN or infinite (bad features, or a learning rate that diverges).
+    case nonFiniteLoss(step: Int, loss: Double, videos: [String])
 
     public var description: String {
         switch self {
         case .optimizerMismatch(let path, let saved, let requested):
             return "\(path) was trained with \(saved) and cannot resume with \(requested): use --optimizer \(saved), or --restart to start over"
+        case .configurationMismatch(let path, let fields):
+            return "\(path) was trained with other values of \(fields.joined(separator: ", ")); resuming with them changed would not continue the same run: use the original values, or --restart to start over"
+        case .unreadableCheckpointField(let path, let field):
+            return "\(path): checkpoint field \(field) cannot be read"
+        case .nonFiniteLoss(let step, let loss, let videos):
+            return "step \(step): the loss is \(loss) (videos \(videos.joined(separator: ", "))\(videos.count == 8 ? ", …" : "")); no update was applied: check the features and the learning rate"
         }
     }
 }

@@ -7,9 +7,13 @@ import Zoo
 public struct TrainingConfig: Codable, Sendable {
     public var steps = 1000
     public var learningRate = 1e-3
-    /// Multiply the rate by `decayRate` every `decayExamples` examples (staircase).
+    /// How the rate changes over the run after any warm-up.
+    public var schedule = LearningRateDecay.staircase
+    /// With the staircase schedule: multiply the rate by `decayRate` every `decayExamples` examples.
     public var decayRate = 0.95
     public var decayExamples = 4_000_000
+    /// Linear warm-up from 0 over this many steps before the schedule (0: none).
+    public var warmupSteps = 0
     public var weightDecay = 0.0
     /// Clip the global gradient norm (nil: no clipping).
     public var clipNorm: Double? = 1.0
@@ -25,11 +29,36 @@ public struct TrainingConfig: Codable, Sendable {
     public var validateEvery = 200
     /// Validate on at most this many batches (nil: the whole set).
     public var validationBatches: Int? = nil
+    /// Stop when validation GAP has not improved for this many validations in a row (nil: never).
+    public var earlyStoppingPatience: Int? = nil
     public var seed: UInt64 = 0
     /// Seconds between progress lines.
     public var progressInterval = 2.0
 
     public init() {}
+
+    /// The learning rate at each step for batches of `batchSize` videos,
+    /// composed from NN's ``Schedules``.
+    public func learningRateSchedule(batchSize: Int) -> LearningRateSchedule {
+        let decaying: LearningRateSchedule
+        switch schedule {
+        case .staircase:
+            decaying = Schedules.exponentialDecay(learningRate, rate: decayRate, everyExamples: decayExamples, batchSize: batchSize)
+        case .cosine: decaying = Schedules.cosine(learningRate, totalSteps: max(steps - warmupSteps, 1))
+        case .constant: decaying = Schedules.constant(learningRate)
+        }
+        return warmupSteps > 0 ? Schedules.linearWarmup(steps: warmupSteps, then: decaying) : decaying
+    }
+}
+
+/// The shape of a run's learning-rate schedule.
+public enum LearningRateDecay: String, Codable, Sendable, CaseIterable {
+    /// × `decayRate` every `decayExamples` examples: the starter code's and the papers' exponential decay.
+    case staircase
+    /// Cosine decay from the learning rate to 0 over the run's steps.
+    case cosine
+    /// The learning rate throughout.
+    case constant
 }
 
 extension Recipe {

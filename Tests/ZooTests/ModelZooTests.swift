@@ -86,7 +86,7 @@ final class ModelZooTests: XCTestCase {
             var losses: [Double] = []
             for _ in 0..<40 {
                 trainer.optimizer.zeroGrad()
-                let l = trainer.loss(model(b.input), b)
+                let l = trainer.objective.loss(model(b.input), b)
                 l.backward()
                 trainer.optimizer.update()
                 losses.append(l.scalar)

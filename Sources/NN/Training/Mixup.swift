@@ -9,6 +9,13 @@ public struct Mixup {
     public let alpha: Double
     var rng: RandomGenerator
 
+    /// The generator's state (32 bytes), so a checkpoint can store it and a
+    /// resumed run draws the same partners and λ as an uninterrupted one.
+    public var generatorState: [UInt8] {
+        get { rng.stateBytes }
+        set { rng = RandomGenerator(stateBytes: newValue) }
+    }
+
     public init(alpha: Double, seed: UInt64 = 0x3A1) {
         precondition(alpha > 0, "Mixup: α must be positive, got \(alpha)")
         self.alpha = alpha

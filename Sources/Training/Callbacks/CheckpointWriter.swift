@@ -1,0 +1,14 @@
+import Metrics
+
+/// Keeps a run's checkpoints: `last.safetensors` at every validation point
+/// (live weights, optimizer state, EMA shadow, data position: what a resume
+/// needs) and `best.safetensors` when validation GAP improves (the EMA
+/// weights when averaging has started: what prediction loads).
+public final class CheckpointWriter: TrainingCallback {
+    public init() {}
+
+    public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
+        if improved { try trainer.saveCheckpoint(to: trainer.bestCheckpointPath, averaged: true) }
+        try trainer.saveCheckpoint(to: trainer.lastCheckpointPath, averaged: false)
+    }
+}

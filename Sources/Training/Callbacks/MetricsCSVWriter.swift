@@ -1,0 +1,16 @@
+import Metrics
+
+/// Writes the trainer's ``Trainer/log`` to `metrics.csv` in the run's
+/// directory at every validation point and at the end (atomically, so it is
+/// never half-written and can be read while training runs).
+public final class MetricsCSVWriter: TrainingCallback {
+    public init() {}
+
+    public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
+        try trainer.log.save(to: trainer.metricsPath)
+    }
+
+    public func trainingDidEnd(_ trainer: Trainer) throws {
+        try trainer.log.save(to: trainer.metricsPath)
+    }
+}

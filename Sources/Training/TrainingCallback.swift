@@ -1,0 +1,39 @@
+import Metrics
+
+/// What happens around a training step, outside the step itself: logs,
+/// checkpoints, plots, progress, early stopping, and later TensorBoard
+/// events or the distributed ranks' agreement (Keras callbacks, PyTorch
+/// Lightning hooks). The ``Trainer`` calls its callbacks in order at each
+/// event; every method has an empty default, so a callback implements only
+/// the events it uses. A callback that throws stops the run with that error.
+public protocol TrainingCallback: AnyObject {
+    /// Before the first step of ``Trainer/run(training:validation:progress:)`` (after any resume).
+    func trainingWillStart(_ trainer: Trainer) throws
+    /// After each optimizer step; ``Trainer/step`` is the number of steps done.
+    func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws
+    /// At each validation point (every `validateEvery` steps and at the last
+    /// step), after the trainer has scored the validation set (`result`, nil
+    /// without one) and updated ``Trainer/bestGAP``.
+    func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws
+    /// After the last step, or when a callback asked to stop.
+    func trainingDidEnd(_ trainer: Trainer) throws
+}
+
+extension TrainingCallback {
+    public func trainingWillStart(_ trainer: Trainer) throws {}
+    public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {}
+    public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {}
+    public func trainingDidEnd(_ trainer: Trainer) throws {}
+}
+
+/// One finished optimizer step, as the callbacks see it.
+public struct StepReport: Sendable {
+    /// Steps done, this one included.
+    public var step: Int
+    /// The batch's loss before the update.
+    public var loss: Double
+    /// The rate the update used.
+    public var learningRate: Double
+    /// Videos in the batch.
+    public var batchSize: Int
+}
