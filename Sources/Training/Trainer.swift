@@ -296,7 +296,7 @@ extension TrainingConfig {
         a.earlyStoppingPatience = nil; b.earlyStoppingPatience = nil
         guard let ja = try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(a)) as? [String: Any],
               let jb = try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(b)) as? [String: Any] else { return [] }
-        return ja.keys.sorted().filter { key in
+        return Set(ja.keys).union(jb.keys).sorted().filter { key in
             guard let x = ja[key], let y = jb[key] else { return (ja[key] == nil) != (jb[key] == nil) }
             let text = { (v: Any) in try? JSONSerialization.data(withJSONObject: ["v": v], options: [.sortedKeys]) }
             return text(x) != text(y)
