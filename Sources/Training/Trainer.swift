@@ -163,6 +163,7 @@ public final class Trainer {
                 throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, videos: Array(batch.ids.prefix(8)))
             }
             l.backward()
+            for c in callbacks { try c.gradientsDidCompute(self) }
             if let c = config.clipNorm { GradientClipping.clipByGlobalNorm(model.trainableParameters, maxNorm: c) }
             optimizer.learningRate = learningRate
             optimizer.update()

@@ -9,6 +9,10 @@ import Metrics
 public protocol TrainingCallback: AnyObject {
     /// Before the first step of ``Trainer/run(training:validation:progress:)`` (after any resume).
     func trainingWillStart(_ trainer: Trainer) throws
+    /// After the backward pass of a step and before clipping and the update:
+    /// the parameters' `.grad` hold this batch's gradients (where data-parallel
+    /// training averages them across ranks).
+    func gradientsDidCompute(_ trainer: Trainer) throws
     /// After each optimizer step; ``Trainer/step`` is the number of steps done.
     func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws
     /// At each validation point (every `validateEvery` steps and at the last
@@ -21,6 +25,7 @@ public protocol TrainingCallback: AnyObject {
 
 extension TrainingCallback {
     public func trainingWillStart(_ trainer: Trainer) throws {}
+    public func gradientsDidCompute(_ trainer: Trainer) throws {}
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {}
     public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {}
     public func trainingDidEnd(_ trainer: Trainer) throws {}

@@ -147,6 +147,10 @@ final class TrainerPartsTests: XCTestCase {
         let stopAfter: Int
         init(stopAfter: Int) { self.stopAfter = stopAfter }
         func trainingWillStart(_ trainer: Trainer) throws { events.append("start") }
+        func gradientsDidCompute(_ trainer: Trainer) throws {
+            events.append("gradients \(trainer.step + 1)")
+            XCTAssertTrue(trainer.model.trainableParameters.contains { $0.grad != nil })
+        }
         func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
             events.append("step \(report.step)")
             if report.step == stopAfter { trainer.requestStop() }
@@ -173,6 +177,7 @@ final class TrainerPartsTests: XCTestCase {
         XCTAssertEqual(recorder.events.first, "start")
         XCTAssertEqual(recorder.events.filter { $0.hasPrefix("validation") }, ["validation 10", "validation 12"])
         XCTAssertEqual(recorder.events.last, "end")
+        XCTAssertEqual(Array(recorder.events.prefix(3)), ["start", "gradients 1", "step 1"])
         // Without the standard callbacks nothing is written.
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/last.safetensors"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/metrics.csv"))
