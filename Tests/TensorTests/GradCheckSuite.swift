@@ -70,7 +70,7 @@ final class GradCheckSuiteTests: XCTestCase {
         func wrongSquare(_ x: Tensor) -> Tensor {
             let y = withoutGrad { x * x }
             let x0 = x.detached()
-            return Tensor.record(.multiply, y, [x]) { g in [g * x0] }
+            return Tensor.record(.multiply, y, [x]) { g, _ in [g * x0] }
         }
         let r = checkGradients(of: { wrongSquare($0[0]) }, at: [input([3, 4], 1)])
         XCTAssertFalse(r.passed, "a pullback missing a factor 2 must fail the check: \(r)")
@@ -81,7 +81,7 @@ final class GradCheckSuiteTests: XCTestCase {
         // Right values, wrong place: the gradient of a slice shifted by one.
         func shifted(_ x: Tensor) -> Tensor {
             let y = withoutGrad { x * 3 }
-            return Tensor.record(.multiply, y, [x]) { g in
+            return Tensor.record(.multiply, y, [x]) { g, _ in
                 let v = g.doubles
                 return [Tensor(Array(v.suffix(from: 1)) + [v[0]], shape: g.shape) * 3]
             }
@@ -92,7 +92,7 @@ final class GradCheckSuiteTests: XCTestCase {
     func testCheckerReportsTheWorstElementWithItsIndex() {
         func wrongAtOne(_ x: Tensor) -> Tensor {
             let y = withoutGrad { x * 1 }
-            return Tensor.record(.multiply, y, [x]) { g in
+            return Tensor.record(.multiply, y, [x]) { g, _ in
                 var gx = g
                 gx.setElement(at: 4, to: g.element(at: 4) + 1)   // element [1, 1] of a [3, 3]
                 return [gx]

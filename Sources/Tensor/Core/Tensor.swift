@@ -245,7 +245,7 @@ extension Tensor {
         }
         if dtype.isFloatingPoint && target.isFloatingPoint {
             let source = dtype
-            return Tensor.record(.converted, out, [self]) { g in [g.converted(to: source)] }
+            return Tensor.record(.converted, out, [self]) { g, _ in [g.converted(to: source)] }
         }
         return out
     }

@@ -85,10 +85,9 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
     }
     if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
 
-    let w0 = w.detached(), weightWanted = w.requiresGrad
-    let biasCount = [inputBias, recurrentBias].compactMap { $0 }.count
+    let w0 = w.detached()
     let inputs = [projections, w, initialHidden, initialCell] + [inputBias, recurrentBias].compactMap { $0 }
-    return Tensor.record(.lstmRecurrence, states, inputs) { g in
+    return Tensor.record(.lstmRecurrence, states, inputs) { g, needs in
         let gradGates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
         let gradProjections = Tensor(uninitializedShape: [nb, nt, 4 * h], dtype: dtype)
         let gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
@@ -99,7 +98,7 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
                                           gates: gates.pointer(T.self), cells: cells.pointer(T.self),
                                           gradGates: gradGates.pointer(T.self), gradProjections: gradProjections.pointer(T.self),
                                           gradHidden: gradHidden.pointer(T.self), gradCell: gradCell.pointer(T.self))
-            if weightWanted {
+            if needs[1] {
                 // dW_hh = Σₛ dAₛᵀ·h_{s−1}: one GEMM over all steps.
                 let gw = Tensor(uninitializedShape: [4 * h, h], dtype: dtype)
                 Gemm.run(T.self, transA: true, transB: false, m: 4 * h, n: h, k: nt * nb,
@@ -110,9 +109,10 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
         }
         if dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
         // Both biases add to the same pre-activations: each gets Σ dA.
-        let gradBias: [Tensor?] = biasCount == 0 ? [] : [Tensor](
-            repeating: Tensor.columnSums(of: gradGates, rows: nt * nb, columns: 4 * h), count: biasCount)
-        return [gradProjections, gradWeight, gradHidden, gradCell] + gradBias
+        let biasNeeds = needs.dropFirst(4)
+        let gradBias = biasNeeds.contains(true) ? Tensor.columnSums(of: gradGates, rows: nt * nb, columns: 4 * h) : nil
+        return [needs[0] ? gradProjections : nil, gradWeight, needs[2] ? gradHidden : nil, needs[3] ? gradCell : nil]
+            + biasNeeds.map { $0 ? gradBias : nil }
     }
 }
 
@@ -163,10 +163,10 @@ public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initia
     }
     if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
 
-    let w0 = w.detached(), weightWanted = w.requiresGrad
+    let w0 = w.detached()
     let hasInputBias = inputBias != nil, hasRecurrentBias = recurrentBias != nil
     let inputs = [projections, w, initialHidden] + [inputBias, recurrentBias].compactMap { $0 }
-    return Tensor.record(.gruRecurrence, outputs, inputs) { g in
+    return Tensor.record(.gruRecurrence, outputs, inputs) { g, needs in
         let gradRecurrent = Tensor(uninitializedShape: [nt, nb, 3 * h], dtype: dtype)
         let gradProjections = Tensor(uninitializedShape: [nb, nt, 3 * h], dtype: dtype)
         let gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
@@ -176,7 +176,7 @@ public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initia
                                          gates: gates.pointer(T.self), hiddens: hiddens.pointer(T.self),
                                          gradRecurrent: gradRecurrent.pointer(T.self),
                                          gradProjections: gradProjections.pointer(T.self), gradHidden: gradHidden.pointer(T.self))
-            if weightWanted {
+            if needs[1] {
                 let gw = Tensor(uninitializedShape: [3 * h, h], dtype: dtype)
                 Gemm.run(T.self, transA: true, transB: false, m: 3 * h, n: h, k: nt * nb,
                          a: gradRecurrent.pointer(T.self), lda: 3 * h, b: hiddens.pointer(T.self), ldb: h,
@@ -185,9 +185,13 @@ public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initia
             }
         }
         if dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
-        var grads: [Tensor?] = [gradProjections, gradWeight, gradHidden]
-        if hasInputBias { grads.append(Tensor.columnSums(of: gradProjections, rows: nb * nt, columns: 3 * h)) }
-        if hasRecurrentBias { grads.append(Tensor.columnSums(of: gradRecurrent, rows: nt * nb, columns: 3 * h)) }
+        var grads: [Tensor?] = [needs[0] ? gradProjections : nil, gradWeight, needs[2] ? gradHidden : nil]
+        if hasInputBias {
+            grads.append(needs[3] ? Tensor.columnSums(of: gradProjections, rows: nb * nt, columns: 3 * h) : nil)
+        }
+        if hasRecurrentBias {
+            grads.append(needs[grads.count] ? Tensor.columnSums(of: gradRecurrent, rows: nt * nb, columns: 3 * h) : nil)
+        }
         return grads
     }
 }
@@ -226,7 +230,7 @@ public func qrnnPooling(_ gates: Tensor, initialCell: Tensor, forgetMask: Tensor
     }
     if gates.dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
     let result = states
-    return Tensor.record(.qrnnPooling, states, [gates, initialCell]) { g in
+    return Tensor.record(.qrnnPooling, states, [gates, initialCell]) { g, needs in
         let gradGates = Tensor(uninitializedShape: a0.shape, dtype: a0.dtype)
         let gradInitial = Tensor(uninitializedShape: c0.shape, dtype: a0.dtype)
         func backward<T: RecurrentElement>(_: T.Type) {
@@ -237,6 +241,6 @@ public func qrnnPooling(_ gates: Tensor, initialCell: Tensor, forgetMask: Tensor
                                              batch: nb, time: nt, hidden: h, gated: gated)
         }
         if a0.dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
-        return [gradGates, gradInitial]
+        return [needs[0] ? gradGates : nil, needs[1] ? gradInitial : nil]
     }
 }

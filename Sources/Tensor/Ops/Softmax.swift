@@ -24,7 +24,7 @@ extension Tensor {
             }
         }
         let y0 = y.detached()
-        return Tensor.record(op, y, [self]) { g in
+        return Tensor.record(op, y, [self]) { g, _ in
             let gx = Tensor(uninitializedShape: y0.shape, dtype: y0.dtype)
             guard gx.count > 0 else { return [gx] }
             if y0.dtype == .float32 {

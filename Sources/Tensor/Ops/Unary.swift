@@ -148,7 +148,7 @@ extension Tensor {
         else { op.forward(pointer(Double.self), y.pointer(Double.self), count) }
         guard let recorded = DifferentiableOp(rawValue: op.name) else { return y }
         let x0 = detached(), y0 = y
-        return Tensor.record(recorded, y, [self]) { g in
+        return Tensor.record(recorded, y, [self]) { g, _ in
             let gx = Tensor(uninitializedShape: x0.shape, dtype: x0.dtype)
             if x0.dtype == .float32 {
                 op.backward(g.pointer(Float.self), x0.pointer(Float.self), y0.pointer(Float.self), gx.pointer(Float.self), x0.count)
