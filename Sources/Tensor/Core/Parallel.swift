@@ -7,13 +7,13 @@ import Foundation
 public enum Parallel {
     nonisolated(unsafe) private static var _threads: Int = {
         let env = ProcessInfo.processInfo.environment
-        let n = env["YT8M_NUM_THREADS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+        let n = env["TENSOR_NUM_THREADS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         openblas_set_num_threads(Int32(max(1, n)))
         return max(1, n)
     }()
 
     /// Threads used by GEMM and by large elementwise and reduction kernels.
-    /// Defaults to the active processor count, or `YT8M_NUM_THREADS`.
+    /// Defaults to the active processor count, or `TENSOR_NUM_THREADS`.
     public static var threads: Int {
         get { _threads }
         set {

@@ -7,7 +7,7 @@ import CKernels
 /// type, where accuracy matters more than speed.
 enum VectorMath {
     /// Whether the AVX2 + FMA loops of the CKernels target can run here.
-    static let hasAVX2: Bool = yt8m_has_avx2_fma() != 0
+    static let hasAVX2: Bool = ck_has_avx2_fma() != 0
 
     /// eˣ: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ through the exponent bits.
     /// Results below float32's normal range (x < −87.34) are flushed to 0.

@@ -61,9 +61,9 @@ enum UnaryOp {
         // inlined and vectorised.
         if VectorMath.hasAVX2 {
             switch self {
-            case .exp: Parallel.forEachChunk(n) { r in yt8m_exp_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            case .tanh: Parallel.forEachChunk(n) { r in yt8m_tanh_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            case .sigmoid: Parallel.forEachChunk(n) { r in yt8m_sigmoid_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .exp: Parallel.forEachChunk(n) { r in ck_exp_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .tanh: Parallel.forEachChunk(n) { r in ck_tanh_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .sigmoid: Parallel.forEachChunk(n) { r in ck_sigmoid_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
             default: return false
             }
             return true
