@@ -19,6 +19,4 @@ public enum DifferentiableOp: String, CaseIterable, Sendable {
     case sum, max, min, softmax, logSoftmax
     // Linear algebra and convolution
     case matmul, im2col
-    // Fused recurrences (whole sequences; Ops/Recurrence.swift), checked in RecurrentGradCases.swift
-    case lstmRecurrence, gruRecurrence, qrnnPooling
 }

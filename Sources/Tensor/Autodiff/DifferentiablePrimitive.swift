@@ -55,6 +55,16 @@ public enum OpRegistry {
         return Set(owners.keys)
     }
 
+    /// The registered names of the lists declared in module `module` (the
+    /// part of their ``owner(of:)`` before the first dot: `"Tensor"` for the
+    /// built-ins, `"NN"` for NN's ops). A module's coverage test registers
+    /// its lists, then checks every one of these has a gradient check.
+    public static func names(registeredBy module: String) -> Set<String> {
+        lock.lock()
+        defer { lock.unlock() }
+        return Set(owners.filter { $0.value.split(separator: ".").first.map(String.init) == module }.keys)
+    }
+
     /// The list that registered `name` (`"Tensor.DifferentiableOp"` for a
     /// built-in), or nil for a name nobody registered.
     public static func owner(of name: String) -> String? {
