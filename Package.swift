@@ -56,6 +56,7 @@ let package = Package(
             path: "Sources/Benchmarks"
         ),
         .executableTarget(name: "GradientBasics", dependencies: ["Tensor"], path: "Examples/GradientBasics"),
+        .executableTarget(name: "CustomOp", dependencies: ["Tensor"], path: "Examples/CustomOp"),
         .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),

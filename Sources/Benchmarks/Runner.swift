@@ -39,7 +39,7 @@ struct Benchmarks: ParsableCommand {
         if let child {
             // Child mode: run one workload in this process and print its JSON.
             guard let w = workloads.first(where: { $0.id == child }) else { throw ExitCode.failure }
-            setenv("YT8M_NUM_THREADS", String(threads), 1)
+            setenv("TENSOR_NUM_THREADS", String(threads), 1)
             let result = w.run(threads)
             let data = try JSONEncoder().encode(result)
             print(String(decoding: data, as: UTF8.self))
@@ -80,7 +80,7 @@ struct Benchmarks: ParsableCommand {
         }
         p.arguments = ["--child", id, "--threads", String(threads)]
         var env = ProcessInfo.processInfo.environment
-        env["YT8M_NUM_THREADS"] = String(threads)
+        env["TENSOR_NUM_THREADS"] = String(threads)
         env["OPENBLAS_NUM_THREADS"] = String(threads)
         p.environment = env
         let out = Pipe()

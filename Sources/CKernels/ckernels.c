@@ -9,7 +9,7 @@
 
 #define TARGET __attribute__((target("avx2,fma")))
 
-int yt8m_has_avx2_fma(void) {
+int ck_has_avx2_fma(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
@@ -54,14 +54,14 @@ TARGET static inline float tanh_lane(float x) {
     return ax < 0.625f ? small : signed_large;
 }
 
-TARGET void yt8m_exp_avx2(const float *x, float *y, long n) {
+TARGET void ck_exp_avx2(const float *x, float *y, long n) {
     for (long i = 0; i < n; i++) y[i] = exp_lane(x[i]);
 }
 
-TARGET void yt8m_sigmoid_avx2(const float *x, float *y, long n) {
+TARGET void ck_sigmoid_avx2(const float *x, float *y, long n) {
     for (long i = 0; i < n; i++) y[i] = 1.0f / (1.0f + exp_lane(-x[i]));
 }
 
-TARGET void yt8m_tanh_avx2(const float *x, float *y, long n) {
+TARGET void ck_tanh_avx2(const float *x, float *y, long n) {
     for (long i = 0; i < n; i++) y[i] = tanh_lane(x[i]);
 }

@@ -40,6 +40,23 @@ final class ModuleTests: XCTestCase {
         XCTAssertEqual(net.parameterCount, 48)
     }
 
+    func testReflectedStructureIsCachedUntilTheModuleSaysItChanged() {
+        final class Growing: Module {
+            let first: Linear
+            var extra: [Linear] = []
+            init(rng: inout RandomGenerator) { first = Linear(2, 2, rng: &rng) }
+        }
+        var rng = RandomGenerator(seed: 0)
+        let net = Growing(rng: &rng)
+        let names = net.namedParameters().map(\.name)
+        XCTAssertEqual(names, ["first.weight", "first.bias"])
+        XCTAssertTrue(net.namedParameters().map(\.parameter).elementsEqual(net.parameters, by: ===))
+        net.extra.append(Linear(2, 1, bias: false, rng: &rng))
+        XCTAssertEqual(net.namedParameters().map(\.name), names, "the structure is read once")
+        net.structureDidChange()
+        XCTAssertEqual(net.namedParameters().map(\.name), ["first.weight", "first.bias", "extra.0.weight"])
+    }
+
     func testTrainAndEvalReachEverySubmodule() {
         var rng = RandomGenerator(seed: 0)
         let net = Net(rng: &rng)

@@ -35,7 +35,7 @@ let elementwiseGradCases: [GradCase] = [
     GradCase("tanh", [input([3, 3], 37)]) { tanh($0[0]) },
     GradCase("softplus", [input([3, 3], 38, -8, 8)]) { softplus($0[0]) },
     GradCase("gelu", [input([3, 3], 39, -4, 4)]) { gelu($0[0]) },
-    GradCase("conversion float64 → float32 → float64", [input([3], 40)], rtol: 1e-3, atol: 1e-4, epsilon: 1e-2) {
+    GradCase("conversion float64 → float32 → float64", [input([3], 40)], relativeTolerance: 1e-3, absoluteTolerance: 1e-4, epsilon: 1e-2) {
         ($0[0].converted(to: .float32) * 2).converted(to: .float64)
     },
     GradCase("reshape", [input([2, 6], 41)]) { $0[0].reshaped(to: [3, -1]) * input([3, 4], 42) },

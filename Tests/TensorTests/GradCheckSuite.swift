@@ -1,38 +1,12 @@
 import XCTest
 @testable import Tensor
 
-/// One gradient check: a function of float64 inputs, run through
-/// `checkGradients`. The ops it covers are read from the recorded graph,
-/// not declared, so a case cannot claim an op it does not exercise.
-struct GradCase {
-    let name: String
-    let inputs: [Tensor]
-    let f: ([Tensor]) -> Tensor
-    let relativeTolerance: Double
-    let absoluteTolerance: Double
-    let epsilon: Double
-
-    init(_ name: String, _ inputs: [Tensor], rtol: Double = 1e-5, atol: Double = 1e-7, epsilon: Double = 1e-6,
-         _ f: @escaping ([Tensor]) -> Tensor) {
-        self.name = name
-        self.inputs = inputs
-        self.f = f
-        relativeTolerance = rtol
-        absoluteTolerance = atol
-        self.epsilon = epsilon
-    }
-
-    /// The ops recorded when the function runs on inputs that require gradients.
-    var coveredOps: Set<String> { f(inputs.map { $0.converted(to: .float64).requiringGrad() }).recordedOps }
-
-    func check() -> GradientCheckResult {
-        checkGradients(of: f, at: inputs, epsilon: epsilon, relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance)
-    }
-}
+/// One gradient check (Tensor's public ``GradientCheckCase``).
+typealias GradCase = GradientCheckCase
 
 /// Every family's cases; a new family adds its array here.
 let allGradCases: [GradCase] = elementwiseGradCases + shapeGradCases + reductionGradCases + linearAlgebraGradCases
-    + recurrentGradCases
+    + customOpGradCases
 
 /// Random float64 input with values in [lo, hi), seeded by `seed`.
 func input(_ shape: [Int], _ seed: UInt64, _ lo: Double = -2, _ hi: Double = 2) -> Tensor {
@@ -58,10 +32,16 @@ func runGradCases(_ cases: [GradCase], file: StaticString = #filePath, line: UIn
 }
 
 final class GradCheckSuiteTests: XCTestCase {
+    /// Every op registered by Tensor (the built-ins) or by this test target
+    /// (the custom ops of CustomOpTests.swift) is exercised by some case.
     func testEveryDifferentiableOpHasAGradientCheck() {
+        OpRegistry.register(DifferentiableOp.self)
+        OpRegistry.register(TestOp.self)
         var covered = Set<String>()
         for c in allGradCases { covered.formUnion(c.coveredOps) }
-        let missing = DifferentiableOp.allCases.map(\.rawValue).filter { !covered.contains($0) }
+        let registered = OpRegistry.names(registeredBy: "Tensor").union(OpRegistry.names(registeredBy: "TensorTests"))
+        XCTAssertTrue(registered.isSuperset(of: DifferentiableOp.allCases.map(\.rawValue) + TestOp.allCases.map(\.rawValue)))
+        let missing = registered.subtracting(covered).sorted()
         XCTAssertEqual(missing, [], "differentiable ops without a gradient check: \(missing)")
     }
 
@@ -70,7 +50,7 @@ final class GradCheckSuiteTests: XCTestCase {
         func wrongSquare(_ x: Tensor) -> Tensor {
             let y = withoutGrad { x * x }
             let x0 = x.detached()
-            return Tensor.record(.multiply, y, [x]) { g in [g * x0] }
+            return Tensor.record(.multiply, y, [x]) { g, _ in [g * x0] }
         }
         let r = checkGradients(of: { wrongSquare($0[0]) }, at: [input([3, 4], 1)])
         XCTAssertFalse(r.passed, "a pullback missing a factor 2 must fail the check: \(r)")
@@ -81,7 +61,7 @@ final class GradCheckSuiteTests: XCTestCase {
         // Right values, wrong place: the gradient of a slice shifted by one.
         func shifted(_ x: Tensor) -> Tensor {
             let y = withoutGrad { x * 3 }
-            return Tensor.record(.multiply, y, [x]) { g in
+            return Tensor.record(.multiply, y, [x]) { g, _ in
                 let v = g.doubles
                 return [Tensor(Array(v.suffix(from: 1)) + [v[0]], shape: g.shape) * 3]
             }
@@ -92,7 +72,7 @@ final class GradCheckSuiteTests: XCTestCase {
     func testCheckerReportsTheWorstElementWithItsIndex() {
         func wrongAtOne(_ x: Tensor) -> Tensor {
             let y = withoutGrad { x * 1 }
-            return Tensor.record(.multiply, y, [x]) { g in
+            return Tensor.record(.multiply, y, [x]) { g, _ in
                 var gx = g
                 gx.setElement(at: 4, to: g.element(at: 4) + 1)   // element [1, 1] of a [3, 3]
                 return [gx]

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// The base class of every layer and model.
@@ -5,7 +6,8 @@ import Tensor
 /// Parameters, buffers and sub-modules are found by reflection over stored
 /// properties (including arrays and optionals of them) and named by path in
 /// PyTorch's state-dict style: `blocks.0.fc.weight`. A leading underscore
-/// (from a property wrapper or a private backing store) is dropped.
+/// (from a property wrapper or a private backing store) is dropped. The
+/// structure is reflected once and cached (see ``structureDidChange()``).
 open class Module {
     /// Training mode switches dropout on and makes batch norm use batch statistics.
     public private(set) var isTraining = true
@@ -65,9 +67,47 @@ open class Module {
         case module(Module)
     }
 
+    /// What this module's own stored properties hold, by path relative to it
+    /// (arrays and optionals unfolded, sub-modules not entered), in
+    /// declaration order; nil until first needed.
+    private var directItems: [(path: String, item: Item)]?
+    private static let directItemsLock = NSLock()
+
+    /// Forgets the reflected structure of this module, so the next call reads
+    /// its stored properties again.
+    ///
+    /// Structure is reflected once per module, on the first call that needs
+    /// it (`namedParameters()` runs every training step, and walking `Mirror`
+    /// each time was most of its cost): which `Parameter`, `Buffer` and
+    /// `Module` objects the stored properties hold is then fixed, as it is
+    /// after registration in PyTorch. New values of a parameter need nothing
+    /// (the `Parameter` box stays); a module that replaces one of those
+    /// objects after the first call (a new object in a `var`, an element
+    /// appended to an array) calls this on itself. Sub-modules keep their
+    /// own caches, so a parent never needs to be told about a child's change.
+    public func structureDidChange() {
+        Module.directItemsLock.lock()
+        directItems = nil
+        Module.directItemsLock.unlock()
+    }
+
     /// Walks stored properties of this module (and its superclasses) in
     /// declaration order, recursing into sub-modules, arrays and optionals.
     func visit(prefix: String, _ body: (String, Item) -> Void) {
+        for (path, item) in reflectedItems() {
+            let full = prefix.isEmpty ? path : prefix + "." + path
+            body(full, item)
+            if case .module(let m) = item { m.visit(prefix: full, body) }
+        }
+    }
+
+    /// The cached ``directItems``, reflected on first use.
+    private func reflectedItems() -> [(path: String, item: Item)] {
+        Module.directItemsLock.lock()
+        let cached = directItems
+        Module.directItemsLock.unlock()
+        if let cached { return cached }
+        var items: [(path: String, item: Item)] = []
         var mirrors: [Mirror] = []
         var m: Mirror? = Mirror(reflecting: self)
         while let current = m { mirrors.append(current); m = current.superclassMirror }
@@ -75,26 +115,28 @@ open class Module {
             for child in mirror.children {
                 guard var label = child.label else { continue }
                 if label.hasPrefix("_") { label.removeFirst() }
-                if label == "isTraining" { continue }
-                Module.visitValue(child.value, path: prefix.isEmpty ? label : prefix + "." + label, body)
+                if label == "isTraining" || label == "directItems" { continue }
+                Module.collect(child.value, path: label, into: &items)
             }
         }
+        Module.directItemsLock.lock()
+        directItems = items
+        Module.directItemsLock.unlock()
+        return items
     }
 
-    private static func visitValue(_ value: Any, path: String, _ body: (String, Item) -> Void) {
+    private static func collect(_ value: Any, path: String, into items: inout [(path: String, item: Item)]) {
         switch value {
-        case let p as Parameter: body(path, .parameter(p))
-        case let b as Buffer: body(path, .buffer(b))
-        case let m as Module:
-            body(path, .module(m))
-            m.visit(prefix: path, body)
+        case let p as Parameter: items.append((path, .parameter(p)))
+        case let b as Buffer: items.append((path, .buffer(b)))
+        case let m as Module: items.append((path, .module(m)))
         default:
             let mirror = Mirror(reflecting: value)
             switch mirror.displayStyle {
             case .optional:
-                if let wrapped = mirror.children.first?.value { visitValue(wrapped, path: path, body) }
+                if let wrapped = mirror.children.first?.value { collect(wrapped, path: path, into: &items) }
             case .collection:
-                for (i, element) in mirror.children.enumerated() { visitValue(element.value, path: "\(path).\(i)", body) }
+                for (i, element) in mirror.children.enumerated() { collect(element.value, path: "\(path).\(i)", into: &items) }
             default:
                 break
             }

@@ -68,3 +68,44 @@ public func checkGradients(of f: ([Tensor]) -> Tensor, at inputs: [Tensor], epsi
                                analytic: worst.a, numeric: worst.n, worstRatio: max(worst.ratio, 0),
                                checkedElements: checked)
 }
+
+/// One named gradient check: a function of float64 inputs, run through
+/// ``checkGradients(of:at:epsilon:relativeTolerance:absoluteTolerance:seed:)``.
+///
+/// The ops a case covers are read from the graph it records
+/// (``coveredOps``), not declared, so a case cannot claim an op it does not
+/// exercise. A module's coverage test unions them over its cases and
+/// compares with ``OpRegistry/names(registeredBy:)``: an op without a check
+/// fails it.
+public struct GradientCheckCase {
+    /// What is checked, for failure messages.
+    public let name: String
+    /// The point the gradient is checked at (converted to float64).
+    public let inputs: [Tensor]
+    /// The function whose gradient is checked; it must keep the inputs' dtype.
+    public let function: ([Tensor]) -> Tensor
+    /// Tolerances and step handed to the checker.
+    public let relativeTolerance: Double, absoluteTolerance: Double, epsilon: Double
+
+    /// A case named `name` checking `function` at `inputs`.
+    public init(_ name: String, _ inputs: [Tensor], relativeTolerance: Double = 1e-5, absoluteTolerance: Double = 1e-7,
+                epsilon: Double = 1e-6, _ function: @escaping ([Tensor]) -> Tensor) {
+        self.name = name
+        self.inputs = inputs
+        self.function = function
+        self.relativeTolerance = relativeTolerance
+        self.absoluteTolerance = absoluteTolerance
+        self.epsilon = epsilon
+    }
+
+    /// The names of the ops recorded when the function runs on inputs that require gradients.
+    public var coveredOps: Set<String> {
+        function(inputs.map { $0.converted(to: .float64).requiringGrad() }).recordedOps
+    }
+
+    /// Runs the check.
+    public func check() -> GradientCheckResult {
+        checkGradients(of: function, at: inputs, epsilon: epsilon,
+                       relativeTolerance: relativeTolerance, absoluteTolerance: absoluteTolerance)
+    }
+}

@@ -34,16 +34,46 @@ extension Tensor {
     /// Sets the gradient of a leaf back to nil.
     public func zeroGrad() { node?.grad = nil }
 
-    /// Attaches a node for `op` to `result` when any input requires gradients
-    /// and recording is on. The pullback maps the output gradient to one
-    /// gradient per input (nil for inputs that get none) and runs without
-    /// recording.
+    /// Records the differentiable primitive `op` on the tape: when recording
+    /// is on and any input requires gradients, returns `result` attached to a
+    /// node holding `pullback`; otherwise returns `result` unchanged. Every op
+    /// is recorded here, Tensor's built-ins and ops defined outside Tensor
+    /// alike (see ``DifferentiablePrimitive``).
+    ///
+    /// Compute `result` without recording (raw kernels, or inside
+    /// ``withoutGrad(_:)``): its own graph, if any, is replaced by this node.
+    ///
+    /// The pullback receives the gradient of `result` and `needs`, one flag
+    /// per input: true when that input requires gradients. It returns one
+    /// gradient per input, of the input's shape and dtype, and nil where
+    /// `needs` is false — skipping that work, as candle and tinygrad do, so
+    /// a constant operand costs nothing in backward. It runs without
+    /// recording and must capture `.detached()` values only (a captured
+    /// tensor that requires gradients would keep the graph alive).
+    public static func record<Op: DifferentiablePrimitive>(
+        _ op: Op, _ result: Tensor, _ inputs: [Tensor],
+        _ pullback: @escaping (_ gradient: Tensor, _ needs: [Bool]) -> [Tensor?]
+    ) -> Tensor {
+        OpRegistry.register(Op.self)
+        return attach(op.rawValue, result, inputs, pullback)
+    }
+
+    /// ``record(_:_:_:_:)`` for a built-in, so Tensor's ops can write `.add`
+    /// (a leading dot cannot pick the generic parameter).
+    @inline(__always)
     static func record(_ op: DifferentiableOp, _ result: Tensor, _ inputs: [Tensor],
-                       _ pullback: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+                       _ pullback: @escaping (_ gradient: Tensor, _ needs: [Bool]) -> [Tensor?]) -> Tensor {
+        attach(op.rawValue, result, inputs, pullback)
+    }
+
+    /// The one body of both records: the node for the op called `name`.
+    private static func attach(_ name: String, _ result: Tensor, _ inputs: [Tensor],
+                               _ pullback: @escaping (Tensor, [Bool]) -> [Tensor?]) -> Tensor {
         guard !GradMode.isDisabled, inputs.contains(where: { $0.node != nil }) else { return result }
+        let needs = inputs.map { $0.node != nil }
         var out = result
-        out.node = GradNode(op: op.rawValue, inputs: inputs.map { $0.node }, shape: result.shape,
-                            dtype: result.dtype, pullback: pullback)
+        out.node = GradNode(op: name, inputs: inputs.map { $0.node }, shape: result.shape,
+                            dtype: result.dtype, pullback: { g in pullback(g, needs) })
         return out
     }
 
@@ -101,7 +131,9 @@ extension Tensor {
                 let inputGrads = pullback(g)
                 precondition(inputGrads.count == n.inputs.count,
                              "backward: pullback of '\(n.op)' returned \(inputGrads.count) gradients for \(n.inputs.count) inputs")
-                for (input, ig) in zip(n.inputs, inputGrads) {
+                for (i, (input, ig)) in zip(n.inputs, inputGrads).enumerated() {
+                    assert(input != nil || ig == nil,
+                           "backward: pullback of '\(n.op)' computed a gradient for input \(i), which needs none (return nil where needs[\(i)] is false)")
                     guard let input, let ig else { continue }
                     precondition(ig.shape == input.shape,
                                  "backward: pullback of '\(n.op)' returned a gradient of shape \(ig.shape) for an input of shape \(input.shape)")

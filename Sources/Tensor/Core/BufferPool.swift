@@ -10,9 +10,9 @@ import Foundation
 enum BufferPool {
     /// Buffers smaller than this are not pooled.
     static let minimumPooledBytes = 1 << 16
-    /// Bytes kept in the pool at most (`YT8M_POOL_MB`, default 2048).
+    /// Bytes kept in the pool at most (`TENSOR_POOL_MB`, default 2048).
     static let capacityBytes: Int = {
-        (ProcessInfo.processInfo.environment["YT8M_POOL_MB"].flatMap(Int.init) ?? 2048) << 20
+        (ProcessInfo.processInfo.environment["TENSOR_POOL_MB"].flatMap(Int.init) ?? 2048) << 20
     }()
 
     private static let lock = NSLock()

@@ -7,13 +7,13 @@ import Foundation
 public enum Parallel {
     nonisolated(unsafe) private static var _threads: Int = {
         let env = ProcessInfo.processInfo.environment
-        let n = env["YT8M_NUM_THREADS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
+        let n = env["TENSOR_NUM_THREADS"].flatMap(Int.init) ?? ProcessInfo.processInfo.activeProcessorCount
         openblas_set_num_threads(Int32(max(1, n)))
         return max(1, n)
     }()
 
     /// Threads used by GEMM and by large elementwise and reduction kernels.
-    /// Defaults to the active processor count, or `YT8M_NUM_THREADS`.
+    /// Defaults to the active processor count, or `TENSOR_NUM_THREADS`.
     public static var threads: Int {
         get { _threads }
         set {
@@ -24,6 +24,27 @@ public enum Parallel {
 
     /// Below this many elements of work a kernel runs on the calling thread.
     public static let minimumParallelWork = 1 << 15
+
+    /// Runs `body` on contiguous slices of `0..<count`, one per thread, with
+    /// OpenBLAS single-threaded meanwhile so GEMMs inside the slices do not
+    /// fight over its thread pool (the one thread budget). For loops whose
+    /// rows never interact and that call ``Gemm`` on their own rows, such as
+    /// a recurrence over a batch: no synchronisation per step, where
+    /// OpenBLAS's threading of a small GEMM costs two hand-offs per call.
+    /// Runs on the calling thread when `work` (in element operations) is
+    /// below ``minimumParallelWork``.
+    public static func forEachSlice(_ count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let slices = min(threads, count)
+        guard slices > 1, work >= minimumParallelWork else { if count > 0 { body(0..<count) }; return }
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(Int32(threads)) }
+        withoutActuallyEscaping(body) { body in
+            DispatchQueue.concurrentPerform(iterations: slices) { c in
+                let lo = count * c / slices, hi = count * (c + 1) / slices
+                if lo < hi { body(lo..<hi) }
+            }
+        }
+    }
 
     /// Splits `0..<count` into contiguous chunks and runs `body` on each, on
     /// up to ``threads`` threads when `count × costPerItem` is large enough.

@@ -21,8 +21,10 @@ public struct Tensor {
         self.node = node
     }
 
-    /// An uninitialised tensor (callers fill every element).
-    init(uninitializedShape shape: [Int], dtype: DType) {
+    /// A tensor whose elements are not set: the output buffer of a kernel,
+    /// which must write every element (through
+    /// ``unsafeMutablePointer(of:)``) before anything reads it.
+    public init(uninitializedShape shape: [Int], dtype: DType) {
         Tensor.checkShape(shape, op: "Tensor")
         self.init(storage: TensorStorage(count: shape.reduce(1, *), dtype: dtype), shape: shape)
     }
@@ -63,6 +65,27 @@ public struct Tensor {
         precondition(T.dtype == dtype, "withUnsafeMutablePointer: tensor is \(dtype), asked for \(T.dtype)")
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return try body(storage.pointer(T.self))
+    }
+
+    /// The address of the elements, for kernels written outside Tensor
+    /// (custom ops; see ``DifferentiablePrimitive``). `T` must match
+    /// ``dtype``. The pointer stays valid while the tensor's storage lives:
+    /// keep the tensor itself alive until the kernel is done (use it
+    /// afterwards, capture it, or `withExtendedLifetime`). Read only.
+    public func unsafePointer<T: TensorElement>(of _: T.Type) -> UnsafePointer<T> {
+        precondition(T.dtype == dtype, "unsafePointer: tensor is \(dtype), asked for \(T.dtype)")
+        return UnsafePointer(storage.pointer(T.self))
+    }
+
+    /// The address of the elements for a kernel to write, after making the
+    /// storage this tensor's own (copy on write), so no other tensor changes.
+    /// `T` must match ``dtype``. Valid as ``unsafePointer(of:)`` is, and
+    /// only while no copy of the tensor is made: finish writing before the
+    /// tensor is shared (returned, recorded, captured by a pullback).
+    public mutating func unsafeMutablePointer<T: TensorElement>(of _: T.Type) -> UnsafeMutablePointer<T> {
+        precondition(T.dtype == dtype, "unsafeMutablePointer: tensor is \(dtype), asked for \(T.dtype)")
+        makeUnique()
+        return storage.pointer(T.self)
     }
 
     /// Makes the storage uniquely owned (for in-place kernels).
@@ -245,7 +268,7 @@ extension Tensor {
         }
         if dtype.isFloatingPoint && target.isFloatingPoint {
             let source = dtype
-            return Tensor.record(.converted, out, [self]) { g in [g.converted(to: source)] }
+            return Tensor.record(.converted, out, [self]) { g, _ in [g.converted(to: source)] }
         }
         return out
     }

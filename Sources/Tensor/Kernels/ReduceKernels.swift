@@ -1,5 +1,6 @@
 /// Reductions over the middle axis of a tensor viewed as [outer, n, inner].
-enum ReduceKernel {
+/// ``dot(_:_:_:)`` is public for kernels written outside Tensor.
+public enum ReduceKernel {
     /// out[o, i] = Σ_r x[o, r, i]
     static func sum<T: FloatingElement & SIMDScalar>(_ x: UnsafePointer<T>, _ out: UnsafeMutablePointer<T>,
                                                      outer: Int, n: Int, inner: Int) {
@@ -49,5 +50,21 @@ enum ReduceKernel {
             for i in 0..<inner { dst[i] += row[i] }
         }
         if n == 0 { for i in 0..<inner { dst[i] = 0 } }
+    }
+
+    /// Σ a[i]·b[i] with eight SIMD lanes of partial sums.
+    @inlinable @inline(__always)
+    public static func dot<T: KernelFloat>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
+        var acc = SIMD8<T>()
+        var i = 0
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), step = MemoryLayout<T>.stride
+        while i + 8 <= n {
+            acc += ra.loadUnaligned(fromByteOffset: i * step, as: SIMD8<T>.self)
+                * rb.loadUnaligned(fromByteOffset: i * step, as: SIMD8<T>.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n { s += a[i] * b[i]; i += 1 }
+        return s
     }
 }

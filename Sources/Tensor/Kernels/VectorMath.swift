@@ -4,15 +4,16 @@ import CKernels
 /// ~1–2 ulp) so the loop vectoriser turns a plain loop over them into SIMD
 /// code: exp, sigmoid and tanh then run near memory speed instead of one
 /// libm call per element. float64 keeps libm: it is the gradient-check
-/// type, where accuracy matters more than speed.
-enum VectorMath {
+/// type, where accuracy matters more than speed. Public and inlinable so
+/// kernels outside Tensor (custom ops) vectorise the same way.
+public enum VectorMath {
     /// Whether the AVX2 + FMA loops of the CKernels target can run here.
-    static let hasAVX2: Bool = yt8m_has_avx2_fma() != 0
+    static let hasAVX2: Bool = ck_has_avx2_fma() != 0
 
     /// eˣ: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ through the exponent bits.
     /// Results below float32's normal range (x < −87.34) are flushed to 0.
-    @inline(__always)
-    static func exp(_ x: Float) -> Float {
+    @inlinable @inline(__always)
+    public static func exp(_ x: Float) -> Float {
         let xc = Swift.min(Swift.max(x, -87.33654), 88.72283)
         // Round x·log2(e) to an integer with the 1.5·2²³ trick: the integer
         // lands in the low mantissa bits of t.
@@ -37,8 +38,8 @@ enum VectorMath {
     }
 
     /// tanh: an odd polynomial for |x| < 0.625, else sign(x)·(1 − 2/(e^{2|x|} + 1)).
-    @inline(__always)
-    static func tanh(_ x: Float) -> Float {
+    @inlinable @inline(__always)
+    public static func tanh(_ x: Float) -> Float {
         let ax = Float(bitPattern: x.bitPattern & 0x7FFF_FFFF)
         let z = x * x
         var p: Float = -5.70498872745e-3
@@ -53,6 +54,6 @@ enum VectorMath {
     }
 
     /// 1 / (1 + e⁻ˣ)
-    @inline(__always)
-    static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
+    @inlinable @inline(__always)
+    public static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
 }

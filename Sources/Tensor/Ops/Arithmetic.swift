@@ -46,30 +46,35 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.add, a, b)
         let sa = a.shape, sb = b.shape
-        return record(.add, y, [a, b]) { g in [g.sumToShape(sa), g.sumToShape(sb)] }
+        return record(.add, y, [a, b]) { g, needs in
+            [needs[0] ? g.sumToShape(sa) : nil, needs[1] ? g.sumToShape(sb) : nil]
+        }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.subtract, a, b)
         let sa = a.shape, sb = b.shape
-        return record(.subtract, y, [a, b]) { g in [g.sumToShape(sa), (-g).sumToShape(sb)] }
+        return record(.subtract, y, [a, b]) { g, needs in
+            // Reduce before negating: the negation then runs on b's (smaller) shape.
+            [needs[0] ? g.sumToShape(sa) : nil, needs[1] ? -g.sumToShape(sb) : nil]
+        }
     }
 
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.multiply, a, b)
-        let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
-        return record(.multiply, y, [a, b]) { g in
-            [ra ? (g * b0).sumToShape(a0.shape) : nil,
-             rb ? (g * a0).sumToShape(b0.shape) : nil]
+        let a0 = a.detached(), b0 = b.detached()
+        return record(.multiply, y, [a, b]) { g, needs in
+            [needs[0] ? (g * b0).sumToShape(a0.shape) : nil,
+             needs[1] ? (g * a0).sumToShape(b0.shape) : nil]
         }
     }
 
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.divide, a, b)
-        let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
-        return record(.divide, y, [a, b]) { g in
-            [ra ? (g / b0).sumToShape(a0.shape) : nil,
-             rb ? (-g * a0 / (b0 * b0)).sumToShape(b0.shape) : nil]
+        let a0 = a.detached(), b0 = b.detached()
+        return record(.divide, y, [a, b]) { g, needs in
+            [needs[0] ? (g / b0).sumToShape(a0.shape) : nil,
+             needs[1] ? (-g * a0 / (b0 * b0)).sumToShape(b0.shape) : nil]
         }
     }
 
@@ -95,10 +100,10 @@ extension Tensor {
 /// log a and is taken as 0 where a ≤ 0.
 public func pow(_ a: Tensor, _ b: Tensor) -> Tensor {
     let y = Tensor.binaryForward(.pow, a, b)
-    let a0 = a.detached(), b0 = b.detached(), y0 = y, ra = a.requiresGrad, rb = b.requiresGrad
-    return Tensor.record(.pow, y, [a, b]) { g in
-        [ra ? (g * b0 * pow(a0, b0 - 1)).sumToShape(a0.shape) : nil,
-         rb ? (g * y0 * a0.logOfPositive()).sumToShape(b0.shape) : nil]
+    let a0 = a.detached(), b0 = b.detached(), y0 = y
+    return Tensor.record(.pow, y, [a, b]) { g, needs in
+        [needs[0] ? (g * b0 * pow(a0, b0 - 1)).sumToShape(a0.shape) : nil,
+         needs[1] ? (g * y0 * a0.logOfPositive()).sumToShape(b0.shape) : nil]
     }
 }
 
@@ -109,10 +114,10 @@ public func pow(_ a: Tensor, _ p: Double) -> Tensor { a.unary(.power(p)) }
 public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
     let y = Tensor.binaryForward(.maximum, a, b)
     let a0 = a.detached(), b0 = b.detached()
-    return Tensor.record(.maximum, y, [a, b]) { g in
-        let takeA = a0 .>= b0
-        return [Tensor.`where`(takeA, g, Tensor.zeros([], dtype: g.dtype)).sumToShape(a0.shape),
-                Tensor.`where`(takeA, Tensor.zeros([], dtype: g.dtype), g).sumToShape(b0.shape)]
+    return Tensor.record(.maximum, y, [a, b]) { g, needs in
+        let takeA = a0 .>= b0, zero = Tensor.zeros([], dtype: g.dtype)
+        return [needs[0] ? Tensor.`where`(takeA, g, zero).sumToShape(a0.shape) : nil,
+                needs[1] ? Tensor.`where`(takeA, zero, g).sumToShape(b0.shape) : nil]
     }
 }
 
@@ -120,10 +125,10 @@ public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
 public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
     let y = Tensor.binaryForward(.minimum, a, b)
     let a0 = a.detached(), b0 = b.detached()
-    return Tensor.record(.minimum, y, [a, b]) { g in
-        let takeA = a0 .<= b0
-        return [Tensor.`where`(takeA, g, Tensor.zeros([], dtype: g.dtype)).sumToShape(a0.shape),
-                Tensor.`where`(takeA, Tensor.zeros([], dtype: g.dtype), g).sumToShape(b0.shape)]
+    return Tensor.record(.minimum, y, [a, b]) { g, needs in
+        let takeA = a0 .<= b0, zero = Tensor.zeros([], dtype: g.dtype)
+        return [needs[0] ? Tensor.`where`(takeA, g, zero).sumToShape(a0.shape) : nil,
+                needs[1] ? Tensor.`where`(takeA, zero, g).sumToShape(b0.shape) : nil]
     }
 }
 

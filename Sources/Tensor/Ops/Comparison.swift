@@ -45,9 +45,10 @@ extension Tensor {
         }
         if a.dtype == .float32 { run(Float.self) } else { run(Double.self) }
         let sa = a.shape, sb = b.shape
-        return record(.`where`, out, [a, b]) { g in
+        return record(.`where`, out, [a, b]) { g, needs in
             let zero = Tensor.zeros([], dtype: g.dtype)
-            return [Tensor.`where`(m, g, zero).sumToShape(sa), Tensor.`where`(m, zero, g).sumToShape(sb)]
+            return [needs[0] ? Tensor.`where`(m, g, zero).sumToShape(sa) : nil,
+                    needs[1] ? Tensor.`where`(m, zero, g).sumToShape(sb) : nil]
         }
     }
 }

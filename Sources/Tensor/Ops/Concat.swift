@@ -27,9 +27,8 @@ extension Tensor {
             Tensor.write(t, window: w, into: &out)
             windows.append(w)
         }
-        let wanted = tensors.map(\.requiresGrad)
-        return record(.concat, out, tensors) { g in
-            zip(windows, wanted).map { w, want in want ? g.gatherWindow(w) : nil }
+        return record(.concat, out, tensors) { g, needs in
+            zip(windows, needs).map { w, need in need ? g.gatherWindow(w) : nil }
         }
     }
 

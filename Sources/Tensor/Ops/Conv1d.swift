@@ -56,7 +56,7 @@ public func im2col(_ x: Tensor, width: Int, stride: Int = 1, padding: Int = 0, d
         else { Im2colKernel.forward(x.pointer(Double.self), cols.pointer(Double.self), geometry) }
     }
     let inputShape = x.shape
-    return Tensor.record(.im2col, cols, [x]) { g in
+    return Tensor.record(.im2col, cols, [x]) { g, _ in
         let gx = Tensor(uninitializedShape: inputShape, dtype: g.dtype)
         guard gx.count > 0 else { return [gx] }
         if g.dtype == .float32 { Im2colKernel.backward(g.pointer(Float.self), gx.pointer(Float.self), geometry) }

@@ -36,7 +36,7 @@ extension Tensor {
         }
         if out.count > 0 { dispatchByteWidth(dtype, copy(UInt8.self), copy(UInt32.self), copy(UInt64.self)) }
         let original = shape
-        return Tensor.record(.indexSelect, out, [self]) { g in
+        return Tensor.record(.indexSelect, out, [self]) { g, _ in
             let gx = Tensor.zeros(original, dtype: g.dtype)
             func add<T: KernelFloat>(_: T.Type) {
                 let pg = g.pointer(T.self), px = gx.pointer(T.self)
@@ -83,7 +83,7 @@ extension Tensor {
         }
         if out.count > 0 { dispatchByteWidth(dtype, copy(UInt8.self), copy(UInt32.self), copy(UInt64.self)) }
         let original = shape, index = indices.detached()
-        return Tensor.record(.gather, out, [self]) { g in
+        return Tensor.record(.gather, out, [self]) { g, _ in
             let gx = Tensor.zeros(original, dtype: g.dtype)
             func add<T: KernelFloat>(_: T.Type) {
                 let pg = g.pointer(T.self), px = gx.pointer(T.self), ix = index.pointer(Int32.self)
@@ -124,7 +124,7 @@ extension Tensor {
         }
         dispatchByteWidth(dtype, copy(UInt8.self), copy(UInt32.self), copy(UInt64.self))
         let original = shape
-        return Tensor.record(.maskedSelect, out, [self]) { g in
+        return Tensor.record(.maskedSelect, out, [self]) { g, _ in
             let gx = Tensor.zeros(original, dtype: g.dtype)
             func put<T: KernelFloat>(_: T.Type) {
                 let pg = g.pointer(T.self), px = gx.pointer(T.self)

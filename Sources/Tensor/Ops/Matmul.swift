@@ -56,17 +56,17 @@ extension Tensor {
 /// `matmul(x, w, transposeB: true)` is a Linear layer with weights [out, in].
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
     let y = Tensor.matmulForward(a, b, transposeA: transposeA, transposeB: transposeB)
-    let a0 = a.detached(), b0 = b.detached(), ra = a.requiresGrad, rb = b.requiresGrad
-    return Tensor.record(.matmul, y, [a, b]) { g in
+    let a0 = a.detached(), b0 = b.detached()
+    return Tensor.record(.matmul, y, [a, b]) { g, needs in
         var ga: Tensor? = nil, gb: Tensor? = nil
-        if ra {
+        if needs[0] {
             // d op(A) = G · op(B)ᵀ; stored as its transpose when A was transposed.
             ga = transposeA
                 ? Tensor.matmulForward(b0, g, transposeA: transposeB, transposeB: true)
                 : Tensor.matmulForward(g, b0, transposeA: false, transposeB: !transposeB)
             ga = ga!.sumToShape(a0.shape)
         }
-        if rb {
+        if needs[1] {
             if b0.rank == 2 && a0.rank > 2 && !transposeA {
                 // a's batch was folded into rows: one GEMM over all of them.
                 let a2 = a0.reshaped(to: [-1, a0.shape[a0.rank - 1]]), g2 = g.reshaped(to: [-1, g.shape[g.rank - 1]])

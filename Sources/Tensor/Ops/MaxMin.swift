@@ -79,7 +79,7 @@ extension Tensor {
         let (values, indices) = extremumValues(O.self, lo: lo, hi: hi)
         let outer = shape[..<lo].reduce(1, *), n = shape[lo..<hi].reduce(1, *), inner = shape[hi...].reduce(1, *)
         let inputShape = shape
-        return Tensor.record(op, values, [self]) { g in
+        return Tensor.record(op, values, [self]) { g, _ in
             let gx = Tensor(uninitializedShape: inputShape, dtype: g.dtype)
             let ix = UnsafePointer(indices.pointer(Int32.self))
             if g.dtype == .float32 {

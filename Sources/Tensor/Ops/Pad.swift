@@ -16,7 +16,7 @@ extension Tensor {
         }
         if outShape == shape { return self }
         let y = scatterWindow(w, into: outShape, fill: value)
-        return Tensor.record(.pad, y, [self]) { g in [g.gatherWindow(w)] }
+        return Tensor.record(.pad, y, [self]) { g, _ in [g.gatherWindow(w)] }
     }
 
     /// The tensor with `before` and `after` elements of `value` added around `axis`.

@@ -17,7 +17,7 @@ extension Tensor {
         let y = permuteValues(perm)
         var inverse = [Int](repeating: 0, count: rank)
         for (k, a) in perm.enumerated() { inverse[a] = k }
-        return Tensor.record(.permute, y, [self]) { g in [g.permuteValues(inverse)] }
+        return Tensor.record(.permute, y, [self]) { g, _ in [g.permuteValues(inverse)] }
     }
 
     /// Swaps axes `a` and `b` (by default the last two): a permutation.

@@ -15,7 +15,7 @@ extension Tensor {
         if target == shape { return self }
         let y = Tensor(storage: storage, shape: target)
         let original = shape
-        return Tensor.record(.reshape, y, [self]) { g in [g.reshaped(to: original)] }
+        return Tensor.record(.reshape, y, [self]) { g, _ in [g.reshaped(to: original)] }
     }
 
     /// Values broadcast to `target` (materialised, not recorded).
@@ -33,6 +33,6 @@ extension Tensor {
     public func broadcast(to target: [Int]) -> Tensor {
         let y = broadcastValues(to: target)
         let original = shape
-        return Tensor.record(.broadcast, y, [self]) { g in [g.sumToShape(original)] }
+        return Tensor.record(.broadcast, y, [self]) { g, _ in [g.sumToShape(original)] }
     }
 }

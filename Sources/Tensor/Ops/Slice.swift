@@ -30,7 +30,7 @@ extension Tensor {
         if w.isWhole(of: shape) { return self }
         let y = gatherWindow(w)
         let original = shape
-        return Tensor.record(.slice, y, [self]) { g in [g.scatterWindow(w, into: original)] }
+        return Tensor.record(.slice, y, [self]) { g, _ in [g.scatterWindow(w, into: original)] }
     }
 
     /// The sub-block given by one range (or nil for the whole axis) per leading
@@ -67,7 +67,7 @@ extension Tensor {
         w.start[a] = shape[a] - 1
         w.step[a] = -1
         let y = gatherWindow(w)
-        return Tensor.record(.reverse, y, [self]) { g in [g.gatherWindow(w)] }
+        return Tensor.record(.reverse, y, [self]) { g, _ in [g.gatherWindow(w)] }
     }
 
     /// `range` resolved against axis `k` and checked to lie inside it.

@@ -24,7 +24,7 @@ extension Tensor {
             }
         }
         let y0 = y.detached()
-        return Tensor.record(op, y, [self]) { g in
+        return Tensor.record(op, y, [self]) { g, _ in
             let gx = Tensor(uninitializedShape: y0.shape, dtype: y0.dtype)
             guard gx.count > 0 else { return [gx] }
             if y0.dtype == .float32 {
@@ -189,23 +189,5 @@ enum SoftmaxKernel {
                 for c in 0..<count { out[c] = yr[c] * (gr[c] - s[c]) }
             }
         }
-    }
-}
-
-extension ReduceKernel {
-    /// Σ a[i]·b[i] with eight SIMD lanes of partial sums.
-    @inline(__always)
-    static func dot<T: KernelFloat>(_ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ n: Int) -> T {
-        var acc = SIMD8<T>()
-        var i = 0
-        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b), step = MemoryLayout<T>.stride
-        while i + 8 <= n {
-            acc += ra.loadUnaligned(fromByteOffset: i * step, as: SIMD8<T>.self)
-                * rb.loadUnaligned(fromByteOffset: i * step, as: SIMD8<T>.self)
-            i += 8
-        }
-        var s = acc.sum()
-        while i < n { s += a[i] * b[i]; i += 1 }
-        return s
     }
 }

@@ -7,7 +7,7 @@ extension Tensor {
         for a in ax { keptShape[a] = 1 }
         let y = sumValues(ax).reshaped(to: keepDims ? keptShape : keptShape.enumerated().filter { !ax.contains($0.offset) }.map(\.element))
         let original = shape
-        return Tensor.record(.sum, y, [self]) { g in [g.reshaped(to: keptShape).broadcast(to: original)] }
+        return Tensor.record(.sum, y, [self]) { g, _ in [g.reshaped(to: keptShape).broadcast(to: original)] }
     }
 
     /// Σ along one axis.

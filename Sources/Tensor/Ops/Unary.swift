@@ -61,9 +61,9 @@ enum UnaryOp {
         // inlined and vectorised.
         if VectorMath.hasAVX2 {
             switch self {
-            case .exp: Parallel.forEachChunk(n) { r in yt8m_exp_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            case .tanh: Parallel.forEachChunk(n) { r in yt8m_tanh_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            case .sigmoid: Parallel.forEachChunk(n) { r in yt8m_sigmoid_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .exp: Parallel.forEachChunk(n) { r in ck_exp_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .tanh: Parallel.forEachChunk(n) { r in ck_tanh_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
+            case .sigmoid: Parallel.forEachChunk(n) { r in ck_sigmoid_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
             default: return false
             }
             return true
@@ -148,7 +148,7 @@ extension Tensor {
         else { op.forward(pointer(Double.self), y.pointer(Double.self), count) }
         guard let recorded = DifferentiableOp(rawValue: op.name) else { return y }
         let x0 = detached(), y0 = y
-        return Tensor.record(recorded, y, [self]) { g in
+        return Tensor.record(recorded, y, [self]) { g, _ in
             let gx = Tensor(uninitializedShape: x0.shape, dtype: x0.dtype)
             if x0.dtype == .float32 {
                 op.backward(g.pointer(Float.self), x0.pointer(Float.self), y0.pointer(Float.self), gx.pointer(Float.self), x0.count)

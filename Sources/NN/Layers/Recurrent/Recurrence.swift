@@ -5,12 +5,16 @@
 //
 // The input projections x·W_ihᵀ of every step are computed beforehand by the
 // caller in one GEMM over [B·T, F]; these primitives do the part that must
-// run step by step.
+// run step by step. They are NN's custom ops (``NNOp``), recorded through
+// Tensor's public `Tensor.record` like any built-in.
 
-extension Tensor {
+import Tensor
+
+/// Checks shared by the recurrences.
+enum RecurrenceChecks {
     /// The checked per-example lengths of a [batch, time, …] input: every
     /// length in 1...time (all `time` when nil).
-    static func recurrenceLengths(_ lengths: [Int]?, batch: Int, time: Int, op: String) -> [Int] {
+    static func lengths(_ lengths: [Int]?, batch: Int, time: Int, op: String) -> [Int] {
         guard let lengths else { return [Int](repeating: time, count: batch) }
         precondition(lengths.count == batch, "\(op): \(lengths.count) lengths for a batch of \(batch)")
         for l in lengths where l < 1 || l > time {
@@ -19,15 +23,20 @@ extension Tensor {
         return lengths
     }
 
+    /// Stops unless `x` is floating point; names the op.
+    static func requireFloat(_ op: String, _ x: Tensor) {
+        precondition(x.dtype.isFloatingPoint, "\(op): needs a float32 or float64 tensor, got \(x.dtype) of shape \(x.shape)")
+    }
+
+    /// Stops unless both tensors have the same dtype; names the op and shapes.
+    static func requireSameDType(_ op: String, _ a: Tensor, _ b: Tensor) {
+        precondition(a.dtype == b.dtype,
+                     "\(op): dtypes differ: \(a.dtype)\(a.shape) vs \(b.dtype)\(b.shape); convert one with converted(to:)")
+    }
+
     /// Column sums of a [rows, columns] buffer (bias gradients).
     static func columnSums(of x: Tensor, rows: Int, columns: Int) -> Tensor {
-        let out = Tensor(uninitializedShape: [columns], dtype: x.dtype)
-        if x.dtype == .float32 {
-            ReduceKernel.sum(x.pointer(Float.self), out.pointer(Float.self), outer: 1, n: rows, inner: columns)
-        } else {
-            ReduceKernel.sum(x.pointer(Double.self), out.pointer(Double.self), outer: 1, n: rows, inner: columns)
-        }
-        return out
+        x.reshaped(to: [rows, columns]).sum(axes: [0])
     }
 }
 
@@ -51,7 +60,7 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
                            inputBias: Tensor? = nil, recurrentBias: Tensor? = nil,
                            lengths: [Int]? = nil, reversed: Bool = false) -> Tensor {
     let op = "lstmRecurrence"
-    projections.requireFloat(op)
+    RecurrenceChecks.requireFloat(op, projections)
     let w = recurrentWeight
     let shapes = "projections \(projections.shape), recurrentWeight \(w.shape), initialHidden \(initialHidden.shape), initialCell \(initialCell.shape)"
         + (inputBias.map { ", inputBias \($0.shape)" } ?? "") + (recurrentBias.map { ", recurrentBias \($0.shape)" } ?? "")
@@ -62,10 +71,10 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
                  && (inputBias?.shape ?? [4 * h]) == [4 * h] && (recurrentBias?.shape ?? [4 * h]) == [4 * h],
                  "\(op): expected T ≥ 1, initial states [\(nb), \(h)] and biases [\(4 * h)]; got \(shapes)")
     for t in [w, initialHidden, initialCell] + [inputBias, recurrentBias].compactMap({ $0 }) {
-        Tensor.requireSameDType(op, projections, t)
+        RecurrenceChecks.requireSameDType(op, projections, t)
     }
     let plan = RecurrenceSchedule(batch: nb, time: nt, hidden: h,
-                                  lengths: Tensor.recurrenceLengths(lengths, batch: nb, time: nt, op: op), reversed: reversed)
+                                  lengths: RecurrenceChecks.lengths(lengths, batch: nb, time: nt, op: op), reversed: reversed)
     let bias: Tensor? = switch (inputBias, recurrentBias) {
     case let (i?, r?): withoutGrad { i + r }
     case let (i?, nil): i
@@ -73,46 +82,56 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
     case (nil, nil): nil
     }
     let dtype = projections.dtype
-    let gates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
-    let hiddens = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
-    let cells = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
-    let states = Tensor(uninitializedShape: [nb, nt, 2 * h], dtype: dtype)
+    var gates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
+    var hiddens = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
+    var cells = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
+    var states = Tensor(uninitializedShape: [nb, nt, 2 * h], dtype: dtype)
     func forward<T: RecurrentElement>(_: T.Type) {
-        RecurrenceKernel.lstmForward(plan, projections: projections.pointer(T.self), bias: bias.map { UnsafePointer($0.pointer(T.self)) },
-                                     weight: w.pointer(T.self), initialHidden: initialHidden.pointer(T.self),
-                                     initialCell: initialCell.pointer(T.self), gates: gates.pointer(T.self),
-                                     hiddens: hiddens.pointer(T.self), cells: cells.pointer(T.self), states: states.pointer(T.self))
+        withExtendedLifetime(bias) {
+            RecurrenceKernel.lstmForward(plan, projections: projections.unsafePointer(of: T.self),
+                                         bias: bias?.unsafePointer(of: T.self), weight: w.unsafePointer(of: T.self),
+                                         initialHidden: initialHidden.unsafePointer(of: T.self),
+                                         initialCell: initialCell.unsafePointer(of: T.self),
+                                         gates: gates.unsafeMutablePointer(of: T.self), hiddens: hiddens.unsafeMutablePointer(of: T.self),
+                                         cells: cells.unsafeMutablePointer(of: T.self), states: states.unsafeMutablePointer(of: T.self))
+        }
     }
     if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
+    let (gates0, hiddens0, cells0) = (gates, hiddens, cells)
 
-    let w0 = w.detached(), weightWanted = w.requiresGrad
-    let biasCount = [inputBias, recurrentBias].compactMap { $0 }.count
+    let w0 = w.detached()
     let inputs = [projections, w, initialHidden, initialCell] + [inputBias, recurrentBias].compactMap { $0 }
-    return Tensor.record(.lstmRecurrence, states, inputs) { g in
-        let gradGates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
-        let gradProjections = Tensor(uninitializedShape: [nb, nt, 4 * h], dtype: dtype)
-        let gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
-        let gradCell = Tensor(uninitializedShape: [nb, h], dtype: dtype)
+    let result = states
+    return Tensor.record(NNOp.lstmRecurrence, result, inputs) { g, needs in
+        var gradGates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
+        var gradProjections = Tensor(uninitializedShape: [nb, nt, 4 * h], dtype: dtype)
+        var gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
+        var gradCell = Tensor(uninitializedShape: [nb, h], dtype: dtype)
         var gradWeight: Tensor? = nil
         func backward<T: RecurrentElement>(_: T.Type) {
-            RecurrenceKernel.lstmBackward(plan, gradStates: g.pointer(T.self), weight: w0.pointer(T.self),
-                                          gates: gates.pointer(T.self), cells: cells.pointer(T.self),
-                                          gradGates: gradGates.pointer(T.self), gradProjections: gradProjections.pointer(T.self),
-                                          gradHidden: gradHidden.pointer(T.self), gradCell: gradCell.pointer(T.self))
-            if weightWanted {
+            // The kernel needs every buffer (dA carries the recurrence); only
+            // the weight GEMM and the bias sums are skipped when not needed.
+            RecurrenceKernel.lstmBackward(plan, gradStates: g.unsafePointer(of: T.self), weight: w0.unsafePointer(of: T.self),
+                                          gates: gates0.unsafePointer(of: T.self), cells: cells0.unsafePointer(of: T.self),
+                                          gradGates: gradGates.unsafeMutablePointer(of: T.self),
+                                          gradProjections: gradProjections.unsafeMutablePointer(of: T.self),
+                                          gradHidden: gradHidden.unsafeMutablePointer(of: T.self),
+                                          gradCell: gradCell.unsafeMutablePointer(of: T.self))
+            if needs[1] {
                 // dW_hh = Σₛ dAₛᵀ·h_{s−1}: one GEMM over all steps.
-                let gw = Tensor(uninitializedShape: [4 * h, h], dtype: dtype)
+                var gw = Tensor(uninitializedShape: [4 * h, h], dtype: dtype)
                 Gemm.run(T.self, transA: true, transB: false, m: 4 * h, n: h, k: nt * nb,
-                         a: gradGates.pointer(T.self), lda: 4 * h, b: hiddens.pointer(T.self), ldb: h,
-                         c: gw.pointer(T.self), ldc: h)
+                         a: gradGates.unsafePointer(of: T.self), lda: 4 * h, b: hiddens0.unsafePointer(of: T.self), ldb: h,
+                         c: gw.unsafeMutablePointer(of: T.self), ldc: h)
                 gradWeight = gw
             }
         }
         if dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
         // Both biases add to the same pre-activations: each gets Σ dA.
-        let gradBias: [Tensor?] = biasCount == 0 ? [] : [Tensor](
-            repeating: Tensor.columnSums(of: gradGates, rows: nt * nb, columns: 4 * h), count: biasCount)
-        return [gradProjections, gradWeight, gradHidden, gradCell] + gradBias
+        let biasNeeds = needs.dropFirst(4)
+        let gradBias = biasNeeds.contains(true) ? RecurrenceChecks.columnSums(of: gradGates, rows: nt * nb, columns: 4 * h) : nil
+        return [needs[0] ? gradProjections : nil, gradWeight, needs[2] ? gradHidden : nil, needs[3] ? gradCell : nil]
+            + biasNeeds.map { $0 ? gradBias : nil }
     }
 }
 
@@ -133,7 +152,7 @@ public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initia
                           inputBias: Tensor? = nil, recurrentBias: Tensor? = nil,
                           lengths: [Int]? = nil, reversed: Bool = false) -> Tensor {
     let op = "gruRecurrence"
-    projections.requireFloat(op)
+    RecurrenceChecks.requireFloat(op, projections)
     let w = recurrentWeight
     let shapes = "projections \(projections.shape), recurrentWeight \(w.shape), initialHidden \(initialHidden.shape)"
         + (inputBias.map { ", inputBias \($0.shape)" } ?? "") + (recurrentBias.map { ", recurrentBias \($0.shape)" } ?? "")
@@ -144,50 +163,58 @@ public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initia
                  && (inputBias?.shape ?? [3 * h]) == [3 * h] && (recurrentBias?.shape ?? [3 * h]) == [3 * h],
                  "\(op): expected T ≥ 1, initial state [\(nb), \(h)] and biases [\(3 * h)]; got \(shapes)")
     for t in [w, initialHidden] + [inputBias, recurrentBias].compactMap({ $0 }) {
-        Tensor.requireSameDType(op, projections, t)
+        RecurrenceChecks.requireSameDType(op, projections, t)
     }
     let plan = RecurrenceSchedule(batch: nb, time: nt, hidden: h,
-                                  lengths: Tensor.recurrenceLengths(lengths, batch: nb, time: nt, op: op), reversed: reversed)
+                                  lengths: RecurrenceChecks.lengths(lengths, batch: nb, time: nt, op: op), reversed: reversed)
     let dtype = projections.dtype
-    let gates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
-    let hiddens = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
-    let outputs = Tensor(uninitializedShape: [nb, nt, h], dtype: dtype)
+    var gates = Tensor(uninitializedShape: [nt, nb, 4 * h], dtype: dtype)
+    var hiddens = Tensor(uninitializedShape: [nt + 1, nb, h], dtype: dtype)
+    var outputs = Tensor(uninitializedShape: [nb, nt, h], dtype: dtype)
     func forward<T: RecurrentElement>(_: T.Type) {
         let scratch = UnsafeMutablePointer<T>.allocate(capacity: nb * 3 * h)
         defer { scratch.deallocate() }
-        RecurrenceKernel.gruForward(plan, projections: projections.pointer(T.self),
-                                    inputBias: inputBias.map { UnsafePointer($0.pointer(T.self)) }, weight: w.pointer(T.self),
-                                    recurrentBias: recurrentBias.map { UnsafePointer($0.pointer(T.self)) },
-                                    initialHidden: initialHidden.pointer(T.self), gates: gates.pointer(T.self),
-                                    hiddens: hiddens.pointer(T.self), scratch: scratch, outputs: outputs.pointer(T.self))
+        RecurrenceKernel.gruForward(plan, projections: projections.unsafePointer(of: T.self),
+                                    inputBias: inputBias?.unsafePointer(of: T.self), weight: w.unsafePointer(of: T.self),
+                                    recurrentBias: recurrentBias?.unsafePointer(of: T.self),
+                                    initialHidden: initialHidden.unsafePointer(of: T.self), gates: gates.unsafeMutablePointer(of: T.self),
+                                    hiddens: hiddens.unsafeMutablePointer(of: T.self), scratch: scratch,
+                                    outputs: outputs.unsafeMutablePointer(of: T.self))
     }
     if dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
+    let (gates0, hiddens0) = (gates, hiddens)
 
-    let w0 = w.detached(), weightWanted = w.requiresGrad
+    let w0 = w.detached()
     let hasInputBias = inputBias != nil, hasRecurrentBias = recurrentBias != nil
     let inputs = [projections, w, initialHidden] + [inputBias, recurrentBias].compactMap { $0 }
-    return Tensor.record(.gruRecurrence, outputs, inputs) { g in
-        let gradRecurrent = Tensor(uninitializedShape: [nt, nb, 3 * h], dtype: dtype)
-        let gradProjections = Tensor(uninitializedShape: [nb, nt, 3 * h], dtype: dtype)
-        let gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
+    let result = outputs
+    return Tensor.record(NNOp.gruRecurrence, result, inputs) { g, needs in
+        var gradRecurrent = Tensor(uninitializedShape: [nt, nb, 3 * h], dtype: dtype)
+        var gradProjections = Tensor(uninitializedShape: [nb, nt, 3 * h], dtype: dtype)
+        var gradHidden = Tensor(uninitializedShape: [nb, h], dtype: dtype)
         var gradWeight: Tensor? = nil
         func backward<T: RecurrentElement>(_: T.Type) {
-            RecurrenceKernel.gruBackward(plan, gradOutputs: g.pointer(T.self), weight: w0.pointer(T.self),
-                                         gates: gates.pointer(T.self), hiddens: hiddens.pointer(T.self),
-                                         gradRecurrent: gradRecurrent.pointer(T.self),
-                                         gradProjections: gradProjections.pointer(T.self), gradHidden: gradHidden.pointer(T.self))
-            if weightWanted {
-                let gw = Tensor(uninitializedShape: [3 * h, h], dtype: dtype)
+            RecurrenceKernel.gruBackward(plan, gradOutputs: g.unsafePointer(of: T.self), weight: w0.unsafePointer(of: T.self),
+                                         gates: gates0.unsafePointer(of: T.self), hiddens: hiddens0.unsafePointer(of: T.self),
+                                         gradRecurrent: gradRecurrent.unsafeMutablePointer(of: T.self),
+                                         gradProjections: gradProjections.unsafeMutablePointer(of: T.self),
+                                         gradHidden: gradHidden.unsafeMutablePointer(of: T.self))
+            if needs[1] {
+                var gw = Tensor(uninitializedShape: [3 * h, h], dtype: dtype)
                 Gemm.run(T.self, transA: true, transB: false, m: 3 * h, n: h, k: nt * nb,
-                         a: gradRecurrent.pointer(T.self), lda: 3 * h, b: hiddens.pointer(T.self), ldb: h,
-                         c: gw.pointer(T.self), ldc: h)
+                         a: gradRecurrent.unsafePointer(of: T.self), lda: 3 * h, b: hiddens0.unsafePointer(of: T.self), ldb: h,
+                         c: gw.unsafeMutablePointer(of: T.self), ldc: h)
                 gradWeight = gw
             }
         }
         if dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
-        var grads: [Tensor?] = [gradProjections, gradWeight, gradHidden]
-        if hasInputBias { grads.append(Tensor.columnSums(of: gradProjections, rows: nb * nt, columns: 3 * h)) }
-        if hasRecurrentBias { grads.append(Tensor.columnSums(of: gradRecurrent, rows: nt * nb, columns: 3 * h)) }
+        var grads: [Tensor?] = [needs[0] ? gradProjections : nil, gradWeight, needs[2] ? gradHidden : nil]
+        if hasInputBias {
+            grads.append(needs[3] ? RecurrenceChecks.columnSums(of: gradProjections, rows: nb * nt, columns: 3 * h) : nil)
+        }
+        if hasRecurrentBias {
+            grads.append(needs[grads.count] ? RecurrenceChecks.columnSums(of: gradRecurrent, rows: nt * nb, columns: 3 * h) : nil)
+        }
         return grads
     }
 }
@@ -207,36 +234,38 @@ public func gruRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initia
 ///   the gradient all run inside this one primitive.
 public func qrnnPooling(_ gates: Tensor, initialCell: Tensor, forgetMask: Tensor? = nil, forgetScale: Double = 1) -> Tensor {
     let op = "qrnnPooling"
-    gates.requireFloat(op)
+    RecurrenceChecks.requireFloat(op, gates)
     let shapes = "gates \(gates.shape), initialCell \(initialCell.shape)" + (forgetMask.map { ", forgetMask \($0.shape)" } ?? "")
     precondition(gates.rank == 3 && initialCell.rank == 2 && initialCell.shape[0] == gates.shape[0] && initialCell.shape[1] > 0
                  && (gates.shape[2] == 3 * initialCell.shape[1] || gates.shape[2] == 2 * initialCell.shape[1]),
                  "\(op): needs gates [B, T, 3H] or [B, T, 2H] and initialCell [B, H]; got \(shapes)")
     let (nb, nt, h) = (gates.shape[0], gates.shape[1], initialCell.shape[1])
     precondition(forgetMask == nil || forgetMask!.shape == [nb, nt, h], "\(op): forgetMask must be [\(nb), \(nt), \(h)]; got \(shapes)")
-    Tensor.requireSameDType(op, gates, initialCell)
-    if let forgetMask { Tensor.requireSameDType(op, gates, forgetMask) }
+    RecurrenceChecks.requireSameDType(op, gates, initialCell)
+    if let forgetMask { RecurrenceChecks.requireSameDType(op, gates, forgetMask) }
     let gated = gates.shape[2] == 3 * h
-    let states = Tensor(uninitializedShape: [nb, nt, gated ? 2 * h : h], dtype: gates.dtype)
+    var states = Tensor(uninitializedShape: [nb, nt, gated ? 2 * h : h], dtype: gates.dtype)
     let a0 = gates.detached(), c0 = initialCell.detached(), m0 = forgetMask?.detached()
     func forward<T: RecurrentElement>(_: T.Type) {
-        RecurrenceKernel.poolingForward(a0.pointer(T.self), mask: m0.map { UnsafePointer($0.pointer(T.self)) }, scale: T(forgetScale),
-                                        initial: c0.pointer(T.self), states: states.pointer(T.self),
+        RecurrenceKernel.poolingForward(a0.unsafePointer(of: T.self), mask: m0?.unsafePointer(of: T.self), scale: T(forgetScale),
+                                        initial: c0.unsafePointer(of: T.self), states: states.unsafeMutablePointer(of: T.self),
                                         batch: nb, time: nt, hidden: h, gated: gated)
     }
     if gates.dtype == .float32 { forward(Float.self) } else { forward(Double.self) }
     let result = states
-    return Tensor.record(.qrnnPooling, states, [gates, initialCell]) { g in
-        let gradGates = Tensor(uninitializedShape: a0.shape, dtype: a0.dtype)
-        let gradInitial = Tensor(uninitializedShape: c0.shape, dtype: a0.dtype)
+    return Tensor.record(NNOp.qrnnPooling, result, [gates, initialCell]) { g, needs in
+        // One reverse pass yields both gradients; it runs whenever either is needed.
+        var gradGates = Tensor(uninitializedShape: a0.shape, dtype: a0.dtype)
+        var gradInitial = Tensor(uninitializedShape: c0.shape, dtype: a0.dtype)
         func backward<T: RecurrentElement>(_: T.Type) {
-            RecurrenceKernel.poolingBackward(g.pointer(T.self), gates: a0.pointer(T.self),
-                                             mask: m0.map { UnsafePointer($0.pointer(T.self)) }, scale: T(forgetScale),
-                                             initial: c0.pointer(T.self), states: result.pointer(T.self),
-                                             gradGates: gradGates.pointer(T.self), gradInitial: gradInitial.pointer(T.self),
+            RecurrenceKernel.poolingBackward(g.unsafePointer(of: T.self), gates: a0.unsafePointer(of: T.self),
+                                             mask: m0?.unsafePointer(of: T.self), scale: T(forgetScale),
+                                             initial: c0.unsafePointer(of: T.self), states: result.unsafePointer(of: T.self),
+                                             gradGates: gradGates.unsafeMutablePointer(of: T.self),
+                                             gradInitial: gradInitial.unsafeMutablePointer(of: T.self),
                                              batch: nb, time: nt, hidden: h, gated: gated)
         }
         if a0.dtype == .float32 { backward(Float.self) } else { backward(Double.self) }
-        return [gradGates, gradInitial]
+        return [needs[0] ? gradGates : nil, needs[1] ? gradInitial : nil]
     }
 }

@@ -1,6 +1,4 @@
-import CBLAS
-import Dispatch
-import RealModule
+import Tensor
 
 /// Gate nonlinearities of the recurrent kernels: float32 uses the
 /// vectorisable ``VectorMath`` forms, float64 (gradient checks) libm.
@@ -15,7 +13,9 @@ extension Float: RecurrentElement {
 }
 
 extension Double: RecurrentElement {
-    @inline(__always) static func logistic(_ x: Double) -> Double { UnaryOp.sigmoid(x) }
+    @inline(__always) static func logistic(_ x: Double) -> Double {
+        x >= 0 ? 1 / (1 + Double.exp(-x)) : { let e = Double.exp(x); return e / (1 + e) }()
+    }
     @inline(__always) static func hyperbolicTangent(_ x: Double) -> Double { Double.tanh(x) }
 }
 
@@ -46,27 +46,12 @@ struct RecurrenceSchedule {
 /// *time order* are [batch, time, …] indexed by frame.
 ///
 /// The rows of a batch never interact in a recurrence, so LSTM and GRU split
-/// the batch into one slice per thread and each thread runs its slice
-/// through every step with single-threaded GEMMs ([B/threads, H]·W_hhᵀ):
-/// no synchronisation per step (OpenBLAS's own threading of a 64-row GEMM
-/// costs two thread hand-offs per step, three times per step here).
+/// the batch into one slice per thread (``Parallel/forEachSlice(_:work:_:)``)
+/// and each thread runs its slice through every step with single-threaded
+/// GEMMs ([B/threads, H]·W_hhᵀ): no synchronisation per step (OpenBLAS's own
+/// threading of a 64-row GEMM costs two thread hand-offs per step, three
+/// times per step here).
 enum RecurrenceKernel {
-    /// Runs `body` on contiguous slices of `0..<batch`, one per thread, with
-    /// OpenBLAS single-threaded meanwhile so the slices' GEMMs do not fight
-    /// over its thread pool (the one thread budget of ``Parallel``).
-    static func forEachBatchSlice(_ batch: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        let slices = Swift.min(Parallel.threads, batch)
-        guard slices > 1, work >= Parallel.minimumParallelWork else { body(0..<batch); return }
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(Int32(Parallel.threads)) }
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: slices) { c in
-                let lo = batch * c / slices, hi = batch * (c + 1) / slices
-                if lo < hi { body(lo..<hi) }
-            }
-        }
-    }
-
     // MARK: LSTM
 
     /// Runs the LSTM over all steps. `gates` [T, B, 4H] receives the
@@ -82,7 +67,7 @@ enum RecurrenceKernel {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g4 = 4 * h
         hiddens.update(from: initialHidden, count: nb * h)
         cells.update(from: initialCell, count: nb * h)
-        forEachBatchSlice(nb, work: nt * nb * g4 * h) { rows in
+        Parallel.forEachSlice(nb, work: nt * nb * g4 * h) { rows in
             let lo = rows.lowerBound
             for s in 0..<nt {
                 let gs = gates + s * nb * g4
@@ -130,7 +115,7 @@ enum RecurrenceKernel {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g4 = 4 * h
         gradHidden.update(repeating: 0, count: nb * h)
         gradCell.update(repeating: 0, count: nb * h)
-        forEachBatchSlice(nb, work: nt * nb * g4 * h) { rows in
+        Parallel.forEachSlice(nb, work: nt * nb * g4 * h) { rows in
             let lo = rows.lowerBound
             let scratch = UnsafeMutablePointer<T>.allocate(capacity: 3 * h)
             defer { scratch.deallocate() }
@@ -184,7 +169,7 @@ enum RecurrenceKernel {
     ) {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g3 = 3 * h, g4 = 4 * h
         hiddens.update(from: initialHidden, count: nb * h)
-        forEachBatchSlice(nb, work: nt * nb * g3 * h) { rows in
+        Parallel.forEachSlice(nb, work: nt * nb * g3 * h) { rows in
             let lo = rows.lowerBound
             for s in 0..<nt {
                 let hp = hiddens + s * nb * h, hn = hiddens + (s + 1) * nb * h, gs = gates + s * nb * g4
@@ -235,7 +220,7 @@ enum RecurrenceKernel {
     ) {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g3 = 3 * h, g4 = 4 * h
         gradHidden.update(repeating: 0, count: nb * h)
-        forEachBatchSlice(nb, work: nt * nb * g3 * h) { rows in
+        Parallel.forEachSlice(nb, work: nt * nb * g3 * h) { rows in
             let lo = rows.lowerBound
             let gh = UnsafeMutablePointer<T>.allocate(capacity: h)
             defer { gh.deallocate() }
