@@ -193,23 +193,6 @@ final class ReductionForwardTests: XCTestCase {
         XCTAssertEqual(Tensor(v).mode(axis: 0).scalars(as: Int32.self), [30])
     }
 
-    func testNeighbourCosineSimilarity() {
-        // Rows (1,0), (0,1), (1,1), (0,0), (2,0): cosines 0, 1/√2, 0 (zero row), 0 (zero row).
-        let x = Tensor([1, 0, 0, 1, 1, 1, 0, 0, 2, 0] as [Double], shape: [5, 2])
-        let c = x.neighbourCosineSimilarity()
-        XCTAssertEqual(c.shape, [4])
-        assertClose(c.doubles, [0, 1 / 2.0.squareRoot(), 0, 0], 1e-15)
-        // Batched [2, 3, 2]: second batch (1,2), (2,4), (−1,−2) → 1, −1.
-        let b = Tensor([1, 0, 0, 1, 1, 1, 1, 2, 2, 4, -1, -2] as [Float], shape: [2, 3, 2])
-        let cb = b.neighbourCosineSimilarity(axis: 1)
-        XCTAssertEqual(cb.shape, [2, 2])
-        assertClose(cb.doubles, [0, 1 / 2.0.squareRoot(), 1, -1], 1e-6)
-        // Time axis 0 of [3, 2, 2]: rows are x[t, m, :], compared along t for each m.
-        let t0 = Tensor([1, 0, 0, 1, 1, 0, 0, -1, 0, 2, 3, 3] as [Double], shape: [3, 2, 2])
-        assertClose(t0.neighbourCosineSimilarity(axis: 0).doubles, [1, -1, 0, -1 / 2.0.squareRoot()], 1e-15)
-        XCTAssertEqual(Tensor.zeros([1, 4]).neighbourCosineSimilarity().shape, [0])
-    }
-
     // MARK: conv1d
 
     func testConv1dAgainstAHandWorkedExample() {

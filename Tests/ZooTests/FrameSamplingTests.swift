@@ -141,4 +141,22 @@ final class FrameSamplingTests: XCTestCase {
         }
         XCTAssertEqual(got.last, Float(maxFrames))
     }
+
+    func testNeighbourCosineSimilarity() {
+        // Rows (1,0), (0,1), (1,1), (0,0), (2,0): cosines 0, 1/√2, 0 (zero row), 0 (zero row).
+        let x = Tensor([1, 0, 0, 1, 1, 1, 0, 0, 2, 0] as [Double], shape: [5, 2])
+        let c = x.neighbourCosineSimilarity()
+        XCTAssertEqual(c.shape, [4])
+        for (a, b) in zip(c.doubles, [0, 1 / 2.0.squareRoot(), 0, 0]) { XCTAssertEqual(a, b, accuracy: 1e-15) }
+        // Batched [2, 3, 2]: second batch (1,2), (2,4), (−1,−2) → 1, −1.
+        let b = Tensor([1, 0, 0, 1, 1, 1, 1, 2, 2, 4, -1, -2] as [Float], shape: [2, 3, 2])
+        let cb = b.neighbourCosineSimilarity(axis: 1)
+        XCTAssertEqual(cb.shape, [2, 2])
+        for (a, b) in zip(cb.doubles, [0, 1 / 2.0.squareRoot(), 1, -1]) { XCTAssertEqual(a, b, accuracy: 1e-6) }
+        // Time axis 0 of [3, 2, 2]: rows are x[t, m, :], compared along t for each m.
+        let t0 = Tensor([1, 0, 0, 1, 1, 0, 0, -1, 0, 2, 3, 3] as [Double], shape: [3, 2, 2])
+        for (a, b) in zip(t0.neighbourCosineSimilarity(axis: 0).doubles, [1, -1, 0, -1 / 2.0.squareRoot()]) { XCTAssertEqual(a, b, accuracy: 1e-15) }
+        XCTAssertEqual(Tensor.zeros([1, 4]).neighbourCosineSimilarity().shape, [0])
+    }
+
 }

@@ -1,8 +1,7 @@
 import RealModule
 
-/// Order statistics and frame-to-frame similarity used by feature
-/// engineering on frame-level features. None of these is differentiable:
-/// the results never require gradients.
+/// Order statistics along an axis (`torch.median`, `torch.mode`). Not
+/// differentiable: the results never require gradients.
 extension Tensor {
     /// The lower median along `axis`: the element of rank ⌊(n − 1)/2⌋ in sorted
     /// order, as `torch.median(x, dim).values` (NumPy's `median` averages the
@@ -16,41 +15,6 @@ extension Tensor {
     /// nothing else. Any dtype.
     public func mode(axis: Int, keepDims: Bool = false) -> Tensor {
         laneStatistic("mode", axis: axis, keepDims: keepDims, OrderStatistics.mode)
-    }
-
-    /// Cosine similarity of each row with the one before it along `axis`,
-    /// rows being vectors over the last axis: for [..., T, D] (axis −2) gives
-    /// [..., T − 1] with cos(x_t, x_{t−1}) = ⟨x_t, x_{t−1}⟩ / max(‖x_t‖·‖x_{t−1}‖, ε)
-    /// for t = 1..<T (the formula of `torch.nn.functional.cosine_similarity`),
-    /// so a zero row gives 0.
-    public func neighbourCosineSimilarity(axis: Int = -2, epsilon: Double = 1e-8) -> Tensor {
-        requireFloat("neighbourCosineSimilarity")
-        let a = self.axis(axis, op: "neighbourCosineSimilarity")
-        precondition(a < rank - 1, "neighbourCosineSimilarity: the time axis \(axis) must come before the last (feature) axis of shape \(shape)")
-        precondition(shape[a] >= 1, "neighbourCosineSimilarity: time axis \(axis) of shape \(shape) is empty")
-        let outer = shape[..<a].reduce(1, *), steps = shape[a]
-        let mid = shape[(a + 1)..<(rank - 1)].reduce(1, *), d = shape[rank - 1]
-        var outShape = Array(shape.dropLast())
-        outShape[a] = steps - 1
-        let out = Tensor(uninitializedShape: outShape, dtype: dtype)
-        func run<T: KernelFloat>(_: T.Type) {
-            let x = pointer(T.self), y = out.pointer(T.self), eps = T(epsilon)
-            Parallel.forEachChunk(outer * mid, costPerItem: steps * d) { lanes in
-                for lane in lanes {
-                    let o = lane / mid, m = lane % mid
-                    @inline(__always) func row(_ t: Int) -> UnsafePointer<T> { UnsafePointer(x + ((o * steps + t) * mid + m) * d) }
-                    var previousNorm = ReduceKernel.dot(row(0), row(0), d).squareRoot()
-                    for t in 1..<Swift.max(steps, 1) {
-                        let norm = ReduceKernel.dot(row(t), row(t), d).squareRoot()
-                        let dot = ReduceKernel.dot(row(t), row(t - 1), d)
-                        y[((o * (steps - 1)) + t - 1) * mid + m] = dot / Swift.max(norm * previousNorm, eps)
-                        previousNorm = norm
-                    }
-                }
-            }
-        }
-        if dtype == .float32 { run(Float.self) } else { run(Double.self) }
-        return out
     }
 
     /// Applies `statistic(scratch, n)` to every lane along `axis` (a copy of
