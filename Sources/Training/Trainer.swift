@@ -157,12 +157,7 @@ public final class Trainer {
                 return s
             }())(step)
             optimizer.zeroGrad()
-            let l = objective.loss(model(batch.input), batch)
-            let value = l.scalar
-            guard value.isFinite else {
-                throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, videos: Array(batch.ids.prefix(8)))
-            }
-            l.backward()
+            let value = try accumulateGradients(batch)
             for c in callbacks { try c.gradientsDidCompute(self) }
             if let c = config.clipNorm { GradientClipping.clipByGlobalNorm(model.trainableParameters, maxNorm: c) }
             optimizer.learningRate = learningRate
@@ -180,6 +175,36 @@ public final class Trainer {
             try validationPoint(validation, callbacks)          // a stop between validation points still checkpoints
         }
         for c in callbacks { try c.trainingDidEnd(self) }
+    }
+
+    /// Forward and backward passes of `batch` in `config.accumulationSteps`
+    /// strided micro-batches, leaving the gradient of the whole batch's mean
+    /// loss in the parameters' `.grad`; returns that loss. Each micro-batch's
+    /// mean loss is weighted by its share of the batch (a factor of exactly 1
+    /// when the shares are equal), the gradients summed in micro-batch order
+    /// and scaled by 1/K once, as K data-parallel ranks average theirs.
+    /// Throws before any update when a loss is not finite.
+    private func accumulateGradients(_ batch: TrainingBatch) throws -> Double {
+        let parts = config.accumulationSteps
+        let micro = parts == 1 ? [batch] : (0..<parts).map { batch.share($0, of: parts) }.filter { $0.count > 0 }
+        var total = 0.0
+        for m in micro {
+            var l = objective.loss(model(m.input), m)
+            let value = l.scalar
+            guard value.isFinite else {
+                throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, videos: Array(m.ids.prefix(8)))
+            }
+            let weight = Double(m.count * parts) / Double(batch.count)
+            if weight != 1 { l = l * weight }
+            total += value * Double(m.count) / Double(batch.count)
+            l.backward()
+        }
+        if parts > 1 {
+            withoutGrad {
+                for p in model.trainableParameters { if let g = p.grad { p.grad = g * (1 / Double(parts)) } }
+            }
+        }
+        return total
     }
 
     /// Scores the validation set (if any), updates the best GAP and tells the callbacks.

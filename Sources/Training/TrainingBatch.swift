@@ -19,6 +19,27 @@ public struct TrainingBatch {
         self.ids = ids
     }
 
+    /// Videos in the batch.
+    public var count: Int { ids.count }
+
+    /// The share `part` of `parts` of this batch: videos part, part + parts,
+    /// part + 2·parts, … (the strided share a rank of `parts` trains on, as
+    /// PyTorch's `DistributedSampler` deals examples, and the micro-batch of
+    /// gradient accumulation). Frame-level features are trimmed to the
+    /// share's longest video, as a batch of those videos would be.
+    public func share(_ part: Int, of parts: Int) -> TrainingBatch {
+        precondition(parts > 0 && part >= 0 && part < parts, "TrainingBatch.share: part \(part) of \(parts)")
+        let indices = Array(stride(from: part, to: count, by: parts))
+        var features = input.features.indexSelect(axis: 0, indices: indices)
+        let lengths = input.lengths.map { l in indices.map { l[$0] } }
+        if let lengths, let longest = lengths.max(), longest < features.shape[1] {
+            features = features.sliced(axis: 1, range: 0..<longest)
+        }
+        return TrainingBatch(input: ModelInput(features: features, lengths: lengths, rgbSize: input.rgbSize),
+                             labels: labels.indexSelect(axis: 0, indices: indices),
+                             teacher: teacher?.indexSelect(axis: 0, indices: indices), ids: indices.map { ids[$0] })
+    }
+
     /// Label indices per video (for the metrics).
     public var labelIndices: [[Int]] {
         let c = labels.shape[1], v = labels.floats

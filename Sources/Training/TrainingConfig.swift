@@ -15,6 +15,10 @@ public struct TrainingConfig: Codable, Sendable {
     /// Linear warm-up from 0 over this many steps before the schedule (0: none).
     public var warmupSteps = 0
     public var weightDecay = 0.0
+    /// Split each batch into this many strided micro-batches whose gradients
+    /// are summed in order before one update: the same arithmetic as that
+    /// many data-parallel ranks, in the memory of one micro-batch.
+    public var accumulationSteps = 1
     /// Clip the global gradient norm (nil: no clipping).
     public var clipNorm: Double? = 1.0
     /// The optimizer (absent in older configurations: Adam).

@@ -182,4 +182,43 @@ final class TrainerPartsTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/last.safetensors"))
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/metrics.csv"))
     }
+
+    /// Accumulating K strided micro-batches is the arithmetic of one batch:
+    /// the same weights (to float rounding) as training on whole batches,
+    /// with equal shares (32 = 2 × 16) and unequal ones (32 = 11 + 11 + 10).
+    func testGradientAccumulationMatchesWholeBatches() throws {
+        func train(_ parts: Int) throws -> (LogisticModel, Trainer) {
+            var c = config(steps: 20)
+            c.accumulationSteps = parts
+            c.mixupAlpha = nil
+            let model = makeModel()
+            let (t, v) = sources()
+            let trainer = Trainer(model: model, config: c, directory: dir + "/k\(parts)", callbacks: [])
+            try trainer.run(training: t, validation: v, progress: quiet(20))
+            return (model, trainer)
+        }
+        let (whole, wholeTrainer) = try train(1)
+        for parts in [2, 3] {
+            let (accumulated, trainer) = try train(parts)
+            for ((name, a), (_, b)) in zip(whole.namedParameters(), accumulated.namedParameters()) {
+                let x = a.value.floats, y = b.value.floats
+                let worst = zip(x, y).map { abs($0 - $1) / max(abs($0), 1e-3) }.max() ?? 0
+                XCTAssertLessThan(worst, 1e-4, "K=\(parts) \(name)")
+            }
+            let l1 = wholeTrainer.log.series("train_loss").map(\.value), l2 = trainer.log.series("train_loss").map(\.value)
+            for (a, b) in zip(l1, l2) { XCTAssertEqual(a, b, accuracy: 1e-5 * max(abs(a), 1)) }
+        }
+    }
+
+    func testAShareIsTheStridedSubsetTrimmedToItsLongestVideo() {
+        let features = Tensor((0..<(5 * 4 * 2)).map(Float.init), shape: [5, 4, 2])
+        let batch = TrainingBatch(input: ModelInput(features: features, lengths: [4, 1, 2, 2, 3], rgbSize: 1),
+                                  labels: Tensor.zeros([5, 3]), ids: ["a", "b", "c", "d", "e"])
+        let share = batch.share(1, of: 2)                     // videos b and d: 1 and 2 frames
+        XCTAssertEqual(share.ids, ["b", "d"])
+        XCTAssertEqual(share.input.lengths, [1, 2])
+        XCTAssertEqual(share.input.features.shape, [2, 2, 2])
+        XCTAssertEqual(share.input.features.floats, [8, 9, 10, 11, 24, 25, 26, 27])
+        XCTAssertEqual(batch.share(0, of: 2).ids, ["a", "c", "e"])
+    }
 }

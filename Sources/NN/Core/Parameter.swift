@@ -20,8 +20,13 @@ public final class Parameter {
         isFrozen = frozen
     }
 
-    /// The gradient accumulated by the last backward passes, if any.
-    public var grad: Tensor? { value.grad }
+    /// The gradient accumulated by the last backward passes, if any; set by
+    /// whatever rewrites gradients before an update (clipping, averaging
+    /// across micro-batches or ranks).
+    public var grad: Tensor? {
+        get { value.grad }
+        set { value.grad = newValue }
+    }
 
     /// Drops the accumulated gradient.
     public func zeroGrad() { value.zeroGrad() }
