@@ -28,7 +28,7 @@ public final class DatasetBatchSource: BatchSource {
     }
 
     public var resumeState: String {
-        (try? String(decoding: JSONEncoder().encode(last), as: UTF8.self)) ?? ""
+        (try? String(decoding: JSONEncoder.sorted.encode(last), as: UTF8.self)) ?? ""
     }
 
     public func restore(_ state: String) throws {

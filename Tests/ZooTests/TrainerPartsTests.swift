@@ -221,4 +221,20 @@ final class TrainerPartsTests: XCTestCase {
         XCTAssertEqual(share.input.features.floats, [8, 9, 10, 11, 24, 25, 26, 27])
         XCTAssertEqual(batch.share(0, of: 2).ids, ["a", "c", "e"])
     }
+
+    func testIdenticalRunsWriteByteIdenticalCheckpoints() throws {
+        var c = config(steps: 20)
+        c.mixupAlpha = 0.3
+        c.emaRate = 0.1
+        for run in ["a", "b"] {
+            let (t, v) = sources()
+            let trainer = Trainer(model: makeModel(), config: c, directory: dir + "/" + run)
+            trainer.checkpointMetadata = ["model": "logistic", "note": "same"]
+            try trainer.run(training: t, validation: v, progress: quiet(20))
+        }
+        for file in ["last.safetensors", "best.safetensors", "metrics.csv"] {
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/a/" + file)),
+                           try Data(contentsOf: URL(fileURLWithPath: dir + "/b/" + file)), file)
+        }
+    }
 }
