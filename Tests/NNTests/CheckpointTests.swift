@@ -126,6 +126,26 @@ final class CheckpointTests: XCTestCase {
         }
     }
 
+    /// Headers whose sizes wrap around Int: a shape of 2³²·2³²·4 elements and
+    /// offsets near 2⁶³, beside 16 real bytes of data.
+    func testCraftedSizesThatOverflowAreTypedErrors() throws {
+        let headers = [
+            #"{"x":{"dtype":"F32","shape":[4294967296,4294967296,4],"data_offsets":[0,16]}}"#,
+            #"{"x":{"dtype":"F32","shape":[4],"data_offsets":[9223372036854775800,9223372036854775816]}}"#,
+            #"{"x":{"dtype":"F32","shape":[4],"data_offsets":[9223372036854775800,0]}}"#,
+        ]
+        for (i, header) in headers.enumerated() {
+            var bytes = withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { Array($0) }
+            bytes += Array(header.utf8) + [UInt8](repeating: 0, count: 16)
+            let path = dir + "/crafted\(i).safetensors"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            XCTAssertThrowsError(try SafeTensors.read(path), header) { error in
+                guard case SafeTensors.FormatError.badEntry(_, let name, _) = error else { return XCTFail("\(error)") }
+                XCTAssertEqual(name, "x")
+            }
+        }
+    }
+
     func testAFailedWriteLeavesTheOldFileIntact() throws {
         let path = dir + "/keep.safetensors"
         try SafeTensors.write(["x": Tensor.ones([2])], to: path)

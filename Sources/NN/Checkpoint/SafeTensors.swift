@@ -101,8 +101,18 @@ public enum SafeTensors {
                 throw FormatError.badEntry(path: path, name: name, reason: "unsupported dtype \(code) (F32, F64, I32, U8 are supported)")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw FormatError.badEntry(path: path, name: name, reason: "negative dimension in \(shape)") }
-            let bytes = shape.reduce(1, *) * dtype.byteSize
-            guard offsets[0] >= 0, offsets[1] == offsets[0] + bytes, offsets[1] <= body else {
+            // Overflow-checked: a crafted header's shape or offsets must not wrap around.
+            var product: Int? = dtype.byteSize
+            for d in shape { product = product.flatMap { p in
+                let (r, overflow) = p.multipliedReportingOverflow(by: d)
+                return overflow ? nil : r
+            } }
+            guard let bytes = product, bytes <= body else {
+                throw FormatError.badEntry(path: path, name: name,
+                                           reason: "shape \(shape) of \(code) needs more bytes than the \(body)-byte data holds")
+            }
+            let (end, overflow) = offsets[0].addingReportingOverflow(bytes)
+            guard offsets[0] >= 0, !overflow, offsets[1] == end, offsets[1] <= body else {
                 throw FormatError.badEntry(path: path, name: name,
                                            reason: "data_offsets \(offsets) do not hold \(bytes) bytes within the \(body)-byte data")
             }
