@@ -7,12 +7,21 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__x86_64__) || defined(__i386__)
 #define TARGET __attribute__((target("avx2,fma")))
 
 int ck_has_avx2_fma(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
+#else
+// Other architectures (arm64: Graviton, Ampere, Raspberry Pi) have neither
+// the target attribute nor the CPU query: the loops compile as portable C,
+// are never chosen, and the Swift VectorMath path runs.
+#define TARGET
+
+int ck_has_avx2_fma(void) { return 0; }
+#endif
 
 static inline float bits_to_float(uint32_t u) { float f; memcpy(&f, &u, 4); return f; }
 static inline uint32_t float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); return u; }
