@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Tensor
 
 /// Which configuration of a zoo model to build.
@@ -56,7 +57,9 @@ public struct ZooEntry: Sendable {
         try makeModel(size, overrides, numClasses, &rng)
     }
 
-    /// Trainable parameters of the configuration, computed without allocating it.
+    /// Parameters of the configuration (trainable and frozen), read from the
+    /// shapes of a shape-only build of the model (``Module/parameterCount(building:)``):
+    /// the count of its own construction, without allocating or initialising it.
     public func parameterCount(size: ModelSize, overrides: [String: Any]? = nil, numClasses: Int) throws -> Int {
         try countParameters(size, overrides, numClasses)
     }
@@ -66,11 +69,12 @@ public struct ZooEntry: Sendable {
         try describeConfig(size, overrides)
     }
 
-    /// Makes an entry from a Codable configuration type.
+    /// Makes an entry from a Codable configuration type: `paper` and `small`
+    /// are the two sizes' configurations, `build` the model's construction
+    /// (also used, shape-only, for ``parameterCount(size:overrides:numClasses:)``).
     public static func make<C: Codable & Sendable>(
         _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
         smallLearningRate: Double? = nil, featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil, paper: C, small: C,
-        parameterCount: @escaping @Sendable (C, Int) -> Int,
         build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
     ) -> ZooEntry {
         @Sendable func config(_ size: ModelSize, _ overrides: [String: Any]?) throws -> C {
@@ -89,7 +93,13 @@ public struct ZooEntry: Sendable {
         return ZooEntry(
             name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
             smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
-            countParameters: { size, o, classes in parameterCount(try config(size, o), classes) },
+            countParameters: { size, o, classes in
+                let c = try config(size, o)
+                return Module.parameterCount {
+                    var rng = RandomGenerator(seed: 0)
+                    return build(c, classes, &rng)
+                }
+            },
             describeConfig: { size, o in
                 let e = JSONEncoder()
                 e.outputFormatting = [.sortedKeys]

@@ -51,15 +51,6 @@ public final class AttentionNetModel: Module, ZooModel {
         classifier = fcn.classifier
     }
 
-    /// Attention layers + BN (2·(D + L·H)) + FCN, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        let h = c.hiddenSize
-        let attention = (0..<c.layers).reduce(0) { $0 + (inputSize + $1 * h + 1) * h + h + 1 }
-        let pooled = inputSize + c.layers * h
-        return attention + (c.batchNorm ? 2 * pooled : 0)
-            + SamsungFCN.parameterCount(inputSize: pooled, sizes: c.fcnSizes, numClasses: numClasses)
-    }
-
     /// The last FCN hidden size (4096 in the paper), or 1152 + L·H without hidden FCN layers.
     public var featureCount: Int { classifier.inFeatures }
 

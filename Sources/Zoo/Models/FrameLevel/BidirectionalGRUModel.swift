@@ -53,14 +53,6 @@ public final class BidirectionalGRUModel: Module, ZooModel {
                                          classes: numClasses, rng: &rng)
     }
 
-    /// bi-GRU + GRU (+ gate) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        gruParameterCount(inputSize: inputSize, hiddenSize: c.bidirectionalSize, layers: 1, bidirectional: true)
-            + gruParameterCount(inputSize: 2 * c.bidirectionalSize, hiddenSize: c.hiddenSize, layers: 1)
-            + (c.contextGating ? ContextGating.parameterCount(c.hiddenSize, batchNorm: false) : 0)
-            + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
-    }
-
     /// H: the width of ``features(_:)``.
     public var featureCount: Int { gru.hiddenSize }
 

@@ -45,13 +45,6 @@ public final class BidirectionalLSTMModel: Module, ZooModel {
                                          classes: numClasses, rng: &rng)
     }
 
-    /// bi-LSTM + LSTM + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        lstmParameterCount(inputSize: inputSize, hiddenSize: c.bidirectionalSize, layers: 1, bidirectional: true)
-            + lstmParameterCount(inputSize: 2 * c.bidirectionalSize, hiddenSize: c.hiddenSize, layers: 1)
-            + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
-    }
-
     /// H.
     public var featureCount: Int { classifier.inFeatures }
 

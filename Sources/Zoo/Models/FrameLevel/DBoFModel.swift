@@ -57,12 +57,6 @@ public final class DBoFModel: Module, ZooModel {
         classifier = MixtureOfExperts(config.hiddenSize, classes: numClasses, mixtures: config.mixtures, rng: &rng)
     }
 
-    /// 2·1152 + 1152·K + 2K + K·H + 2H + MoE(H, m), without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        2 * inputSize + inputSize * c.clusterSize + 2 * c.clusterSize + c.clusterSize * c.hiddenSize + 2 * c.hiddenSize
-            + MixtureOfExperts.parameterCount(c.hiddenSize, classes: numClasses, mixtures: c.mixtures)
-    }
-
     /// H, the hidden size.
     public var featureCount: Int { classifier.inFeatures }
 

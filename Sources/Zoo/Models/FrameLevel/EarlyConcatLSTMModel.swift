@@ -47,12 +47,6 @@ public final class EarlyConcatLSTMModel: Module, ZooModel {
         classifier = fcn.classifier
     }
 
-    /// LSTM (Σ_k 4H·(in_k + H) + 8H) + FCN, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
-            + SamsungFCN.parameterCount(inputSize: 2 * c.layers * c.hiddenSize, sizes: c.fcnSizes, numClasses: numClasses)
-    }
-
     /// The last FCN hidden size (2048 in the paper), or 2·L·H without hidden FCN layers.
     public var featureCount: Int { classifier.inFeatures }
 

@@ -26,11 +26,6 @@ public final class FrameConvBlock: Module {
         self.negativeSlope = negativeSlope
     }
 
-    /// C_in·C_out·w + C_out (bias) + 2·C_out (batch norm).
-    public static func parameterCount(_ inChannels: Int, _ outChannels: Int, kernelSize: Int) -> Int {
-        inChannels * outChannels * kernelSize + 3 * outChannels
-    }
-
     /// [B, T, C_in] with its valid-step mask → [B, ⌈T/k⌉, C_out] and the pooled mask
     /// (or [B, C_out] and nil for the global maximum).
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> (Tensor, SequenceMask?) {
@@ -128,21 +123,6 @@ public final class FrameConvModel: Module, ZooModel {
         concatBlocks = blocks((config.videoChannels.last ?? rgbSize) + (config.audioChannels.last ?? audioSize),
                               config.concatChannels, config.concatKernelSizes, config.concatPoolSizes + [nil], rng: &rng)
         classifier = Linear(config.concatChannels.last!, numClasses, rng: &rng)
-    }
-
-    /// Σ blocks (C_in·C_out·w + 3·C_out) + (C_last + 1)·C, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        c.check()
-        func blocks(_ input: Int, _ channels: [Int], _ kernels: [Int]) -> Int {
-            zip([input] + channels, zip(channels, kernels)).reduce(0) {
-                $0 + FrameConvBlock.parameterCount($1.0, $1.1.0, kernelSize: $1.1.1)
-            }
-        }
-        return blocks(rgbSize, c.videoChannels, c.modalityKernelSizes)
-            + blocks(audioSize, c.audioChannels, c.modalityKernelSizes)
-            + blocks((c.videoChannels.last ?? rgbSize) + (c.audioChannels.last ?? audioSize), c.concatChannels,
-                     c.concatKernelSizes)
-            + (c.concatChannels.last! + 1) * numClasses
     }
 
     /// The last concat block's channels.

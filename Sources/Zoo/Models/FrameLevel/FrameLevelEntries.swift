@@ -99,7 +99,6 @@ let frameLevelEntries: [ZooEntry] = [
           summary: "Logistic regression over the mean of the valid frames (starter code FrameLevelLogisticModel)",
           recipe: starterRecipe(frames: .all),
           paper: LogisticModel.Config(), small: LogisticModel.Config(),
-          parameterCount: { c, classes in (c.inputSize + 1) * classes },
           build: { c, classes, rng in LogisticModel(c, level: .frame, numClasses: classes, rng: &rng) }),
 
     .make("dbof", level: .frame,
@@ -107,7 +106,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: starterRecipe(frames: .randomWithReplacement(count: 30)),
           paper: DBoFModel.Config(),
           small: { var c = DBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = smallBatchNormMomentum; return c }(),
-          parameterCount: { c, classes in DBoFModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in DBoFModel(c, numClasses: classes, rng: &rng) }),
 
     .make("soft-dbof", level: .frame,
@@ -115,7 +113,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: willowRecipe(decayRate: 0.9), smallLearningRate: smallWILLOWLearningRate,
           paper: SoftDBoFModel.Config(),
           small: { var c = SoftDBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = smallBatchNormMomentum; return c }(),
-          parameterCount: { c, classes in SoftDBoFModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in SoftDBoFModel(c, numClasses: classes, rng: &rng) }),
 
     .make("netvlad", level: .frame,
@@ -123,7 +120,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: willowRecipe(decayRate: 0.8), smallLearningRate: smallWILLOWLearningRate,
           paper: NetVLADModel.Config(),
           small: { var c = NetVLADModel.Config(); c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = smallBatchNormMomentum; return c }(),
-          parameterCount: { c, classes in NetVLADModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
 
     .make("netrvlad", level: .frame,
@@ -135,7 +131,6 @@ let frameLevelEntries: [ZooEntry] = [
               c.lightVLAD = true; c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = smallBatchNormMomentum
               return c
           }(),
-          parameterCount: { c, classes in NetVLADModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
 
     .make("netfv", level: .frame,
@@ -143,7 +138,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: willowRecipe(decayRate: 0.8), smallLearningRate: smallWILLOWLearningRate,
           paper: NetFVModel.Config(),
           small: { var c = NetFVModel.Config(); c.clusterSize = 4; c.hiddenSize = 32; c.batchNormMomentum = smallBatchNormMomentum; return c }(),
-          parameterCount: { c, classes in NetFVModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in NetFVModel(c, numClasses: classes, rng: &rng) }),
 
     .make("vlad-bow", level: .frame,
@@ -156,7 +150,6 @@ let frameLevelEntries: [ZooEntry] = [
           smallLearningRate: 5e-3,
           paper: VLADBoWModel.Config(),
           small: { var c = VLADBoWModel.Config(); c.clusterSize = 512; c.innerSize = 64; return c }(),
-          parameterCount: { c, classes in VLADBoWModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in VLADBoWModel(c, numClasses: classes, rng: &rng) }),
 
     .make("transformer", level: .frame,
@@ -165,7 +158,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: samsungRecipe(batchSize: 512, learningRate: 5e-3),
           paper: TransformerModel.Config(),
           small: { var c = TransformerModel.Config(); c.innerSize = 32; return c }(),
-          parameterCount: { c, classes in TransformerModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
 
     .make("transformer-nopos", level: .frame,
@@ -174,7 +166,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: samsungRecipe(batchSize: 512, learningRate: 5e-3),
           paper: { var c = TransformerModel.Config(); c.positionalEncoding = false; return c }(),
           small: { var c = TransformerModel.Config(); c.positionalEncoding = false; c.innerSize = 32; return c }(),
-          parameterCount: { c, classes in TransformerModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
 
     .make("transformer-standard", level: .frame,
@@ -191,7 +182,6 @@ let frameLevelEntries: [ZooEntry] = [
               c.architecture = .standard; c.innerSize = 32; c.layers = 1; c.heads = 4; c.feedForwardSize = 64
               return c
           }(),
-          parameterCount: { c, classes in TransformerModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
 
     .make("attention-net", level: .frame,
@@ -200,7 +190,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: samsungRecipe(batchSize: 150, learningRate: 1e-3),
           paper: AttentionNetModel.Config(),
           small: { var c = AttentionNetModel.Config(); c.layers = 2; c.hiddenSize = 32; c.fcnSizes = [64, 64]; return c }(),
-          parameterCount: { c, classes in AttentionNetModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in AttentionNetModel(c, numClasses: classes, rng: &rng) }),
 
     .make("td-dense-maxpool", level: .frame,
@@ -214,7 +203,6 @@ let frameLevelEntries: [ZooEntry] = [
               c.videoReducedSize = 32; c.audioReducedSize = 16; c.innerSize = 64
               return c
           }(),
-          parameterCount: { c, classes in TimeDistributedMaxPoolModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in TimeDistributedMaxPoolModel(c, numClasses: classes, rng: &rng) }),
 
     .make("td-dense-sort", level: .frame,
@@ -226,7 +214,6 @@ let frameLevelEntries: [ZooEntry] = [
               // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
               var c = TimeDistributedSortModel.Config(); c.innerSize = 32; c.rankHiddenSize = 64; c.dropout = 0.1; return c
           }(),
-          parameterCount: { c, classes in TimeDistributedSortModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in TimeDistributedSortModel(c, numClasses: classes, rng: &rng) }),
 
     .make("td-conv", level: .frame,
@@ -239,7 +226,6 @@ let frameLevelEntries: [ZooEntry] = [
               c.videoChannels = [32, 32]; c.audioChannels = [8, 8]; c.concatChannels = [32, 64]
               return c
           }(),
-          parameterCount: { c, classes in FrameConvModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in FrameConvModel(c, numClasses: classes, rng: &rng) }),
 
     .make("linear-combinations", level: .frame,
@@ -252,7 +238,6 @@ let frameLevelEntries: [ZooEntry] = [
           smallLearningRate: 1e-2,
           paper: LinearCombinationsModel.Config(),
           small: { var c = LinearCombinationsModel.Config(); c.innerSize = 64; c.dropout = 0.1; return c }(),
-          parameterCount: { c, classes in LinearCombinationsModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in LinearCombinationsModel(c, numClasses: classes, rng: &rng) }),
 
     .make("lstm", level: .frame,
@@ -260,7 +245,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: starterLSTMRecipe(),
           paper: LSTMModel.Config(),
           small: { var c = LSTMModel.Config(); c.hiddenSize = 16; return c }(),
-          parameterCount: { c, classes in LSTMModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in LSTMModel(c, numClasses: classes, rng: &rng) }),
 
     .make("lstm-willow", level: .frame,
@@ -268,7 +252,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: willowRecurrentRecipe(), smallLearningRate: smallWILLOWLearningRate,
           paper: { var c = LSTMModel.Config(); c.stateFeatures = .allLayersCellAndHidden; return c }(),
           small: { var c = LSTMModel.Config(); c.stateFeatures = .allLayersCellAndHidden; c.hiddenSize = 16; return c }(),
-          parameterCount: { c, classes in LSTMModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in LSTMModel(c, numClasses: classes, rng: &rng) }),
 
     .make("gru", level: .frame,
@@ -276,7 +259,6 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: willowRecurrentRecipe(), smallLearningRate: smallWILLOWLearningRate,
           paper: GRUModel.Config(),
           small: { var c = GRUModel.Config(); c.hiddenSize = 16; return c }(),
-          parameterCount: { c, classes in GRUModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in GRUModel(c, numClasses: classes, rng: &rng) }),
 
     .make("bilstm", level: .frame,
@@ -287,7 +269,6 @@ let frameLevelEntries: [ZooEntry] = [
           smallLearningRate: 1e-2,
           paper: BidirectionalLSTMModel.Config(),
           small: { var c = BidirectionalLSTMModel.Config(); c.bidirectionalSize = 32; c.hiddenSize = 64; return c }(),
-          parameterCount: { c, classes in BidirectionalLSTMModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in BidirectionalLSTMModel(c, numClasses: classes, rng: &rng) }),
 
     .make("gru-bidirect", level: .frame,
@@ -298,7 +279,6 @@ let frameLevelEntries: [ZooEntry] = [
           smallLearningRate: 1e-2,
           paper: BidirectionalGRUModel.Config(),
           small: { var c = BidirectionalGRUModel.Config(); c.bidirectionalSize = 32; c.hiddenSize = 64; return c }(),
-          parameterCount: { c, classes in BidirectionalGRUModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in BidirectionalGRUModel(c, numClasses: classes, rng: &rng) }),
 
     .make("early-concat-lstm", level: .frame,
@@ -308,7 +288,6 @@ let frameLevelEntries: [ZooEntry] = [
           smallLearningRate: 3e-3,  // 200 steps of batch 64: GAP 0.16 at 1e-3, 0.20 at 3e-3, 0.19 at 1e-2
           paper: EarlyConcatLSTMModel.Config(),
           small: { var c = EarlyConcatLSTMModel.Config(); c.hiddenSize = 16; c.fcnSizes = [32]; return c }(),
-          parameterCount: { c, classes in EarlyConcatLSTMModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in EarlyConcatLSTMModel(c, numClasses: classes, rng: &rng) }),
 
     .make("lstm-bi-attention", level: .frame,
@@ -322,7 +301,6 @@ let frameLevelEntries: [ZooEntry] = [
               c.videoHiddenSize = 8; c.audioHiddenSize = 4; c.fcnSizes = [32, 32]
               return c
           }(),
-          parameterCount: { c, classes in LSTMBiAttentionModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in LSTMBiAttentionModel(c, numClasses: classes, rng: &rng) }),
 
     .make("qrnn", level: .frame,
@@ -331,6 +309,5 @@ let frameLevelEntries: [ZooEntry] = [
           recipe: starterLSTMRecipe(),
           paper: QRNNModel.Config(),
           small: { var c = QRNNModel.Config(); c.hiddenSize = 16; return c }(),
-          parameterCount: { c, classes in QRNNModel.parameterCount(c, numClasses: classes) },
           build: { c, classes, rng in QRNNModel(c, numClasses: classes, rng: &rng) }),
 ]

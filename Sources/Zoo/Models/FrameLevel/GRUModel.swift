@@ -48,13 +48,6 @@ public final class GRUModel: Module, ZooModel {
     /// L·H with every layer's state, else H.
     public static func representationSize(_ c: Config) -> Int { (c.allLayerStates ? c.layers : 1) * c.hiddenSize }
 
-    /// GRU (Σ_k 3H·(in_k + H) + 6H) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        gruParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
-            + RecurrentClassifier.parameterCount(representationSize(c), kind: c.head, mixtures: c.mixtures,
-                                                 classes: numClasses)
-    }
-
     /// L·H with every layer's state, else H.
     public var featureCount: Int { classifier.inFeatures }
 

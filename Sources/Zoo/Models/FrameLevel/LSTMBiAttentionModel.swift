@@ -86,21 +86,6 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
         (rgbSize + 2 * c.videoHiddenSize * c.layers, audioSize + 2 * c.audioHiddenSize * c.layers)
     }
 
-    /// Projections + densely connected bi-LSTMs + attention + BN + FCN, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        func modality(_ d: Int, _ h: Int) -> Int {
-            let lstms = (0..<c.layers).reduce(0) { n, i in
-                n + lstmParameterCount(inputSize: d + 2 * h * i, hiddenSize: h, layers: 1, bidirectional: true)
-            }
-            return (d + 1) * d + lstms + AttentionPooling.parameterCount(d + 2 * h * c.layers)
-        }
-        let (videoPooled, audioPooled) = pooledSizes(c, rgbSize: rgbSize, audioSize: audioSize)
-        let pooled = videoPooled + audioPooled
-        return modality(rgbSize, c.videoHiddenSize) + modality(audioSize, c.audioHiddenSize)
-            + (c.batchNorm ? 2 * pooled : 0)
-            + SamsungFCN.parameterCount(inputSize: pooled, sizes: c.fcnSizes, numClasses: numClasses)
-    }
-
     /// The width of ``features(_:)``: the last hidden FCN size (the pooled width without one).
     public var featureCount: Int { classifier.inFeatures }
 

@@ -63,13 +63,6 @@ public final class LSTMModel: Module, ZooModel {
         c.stateFeatures == .lastLayerHidden ? c.hiddenSize : 2 * c.layers * c.hiddenSize
     }
 
-    /// LSTM (Σ_k 4H·(in_k + H) + 8H) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
-            + RecurrentClassifier.parameterCount(representationSize(c), kind: c.head, mixtures: c.mixtures,
-                                                 classes: numClasses)
-    }
-
     /// H, or 2·L·H with every layer's (c, h).
     public var featureCount: Int { classifier.inFeatures }
 

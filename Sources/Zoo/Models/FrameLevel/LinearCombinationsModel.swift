@@ -49,14 +49,6 @@ public final class LinearCombinationsModel: Module, ZooModel {
                               dropout: config.dropout, classes: numClasses, rng: &rng)
     }
 
-    /// 2·(T + 1)·heads + the ResNet-like head, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        2 * (c.frames + 1) * c.combinations
-            + ResNetLikeHead.parameterCount(videoFeatures: c.combinations * rgbSize,
-                                            audioFeatures: c.combinations * audioSize, innerSize: c.innerSize,
-                                            avBlocks: c.avBlocks, concatBlocks: c.concatBlocks, classes: numClasses)
-    }
-
     /// The ResNet-like head's inner size.
     public var featureCount: Int { head.featureCount }
 

@@ -55,18 +55,6 @@ public final class NetFVModel: Module, ZooModel {
                                 batchNormMomentum: m, classes: numClasses, rng: &rng)
     }
 
-    /// Input BN + both Fisher-vector layers + hidden + gating + MoE, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        let k = c.clusterSize
-        return 2 * (rgbSize + audioSize)
-            + NetFV.parameterCount(featureSize: rgbSize, clusters: k, coupledCentres: c.coupledCentres)
-            + NetFV.parameterCount(featureSize: audioSize, clusters: k / 2, coupledCentres: c.coupledCentres)
-            + WILLOWClassifier.parameterCount(descriptorSize: 2 * (rgbSize * k + audioSize * (k / 2)),
-                                              hiddenSize: c.hiddenSize, batchNormReLU6: c.hiddenBatchNormReLU6,
-                                              gating: c.gating, probabilityGating: c.probabilityGating,
-                                              mixtures: c.mixtures, classes: numClasses)
-    }
-
     /// H, the hidden size.
     public var featureCount: Int { head.featureCount }
 

@@ -66,19 +66,6 @@ public final class NetVLADModel: Module, ZooModel {
                                 batchNormMomentum: m, classes: numClasses, rng: &rng)
     }
 
-    /// Input BN + both poolings + hidden + gating + MoE, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        let k = c.clusterSize
-        let pooling = c.lightVLAD
-            ? NetRVLAD.parameterCount(featureSize: rgbSize, clusters: k) + NetRVLAD.parameterCount(featureSize: audioSize, clusters: k / 2)
-            : NetVLAD.parameterCount(featureSize: rgbSize, clusters: k) + NetVLAD.parameterCount(featureSize: audioSize, clusters: k / 2)
-        return 2 * (rgbSize + audioSize) + pooling
-            + WILLOWClassifier.parameterCount(descriptorSize: rgbSize * k + audioSize * (k / 2), hiddenSize: c.hiddenSize,
-                                              batchNormReLU6: c.hiddenBatchNormReLU6, gating: c.gating,
-                                              probabilityGating: c.probabilityGating, mixtures: c.mixtures,
-                                              classes: numClasses)
-    }
-
     /// H, the hidden size.
     public var featureCount: Int { head.featureCount }
 

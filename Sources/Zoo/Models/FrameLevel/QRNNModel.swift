@@ -46,12 +46,6 @@ public final class QRNNModel: Module, ZooModel {
                                          classes: numClasses, rng: &rng)
     }
 
-    /// QRNN (Σ_k window·in_k·3H + 3H) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        qrnnParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers, window: c.window)
-            + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
-    }
-
     /// H.
     public var featureCount: Int { classifier.inFeatures }
 

@@ -26,14 +26,6 @@ public final class RecurrentClassifier: Module {
         }
     }
 
-    /// MoE: in·C·(m+1) + in·C·m + C·m; logistic: (in + 1)·C.
-    public static func parameterCount(_ inFeatures: Int, kind: RecurrentHeadKind, mixtures: Int, classes: Int) -> Int {
-        switch kind {
-        case .mixtureOfExperts: return MixtureOfExperts.parameterCount(inFeatures, classes: classes, mixtures: mixtures)
-        case .logistic: return LogisticClassifier.parameterCount(inFeatures, classes: classes)
-        }
-    }
-
     /// Width of the representation the classifier reads.
     public var inFeatures: Int { mixtureOfExperts?.inFeatures ?? logistic!.linear.inFeatures }
 
@@ -42,28 +34,6 @@ public final class RecurrentClassifier: Module {
         if let mixtureOfExperts { return .probabilities(mixtureOfExperts(representation)) }
         return .logits(logistic!(representation))
     }
-}
-
-/// Parameters of an ``LSTM`` in PyTorch's layout, which learns both b_ih and
-/// b_hh: Σ_k dirs·(4H·(in_k + H) + 8H), in_0 = F, in_k = dirs·H. TensorFlow's
-/// `BasicLSTMCell` of the references has the one bias b = b_ih + b_hh, so
-/// its count is 4H·dirs per layer lower.
-func lstmParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
-    let dirs = bidirectional ? 2 : 1
-    return (0..<layers).reduce(0) { n, k in n + dirs * (4 * h * ((k == 0 ? inputSize : dirs * h) + h) + 8 * h) }
-}
-
-/// Parameters of a ``GRU`` in PyTorch's layout (b_ih and b_hh):
-/// Σ_k dirs·(3H·(in_k + H) + 6H), in_0 = F, in_k = dirs·H. TensorFlow's
-/// `GRUCell` has 3H biases per layer and direction, 3H fewer.
-func gruParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
-    let dirs = bidirectional ? 2 : 1
-    return (0..<layers).reduce(0) { n, k in n + dirs * (3 * h * ((k == 0 ? inputSize : dirs * h) + h) + 6 * h) }
-}
-
-/// Parameters of a ``QRNN`` with fo-pooling: Σ_k window·in_k·3H + 3H, in_0 = F, in_k = H.
-func qrnnParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, window: Int) -> Int {
-    (0..<layers).reduce(0) { n, k in n + window * (k == 0 ? inputSize : h) * 3 * h + 3 * h }
 }
 
 /// Slice k of final states [count, B, H] as [B, H].

@@ -52,16 +52,6 @@ public final class ResNetLikeHead: Module {
         classifier = Linear(innerSize, classes, rng: &rng)
     }
 
-    /// Parameters of this configuration, without building it.
-    public static func parameterCount(videoFeatures: Int, audioFeatures: Int, innerSize: Int = 2048,
-                                      avBlocks: Int = 1, concatBlocks: Int = 1, classes: Int) -> Int {
-        let s = innerSize
-        return FCBlock.parameterCount(audioFeatures, s) + FCBlock.parameterCount(videoFeatures, s)
-            + 2 * avBlocks * ResidualIdentityBlock.parameterCount(outer: s, inner: s)
-            + concatBlocks * ResidualIdentityBlock.parameterCount(outer: 2 * s, inner: s)
-            + FCBlock.parameterCount(2 * s, s) + (s + 1) * classes
-    }
-
     public var videoFeatures: Int { videoBlock.inFeatures }
     public var audioFeatures: Int { audioBlock.inFeatures }
 

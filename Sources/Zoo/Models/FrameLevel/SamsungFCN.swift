@@ -21,12 +21,6 @@ enum SamsungFCN {
         return (hidden, dropouts, Linear(sizes.last ?? inputSize, numClasses, rng: &rng))
     }
 
-    /// Weights and biases of every Linear, hidden and final.
-    static func parameterCount(inputSize: Int, sizes: [Int], numClasses: Int) -> Int {
-        let widths = [inputSize] + sizes + [numClasses]
-        return zip(widths, widths.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
-    }
-
     /// `h` through every hidden layer: ReLU(Dropout(Linear(h))).
     static func hidden(_ input: Tensor, layers: [Linear], dropouts: [Dropout]) -> Tensor {
         var h = input

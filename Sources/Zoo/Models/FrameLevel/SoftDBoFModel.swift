@@ -53,18 +53,6 @@ public final class SoftDBoFModel: Module, ZooModel {
                                 mixtures: config.mixtures, batchNormMomentum: m, classes: numClasses, rng: &rng)
     }
 
-    /// Input BN + both soft-assignment layers + hidden + MoE, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        let k = c.clusterSize
-        return 2 * (rgbSize + audioSize)
-            + SoftDBoF.parameterCount(featureSize: rgbSize, clusters: k)
-            + SoftDBoF.parameterCount(featureSize: audioSize, clusters: k / 8)
-            + WILLOWClassifier.parameterCount(descriptorSize: (c.maxPool ? 2 : 1) * (k + k / 8), hiddenSize: c.hiddenSize,
-                                              batchNormReLU6: c.hiddenBatchNormReLU6, gating: c.gating,
-                                              probabilityGating: c.probabilityGating, mixtures: c.mixtures,
-                                              classes: numClasses)
-    }
-
     /// H, the hidden size.
     public var featureCount: Int { head.featureCount }
 

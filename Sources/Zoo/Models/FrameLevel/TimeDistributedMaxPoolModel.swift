@@ -52,14 +52,6 @@ public final class TimeDistributedMaxPoolModel: Module, ZooModel {
                               dropout: config.dropout, classes: numClasses, rng: &rng)
     }
 
-    /// Two dense layers with batch norm + the ResNet-like head, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        (rgbSize + 3) * c.videoReducedSize + (audioSize + 3) * c.audioReducedSize
-            + ResNetLikeHead.parameterCount(videoFeatures: c.videoReducedSize, audioFeatures: c.audioReducedSize,
-                                            innerSize: c.innerSize, avBlocks: c.avBlocks,
-                                            concatBlocks: c.concatBlocks, classes: numClasses)
-    }
-
     /// The ResNet-like head's inner size.
     public var featureCount: Int { head.featureCount }
 

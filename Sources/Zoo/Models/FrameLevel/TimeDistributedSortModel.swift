@@ -58,13 +58,6 @@ public final class TimeDistributedSortModel: Module, ZooModel {
         rankBatchNorm = BatchNorm(config.rankHiddenSize)
     }
 
-    /// Per-frame ResNet-like + (T + 1)·H + 2H + H + 1, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        ResNetLikeHead.parameterCount(videoFeatures: rgbSize, audioFeatures: audioSize, innerSize: c.innerSize,
-                                      avBlocks: c.avBlocks, concatBlocks: c.concatBlocks, classes: numClasses)
-            + (c.sortedFrames + 1) * c.rankHiddenSize + 2 * c.rankHiddenSize + c.rankHiddenSize + 1
-    }
-
     /// C·H: H rank units for each of the C classes.
     public var featureCount: Int { numClasses * rankHiddenSize }
 

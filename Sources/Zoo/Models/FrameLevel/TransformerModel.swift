@@ -84,23 +84,6 @@ public final class TransformerModel: Module, ZooModel {
         classifier = Linear(d, numClasses, rng: &rng)
     }
 
-    /// Samsung: Σ_layers (3·H·D_in·d + (H·d + 1)·d) + (d + 1)·C.
-    /// Standard: (1152 + 1)·d + layers·(4d² + 4d + (d + 1)·F + (F + 1)·d + 4d) + (d + 1)·C.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        let d = c.innerSize, h = c.heads, f = c.feedForwardSize
-        let classifier = (d + 1) * numClasses
-        switch c.architecture {
-        case .samsung:
-            return (0..<c.layers).reduce(0) { sum, i in
-                sum + 3 * h * (i == 0 ? inputSize : d) * d + (h * d + 1) * d
-            } + classifier
-        case .standard:
-            let attention = 4 * d * d + 4 * d
-            let layer = attention + (d + 1) * f + (f + 1) * d + 4 * d
-            return (inputSize + 1) * d + c.layers * layer + classifier
-        }
-    }
-
     /// The encoder's frame size (`innerSize`).
     public var featureCount: Int { classifier.inFeatures }
 

@@ -66,15 +66,6 @@ public final class VLADBoWModel: Module, ZooModel {
                               dropout: config.dropout, classes: numClasses, rng: &rng)
     }
 
-    /// Two VLAD-BOW layers + the ResNet-like head, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        VLADBoW.parameterCount(featureSize: rgbSize, clusters: c.clusterSize, logitPower: c.logitPower)
-            + VLADBoW.parameterCount(featureSize: audioSize, clusters: c.clusterSize, logitPower: c.logitPower)
-            + ResNetLikeHead.parameterCount(videoFeatures: c.clusterSize, audioFeatures: c.clusterSize,
-                                            innerSize: c.innerSize, avBlocks: c.avBlocks,
-                                            concatBlocks: c.concatBlocks, classes: numClasses)
-    }
-
     /// The ResNet-like head's inner size.
     public var featureCount: Int { head.featureCount }
 

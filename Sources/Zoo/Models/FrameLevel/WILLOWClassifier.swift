@@ -31,15 +31,6 @@ public final class WILLOWClassifier: Module {
                                       probabilityGatingBatchNormMomentum: batchNormMomentum, rng: &rng)
     }
 
-    /// Hidden layer + context gating (H² + 2H) + MoE, without building it.
-    public static func parameterCount(descriptorSize: Int, hiddenSize: Int, batchNormReLU6: Bool, gating: Bool,
-                                      probabilityGating: Bool, mixtures: Int, classes: Int) -> Int {
-        WILLOWHiddenLayer.parameterCount(descriptorSize, hiddenSize, batchNormReLU6: batchNormReLU6)
-            + (gating ? ContextGating.parameterCount(hiddenSize) : 0)
-            + MixtureOfExperts.parameterCount(hiddenSize, classes: classes, mixtures: mixtures,
-                                              probabilityGating: probabilityGating)
-    }
-
     /// Width of ``features(_:)``: the hidden size H.
     public var featureCount: Int { classifier.inFeatures }
 

@@ -61,14 +61,6 @@ public final class DMRNetModel: Module, ZooModel {
         classifier = Linear(2 * config.innerSize, numClasses, rng: &rng)
     }
 
-    /// Trainable parameters of `config`, without building the model (BN γ, β counted, running statistics not).
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        FCBlock.parameterCount(config.videoFeatures, config.innerSize)
-            + FCBlock.parameterCount(config.audioFeatures, config.innerSize)
-            + config.blocks * MergeAndRunBlock.parameterCount(features: config.innerSize)
-            + (2 * config.innerSize + 1) * numClasses
-    }
-
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 
     /// 2·inner: the two streams side by side.

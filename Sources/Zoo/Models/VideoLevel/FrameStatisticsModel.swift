@@ -86,11 +86,6 @@ public final class FrameStatisticsModel: Module, ZooModel {
         scale = Tensor(s)
     }
 
-    /// Trainable parameters of `config`, without building the model.
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        ResNetLikeModel.parameterCount(config.network, numClasses: numClasses)
-    }
-
     /// 6·(rgb + audio) + 1.
     public var inputSize: Int { network.inputSize }
 

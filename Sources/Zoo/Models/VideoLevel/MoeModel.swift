@@ -45,12 +45,6 @@ public final class MoeModel: Module, ZooModel {
                                 probabilityGatingBatchNormMomentum: config.batchNormMomentum, rng: &rng)
     }
 
-    /// Trainable parameters of `config`, without building the model.
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        MixtureOfExperts.parameterCount(config.inputSize, classes: numClasses, mixtures: config.mixtures,
-                                        probabilityGating: config.probabilityGating)
-    }
-
     /// The head's input width (the video vector).
     public var featureCount: Int { head.inFeatures }
 

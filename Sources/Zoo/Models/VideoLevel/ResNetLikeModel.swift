@@ -112,22 +112,6 @@ public final class ResNetLikeModel: Module, ZooModel {
         outputGate = config.contextGating ? Linear(numClasses, numClasses, rng: &rng) : nil
     }
 
-    /// Trainable parameters of `config`, without building the model (BN γ, β counted, running statistics not).
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        let config = config.validated()
-        let (videoSize, audioSize) = config.branchSizes
-        func branch(_ inputs: Int, _ width: Int) -> Int {
-            width == 0 ? 0 : FCBlock.parameterCount(inputs, width)
-                + config.avIdentityBlocks * ResidualIdentityBlock.parameterCount(outer: width, inner: width)
-        }
-        let concatSize = videoSize + audioSize
-        return branch(config.audioFeatures, audioSize) + branch(config.videoFeatures, videoSize)
-            + config.concatIdentityBlocks * ResidualIdentityBlock.parameterCount(outer: concatSize, inner: config.innerSize)
-            + FCBlock.parameterCount(concatSize, config.lastHiddenSize)
-            + (config.lastHiddenSize + 1) * numClasses
-            + (config.contextGating ? (numClasses + 1) * numClasses : 0)
-    }
-
     /// Features each row must have: video then audio inputs.
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 

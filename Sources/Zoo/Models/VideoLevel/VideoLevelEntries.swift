@@ -7,21 +7,18 @@ let videoLevelEntries: [ZooEntry] = [
           summary: "Logistic regression over mean_rgb ⊕ mean_audio (starter code LogisticModel)",
           recipe: Recipe(batchSize: 1024, learningRate: 0.01),
           paper: LogisticModel.Config(), small: LogisticModel.Config(),
-          parameterCount: { c, classes in (c.inputSize + 1) * classes },
           build: { c, classes, rng in LogisticModel(c, level: .video, numClasses: classes, rng: &rng) }),
 
     .make("moe", level: .video,
           summary: "Mixture of 2 experts per class over mean_rgb ⊕ mean_audio (starter code MoeModel)",
           recipe: starterRecipe,
           paper: MoeModel.Config(), small: MoeModel.Config(),
-          parameterCount: { MoeModel.parameterCount($0, numClasses: $1) },
           build: { MoeModel($0, numClasses: $1, rng: &$2) }),
 
     .make("moe-gated", level: .video,
           summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
           recipe: willowVideoRecipe,
           paper: gatedMoe, small: smallGatedMoe,
-          parameterCount: { MoeModel.parameterCount($0, numClasses: $1) },
           build: { MoeModel($0, numClasses: $1, rng: &$2) }),
 
     .make("resnet-like", level: .video,
@@ -29,7 +26,6 @@ let videoLevelEntries: [ZooEntry] = [
           reportedGAP: "0.86105 with mixup, 0.85846 without (Ostyakov et al. 2018)",
           recipe: resNetLikeRecipe,
           paper: ResNetLikeModel.Config(), small: smallResNetLike(),
-          parameterCount: { ResNetLikeModel.parameterCount($0, numClasses: $1) },
           build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
     .make("resnet-like-video-only", level: .video,
@@ -38,7 +34,6 @@ let videoLevelEntries: [ZooEntry] = [
           recipe: resNetLikeRecipe,
           paper: oneModality(ResNetLikeModel.Config(), video: true),
           small: oneModality(smallResNetLike(), video: true),
-          parameterCount: { ResNetLikeModel.parameterCount($0, numClasses: $1) },
           build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
     .make("resnet-like-audio-only", level: .video,
@@ -47,7 +42,6 @@ let videoLevelEntries: [ZooEntry] = [
           recipe: resNetLikeRecipe,
           paper: oneModality(ResNetLikeModel.Config(), video: false),
           small: oneModality(smallResNetLike(), video: false),
-          parameterCount: { ResNetLikeModel.parameterCount($0, numClasses: $1) },
           build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
     .make("bottleneck", level: .video,
@@ -55,14 +49,12 @@ let videoLevelEntries: [ZooEntry] = [
           reportedGAP: "0.41079 (Ostyakov et al. 2018)",
           recipe: resNetLikeRecipe,
           paper: bottleneck(ResNetLikeModel.Config()), small: bottleneck(smallResNetLike()),
-          parameterCount: { ResNetLikeModel.parameterCount($0, numClasses: $1) },
           build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
     .make("dmrnet", level: .video,
           summary: "Merge-and-run network: video and audio FC residual streams merged by averaging (DMRNet, Zhao et al. 2018)",
           recipe: resNetLikeRecipe,
           paper: DMRNetModel.Config(), small: smallDMRNet,
-          parameterCount: { DMRNetModel.parameterCount($0, numClasses: $1) },
           build: { DMRNetModel($0, numClasses: $1, rng: &$2) }),
 
     .make("frame-statistics", level: .video,
@@ -70,7 +62,6 @@ let videoLevelEntries: [ZooEntry] = [
           recipe: frameStatisticsRecipe,
           featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
           paper: FrameStatisticsModel.Config(), small: smallFrameStatistics,
-          parameterCount: { FrameStatisticsModel.parameterCount($0, numClasses: $1) },
           build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) }),
 ]
 
