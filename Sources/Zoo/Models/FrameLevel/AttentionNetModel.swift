@@ -68,3 +68,15 @@ public final class AttentionNetModel: Module, ZooModel {
         return .logits(classifier(features))
     }
 }
+
+extension AttentionNetModel {
+    /// The zoo's `attention-net` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "attention-net", level: .frame,
+        summary: "Stacked attention (3 layers of 1024) + BN + FCN 4096→4096→C (Samsung AttentionModel, Model1)",
+        reportedGAP: "0.85094 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 150, learningRate: 1e-3),
+        paper: AttentionNetModel.Config(),
+        small: { var c = AttentionNetModel.Config(); c.layers = 2; c.hiddenSize = 32; c.fcnSizes = [64, 64]; return c }(),
+        build: { c, classes, rng in AttentionNetModel(c, numClasses: classes, rng: &rng) })
+}

@@ -76,3 +76,14 @@ public final class DBoFModel: Module, ZooModel {
         return .probabilities(classifier(features))
     }
 }
+
+extension DBoFModel {
+    /// The zoo's `dbof` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "dbof", level: .frame,
+        summary: "Deep bag of frames: 8192 clusters, max-pool over frames, 1024 hidden, MoE (starter code DbofModel)",
+        recipe: .starter(frames: .randomWithReplacement(count: 30)),
+        paper: DBoFModel.Config(),
+        small: { var c = DBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
+        build: { c, classes, rng in DBoFModel(c, numClasses: classes, rng: &rng) })
+}

@@ -145,3 +145,19 @@ public final class FrameConvModel: Module, ZooModel {
         return .logits(classifier(features))
     }
 }
+
+extension FrameConvModel {
+    /// The zoo's `td-conv` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "td-conv", level: .frame,
+        summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
+        reportedGAP: "0.84144 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        paper: FrameConvModel.Config(),
+        small: {
+            var c = FrameConvModel.Config()
+            c.videoChannels = [32, 32]; c.audioChannels = [8, 8]; c.concatChannels = [32, 64]
+            return c
+        }(),
+        build: { c, classes, rng in FrameConvModel(c, numClasses: classes, rng: &rng) })
+}

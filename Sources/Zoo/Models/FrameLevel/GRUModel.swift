@@ -67,3 +67,14 @@ public final class GRUModel: Module, ZooModel {
         return classifier(features)
     }
 }
+
+extension GRUModel {
+    /// The zoo's `gru` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "gru", level: .frame,
+        summary: "2 × GRU(1200), final states of both layers (2400) → MoE (WILLOW GruModel)",
+        recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
+        paper: GRUModel.Config(),
+        small: { var c = GRUModel.Config(); c.hiddenSize = 16; return c }(),
+        build: { c, classes, rng in GRUModel(c, numClasses: classes, rng: &rng) })
+}

@@ -73,3 +73,14 @@ public final class NetFVModel: Module, ZooModel {
         return .probabilities(head.classifier(features))
     }
 }
+
+extension NetFVModel {
+    /// The zoo's `netfv` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "netfv", level: .frame,
+        summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
+        recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+        paper: NetFVModel.Config(),
+        small: { var c = NetFVModel.Config(); c.clusterSize = 4; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
+        build: { c, classes, rng in NetFVModel(c, numClasses: classes, rng: &rng) })
+}

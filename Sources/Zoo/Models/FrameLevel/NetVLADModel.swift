@@ -84,3 +84,26 @@ public final class NetVLADModel: Module, ZooModel {
         return .probabilities(head.classifier(features))
     }
 }
+
+extension NetVLADModel {
+    /// The zoo's `netvlad`, `netrvlad` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("netvlad", level: .frame,
+              summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
+              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+              paper: NetVLADModel.Config(),
+              small: { var c = NetVLADModel.Config(); c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
+              build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
+
+        .make("netrvlad", level: .frame,
+              summary: "Gated NetRVLAD: NetVLAD without cluster centres, 256 + 128 clusters (WILLOW NetVLADModelLF --lightvlad)",
+              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+              paper: { var c = NetVLADModel.Config(); c.lightVLAD = true; return c }(),
+              small: {
+                  var c = NetVLADModel.Config()
+                  c.lightVLAD = true; c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum
+                  return c
+              }(),
+              build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
+    ]
+}

@@ -62,3 +62,15 @@ public final class QRNNModel: Module, ZooModel {
         return classifier(features)
     }
 }
+
+extension QRNNModel {
+    /// The zoo's `qrnn` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "qrnn", level: .frame,
+        summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",
+        reportedGAP: "0.718 (HKUST 2018 report, configuration not published; Hit@1 0.792, PERR 0.671)",
+        recipe: .starterLSTM(),
+        paper: QRNNModel.Config(),
+        small: { var c = QRNNModel.Config(); c.hiddenSize = 16; return c }(),
+        build: { c, classes, rng in QRNNModel(c, numClasses: classes, rng: &rng) })
+}

@@ -71,3 +71,14 @@ public final class SoftDBoFModel: Module, ZooModel {
         return .probabilities(head.classifier(features))
     }
 }
+
+extension SoftDBoFModel {
+    /// The zoo's `soft-dbof` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "soft-dbof", level: .frame,
+        summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
+        recipe: .willow(decayRate: 0.9), smallLearningRate: SmallConfiguration.willowLearningRate,
+        paper: SoftDBoFModel.Config(),
+        small: { var c = SoftDBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
+        build: { c, classes, rng in SoftDBoFModel(c, numClasses: classes, rng: &rng) })
+}

@@ -83,3 +83,19 @@ public final class DMRNetModel: Module, ZooModel {
         return .logits(classifier(features))
     }
 }
+
+extension DMRNetModel {
+    /// The zoo's `dmrnet` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "dmrnet", level: .video,
+        summary: "Merge-and-run network: video and audio FC residual streams merged by averaging (DMRNet, Zhao et al. 2018)",
+        recipe: .resNetLike,
+        paper: DMRNetModel.Config(), small: smallDMRNet,
+        build: { DMRNetModel($0, numClasses: $1, rng: &$2) })
+
+    private static let smallDMRNet: DMRNetModel.Config = {
+        var c = DMRNetModel.Config()
+        c.innerSize = 64
+        return c
+    }()
+}

@@ -108,3 +108,22 @@ public final class FrameStatisticsModel: Module, ZooModel {
         return network.classify(features)
     }
 }
+
+extension FrameStatisticsModel {
+    /// The zoo's `frame-statistics` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "frame-statistics", level: .video,
+        summary: "ResNet-like MLP over mean, std, min, max, median, mode of the frames and their count (Samsung features)",
+        recipe: .frameStatistics,
+        featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
+        paper: FrameStatisticsModel.Config(), small: smallFrameStatistics,
+        build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) })
+
+    private static let smallFrameStatistics: FrameStatisticsModel.Config = {
+        var c = FrameStatisticsModel.Config()
+        c.innerSize = 64
+        c.avIdentityBlocks = 1
+        c.concatIdentityBlocks = 1
+        return c
+    }()
+}

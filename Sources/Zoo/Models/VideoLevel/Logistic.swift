@@ -43,3 +43,23 @@ public final class LogisticModel: Module, ZooModel {
         return .logits(classifier(features))
     }
 }
+
+extension LogisticModel {
+    /// The zoo's `logistic` entry (``ModelZoo/entries``).
+    static let videoZooEntry = ZooEntry.make(
+        "logistic", level: .video,
+        summary: "Logistic regression over mean_rgb ⊕ mean_audio (starter code LogisticModel)",
+        recipe: Recipe(batchSize: 1024, learningRate: 0.01),
+        paper: LogisticModel.Config(), small: LogisticModel.Config(),
+        build: { c, classes, rng in LogisticModel(c, level: .video, numClasses: classes, rng: &rng) })
+}
+
+extension LogisticModel {
+    /// The zoo's `frame-logistic` entry (``ModelZoo/entries``).
+    static let frameZooEntry = ZooEntry.make(
+        "frame-logistic", level: .frame,
+        summary: "Logistic regression over the mean of the valid frames (starter code FrameLevelLogisticModel)",
+        recipe: .starter(frames: .all),
+        paper: LogisticModel.Config(), small: LogisticModel.Config(),
+        build: { c, classes, rng in LogisticModel(c, level: .frame, numClasses: classes, rng: &rng) })
+}

@@ -61,3 +61,34 @@ public final class MoeModel: Module, ZooModel {
         return .probabilities(head(features))
     }
 }
+
+extension MoeModel {
+    /// The zoo's `moe`, `moe-gated` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("moe", level: .video,
+              summary: "Mixture of 2 experts per class over mean_rgb ⊕ mean_audio (starter code MoeModel)",
+              recipe: .starterVideo,
+              paper: MoeModel.Config(), small: MoeModel.Config(),
+              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("moe-gated", level: .video,
+              summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
+              recipe: .willowVideo,
+              paper: gatedMoe, small: smallGatedMoe,
+              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
+    private static let gatedMoe: MoeModel.Config = {
+        var c = MoeModel.Config()
+        c.probabilityGating = true
+        return c
+    }()
+
+    /// The paper's gated MoE with a batch-norm momentum whose running statistics
+    /// settle within a short run (see `smallBatchNormMomentum` of the frame-level entries).
+    private static let smallGatedMoe: MoeModel.Config = {
+        var c = gatedMoe
+        c.batchNormMomentum = 0.1
+        return c
+    }()
+}

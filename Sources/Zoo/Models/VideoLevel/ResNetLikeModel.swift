@@ -143,3 +143,58 @@ public final class ResNetLikeModel: Module, ZooModel {
         return .logits(outputGate.map { logits * sigmoid($0(logits)) } ?? logits)
     }
 }
+
+extension ResNetLikeModel {
+    /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("resnet-like", level: .video,
+              summary: "ResNet-like MLP: audio and video FC + identity blocks, concat identity blocks (Samsung 2018 ResNetLike)",
+              reportedGAP: "0.86105 with mixup, 0.85846 without (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: ResNetLikeModel.Config(), small: smallResNetLike(),
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("resnet-like-video-only", level: .video,
+              summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
+              reportedGAP: "0.83212 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: oneModality(ResNetLikeModel.Config(), video: true),
+              small: oneModality(smallResNetLike(), video: true),
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("resnet-like-audio-only", level: .video,
+              summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
+              reportedGAP: "0.50676 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: oneModality(ResNetLikeModel.Config(), video: false),
+              small: oneModality(smallResNetLike(), video: false),
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("bottleneck", level: .video,
+              summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
+              reportedGAP: "0.41079 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: bottleneck(ResNetLikeModel.Config()), small: bottleneck(smallResNetLike()),
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
+    private static func smallResNetLike() -> ResNetLikeModel.Config {
+        var c = ResNetLikeModel.Config()
+        c.innerSize = 64
+        c.lastHiddenSize = 64
+        return c
+    }
+
+    private static func oneModality(_ config: ResNetLikeModel.Config, video: Bool) -> ResNetLikeModel.Config {
+        var c = config
+        c.videoPart = video ? 1 : 0
+        c.audioPart = video ? 0 : 1
+        return c
+    }
+
+    private static func bottleneck(_ config: ResNetLikeModel.Config) -> ResNetLikeModel.Config {
+        var c = config
+        c.lastHiddenSize = 4
+        return c
+    }
+}
