@@ -13,8 +13,8 @@ import Tensor
 /// WILLOW L2-normalises fv2 twice (a no-op; once here). Padding handled as
 /// in ``NetVLADModel``. Outputs probabilities. Features: the MoE's input
 /// CG(W·[FV, FV] + b) (H wide).
-public final class NetFVModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
+public final class NetFVModel: WILLOWPoolingModel {
+    public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
         public var clusterSize = 128
         /// H (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
@@ -31,46 +31,13 @@ public final class NetFVModel: Module, ZooModel {
         public init() {}
     }
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let inputBatchNorm: FrameBatchNorm
-    public let videoPooling: NetFV
-    public let audioPooling: NetFV
-    public let head: WILLOWClassifier
-
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        let m = config.batchNormMomentum, k = config.clusterSize
-        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
-        videoPooling = NetFV(featureSize: rgbSize, clusters: k, coupledCentres: config.coupledCentres,
-                             batchNormMomentum: m, rng: &rng)
-        audioPooling = NetFV(featureSize: audioSize, clusters: k / 2, coupledCentres: config.coupledCentres,
-                             batchNormMomentum: m, rng: &rng)
-        head = WILLOWClassifier(descriptorSize: 2 * (rgbSize * k + audioSize * (k / 2)), hiddenSize: config.hiddenSize,
-                                clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6, gating: config.gating,
-                                probabilityGating: config.probabilityGating, mixtures: config.mixtures,
-                                batchNormMomentum: m, classes: numClasses, rng: &rng)
-    }
-
-    /// H, the hidden size.
-    public var featureCount: Int { head.featureCount }
-
-    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
-    public func features(_ input: ModelInput) -> Tensor {
-        var x = transform.apply(input)
-        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "NetFVModel"))
-        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
-                                       axis: 1)
-        return head.features(descriptor)
-    }
-
-    /// The MoE's (gated) probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(head.classifier(features))
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            NetFV(featureSize: d, clusters: k, coupledCentres: config.coupledCentres,
+                  batchNormMomentum: config.batchNormMomentum, rng: &rng)
+        }
     }
 }
 
