@@ -13,22 +13,7 @@ import Tensor
 /// reference includes zero padding frames in both). The batch norm is
 /// PyTorch's `BatchNorm1d` over videos. Outputs logits. Features: the FCN's
 /// last hidden activation (4096 wide), before its Linear → C.
-public final class AttentionNetModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// L (`layers_number`).
-        public var layers = 3
-        /// H (`hidden_size`).
-        public var hiddenSize = 1024
-        /// Hidden sizes of the FCN classifier.
-        public var fcnSizes = [4096, 4096]
-        /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
-        public var dropout = 0.0
-        /// Batch norm before the FCN (Models 1–4; Model5 drops it).
-        public var batchNorm = true
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
+public final class AttentionNetModel: Module, LinearClassifierModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -51,9 +36,6 @@ public final class AttentionNetModel: Module, ZooModel {
         classifier = fcn.classifier
     }
 
-    /// The last FCN hidden size (4096 in the paper), or 1152 + L·H without hidden FCN layers.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -61,15 +43,24 @@ public final class AttentionNetModel: Module, ZooModel {
         if let batchNorm { h = batchNorm(h) }
         return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
     }
-
-    /// Logits of the final Linear → C.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
-    }
 }
 
 extension AttentionNetModel {
+    public struct Config: Codable, Sendable {
+        /// L (`layers_number`).
+        public var layers = 3
+        /// H (`hidden_size`).
+        public var hiddenSize = 1024
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [4096, 4096]
+        /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
+        public var dropout = 0.0
+        /// Batch norm before the FCN (Models 1–4; Model5 drops it).
+        public var batchNorm = true
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `attention-net` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "attention-net", level: .frame,

@@ -20,21 +20,7 @@ import Tensor
 /// (2H for the gates, H for the candidate): 3·512·2 + 3·1024 = 6144 more
 /// than the reference's 15,367,958, both 15.4 M. Frames are L2-normalised.
 /// Outputs logits (logistic head) or probabilities (MoE).
-public final class BidirectionalGRUModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H_b, per direction (`lstm_cells` / 2).
-        public var bidirectionalSize = 512
-        /// H of the GRU over the bidirectional outputs (`lstm_cells`).
-        public var hiddenSize = 1024
-        /// Context gating without batch norm on the final state before the head.
-        public var contextGating = false
-        public var head = RecurrentHeadKind.logistic
-        /// m when the head is a MoE.
-        public var mixtures = 2
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
+public final class BidirectionalGRUModel: Module, RecurrentZooModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -53,9 +39,6 @@ public final class BidirectionalGRUModel: Module, ZooModel {
                                          classes: numClasses, rng: &rng)
     }
 
-    /// H: the width of ``features(_:)``.
-    public var featureCount: Int { gru.hiddenSize }
-
     /// The final state h_T of the second GRU (context-gated when configured), [B, H].
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -63,15 +46,23 @@ public final class BidirectionalGRUModel: Module, ZooModel {
         let h = stateSlice(gru(outputs, lengths: x.lengths).hidden, 0)
         return gating.map { $0(h) } ?? h
     }
-
-    /// The head's logits (logistic) or probabilities (MoE) [B, C] from ``features(_:)``.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
-    }
 }
 
 extension BidirectionalGRUModel {
+    public struct Config: Codable, Sendable {
+        /// H_b, per direction (`lstm_cells` / 2).
+        public var bidirectionalSize = 512
+        /// H of the GRU over the bidirectional outputs (`lstm_cells`).
+        public var hiddenSize = 1024
+        /// Context gating without batch norm on the final state before the head.
+        public var contextGating = false
+        public var head = RecurrentHeadKind.logistic
+        /// m when the head is a MoE.
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `gru-bidirect` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "gru-bidirect", level: .frame,

@@ -12,21 +12,7 @@ import Tensor
 /// (8192 more parameters than the reference). Frames are L2-normalised.
 /// Outputs logits (logistic head, miha's recipes) or probabilities (MoE).
 /// Features: c_T, the head's input.
-public final class BidirectionalLSTMModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H_b, per direction.
-        public var bidirectionalSize = 512
-        /// H of the LSTM over the bidirectional outputs.
-        public var hiddenSize = 1024
-        /// Constant forget-gate bias of both LSTMs.
-        public var forgetBias = 1.0
-        public var head = RecurrentHeadKind.logistic
-        /// m when the head is a MoE.
-        public var mixtures = 2
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
+public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -45,9 +31,6 @@ public final class BidirectionalLSTMModel: Module, ZooModel {
                                          classes: numClasses, rng: &rng)
     }
 
-    /// H.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The final cell state c_T of the LSTM over the bidirectional outputs [B, H], the head's input.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -55,15 +38,23 @@ public final class BidirectionalLSTMModel: Module, ZooModel {
         let cell = lstm(outputs, lengths: x.lengths).cell!
         return stateSlice(cell, 0)
     }
-
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
-    }
 }
 
 extension BidirectionalLSTMModel {
+    public struct Config: Codable, Sendable {
+        /// H_b, per direction.
+        public var bidirectionalSize = 512
+        /// H of the LSTM over the bidirectional outputs.
+        public var hiddenSize = 1024
+        /// Constant forget-gate bias of both LSTMs.
+        public var forgetBias = 1.0
+        public var head = RecurrentHeadKind.logistic
+        /// m when the head is a MoE.
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `bilstm` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "bilstm", level: .frame,

@@ -16,21 +16,6 @@ import Tensor
 /// configuration). Outputs probabilities (the MoE head). Features: the
 /// hidden vector (H wide), the MoE's input.
 public final class DBoFModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// K, the cluster layer width (`dbof_cluster_size`).
-        public var clusterSize = 8192
-        /// H (`dbof_hidden_size`).
-        public var hiddenSize = 1024
-        /// The activation after both batch norms (`dbof_activation`).
-        public var activation = DBoFActivation.sigmoid
-        /// Experts of the MoE head (`moe_num_mixtures`).
-        public var mixtures = 2
-        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
-        public var batchNormMomentum = 0.001
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -78,6 +63,21 @@ public final class DBoFModel: Module, ZooModel {
 }
 
 extension DBoFModel {
+    public struct Config: Codable, Sendable {
+        /// K, the cluster layer width (`dbof_cluster_size`).
+        public var clusterSize = 8192
+        /// H (`dbof_hidden_size`).
+        public var hiddenSize = 1024
+        /// The activation after both batch norms (`dbof_activation`).
+        public var activation = DBoFActivation.sigmoid
+        /// Experts of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `dbof` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "dbof", level: .frame,

@@ -13,20 +13,7 @@ import Tensor
 /// The reference stacks L one-layer `nn.LSTM`s; one L-layer LSTM without
 /// dropout between layers computes the same. Outputs logits. Features: the
 /// FCN's last hidden activation (2048 wide), before its Linear → C.
-public final class EarlyConcatLSTMModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H (`inner_size`).
-        public var hiddenSize = 1024
-        /// L (`layers_number`).
-        public var layers = 2
-        /// Hidden sizes of the FCN classifier.
-        public var fcnSizes = [2048]
-        /// Dropout after each hidden FCN layer.
-        public var dropout = 0.1
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
+public final class EarlyConcatLSTMModel: Module, LinearClassifierModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -47,9 +34,6 @@ public final class EarlyConcatLSTMModel: Module, ZooModel {
         classifier = fcn.classifier
     }
 
-    /// The last FCN hidden size (2048 in the paper), or 2·L·H without hidden FCN layers.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -58,15 +42,22 @@ public final class EarlyConcatLSTMModel: Module, ZooModel {
         let h = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(run.hidden, $0), stateSlice(cell, $0)] }, axis: 1)
         return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
     }
-
-    /// Logits of the final Linear → C.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
-    }
 }
 
 extension EarlyConcatLSTMModel {
+    public struct Config: Codable, Sendable {
+        /// H (`inner_size`).
+        public var hiddenSize = 1024
+        /// L (`layers_number`).
+        public var layers = 2
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [2048]
+        /// Dropout after each hidden FCN layer.
+        public var dropout = 0.1
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `early-concat-lstm` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "early-concat-lstm", level: .frame,

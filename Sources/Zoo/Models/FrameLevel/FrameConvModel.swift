@@ -69,34 +69,7 @@ public final class FrameConvBlock: Module {
 /// drop short videos' last frames); parameter counts are unchanged.
 /// Outputs logits. Features: the global maximum over time (8192 wide), the
 /// input of the Linear → C.
-public final class FrameConvModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Output channels of the rgb blocks.
-        public var videoChannels = [2048, 2048]
-        /// Output channels of the audio blocks.
-        public var audioChannels = [512, 512]
-        /// Kernel widths of the per-modality blocks.
-        public var modalityKernelSizes = [3, 3]
-        /// Pool widths of the per-modality blocks.
-        public var modalityPoolSizes = [3, 3]
-        /// Output channels of the blocks after the concatenation; the last ends in the global maximum.
-        public var concatChannels = [4096, 8192]
-        public var concatKernelSizes = [3, 3]
-        /// Pool widths of all concat blocks but the last.
-        public var concatPoolSizes = [3]
-        public var dropout = 0.1
-        public var transform = InputTransform.none
-        public init() {}
-
-        func check() {
-            precondition(videoChannels.count == audioChannels.count && videoChannels.count == modalityKernelSizes.count
-                         && videoChannels.count == modalityPoolSizes.count && !concatChannels.isEmpty
-                         && concatKernelSizes.count == concatChannels.count
-                         && concatPoolSizes.count == concatChannels.count - 1,
-                         "FrameConvModel: per-modality lists \(videoChannels)/\(audioChannels)/\(modalityKernelSizes)/\(modalityPoolSizes) must have one entry per block, concat kernels \(concatKernelSizes) one per channel count \(concatChannels), pools \(concatPoolSizes) one fewer")
-        }
-    }
-
+public final class FrameConvModel: Module, LinearClassifierModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -125,9 +98,6 @@ public final class FrameConvModel: Module, ZooModel {
         classifier = Linear(config.concatChannels.last!, numClasses, rng: &rng)
     }
 
-    /// The last concat block's channels.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The global maximum over time of the last block [B, C_last], the final Linear's input.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -138,15 +108,36 @@ public final class FrameConvModel: Module, ZooModel {
         let (audio, _) = run(audioBlocks, x.audio, x.sequenceMask)
         return run(concatBlocks, Tensor.concat([audio, video], axis: 2), videoMask).0
     }
-
-    /// Logits of the final Linear → C.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
-    }
 }
 
 extension FrameConvModel {
+    public struct Config: Codable, Sendable {
+        /// Output channels of the rgb blocks.
+        public var videoChannels = [2048, 2048]
+        /// Output channels of the audio blocks.
+        public var audioChannels = [512, 512]
+        /// Kernel widths of the per-modality blocks.
+        public var modalityKernelSizes = [3, 3]
+        /// Pool widths of the per-modality blocks.
+        public var modalityPoolSizes = [3, 3]
+        /// Output channels of the blocks after the concatenation; the last ends in the global maximum.
+        public var concatChannels = [4096, 8192]
+        public var concatKernelSizes = [3, 3]
+        /// Pool widths of all concat blocks but the last.
+        public var concatPoolSizes = [3]
+        public var dropout = 0.1
+        public var transform = InputTransform.none
+        public init() {}
+
+        func check() {
+            precondition(videoChannels.count == audioChannels.count && videoChannels.count == modalityKernelSizes.count
+                         && videoChannels.count == modalityPoolSizes.count && !concatChannels.isEmpty
+                         && concatKernelSizes.count == concatChannels.count
+                         && concatPoolSizes.count == concatChannels.count - 1,
+                         "FrameConvModel: per-modality lists \(videoChannels)/\(audioChannels)/\(modalityKernelSizes)/\(modalityPoolSizes) must have one entry per block, concat kernels \(concatKernelSizes) one per channel count \(concatChannels), pools \(concatPoolSizes) one fewer")
+        }
+    }
+
     /// The zoo's `td-conv` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "td-conv", level: .frame,

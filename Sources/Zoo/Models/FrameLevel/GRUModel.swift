@@ -14,21 +14,7 @@ import Tensor
 /// resets h before the product: 7200 more parameters, the same family of
 /// functions. Frames are L2-normalised. Outputs probabilities. Features:
 /// the concatenated final states, the head's input.
-public final class GRUModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H (`gru_cells`).
-        public var hiddenSize = 1200
-        /// L (`gru_layers`).
-        public var layers = 2
-        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
-        public var allLayerStates = true
-        public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
-        public var mixtures = 2
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
+public final class GRUModel: Module, RecurrentZooModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -48,9 +34,6 @@ public final class GRUModel: Module, ZooModel {
     /// L·H with every layer's state, else H.
     public static func representationSize(_ c: Config) -> Int { (c.allLayerStates ? c.layers : 1) * c.hiddenSize }
 
-    /// L·H with every layer's state, else H.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The final states the head reads: [h¹_T, …, h^L_T] [B, L·H], or h^L_T [B, H].
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -60,15 +43,23 @@ public final class GRUModel: Module, ZooModel {
             ? Tensor.concat((0..<layers).map { stateSlice(hidden, $0) }, axis: 1)
             : stateSlice(hidden, layers - 1)
     }
-
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
-    }
 }
 
 extension GRUModel {
+    public struct Config: Codable, Sendable {
+        /// H (`gru_cells`).
+        public var hiddenSize = 1200
+        /// L (`gru_layers`).
+        public var layers = 2
+        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
+        public var allLayerStates = true
+        public var head = RecurrentHeadKind.mixtureOfExperts
+        /// m of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `gru` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "gru", level: .frame,

@@ -23,24 +23,7 @@ import Tensor
 /// real frames only (the reference lets the zero rows of the padded LSTM
 /// outputs share it). The batch norm is PyTorch's `BatchNorm1d` over
 /// videos. Features are not L2-normalised (Samsung). Outputs logits.
-public final class LSTMBiAttentionModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H per direction of the rgb LSTM (`rgb_inner_size`).
-        public var videoHiddenSize = 1024
-        /// H per direction of the audio LSTM (`audio_inner_size`).
-        public var audioHiddenSize = 128
-        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`).
-        public var layers = 1
-        /// Hidden sizes of the FCN classifier.
-        public var fcnSizes = [4096, 4096]
-        /// Dropout after each hidden FCN layer (the reference's FCN default, 0).
-        public var dropout = 0.0
-        /// Batch norm on the pooled vectors before the FCN.
-        public var batchNorm = true
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
+public final class LSTMBiAttentionModel: Module, LinearClassifierModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -86,9 +69,6 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
         (rgbSize + 2 * c.videoHiddenSize * c.layers, audioSize + 2 * c.audioHiddenSize * c.layers)
     }
 
-    /// The width of ``features(_:)``: the last hidden FCN size (the pooled width without one).
-    public var featureCount: Int { classifier.inFeatures }
-
     /// One modality's pooled vectors [B, d + 2·H·L]: projection + ReLU, the
     /// densely connected bi-LSTMs over each video's frames, attention pooling.
     func pooled(_ frames: Tensor, projection: Linear, lstms: [LSTM], attention: AttentionPooling,
@@ -110,15 +90,26 @@ public final class LSTMBiAttentionModel: Module, ZooModel {
         if let batchNorm { h = batchNorm(h) }
         return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
     }
-
-    /// Logits [B, C] from ``features(_:)``.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
-    }
 }
 
 extension LSTMBiAttentionModel {
+    public struct Config: Codable, Sendable {
+        /// H per direction of the rgb LSTM (`rgb_inner_size`).
+        public var videoHiddenSize = 1024
+        /// H per direction of the audio LSTM (`audio_inner_size`).
+        public var audioHiddenSize = 128
+        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`).
+        public var layers = 1
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [4096, 4096]
+        /// Dropout after each hidden FCN layer (the reference's FCN default, 0).
+        public var dropout = 0.0
+        /// Batch norm on the pooled vectors before the FCN.
+        public var batchNorm = true
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `lstm-bi-attention` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "lstm-bi-attention", level: .frame,

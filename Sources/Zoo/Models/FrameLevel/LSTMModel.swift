@@ -24,23 +24,7 @@ public enum LSTMStateFeatures: String, Codable, Sendable {
 /// (TensorFlow's one bias is their sum; 8192 more parameters). Frames are
 /// L2-normalised (starter input transform). Outputs probabilities.
 /// Features: s, the head's input.
-public final class LSTMModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H (`lstm_cells`).
-        public var hiddenSize = 1024
-        /// L (`lstm_layers`).
-        public var layers = 2
-        /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
-        public var forgetBias = 1.0
-        /// Which final states feed the classifier.
-        public var stateFeatures = LSTMStateFeatures.lastLayerHidden
-        public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
-        public var mixtures = 2
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
+public final class LSTMModel: Module, RecurrentZooModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -63,9 +47,6 @@ public final class LSTMModel: Module, ZooModel {
         c.stateFeatures == .lastLayerHidden ? c.hiddenSize : 2 * c.layers * c.hiddenSize
     }
 
-    /// H, or 2·L·H with every layer's (c, h).
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The final states the head reads [B, featureCount] (``LSTMStateFeatures``).
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -79,15 +60,25 @@ public final class LSTMModel: Module, ZooModel {
                                  axis: 1)
         }
     }
-
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
-    }
 }
 
 extension LSTMModel {
+    public struct Config: Codable, Sendable {
+        /// H (`lstm_cells`).
+        public var hiddenSize = 1024
+        /// L (`lstm_layers`).
+        public var layers = 2
+        /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
+        public var forgetBias = 1.0
+        /// Which final states feed the classifier.
+        public var stateFeatures = LSTMStateFeatures.lastLayerHidden
+        public var head = RecurrentHeadKind.mixtureOfExperts
+        /// m of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `lstm`, `lstm-willow` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("lstm", level: .frame,

@@ -15,20 +15,7 @@ import Tensor
 /// feature-major, a fixed permutation of the first dense layer's inputs.
 /// Videos longer than 303 frames keep their first 303. Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
-public final class LinearCombinationsModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Combinations of frames per modality (`head_size`).
-        public var combinations = 3
-        /// Frames the combinations span (the reference's MAX_SEQ_LEN).
-        public var frames = 303
-        public var innerSize = 2048
-        public var avBlocks = 1
-        public var concatBlocks = 1
-        public var dropout = 0.5
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
+public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -49,9 +36,6 @@ public final class LinearCombinationsModel: Module, ZooModel {
                               dropout: config.dropout, classes: numClasses, rng: &rng)
     }
 
-    /// The ResNet-like head's inner size.
-    public var featureCount: Int { head.featureCount }
-
     /// The ResNet-like head's last hidden activation [B, innerSize].
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -61,15 +45,22 @@ public final class LinearCombinationsModel: Module, ZooModel {
         let audio = dropout(audioCombinations(x.audio, mask: mask).reshaped(to: [b, -1]))
         return head.features(video: video, audio: audio)
     }
-
-    /// The ResNet-like head's final Linear → C: logits.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(head.classifier(features))
-    }
 }
 
 extension LinearCombinationsModel {
+    public struct Config: Codable, Sendable {
+        /// Combinations of frames per modality (`head_size`).
+        public var combinations = 3
+        /// Frames the combinations span (the reference's MAX_SEQ_LEN).
+        public var frames = 303
+        public var innerSize = 2048
+        public var avBlocks = 1
+        public var concatBlocks = 1
+        public var dropout = 0.5
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `linear-combinations` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "linear-combinations", level: .frame,

@@ -14,6 +14,17 @@ import Tensor
 /// in ``NetVLADModel``. Outputs probabilities. Features: the MoE's input
 /// CG(W·[FV, FV] + b) (H wide).
 public final class NetFVModel: WILLOWPoolingModel {
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            NetFV(featureSize: d, clusters: k, coupledCentres: config.coupledCentres,
+                  batchNormMomentum: config.batchNormMomentum, rng: &rng)
+        }
+    }
+}
+
+extension NetFVModel {
     public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
         public var clusterSize = 128
@@ -31,17 +42,6 @@ public final class NetFVModel: WILLOWPoolingModel {
         public init() {}
     }
 
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
-                   rng: &rng) { d, k, rng in
-            NetFV(featureSize: d, clusters: k, coupledCentres: config.coupledCentres,
-                  batchNormMomentum: config.batchNormMomentum, rng: &rng)
-        }
-    }
-}
-
-extension NetFVModel {
     /// The zoo's `netfv` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "netfv", level: .frame,

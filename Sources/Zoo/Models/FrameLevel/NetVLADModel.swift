@@ -18,6 +18,18 @@ import Tensor
 /// WILLOW's hidden-layer rows; see ``NetVLAD``). Outputs probabilities.
 /// Features: CG(W·[VLAD, VLAD] + b), the MoE's input (H wide).
 public final class NetVLADModel: WILLOWPoolingModel {
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        let m = config.batchNormMomentum
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            if config.lightVLAD { return NetRVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng) }
+            return NetVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng)
+        }
+    }
+}
+
+extension NetVLADModel {
     public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`).
         public var clusterSize = 256
@@ -39,18 +51,6 @@ public final class NetVLADModel: WILLOWPoolingModel {
         public init() {}
     }
 
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        let m = config.batchNormMomentum
-        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
-                   rng: &rng) { d, k, rng in
-            if config.lightVLAD { return NetRVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng) }
-            return NetVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng)
-        }
-    }
-}
-
-extension NetVLADModel {
     /// The zoo's `netvlad`, `netrvlad` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("netvlad", level: .frame,

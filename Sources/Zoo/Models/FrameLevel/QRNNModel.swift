@@ -13,7 +13,31 @@ import Tensor
 /// frames) with pytorch-qrnn's window 2, no zoneout, no dropout. At 3862
 /// classes: 13.4 M (QRNN) + 19.8 M (MoE) = 33.2 M. Outputs probabilities
 /// (MoE) or logits (logistic head). Features: h^L_T, the head's input.
-public final class QRNNModel: Module, ZooModel {
+public final class QRNNModel: Module, RecurrentZooModel {
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let qrnn: QRNN
+    public let classifier: RecurrentClassifier
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
+                    zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
+        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
+                                         classes: numClasses, rng: &rng)
+    }
+
+    /// The last layer's output at each video's last valid frame [B, H], the head's input.
+    public func features(_ input: ModelInput) -> Tensor {
+        let x = transform.apply(input)
+        let outputs = qrnn(x.features, lengths: x.lengths).output
+        return lastValidFrame(outputs, lengths: x.lengths)
+    }
+}
+
+extension QRNNModel {
     public struct Config: Codable, Sendable {
         /// H of every layer.
         public var hiddenSize = 1024
@@ -31,39 +55,6 @@ public final class QRNNModel: Module, ZooModel {
         public init() {}
     }
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let qrnn: QRNN
-    public let classifier: RecurrentClassifier
-
-    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
-                    zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
-        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
-    }
-
-    /// H.
-    public var featureCount: Int { classifier.inFeatures }
-
-    /// The last layer's output at each video's last valid frame [B, H], the head's input.
-    public func features(_ input: ModelInput) -> Tensor {
-        let x = transform.apply(input)
-        let outputs = qrnn(x.features, lengths: x.lengths).output
-        return lastValidFrame(outputs, lengths: x.lengths)
-    }
-
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
-    }
-}
-
-extension QRNNModel {
     /// The zoo's `qrnn` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "qrnn", level: .frame,

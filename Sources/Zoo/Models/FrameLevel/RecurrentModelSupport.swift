@@ -40,3 +40,22 @@ public final class RecurrentClassifier: Module {
 func stateSlice(_ states: Tensor, _ k: Int) -> Tensor {
     states.sliced(axis: 0, range: k..<(k + 1)).reshaped(to: [states.shape[1], states.shape[2]])
 }
+
+/// The skeleton of the recurrent zoo models (LSTM, GRU, their bidirectional
+/// stacks, QRNN): a recurrent stack over the frames, one representation per
+/// video from its final states (``ZooModel/features(_:)``), and a
+/// ``RecurrentClassifier`` on it.
+public protocol RecurrentZooModel: ZooModel {
+    var classifier: RecurrentClassifier { get }
+}
+
+extension RecurrentZooModel {
+    /// Width of the representation the classifier reads.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The head's probabilities (MoE) or logits (logistic).
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
+    }
+}

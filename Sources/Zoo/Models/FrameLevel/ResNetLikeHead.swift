@@ -77,3 +77,21 @@ public final class ResNetLikeHead: Module {
         classifier(features(video: video, audio: audio))
     }
 }
+
+/// A frame-level zoo model that ends in a ``ResNetLikeHead`` over two pooled
+/// modalities (LinearCombinations, time-distributed max-pool, VLAD-BoW): its
+/// features are the head's last hidden activation, its output the head's logits.
+public protocol ResNetLikeHeadModel: ZooModel {
+    var head: ResNetLikeHead { get }
+}
+
+extension ResNetLikeHeadModel {
+    /// The ResNet-like head's inner size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The ResNet-like head's final Linear → C: logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(head.classifier(features))
+    }
+}

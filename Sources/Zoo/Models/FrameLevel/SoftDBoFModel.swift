@@ -13,6 +13,17 @@ import Tensor
 /// only. Outputs probabilities. Features: the MoE's input, the hidden
 /// vector W·[…] + b (H wide; after context gating when `gating`).
 public final class SoftDBoFModel: WILLOWPoolingModel {
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 8, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            SoftDBoF(featureSize: d, clusters: k, maxPool: config.maxPool, batchNormMomentum: config.batchNormMomentum,
+                     rng: &rng)
+        }
+    }
+}
+
+extension SoftDBoFModel {
     public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
         public var clusterSize = 8000
@@ -30,17 +41,6 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
         public init() {}
     }
 
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 8, numClasses: numClasses,
-                   rng: &rng) { d, k, rng in
-            SoftDBoF(featureSize: d, clusters: k, maxPool: config.maxPool, batchNormMomentum: config.batchNormMomentum,
-                     rng: &rng)
-        }
-    }
-}
-
-extension SoftDBoFModel {
     /// The zoo's `soft-dbof` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "soft-dbof", level: .frame,

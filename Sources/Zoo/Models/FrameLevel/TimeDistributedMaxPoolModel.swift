@@ -16,20 +16,7 @@ import Tensor
 /// unused second batch norm per modality (`bn_frame`, 2·(1024 + 128)
 /// parameters); it is not created. Outputs logits. Features: the head's
 /// last FCBlock output (inner wide), before its Linear → C.
-public final class TimeDistributedMaxPoolModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
-        public var videoReducedSize = 1024
-        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).
-        public var audioReducedSize = 128
-        public var innerSize = 1024
-        public var avBlocks = 1
-        public var concatBlocks = 1
-        public var dropout = 0.5
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
+public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -52,9 +39,6 @@ public final class TimeDistributedMaxPoolModel: Module, ZooModel {
                               dropout: config.dropout, classes: numClasses, rng: &rng)
     }
 
-    /// The ResNet-like head's inner size.
-    public var featureCount: Int { head.featureCount }
-
     /// The ResNet-like head's last hidden activation [B, innerSize].
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -66,15 +50,22 @@ public final class TimeDistributedMaxPoolModel: Module, ZooModel {
         return head.features(video: pooled(x.rgb, videoDense, videoBatchNorm),
                              audio: pooled(x.audio, audioDense, audioBatchNorm))
     }
-
-    /// The ResNet-like head's final Linear → C: logits.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(head.classifier(features))
-    }
 }
 
 extension TimeDistributedMaxPoolModel {
+    public struct Config: Codable, Sendable {
+        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
+        public var videoReducedSize = 1024
+        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).
+        public var audioReducedSize = 128
+        public var innerSize = 1024
+        public var avBlocks = 1
+        public var concatBlocks = 1
+        public var dropout = 0.5
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `td-dense-maxpool` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "td-dense-maxpool", level: .frame,

@@ -23,19 +23,6 @@ import Tensor
 /// (3862 × 1000 = 3.9 M in the paper configuration), the input of the
 /// output layer w₂ that scores each class.
 public final class TimeDistributedSortModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        public var innerSize = 2048
-        public var avBlocks = 1
-        public var concatBlocks = 1
-        public var dropout = 0.5
-        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN).
-        public var sortedFrames = 303
-        /// Hidden units of the network over ranks (`frame_inner_size`).
-        public var rankHiddenSize = 1000
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -90,6 +77,19 @@ public final class TimeDistributedSortModel: Module, ZooModel {
 }
 
 extension TimeDistributedSortModel {
+    public struct Config: Codable, Sendable {
+        public var innerSize = 2048
+        public var avBlocks = 1
+        public var concatBlocks = 1
+        public var dropout = 0.5
+        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN).
+        public var sortedFrames = 303
+        /// Hidden units of the network over ranks (`frame_inner_size`).
+        public var rankHiddenSize = 1000
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `td-dense-sort` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "td-dense-sort", level: .frame,

@@ -23,27 +23,11 @@ import Tensor
 /// from all-zero rows and averages over padding frames too (here the mean
 /// and the attention run over each video's valid frames). Outputs logits.
 /// Features: the mean over frames (`innerSize` wide), before the Linear → C.
-public final class TransformerModel: Module, ZooModel {
+public final class TransformerModel: Module, LinearClassifierModel {
     /// Which encoder layer the model stacks.
     public enum Architecture: String, Codable, Sendable {
         case samsung
         case standard
-    }
-
-    public struct Config: Codable, Sendable {
-        public var architecture = Architecture.samsung
-        /// Frame size inside the encoder (Samsung `inner_size`; the standard encoder's d_model).
-        public var innerSize = 500
-        public var layers = 1
-        public var heads = 1
-        /// Standard encoder only: the feed-forward hidden size.
-        public var feedForwardSize = 2048
-        public var dropout = 0.0
-        public var positionalEncoding = true
-        /// Rows of the position-code table (Samsung `max_length`: 303 in configs 11/88).
-        public var maxLength = 303
-        public var transform = InputTransform.none
-        public init() {}
     }
 
     public let level = InputLevel.frame
@@ -84,9 +68,6 @@ public final class TransformerModel: Module, ZooModel {
         classifier = Linear(d, numClasses, rng: &rng)
     }
 
-    /// The encoder's frame size (`innerSize`).
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The mean of the encoded valid frames [B, innerSize], the final Linear's input.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -101,15 +82,25 @@ public final class TransformerModel: Module, ZooModel {
         }
         return maskedMean(h, mask: mask)
     }
-
-    /// Logits of the final Linear → C.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
-    }
 }
 
 extension TransformerModel {
+    public struct Config: Codable, Sendable {
+        public var architecture = Architecture.samsung
+        /// Frame size inside the encoder (Samsung `inner_size`; the standard encoder's d_model).
+        public var innerSize = 500
+        public var layers = 1
+        public var heads = 1
+        /// Standard encoder only: the feed-forward hidden size.
+        public var feedForwardSize = 2048
+        public var dropout = 0.0
+        public var positionalEncoding = true
+        /// Rows of the position-code table (Samsung `max_length`: 303 in configs 11/88).
+        public var maxLength = 303
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `transformer`, `transformer-nopos`, `transformer-standard` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("transformer", level: .frame,

@@ -20,7 +20,37 @@ import Tensor
 /// more). Padding frames get no assignment. The Samsung models take the
 /// features without L2 normalisation (transform `.none`). Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
-public final class VLADBoWModel: Module, ZooModel {
+public final class VLADBoWModel: Module, ResNetLikeHeadModel {
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let videoBoW: VLADBoW
+    public let audioBoW: VLADBoW
+    public let bowDropout: Dropout
+    public let head: ResNetLikeHead
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        videoBoW = VLADBoW(featureSize: rgbSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
+        audioBoW = VLADBoW(featureSize: audioSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
+        bowDropout = Dropout(config.bowDropout, seed: rng.next())
+        head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize,
+                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
+                              dropout: config.dropout, classes: numClasses, rng: &rng)
+    }
+
+    /// The ResNet-like head's last hidden activation [B, innerSize].
+    public func features(_ input: ModelInput) -> Tensor {
+        let x = transform.apply(input)
+        let video = bowDropout(videoBoW(x.rgb, lengths: x.lengths))
+        let audio = bowDropout(audioBoW(x.audio, lengths: x.lengths))
+        return head.features(video: video, audio: audio)
+    }
+}
+
+extension VLADBoWModel {
     public struct Config: Codable, Sendable {
         /// K, clusters of each modality (`n_clusters`).
         public var clusterSize = 4096
@@ -46,45 +76,6 @@ public final class VLADBoWModel: Module, ZooModel {
         }
     }
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let videoBoW: VLADBoW
-    public let audioBoW: VLADBoW
-    public let bowDropout: Dropout
-    public let head: ResNetLikeHead
-
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        videoBoW = VLADBoW(featureSize: rgbSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
-        audioBoW = VLADBoW(featureSize: audioSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
-        bowDropout = Dropout(config.bowDropout, seed: rng.next())
-        head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize,
-                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
-                              dropout: config.dropout, classes: numClasses, rng: &rng)
-    }
-
-    /// The ResNet-like head's inner size.
-    public var featureCount: Int { head.featureCount }
-
-    /// The ResNet-like head's last hidden activation [B, innerSize].
-    public func features(_ input: ModelInput) -> Tensor {
-        let x = transform.apply(input)
-        let video = bowDropout(videoBoW(x.rgb, lengths: x.lengths))
-        let audio = bowDropout(audioBoW(x.audio, lengths: x.lengths))
-        return head.features(video: video, audio: audio)
-    }
-
-    /// The ResNet-like head's final Linear → C: logits.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(head.classifier(features))
-    }
-}
-
-extension VLADBoWModel {
     /// The zoo's `vlad-bow` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "vlad-bow", level: .frame,

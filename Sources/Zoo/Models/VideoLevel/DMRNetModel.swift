@@ -20,21 +20,7 @@ import Tensor
 /// 2 blocks, dropout 0.5) put it at 51.8 M parameters for 3862 classes,
 /// the budget of the default ResNet-like (52.3 M), and it reads the
 /// features as they are, like the Samsung models it is compared with.
-public final class DMRNetModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Features of the video (rgb) stream input: the first `videoFeatures` of each row.
-        public var videoFeatures = 1024
-        /// Features of the audio stream input: the next `audioFeatures`.
-        public var audioFeatures = 128
-        /// Width of both streams and of each branch's hidden layer.
-        public var innerSize = 2048
-        /// Merge-and-run blocks.
-        public var blocks = 2
-        public var dropout = 0.5
-        public var transform = InputTransform.none
-        public init() {}
-    }
-
+public final class DMRNetModel: Module, LinearClassifierModel {
     public let level = InputLevel.video
     public let numClasses: Int
     let transform: InputTransform
@@ -63,9 +49,6 @@ public final class DMRNetModel: Module, ZooModel {
 
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 
-    /// 2·inner: the two streams side by side.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The final streams [v, a] [B, 2·inner], the classifier's input.
     public func features(_ input: ModelInput) -> Tensor {
         precondition(input.features.rank == 2 && input.featureSize == inputSize,
@@ -76,15 +59,23 @@ public final class DMRNetModel: Module, ZooModel {
         for block in blocks { (video, audio) = block(video, audio) }
         return Tensor.concat([video, audio], axis: 1)
     }
-
-    /// Logits W·f + b.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
-    }
 }
 
 extension DMRNetModel {
+    public struct Config: Codable, Sendable {
+        /// Features of the video (rgb) stream input: the first `videoFeatures` of each row.
+        public var videoFeatures = 1024
+        /// Features of the audio stream input: the next `audioFeatures`.
+        public var audioFeatures = 128
+        /// Width of both streams and of each branch's hidden layer.
+        public var innerSize = 2048
+        /// Merge-and-run blocks.
+        public var blocks = 2
+        public var dropout = 0.5
+        public var transform = InputTransform.none
+        public init() {}
+    }
+
     /// The zoo's `dmrnet` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "dmrnet", level: .video,

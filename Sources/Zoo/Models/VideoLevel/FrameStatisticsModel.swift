@@ -45,33 +45,6 @@ public enum FrameStatisticsLayout {
 /// inner 2048, 3 av and 3 concat identity blocks, dropout 0.3 → 131.2 M
 /// parameters at 3862 classes. The features are read as they are.
 public final class FrameStatisticsModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// rgb features per frame (the statistics of each are `rgbSize` wide).
-        public var rgbSize = 1024
-        /// Audio features per frame.
-        public var audioSize = 128
-        public var innerSize = 2048
-        public var avIdentityBlocks = 3
-        public var concatIdentityBlocks = 3
-        public var dropout = 0.3
-        public var transform = InputTransform.none
-        public init() {}
-
-        /// The ResNet-like network over the layout's two slices.
-        public var network: ResNetLikeModel.Config {
-            var c = ResNetLikeModel.Config()
-            c.videoFeatures = FrameStatisticsLayout.perDimension * rgbSize
-            c.audioFeatures = FrameStatisticsLayout.perDimension * audioSize + 1
-            c.innerSize = innerSize
-            c.lastHiddenSize = innerSize
-            c.avIdentityBlocks = avIdentityBlocks
-            c.concatIdentityBlocks = concatIdentityBlocks
-            c.dropout = dropout
-            c.transform = transform
-            return c
-        }
-    }
-
     public let level = InputLevel.video
     public var numClasses: Int { network.numClasses }
     public let network: ResNetLikeModel
@@ -110,6 +83,33 @@ public final class FrameStatisticsModel: Module, ZooModel {
 }
 
 extension FrameStatisticsModel {
+    public struct Config: Codable, Sendable {
+        /// rgb features per frame (the statistics of each are `rgbSize` wide).
+        public var rgbSize = 1024
+        /// Audio features per frame.
+        public var audioSize = 128
+        public var innerSize = 2048
+        public var avIdentityBlocks = 3
+        public var concatIdentityBlocks = 3
+        public var dropout = 0.3
+        public var transform = InputTransform.none
+        public init() {}
+
+        /// The ResNet-like network over the layout's two slices.
+        public var network: ResNetLikeModel.Config {
+            var c = ResNetLikeModel.Config()
+            c.videoFeatures = FrameStatisticsLayout.perDimension * rgbSize
+            c.audioFeatures = FrameStatisticsLayout.perDimension * audioSize + 1
+            c.innerSize = innerSize
+            c.lastHiddenSize = innerSize
+            c.avIdentityBlocks = avIdentityBlocks
+            c.concatIdentityBlocks = concatIdentityBlocks
+            c.dropout = dropout
+            c.transform = transform
+            return c
+        }
+    }
+
     /// The zoo's `frame-statistics` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "frame-statistics", level: .video,

@@ -5,13 +5,7 @@ import Tensor
 /// the 1152-d video vector; and FrameLevelLogisticModel over the mean of the
 /// valid frames. Features: that vector or mean (the classifier's input). The starter's L2 penalty of 1e-8 on W is the optimizer's
 /// weight decay in our recipes.
-public final class LogisticModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        public var inputSize = 1152
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
+public final class LogisticModel: Module, LinearClassifierModel {
     public let level: InputLevel
     public let numClasses: Int
     let transform: InputTransform
@@ -24,9 +18,6 @@ public final class LogisticModel: Module, ZooModel {
         classifier = Linear(config.inputSize, numClasses, rng: &rng)
     }
 
-    /// The classifier's input: the 1152-d video vector, or the mean of the valid frames.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The transformed video vector [B, inputSize] (video level), or the mean
     /// of the transformed valid frames (frame level).
     public func features(_ input: ModelInput) -> Tensor {
@@ -35,12 +26,6 @@ public final class LogisticModel: Module, ZooModel {
         case .video: return x.features
         case .frame: return maskedMean(x.features, mask: x.lengths.map { SequenceMask(lengths: $0, time: x.features.shape[1]) })
         }
-    }
-
-    /// Logits W·f + b.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
     }
 }
 
@@ -55,6 +40,12 @@ extension LogisticModel {
 }
 
 extension LogisticModel {
+    public struct Config: Codable, Sendable {
+        public var inputSize = 1152
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `frame-logistic` entry (``ModelZoo/entries``).
     static let frameZooEntry = ZooEntry.make(
         "frame-logistic", level: .frame,

@@ -19,19 +19,6 @@ import Tensor
 /// 22.25 M at m = 2, 40.1 M at m = 4 on 1152-d input with 3862 classes;
 /// the probability gating adds 14.9 M.
 public final class MoeModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Features per video (mean_rgb ⊕ mean_audio).
-        public var inputSize = 1152
-        /// Experts per class m (starter flag `moe_num_mixtures`).
-        public var mixtures = 2
-        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
-        public var probabilityGating = false
-        /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
-        public var batchNormMomentum = 0.001
-        public var transform = InputTransform.l2
-        public init() {}
-    }
-
     public let level = InputLevel.video
     public let numClasses: Int
     let transform: InputTransform
@@ -63,6 +50,19 @@ public final class MoeModel: Module, ZooModel {
 }
 
 extension MoeModel {
+    public struct Config: Codable, Sendable {
+        /// Features per video (mean_rgb ⊕ mean_audio).
+        public var inputSize = 1152
+        /// Experts per class m (starter flag `moe_num_mixtures`).
+        public var mixtures = 2
+        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
+        public var probabilityGating = false
+        /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
+    }
+
     /// The zoo's `moe`, `moe-gated` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("moe", level: .video,

@@ -28,48 +28,6 @@ import Tensor
 /// configuration (config0: av 4, concat 4, dropout 0.4) 153.0 M. Samsung
 /// models read the features as they are (no L2 normalisation).
 public final class ResNetLikeModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
-        public var videoFeatures = 1024
-        /// Features of the audio branch input: the next `audioFeatures`.
-        public var audioFeatures = 128
-        public var innerSize = 2048
-        /// Identity blocks on each modality branch (reference `av_id_block_num`).
-        public var avIdentityBlocks = 1
-        /// Identity blocks after the concatenation (reference `concat_id_block_num`).
-        public var concatIdentityBlocks = 1
-        public var dropout = 0.5
-        /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
-        public var videoPart = 1
-        public var audioPart = 1
-        /// Width of the last FCBlock before the classifier (the reference uses inner).
-        public var lastHiddenSize = 2048
-        /// Sigmoid gating of the output logits (reference `context_gating`).
-        public var contextGating = false
-        public var transform = InputTransform.none
-        public init() {}
-
-        /// Widths of the video and audio branches (0 when a branch is dropped).
-        public var branchSizes: (video: Int, audio: Int) {
-            let parts = videoPart + audioPart
-            return (videoPart * 2 * innerSize / parts, audioPart * 2 * innerSize / parts)
-        }
-
-        /// Checks the sizes; a message naming the field otherwise.
-        public func validated() -> Config {
-            let parts = videoPart + audioPart
-            precondition(videoPart >= 0 && audioPart >= 0 && parts > 0,
-                         "ResNetLike: videoPart \(videoPart) and audioPart \(audioPart) must be ≥ 0 and not both 0")
-            precondition((2 * innerSize) % parts == 0,
-                         "ResNetLike: 2·innerSize \(2 * innerSize) must divide into videoPart + audioPart = \(parts) parts")
-            precondition(innerSize > 0 && lastHiddenSize > 0 && avIdentityBlocks >= 0 && concatIdentityBlocks >= 0,
-                         "ResNetLike: innerSize \(innerSize), lastHiddenSize \(lastHiddenSize) must be positive, block counts \(avIdentityBlocks), \(concatIdentityBlocks) ≥ 0")
-            precondition((videoPart == 0 || videoFeatures > 0) && (audioPart == 0 || audioFeatures > 0),
-                         "ResNetLike: a branch in use needs input features (video \(videoFeatures), audio \(audioFeatures))")
-            return self
-        }
-    }
-
     public let level = InputLevel.video
     public let numClasses: Int
     let transform: InputTransform
@@ -145,6 +103,48 @@ public final class ResNetLikeModel: Module, ZooModel {
 }
 
 extension ResNetLikeModel {
+    public struct Config: Codable, Sendable {
+        /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
+        public var videoFeatures = 1024
+        /// Features of the audio branch input: the next `audioFeatures`.
+        public var audioFeatures = 128
+        public var innerSize = 2048
+        /// Identity blocks on each modality branch (reference `av_id_block_num`).
+        public var avIdentityBlocks = 1
+        /// Identity blocks after the concatenation (reference `concat_id_block_num`).
+        public var concatIdentityBlocks = 1
+        public var dropout = 0.5
+        /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
+        public var videoPart = 1
+        public var audioPart = 1
+        /// Width of the last FCBlock before the classifier (the reference uses inner).
+        public var lastHiddenSize = 2048
+        /// Sigmoid gating of the output logits (reference `context_gating`).
+        public var contextGating = false
+        public var transform = InputTransform.none
+        public init() {}
+
+        /// Widths of the video and audio branches (0 when a branch is dropped).
+        public var branchSizes: (video: Int, audio: Int) {
+            let parts = videoPart + audioPart
+            return (videoPart * 2 * innerSize / parts, audioPart * 2 * innerSize / parts)
+        }
+
+        /// Checks the sizes; a message naming the field otherwise.
+        public func validated() -> Config {
+            let parts = videoPart + audioPart
+            precondition(videoPart >= 0 && audioPart >= 0 && parts > 0,
+                         "ResNetLike: videoPart \(videoPart) and audioPart \(audioPart) must be ≥ 0 and not both 0")
+            precondition((2 * innerSize) % parts == 0,
+                         "ResNetLike: 2·innerSize \(2 * innerSize) must divide into videoPart + audioPart = \(parts) parts")
+            precondition(innerSize > 0 && lastHiddenSize > 0 && avIdentityBlocks >= 0 && concatIdentityBlocks >= 0,
+                         "ResNetLike: innerSize \(innerSize), lastHiddenSize \(lastHiddenSize) must be positive, block counts \(avIdentityBlocks), \(concatIdentityBlocks) ≥ 0")
+            precondition((videoPart == 0 || videoFeatures > 0) && (audioPart == 0 || audioFeatures > 0),
+                         "ResNetLike: a branch in use needs input features (video \(videoFeatures), audio \(audioFeatures))")
+            return self
+        }
+    }
+
     /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("resnet-like", level: .video,
