@@ -13,7 +13,7 @@ import Tensor
 /// reference includes zero padding frames in both). The batch norm is
 /// PyTorch's `BatchNorm1d` over videos. Outputs logits. Features: the FCN's
 /// last hidden activation (4096 wide), before its Linear → C.
-public final class AttentionNetModel: Module, LinearClassifierModel {
+public final class AttentionNetModel: Module, SamsungFCNModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -29,11 +29,8 @@ public final class AttentionNetModel: Module, LinearClassifierModel {
         pooling = StackedAttentionPooling(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let pooled = pooling.outputSize
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
-        let fcn = SamsungFCN.build(inputSize: pooled, sizes: config.fcnSizes, dropout: config.dropout,
-                                   numClasses: numClasses, rng: &rng)
-        fcnLayers = fcn.hidden
-        dropouts = fcn.dropouts
-        classifier = fcn.classifier
+        (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: pooled, config: config, numClasses: numClasses,
+                                                             rng: &rng)
     }
 
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
@@ -41,12 +38,12 @@ public final class AttentionNetModel: Module, LinearClassifierModel {
         let x = transform.apply(input)
         var h = pooling(x.features, mask: x.sequenceMask)
         if let batchNorm { h = batchNorm(h) }
-        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
+        return fcnFeatures(h)
     }
 }
 
 extension AttentionNetModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, SamsungFCNConfig {
         /// L (`layers_number`).
         public var layers = 3
         /// H (`hidden_size`).

@@ -35,8 +35,7 @@ public final class BidirectionalGRUModel: Module, RecurrentZooModel {
         bidirectional = GRU(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true, rng: &rng)
         gru = GRU(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize, rng: &rng)
         gating = config.contextGating ? ContextGating(config.hiddenSize, batchNorm: false, rng: &rng) : nil
-        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
     }
 
     /// The final state h_T of the second GRU (context-gated when configured), [B, H].
@@ -49,7 +48,7 @@ public final class BidirectionalGRUModel: Module, RecurrentZooModel {
 }
 
 extension BidirectionalGRUModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: RecurrentModelConfig {
         /// H_b, per direction (`lstm_cells` / 2).
         public var bidirectionalSize = 512
         /// H of the GRU over the bidirectional outputs (`lstm_cells`).

@@ -27,8 +27,7 @@ public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
                              forgetBias: config.forgetBias, rng: &rng)
         lstm = LSTM(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize,
                     forgetBias: config.forgetBias, rng: &rng)
-        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
     }
 
     /// The final cell state c_T of the LSTM over the bidirectional outputs [B, H], the head's input.
@@ -41,7 +40,7 @@ public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
 }
 
 extension BidirectionalLSTMModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: RecurrentModelConfig {
         /// H_b, per direction.
         public var bidirectionalSize = 512
         /// H of the LSTM over the bidirectional outputs.

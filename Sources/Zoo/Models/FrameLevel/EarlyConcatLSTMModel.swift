@@ -13,7 +13,7 @@ import Tensor
 /// The reference stacks L one-layer `nn.LSTM`s; one L-layer LSTM without
 /// dropout between layers computes the same. Outputs logits. Features: the
 /// FCN's last hidden activation (2048 wide), before its Linear → C.
-public final class EarlyConcatLSTMModel: Module, LinearClassifierModel {
+public final class EarlyConcatLSTMModel: Module, SamsungFCNModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -27,11 +27,8 @@ public final class EarlyConcatLSTMModel: Module, LinearClassifierModel {
         transform = config.transform
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let representation = 2 * config.layers * config.hiddenSize
-        let fcn = SamsungFCN.build(inputSize: representation, sizes: config.fcnSizes, dropout: config.dropout,
-                                   numClasses: numClasses, rng: &rng)
-        fcnLayers = fcn.hidden
-        dropouts = fcn.dropouts
-        classifier = fcn.classifier
+        (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: representation, config: config, numClasses: numClasses,
+                                                             rng: &rng)
     }
 
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
@@ -40,12 +37,12 @@ public final class EarlyConcatLSTMModel: Module, LinearClassifierModel {
         let run = lstm(x.features, lengths: x.lengths)
         let cell = run.cell!
         let h = Tensor.concat((0..<lstm.layerCount).flatMap { [stateSlice(run.hidden, $0), stateSlice(cell, $0)] }, axis: 1)
-        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
+        return fcnFeatures(h)
     }
 }
 
 extension EarlyConcatLSTMModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, SamsungFCNConfig {
         /// H (`inner_size`).
         public var hiddenSize = 1024
         /// L (`layers_number`).

@@ -27,8 +27,7 @@ public final class GRUModel: Module, RecurrentZooModel {
         transform = config.transform
         allLayerStates = config.allLayerStates
         gru = GRU(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
-        classifier = RecurrentClassifier(Self.representationSize(config), kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
     }
 
     /// L·H with every layer's state, else H.
@@ -46,7 +45,7 @@ public final class GRUModel: Module, RecurrentZooModel {
 }
 
 extension GRUModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: RecurrentModelConfig {
         /// H (`gru_cells`).
         public var hiddenSize = 1200
         /// L (`gru_layers`).

@@ -23,7 +23,7 @@ import Tensor
 /// real frames only (the reference lets the zero rows of the padded LSTM
 /// outputs share it). The batch norm is PyTorch's `BatchNorm1d` over
 /// videos. Features are not L2-normalised (Samsung). Outputs logits.
-public final class LSTMBiAttentionModel: Module, LinearClassifierModel {
+public final class LSTMBiAttentionModel: Module, SamsungFCNModel {
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -57,11 +57,8 @@ public final class LSTMBiAttentionModel: Module, LinearClassifierModel {
         audioAttention = AttentionPooling(audioPooled, rng: &rng)
         let pooled = videoPooled + audioPooled
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
-        let fcn = SamsungFCN.build(inputSize: pooled, sizes: config.fcnSizes, dropout: config.dropout,
-                                   numClasses: numClasses, rng: &rng)
-        fcnLayers = fcn.hidden
-        dropouts = fcn.dropouts
-        classifier = fcn.classifier
+        (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: pooled, config: config, numClasses: numClasses,
+                                                             rng: &rng)
     }
 
     /// Widths of the pooled rgb and audio vectors: d + 2·H·L each.
@@ -88,12 +85,12 @@ public final class LSTMBiAttentionModel: Module, LinearClassifierModel {
                            lengths: x.lengths, mask: mask)
         var h = Tensor.concat([video, audio], axis: 1)
         if let batchNorm { h = batchNorm(h) }
-        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
+        return fcnFeatures(h)
     }
 }
 
 extension LSTMBiAttentionModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, SamsungFCNConfig {
         /// H per direction of the rgb LSTM (`rgb_inner_size`).
         public var videoHiddenSize = 1024
         /// H per direction of the audio LSTM (`audio_inner_size`).

@@ -38,8 +38,7 @@ public final class LSTMModel: Module, RecurrentZooModel {
         stateFeatures = config.stateFeatures
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
                     forgetBias: config.forgetBias, rng: &rng)
-        classifier = RecurrentClassifier(Self.representationSize(config), kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
     }
 
     /// H, or 2·L·H with every layer's (c, h).
@@ -63,7 +62,7 @@ public final class LSTMModel: Module, RecurrentZooModel {
 }
 
 extension LSTMModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: RecurrentModelConfig {
         /// H (`lstm_cells`).
         public var hiddenSize = 1024
         /// L (`lstm_layers`).

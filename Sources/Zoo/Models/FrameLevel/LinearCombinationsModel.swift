@@ -31,9 +31,8 @@ public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
         videoCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
         audioCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
         dropout = Dropout(config.dropout, seed: rng.next())
-        head = ResNetLikeHead(videoFeatures: config.combinations * rgbSize, audioFeatures: config.combinations * audioSize,
-                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
-                              dropout: config.dropout, classes: numClasses, rng: &rng)
+        head = ResNetLikeHead(videoFeatures: config.combinations * rgbSize, audioFeatures: config.combinations * audioSize, config: config,
+                              classes: numClasses, rng: &rng)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -48,7 +47,7 @@ public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
 }
 
 extension LinearCombinationsModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
         /// Combinations of frames per modality (`head_size`).
         public var combinations = 3
         /// Frames the combinations span (the reference's MAX_SEQ_LEN).

@@ -25,8 +25,7 @@ public final class QRNNModel: Module, RecurrentZooModel {
         transform = config.transform
         qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
                     zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
-        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
     }
 
     /// The last layer's output at each video's last valid frame [B, H], the head's input.
@@ -38,7 +37,7 @@ public final class QRNNModel: Module, RecurrentZooModel {
 }
 
 extension QRNNModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: RecurrentModelConfig {
         /// H of every layer.
         public var hiddenSize = 1024
         public var layers = 2

@@ -26,6 +26,11 @@ public final class RecurrentClassifier: Module {
         }
     }
 
+    /// The head a recurrent model's `config` chooses (kind, m), on a representation [B, inFeatures].
+    public convenience init(_ inFeatures: Int, config: some RecurrentModelConfig, classes: Int, rng: inout RandomGenerator) {
+        self.init(inFeatures, kind: config.head, mixtures: config.mixtures, classes: classes, rng: &rng)
+    }
+
     /// Width of the representation the classifier reads.
     public var inFeatures: Int { mixtureOfExperts?.inFeatures ?? logistic!.linear.inFeatures }
 
@@ -58,4 +63,12 @@ extension RecurrentZooModel {
         checkFeatures(features)
         return classifier(features)
     }
+}
+
+/// The fields every recurrent model's configuration has: its head and input transform.
+public protocol RecurrentModelConfig: Codable, Sendable {
+    var head: RecurrentHeadKind { get }
+    /// m when the head is a MoE.
+    var mixtures: Int { get }
+    var transform: InputTransform { get }
 }

@@ -95,3 +95,22 @@ extension ResNetLikeHeadModel {
         return .logits(head.classifier(features))
     }
 }
+
+/// The fields of a configuration that sizes a ``ResNetLikeHead``: stream width,
+/// identity blocks per stream and after the concatenation, dropout.
+public protocol ResNetLikeHeadConfig {
+    var innerSize: Int { get }
+    var avBlocks: Int { get }
+    var concatBlocks: Int { get }
+    var dropout: Double { get }
+}
+
+extension ResNetLikeHead {
+    /// The head `config` sizes, over pooled video and audio vectors of the given widths.
+    convenience init(videoFeatures: Int, audioFeatures: Int, config: some ResNetLikeHeadConfig, classes: Int,
+                     rng: inout RandomGenerator) {
+        self.init(videoFeatures: videoFeatures, audioFeatures: audioFeatures, innerSize: config.innerSize,
+                  avBlocks: config.avBlocks, concatBlocks: config.concatBlocks, dropout: config.dropout,
+                  classes: classes, rng: &rng)
+    }
+}

@@ -34,9 +34,8 @@ public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
         videoBatchNorm = BatchNorm(config.videoReducedSize)
         audioDense = Linear(audioSize, config.audioReducedSize, rng: &rng)
         audioBatchNorm = BatchNorm(config.audioReducedSize)
-        head = ResNetLikeHead(videoFeatures: config.videoReducedSize, audioFeatures: config.audioReducedSize,
-                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
-                              dropout: config.dropout, classes: numClasses, rng: &rng)
+        head = ResNetLikeHead(videoFeatures: config.videoReducedSize, audioFeatures: config.audioReducedSize, config: config,
+                              classes: numClasses, rng: &rng)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -53,7 +52,7 @@ public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
 }
 
 extension TimeDistributedMaxPoolModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
         /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
         public var videoReducedSize = 1024
         /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).

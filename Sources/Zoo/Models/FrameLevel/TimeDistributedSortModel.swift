@@ -37,9 +37,8 @@ public final class TimeDistributedSortModel: Module, ZooModel {
                 rng: inout RandomGenerator) {
         self.numClasses = numClasses
         transform = config.transform
-        frameNetwork = ResNetLikeHead(videoFeatures: rgbSize, audioFeatures: audioSize, innerSize: config.innerSize,
-                                      avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
-                                      dropout: config.dropout, classes: numClasses, rng: &rng)
+        frameNetwork = ResNetLikeHead(videoFeatures: rgbSize, audioFeatures: audioSize, config: config,
+                                      classes: numClasses, rng: &rng)
         orderStatistics = OrderStatisticsPooling(frames: config.sortedFrames, hiddenSize: config.rankHiddenSize,
                                                  dropout: config.dropout, rng: &rng)
         rankBatchNorm = BatchNorm(config.rankHiddenSize)
@@ -77,7 +76,7 @@ public final class TimeDistributedSortModel: Module, ZooModel {
 }
 
 extension TimeDistributedSortModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
         public var innerSize = 2048
         public var avBlocks = 1
         public var concatBlocks = 1

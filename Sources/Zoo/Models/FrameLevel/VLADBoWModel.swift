@@ -36,9 +36,8 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
         videoBoW = VLADBoW(featureSize: rgbSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         audioBoW = VLADBoW(featureSize: audioSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         bowDropout = Dropout(config.bowDropout, seed: rng.next())
-        head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize,
-                              innerSize: config.innerSize, avBlocks: config.avBlocks, concatBlocks: config.concatBlocks,
-                              dropout: config.dropout, classes: numClasses, rng: &rng)
+        head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize, config: config,
+                              classes: numClasses, rng: &rng)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -51,7 +50,7 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
 }
 
 extension VLADBoWModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
         /// K, clusters of each modality (`n_clusters`).
         public var clusterSize = 4096
         /// The ResNet-like stream width (`inner_size`).
