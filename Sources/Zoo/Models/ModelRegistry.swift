@@ -108,6 +108,31 @@ public struct ZooEntry: Sendable {
     }
 }
 
+/// A model configuration an entry starts from: Codable (the `--config`
+/// overrides and `yt8m zoo --show` read and write it as JSON), with the
+/// paper's values as the defaults of `init()`.
+public protocol ZooConfiguration: Codable, Sendable {
+    init()
+}
+
+extension ZooEntry {
+    /// Makes an entry whose paper and small configurations are the defaults
+    /// `C()` edited by `paper` and `small` (each starts from the defaults).
+    public static func make<C: ZooConfiguration>(
+        _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
+        smallLearningRate: Double? = nil, featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil,
+        paper: (inout C) -> Void = { _ in }, small: (inout C) -> Void = { _ in },
+        build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
+    ) -> ZooEntry {
+        var paperConfig = C(), smallConfig = C()
+        paper(&paperConfig)
+        small(&smallConfig)
+        return make(name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
+                    smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics,
+                    paper: paperConfig, small: smallConfig, build: build)
+    }
+}
+
 /// A paper's training recipe: the parts of `TrainingConfig` it fixes plus the batch size.
 public struct Recipe: Codable, Sendable {
     public var batchSize: Int

@@ -43,7 +43,7 @@ public final class AttentionNetModel: Module, SamsungFCNModel {
 }
 
 extension AttentionNetModel {
-    public struct Config: Codable, Sendable, SamsungFCNConfig {
+    public struct Config: ZooConfiguration, SamsungFCNConfig {
         /// L (`layers_number`).
         public var layers = 3
         /// H (`hidden_size`).
@@ -64,7 +64,6 @@ extension AttentionNetModel {
         summary: "Stacked attention (3 layers of 1024) + BN + FCN 4096→4096→C (Samsung AttentionModel, Model1)",
         reportedGAP: "0.85094 (Samsung, 5-fold)",
         recipe: .samsung(batchSize: 150, learningRate: 1e-3),
-        paper: AttentionNetModel.Config(),
-        small: { var c = AttentionNetModel.Config(); c.layers = 2; c.hiddenSize = 32; c.fcnSizes = [64, 64]; return c }(),
-        build: { c, classes, rng in AttentionNetModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.layers = 2; $0.hiddenSize = 32; $0.fcnSizes = [64, 64] },
+        build: { AttentionNetModel($0, numClasses: $1, rng: &$2) })
 }

@@ -62,7 +62,6 @@ extension BidirectionalLSTMModel {
         // Its features are one final cell state: 16 units for 500 classes left GAP at 0.104 (1e-3);
         // 32 per direction and 64, at 1e-2: 0.22.
         smallLearningRate: 1e-2,
-        paper: BidirectionalLSTMModel.Config(),
-        small: { var c = BidirectionalLSTMModel.Config(); c.bidirectionalSize = 32; c.hiddenSize = 64; return c }(),
-        build: { c, classes, rng in BidirectionalLSTMModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.bidirectionalSize = 32; $0.hiddenSize = 64 },
+        build: { BidirectionalLSTMModel($0, numClasses: $1, rng: &$2) })
 }

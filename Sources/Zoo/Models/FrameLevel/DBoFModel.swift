@@ -63,7 +63,7 @@ public final class DBoFModel: Module, ZooModel {
 }
 
 extension DBoFModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         /// K, the cluster layer width (`dbof_cluster_size`).
         public var clusterSize = 8192
         /// H (`dbof_hidden_size`).
@@ -83,7 +83,6 @@ extension DBoFModel {
         "dbof", level: .frame,
         summary: "Deep bag of frames: 8192 clusters, max-pool over frames, 1024 hidden, MoE (starter code DbofModel)",
         recipe: .starter(frames: .randomWithReplacement(count: 30)),
-        paper: DBoFModel.Config(),
-        small: { var c = DBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
-        build: { c, classes, rng in DBoFModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { DBoFModel($0, numClasses: $1, rng: &$2) })
 }

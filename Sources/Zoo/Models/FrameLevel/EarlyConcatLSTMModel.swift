@@ -42,7 +42,7 @@ public final class EarlyConcatLSTMModel: Module, SamsungFCNModel {
 }
 
 extension EarlyConcatLSTMModel {
-    public struct Config: Codable, Sendable, SamsungFCNConfig {
+    public struct Config: ZooConfiguration, SamsungFCNConfig {
         /// H (`inner_size`).
         public var hiddenSize = 1024
         /// L (`layers_number`).
@@ -62,7 +62,6 @@ extension EarlyConcatLSTMModel {
         reportedGAP: "0.82998 (Samsung, 5-fold)",
         recipe: .samsung(batchSize: 512, learningRate: 1e-3),
         smallLearningRate: 3e-3,  // 200 steps of batch 64: GAP 0.16 at 1e-3, 0.20 at 3e-3, 0.19 at 1e-2
-        paper: EarlyConcatLSTMModel.Config(),
-        small: { var c = EarlyConcatLSTMModel.Config(); c.hiddenSize = 16; c.fcnSizes = [32]; return c }(),
-        build: { c, classes, rng in EarlyConcatLSTMModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.hiddenSize = 16; $0.fcnSizes = [32] },
+        build: { EarlyConcatLSTMModel($0, numClasses: $1, rng: &$2) })
 }

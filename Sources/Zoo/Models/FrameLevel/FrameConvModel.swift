@@ -111,7 +111,7 @@ public final class FrameConvModel: Module, LinearClassifierModel {
 }
 
 extension FrameConvModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         /// Output channels of the rgb blocks.
         public var videoChannels = [2048, 2048]
         /// Output channels of the audio blocks.
@@ -144,11 +144,8 @@ extension FrameConvModel {
         summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
         reportedGAP: "0.84144 (Samsung, 5-fold)",
         recipe: .samsung(batchSize: 512, learningRate: 1e-3),
-        paper: FrameConvModel.Config(),
         small: {
-            var c = FrameConvModel.Config()
-            c.videoChannels = [32, 32]; c.audioChannels = [8, 8]; c.concatChannels = [32, 64]
-            return c
-        }(),
-        build: { c, classes, rng in FrameConvModel(c, numClasses: classes, rng: &rng) })
+            $0.videoChannels = [32, 32]; $0.audioChannels = [8, 8]; $0.concatChannels = [32, 64]
+        },
+        build: { FrameConvModel($0, numClasses: $1, rng: &$2) })
 }

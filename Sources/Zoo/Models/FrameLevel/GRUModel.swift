@@ -64,7 +64,6 @@ extension GRUModel {
         "gru", level: .frame,
         summary: "2 × GRU(1200), final states of both layers (2400) → MoE (WILLOW GruModel)",
         recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
-        paper: GRUModel.Config(),
-        small: { var c = GRUModel.Config(); c.hiddenSize = 16; return c }(),
-        build: { c, classes, rng in GRUModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.hiddenSize = 16 },
+        build: { GRUModel($0, numClasses: $1, rng: &$2) })
 }

@@ -90,7 +90,7 @@ public final class LSTMBiAttentionModel: Module, SamsungFCNModel {
 }
 
 extension LSTMBiAttentionModel {
-    public struct Config: Codable, Sendable, SamsungFCNConfig {
+    public struct Config: ZooConfiguration, SamsungFCNConfig {
         /// H per direction of the rgb LSTM (`rgb_inner_size`).
         public var videoHiddenSize = 1024
         /// H per direction of the audio LSTM (`audio_inner_size`).
@@ -114,11 +114,8 @@ extension LSTMBiAttentionModel {
         reportedGAP: "0.84645 (Samsung, 5-fold)",
         recipe: .samsungLSTMBiAttention(),
         smallLearningRate: 1e-3,  // 400 steps of batch 64: GAP 0.187 at the paper's 1e-4, 0.410 at 1e-3
-        paper: LSTMBiAttentionModel.Config(),
         small: {
-            var c = LSTMBiAttentionModel.Config()
-            c.videoHiddenSize = 8; c.audioHiddenSize = 4; c.fcnSizes = [32, 32]
-            return c
-        }(),
-        build: { c, classes, rng in LSTMBiAttentionModel(c, numClasses: classes, rng: &rng) })
+            $0.videoHiddenSize = 8; $0.audioHiddenSize = 4; $0.fcnSizes = [32, 32]
+        },
+        build: { LSTMBiAttentionModel($0, numClasses: $1, rng: &$2) })
 }

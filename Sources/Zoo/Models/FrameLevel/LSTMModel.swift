@@ -83,15 +83,14 @@ extension LSTMModel {
         .make("lstm", level: .frame,
               summary: "2 × LSTM(1024, forget bias 1) over the valid frames, last layer's final h, MoE (starter code LstmModel)",
               recipe: .starterLSTM(),
-              paper: LSTMModel.Config(),
-              small: { var c = LSTMModel.Config(); c.hiddenSize = 16; return c }(),
-              build: { c, classes, rng in LSTMModel(c, numClasses: classes, rng: &rng) }),
+              small: { $0.hiddenSize = 16 },
+              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
 
         .make("lstm-willow", level: .frame,
               summary: "2 × LSTM(1024), final (c, h) of both layers (4096) → MoE (WILLOW LstmModel, state_is_tuple=False)",
               recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
-              paper: { var c = LSTMModel.Config(); c.stateFeatures = .allLayersCellAndHidden; return c }(),
-              small: { var c = LSTMModel.Config(); c.stateFeatures = .allLayersCellAndHidden; c.hiddenSize = 16; return c }(),
-              build: { c, classes, rng in LSTMModel(c, numClasses: classes, rng: &rng) }),
+              paper: { $0.stateFeatures = .allLayersCellAndHidden },
+              small: { $0.stateFeatures = .allLayersCellAndHidden; $0.hiddenSize = 16 },
+              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
     ]
 }

@@ -47,7 +47,7 @@ public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
 }
 
 extension LinearCombinationsModel {
-    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         /// Combinations of frames per modality (`head_size`).
         public var combinations = 3
         /// Frames the combinations span (the reference's MAX_SEQ_LEN).
@@ -70,7 +70,6 @@ extension LinearCombinationsModel {
         // the per-position frame weights start with random signs, so a video's content enters with a
         // length-dependent sign until they agree. 1e-2 and inner 64: GAP 0.22.
         smallLearningRate: 1e-2,
-        paper: LinearCombinationsModel.Config(),
-        small: { var c = LinearCombinationsModel.Config(); c.innerSize = 64; c.dropout = 0.1; return c }(),
-        build: { c, classes, rng in LinearCombinationsModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.innerSize = 64; $0.dropout = 0.1 },
+        build: { LinearCombinationsModel($0, numClasses: $1, rng: &$2) })
 }

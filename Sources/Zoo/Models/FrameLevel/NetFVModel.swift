@@ -47,7 +47,6 @@ extension NetFVModel {
         "netfv", level: .frame,
         summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
         recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-        paper: NetFVModel.Config(),
-        small: { var c = NetFVModel.Config(); c.clusterSize = 4; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
-        build: { c, classes, rng in NetFVModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.clusterSize = 4; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { NetFVModel($0, numClasses: $1, rng: &$2) })
 }

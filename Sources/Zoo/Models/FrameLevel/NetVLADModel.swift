@@ -56,19 +56,16 @@ extension NetVLADModel {
         .make("netvlad", level: .frame,
               summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
               recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-              paper: NetVLADModel.Config(),
-              small: { var c = NetVLADModel.Config(); c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
-              build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
+              small: { $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
 
         .make("netrvlad", level: .frame,
               summary: "Gated NetRVLAD: NetVLAD without cluster centres, 256 + 128 clusters (WILLOW NetVLADModelLF --lightvlad)",
               recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-              paper: { var c = NetVLADModel.Config(); c.lightVLAD = true; return c }(),
+              paper: { $0.lightVLAD = true },
               small: {
-                  var c = NetVLADModel.Config()
-                  c.lightVLAD = true; c.clusterSize = 8; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum
-                  return c
-              }(),
-              build: { c, classes, rng in NetVLADModel(c, numClasses: classes, rng: &rng) }),
+                  $0.lightVLAD = true; $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum
+              },
+              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
     ]
 }

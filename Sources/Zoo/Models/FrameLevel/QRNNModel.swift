@@ -60,7 +60,6 @@ extension QRNNModel {
         summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",
         reportedGAP: "0.718 (HKUST 2018 report, configuration not published; Hit@1 0.792, PERR 0.671)",
         recipe: .starterLSTM(),
-        paper: QRNNModel.Config(),
-        small: { var c = QRNNModel.Config(); c.hiddenSize = 16; return c }(),
-        build: { c, classes, rng in QRNNModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.hiddenSize = 16 },
+        build: { QRNNModel($0, numClasses: $1, rng: &$2) })
 }

@@ -66,7 +66,7 @@ extension RecurrentZooModel {
 }
 
 /// The fields every recurrent model's configuration has: its head and input transform.
-public protocol RecurrentModelConfig: Codable, Sendable {
+public protocol RecurrentModelConfig: ZooConfiguration {
     var head: RecurrentHeadKind { get }
     /// m when the head is a MoE.
     var mixtures: Int { get }

@@ -46,7 +46,6 @@ extension SoftDBoFModel {
         "soft-dbof", level: .frame,
         summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
         recipe: .willow(decayRate: 0.9), smallLearningRate: SmallConfiguration.willowLearningRate,
-        paper: SoftDBoFModel.Config(),
-        small: { var c = SoftDBoFModel.Config(); c.clusterSize = 64; c.hiddenSize = 32; c.batchNormMomentum = SmallConfiguration.batchNormMomentum; return c }(),
-        build: { c, classes, rng in SoftDBoFModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { SoftDBoFModel($0, numClasses: $1, rng: &$2) })
 }

@@ -52,7 +52,7 @@ public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
 }
 
 extension TimeDistributedMaxPoolModel {
-    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
         public var videoReducedSize = 1024
         /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).
@@ -71,12 +71,9 @@ extension TimeDistributedMaxPoolModel {
         summary: "Time-distributed dense + BN + ReLU per modality, max over frames, ResNet-like head (Samsung EarlyConcatAlternate)",
         reportedGAP: "0.82656 (Samsung, 5-fold)",
         recipe: .samsung(batchSize: 512, learningRate: 5e-3),
-        paper: TimeDistributedMaxPoolModel.Config(),
         small: {
             // Inner 32 for 500 classes: GAP 0.23 after 200 steps of batch 64; inner 64: 0.28.
-            var c = TimeDistributedMaxPoolModel.Config()
-            c.videoReducedSize = 32; c.audioReducedSize = 16; c.innerSize = 64
-            return c
-        }(),
-        build: { c, classes, rng in TimeDistributedMaxPoolModel(c, numClasses: classes, rng: &rng) })
+            $0.videoReducedSize = 32; $0.audioReducedSize = 16; $0.innerSize = 64
+        },
+        build: { TimeDistributedMaxPoolModel($0, numClasses: $1, rng: &$2) })
 }

@@ -76,7 +76,7 @@ public final class TimeDistributedSortModel: Module, ZooModel {
 }
 
 extension TimeDistributedSortModel {
-    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         public var innerSize = 2048
         public var avBlocks = 1
         public var concatBlocks = 1
@@ -95,10 +95,9 @@ extension TimeDistributedSortModel {
         summary: "Per-frame ResNet-like class scores sorted over time, mixed by a network over ranks (Samsung ResNetLikeSort)",
         reportedGAP: "0.83136 (Samsung, 5-fold)",
         recipe: .samsung(batchSize: 512, learningRate: 1e-3),
-        paper: TimeDistributedSortModel.Config(),
         small: {
             // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
-            var c = TimeDistributedSortModel.Config(); c.innerSize = 32; c.rankHiddenSize = 64; c.dropout = 0.1; return c
-        }(),
-        build: { c, classes, rng in TimeDistributedSortModel(c, numClasses: classes, rng: &rng) })
+            $0.innerSize = 32; $0.rankHiddenSize = 64; $0.dropout = 0.1
+        },
+        build: { TimeDistributedSortModel($0, numClasses: $1, rng: &$2) })
 }

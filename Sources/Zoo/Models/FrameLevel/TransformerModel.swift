@@ -85,7 +85,7 @@ public final class TransformerModel: Module, LinearClassifierModel {
 }
 
 extension TransformerModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         public var architecture = Architecture.samsung
         /// Frame size inside the encoder (Samsung `inner_size`; the standard encoder's d_model).
         public var innerSize = 500
@@ -107,32 +107,27 @@ extension TransformerModel {
               summary: "Samsung self-attention layer (1 layer, 1 head, inner 500) with position codes, mean over frames (Samsung transformer, configs 11/88)",
               reportedGAP: "0.8237 (Samsung, 5-fold; better without positional encoding)",
               recipe: .samsung(batchSize: 512, learningRate: 5e-3),
-              paper: TransformerModel.Config(),
-              small: { var c = TransformerModel.Config(); c.innerSize = 32; return c }(),
-              build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
+              small: { $0.innerSize = 32 },
+              build: { TransformerModel($0, numClasses: $1, rng: &$2) }),
 
         .make("transformer-nopos", level: .frame,
               summary: "The Samsung transformer without positional encoding (1 layer, 1 head, inner 500)",
               reportedGAP: "0.8237 or better (Samsung report the variant without positional encoding as the better one)",
               recipe: .samsung(batchSize: 512, learningRate: 5e-3),
-              paper: { var c = TransformerModel.Config(); c.positionalEncoding = false; return c }(),
-              small: { var c = TransformerModel.Config(); c.positionalEncoding = false; c.innerSize = 32; return c }(),
-              build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
+              paper: { $0.positionalEncoding = false },
+              small: { $0.positionalEncoding = false; $0.innerSize = 32 },
+              build: { TransformerModel($0, numClasses: $1, rng: &$2) }),
 
         .make("transformer-standard", level: .frame,
               summary: "Standard transformer encoder (projection to 512, sinusoidal codes, 2 post-norm layers, 8 heads, FFN 2048), mean over frames; project configuration",
               recipe: .samsung(batchSize: 512, learningRate: 1e-3),
               smallLearningRate: 3e-3,  // 200 steps of batch 64: GAP 0.17 at 1e-3, 0.22 at 3e-3, 0.21 at 5e-3
               paper: {
-                  var c = TransformerModel.Config()
-                  c.architecture = .standard; c.innerSize = 512; c.layers = 2; c.heads = 8; c.feedForwardSize = 2048; c.dropout = 0.1
-                  return c
-              }(),
+                  $0.architecture = .standard; $0.innerSize = 512; $0.layers = 2; $0.heads = 8; $0.feedForwardSize = 2048; $0.dropout = 0.1
+              },
               small: {
-                  var c = TransformerModel.Config()
-                  c.architecture = .standard; c.innerSize = 32; c.layers = 1; c.heads = 4; c.feedForwardSize = 64
-                  return c
-              }(),
-              build: { c, classes, rng in TransformerModel(c, numClasses: classes, rng: &rng) }),
+                  $0.architecture = .standard; $0.innerSize = 32; $0.layers = 1; $0.heads = 4; $0.feedForwardSize = 64
+              },
+              build: { TransformerModel($0, numClasses: $1, rng: &$2) }),
     ]
 }

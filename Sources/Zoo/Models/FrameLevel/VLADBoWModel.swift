@@ -50,7 +50,7 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
 }
 
 extension VLADBoWModel {
-    public struct Config: Codable, Sendable, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         /// K, clusters of each modality (`n_clusters`).
         public var clusterSize = 4096
         /// The ResNet-like stream width (`inner_size`).
@@ -85,7 +85,6 @@ extension VLADBoWModel {
         // at Adam 1e-3 200 steps only learn the label prior (GAP 0.079, below the 0.108 baseline);
         // 512 words, inner 64 at 5e-3 reach 0.19 (0.24 at 600 steps).
         smallLearningRate: 5e-3,
-        paper: VLADBoWModel.Config(),
-        small: { var c = VLADBoWModel.Config(); c.clusterSize = 512; c.innerSize = 64; return c }(),
-        build: { c, classes, rng in VLADBoWModel(c, numClasses: classes, rng: &rng) })
+        small: { $0.clusterSize = 512; $0.innerSize = 64 },
+        build: { VLADBoWModel($0, numClasses: $1, rng: &$2) })
 }

@@ -44,7 +44,7 @@ public final class WILLOWClassifier: Module {
 /// The fields of a WILLOW pooling model's configuration its skeleton reads
 /// (``WILLOWPoolingModel``): K, H, the hidden layer's form, the gatings, m,
 /// the batch-norm momentum and the input transform.
-public protocol WILLOWPoolingConfig: Codable, Sendable {
+public protocol WILLOWPoolingConfig: ZooConfiguration {
     var clusterSize: Int { get }
     var hiddenSize: Int { get }
     var hiddenBatchNormReLU6: Bool { get }

@@ -62,7 +62,7 @@ public final class DMRNetModel: Module, LinearClassifierModel {
 }
 
 extension DMRNetModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         /// Features of the video (rgb) stream input: the first `videoFeatures` of each row.
         public var videoFeatures = 1024
         /// Features of the audio stream input: the next `audioFeatures`.
@@ -81,12 +81,6 @@ extension DMRNetModel {
         "dmrnet", level: .video,
         summary: "Merge-and-run network: video and audio FC residual streams merged by averaging (DMRNet, Zhao et al. 2018)",
         recipe: .resNetLike,
-        paper: DMRNetModel.Config(), small: smallDMRNet,
+        small: { $0.innerSize = 64 },
         build: { DMRNetModel($0, numClasses: $1, rng: &$2) })
-
-    private static let smallDMRNet: DMRNetModel.Config = {
-        var c = DMRNetModel.Config()
-        c.innerSize = 64
-        return c
-    }()
 }

@@ -83,7 +83,7 @@ public final class FrameStatisticsModel: Module, ZooModel {
 }
 
 extension FrameStatisticsModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         /// rgb features per frame (the statistics of each are `rgbSize` wide).
         public var rgbSize = 1024
         /// Audio features per frame.
@@ -116,14 +116,6 @@ extension FrameStatisticsModel {
         summary: "ResNet-like MLP over mean, std, min, max, median, mode of the frames and their count (Samsung features)",
         recipe: .frameStatistics,
         featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
-        paper: FrameStatisticsModel.Config(), small: smallFrameStatistics,
+        small: { $0.innerSize = 64; $0.avIdentityBlocks = 1; $0.concatIdentityBlocks = 1 },
         build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) })
-
-    private static let smallFrameStatistics: FrameStatisticsModel.Config = {
-        var c = FrameStatisticsModel.Config()
-        c.innerSize = 64
-        c.avIdentityBlocks = 1
-        c.concatIdentityBlocks = 1
-        return c
-    }()
 }

@@ -35,12 +35,11 @@ extension LogisticModel {
         "logistic", level: .video,
         summary: "Logistic regression over mean_rgb ⊕ mean_audio (starter code LogisticModel)",
         recipe: Recipe(batchSize: 1024, learningRate: 0.01),
-        paper: LogisticModel.Config(), small: LogisticModel.Config(),
-        build: { c, classes, rng in LogisticModel(c, level: .video, numClasses: classes, rng: &rng) })
+        build: { LogisticModel($0, level: .video, numClasses: $1, rng: &$2) })
 }
 
 extension LogisticModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         public var inputSize = 1152
         public var transform = InputTransform.l2
         public init() {}
@@ -51,6 +50,5 @@ extension LogisticModel {
         "frame-logistic", level: .frame,
         summary: "Logistic regression over the mean of the valid frames (starter code FrameLevelLogisticModel)",
         recipe: .starter(frames: .all),
-        paper: LogisticModel.Config(), small: LogisticModel.Config(),
-        build: { c, classes, rng in LogisticModel(c, level: .frame, numClasses: classes, rng: &rng) })
+        build: { LogisticModel($0, level: .frame, numClasses: $1, rng: &$2) })
 }

@@ -50,7 +50,7 @@ public final class MoeModel: Module, ZooModel {
 }
 
 extension MoeModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         /// Features per video (mean_rgb ⊕ mean_audio).
         public var inputSize = 1152
         /// Experts per class m (starter flag `moe_num_mixtures`).
@@ -68,27 +68,14 @@ extension MoeModel {
         .make("moe", level: .video,
               summary: "Mixture of 2 experts per class over mean_rgb ⊕ mean_audio (starter code MoeModel)",
               recipe: .starterVideo,
-              paper: MoeModel.Config(), small: MoeModel.Config(),
               build: { MoeModel($0, numClasses: $1, rng: &$2) }),
 
         .make("moe-gated", level: .video,
               summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
               recipe: .willowVideo,
-              paper: gatedMoe, small: smallGatedMoe,
+              // The small configuration's batch-norm momentum lets the running statistics
+              // settle within a short run (see `SmallConfiguration.batchNormMomentum`).
+              paper: { $0.probabilityGating = true }, small: { $0.probabilityGating = true; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
               build: { MoeModel($0, numClasses: $1, rng: &$2) }),
     ]
-
-    private static let gatedMoe: MoeModel.Config = {
-        var c = MoeModel.Config()
-        c.probabilityGating = true
-        return c
-    }()
-
-    /// The paper's gated MoE with a batch-norm momentum whose running statistics
-    /// settle within a short run (see `smallBatchNormMomentum` of the frame-level entries).
-    private static let smallGatedMoe: MoeModel.Config = {
-        var c = gatedMoe
-        c.batchNormMomentum = 0.1
-        return c
-    }()
 }

@@ -103,7 +103,7 @@ public final class ResNetLikeModel: Module, ZooModel {
 }
 
 extension ResNetLikeModel {
-    public struct Config: Codable, Sendable {
+    public struct Config: ZooConfiguration {
         /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
         public var videoFeatures = 1024
         /// Features of the audio branch input: the next `audioFeatures`.
@@ -151,50 +151,47 @@ extension ResNetLikeModel {
               summary: "ResNet-like MLP: audio and video FC + identity blocks, concat identity blocks (Samsung 2018 ResNetLike)",
               reportedGAP: "0.86105 with mixup, 0.85846 without (Ostyakov et al. 2018)",
               recipe: .resNetLike,
-              paper: ResNetLikeModel.Config(), small: smallResNetLike(),
+              small: smallResNetLike,
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
         .make("resnet-like-video-only", level: .video,
               summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
               reportedGAP: "0.83212 (Ostyakov et al. 2018)",
               recipe: .resNetLike,
-              paper: oneModality(ResNetLikeModel.Config(), video: true),
-              small: oneModality(smallResNetLike(), video: true),
+              paper: { oneModality(&$0, video: true) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: true) },
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
         .make("resnet-like-audio-only", level: .video,
               summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
               reportedGAP: "0.50676 (Ostyakov et al. 2018)",
               recipe: .resNetLike,
-              paper: oneModality(ResNetLikeModel.Config(), video: false),
-              small: oneModality(smallResNetLike(), video: false),
+              paper: { oneModality(&$0, video: false) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: false) },
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
         .make("bottleneck", level: .video,
               summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
               reportedGAP: "0.41079 (Ostyakov et al. 2018)",
               recipe: .resNetLike,
-              paper: bottleneck(ResNetLikeModel.Config()), small: bottleneck(smallResNetLike()),
+              paper: bottleneck, small: { smallResNetLike(&$0); bottleneck(&$0) },
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
     ]
 
-    private static func smallResNetLike() -> ResNetLikeModel.Config {
-        var c = ResNetLikeModel.Config()
+    /// The small configuration's widths.
+    private static func smallResNetLike(_ c: inout Config) {
         c.innerSize = 64
         c.lastHiddenSize = 64
-        return c
     }
 
-    private static func oneModality(_ config: ResNetLikeModel.Config, video: Bool) -> ResNetLikeModel.Config {
-        var c = config
+    /// Video alone, or audio alone.
+    private static func oneModality(_ c: inout Config, video: Bool) {
         c.videoPart = video ? 1 : 0
         c.audioPart = video ? 0 : 1
-        return c
     }
 
-    private static func bottleneck(_ config: ResNetLikeModel.Config) -> ResNetLikeModel.Config {
-        var c = config
+    /// Four neurons before the classifier.
+    private static func bottleneck(_ c: inout Config) {
         c.lastHiddenSize = 4
-        return c
     }
 }
