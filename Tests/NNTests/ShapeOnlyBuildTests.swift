@@ -32,3 +32,12 @@ final class ShapeOnlyBuildTests: XCTestCase {
         XCTAssertFalse(Tensor.zeros([2]).isShapeOnly)
     }
 }
+
+/// The parameters of the layer `build` makes, from a shape-only build
+/// (the count of the layer's own construction; nothing is allocated).
+func shapeOnlyCount(_ build: (inout RandomGenerator) -> Module) -> Int {
+    Module.parameterCount {
+        var rng = RandomGenerator(seed: 0)
+        return build(&rng)
+    }
+}
