@@ -14,6 +14,15 @@ import Tensor
 /// PyTorch's `BatchNorm1d` over videos. Outputs logits. Features: the FCN's
 /// last hidden activation (4096 wide), before its Linear → C.
 public final class AttentionNetModel: Module, SamsungFCNModel {
+    /// The zoo's `attention-net` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "attention-net", level: .frame,
+        summary: "Stacked attention (3 layers of 1024) + BN + FCN 4096→4096→C (Samsung AttentionModel, Model1)",
+        reportedGAP: "0.85094 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 150, learningRate: 1e-3),
+        small: { $0.layers = 2; $0.hiddenSize = 32; $0.fcnSizes = [64, 64] },
+        build: { AttentionNetModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -43,6 +52,7 @@ public final class AttentionNetModel: Module, SamsungFCNModel {
 }
 
 extension AttentionNetModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
         /// L (`layers_number`).
         public var layers = 3
@@ -57,13 +67,4 @@ extension AttentionNetModel {
         public var transform = InputTransform.none
         public init() {}
     }
-
-    /// The zoo's `attention-net` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "attention-net", level: .frame,
-        summary: "Stacked attention (3 layers of 1024) + BN + FCN 4096→4096→C (Samsung AttentionModel, Model1)",
-        reportedGAP: "0.85094 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 150, learningRate: 1e-3),
-        small: { $0.layers = 2; $0.hiddenSize = 32; $0.fcnSizes = [64, 64] },
-        build: { AttentionNetModel($0, numClasses: $1, rng: &$2) })
 }

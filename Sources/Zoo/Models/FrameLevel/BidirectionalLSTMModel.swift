@@ -13,6 +13,17 @@ import Tensor
 /// Outputs logits (logistic head, miha's recipes) or probabilities (MoE).
 /// Features: c_T, the head's input.
 public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
+    /// The zoo's `bilstm` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "bilstm", level: .frame,
+        summary: "Bidirectional LSTM 2 × 512 → LSTM(1024) → final cell state → logistic (miha Lstmbidirect)",
+        recipe: .mihaLSTM(),
+        // Its features are one final cell state: 16 units for 500 classes left GAP at 0.104 (1e-3);
+        // 32 per direction and 64, at 1e-2: 0.22.
+        smallLearningRate: 1e-2,
+        small: { $0.bidirectionalSize = 32; $0.hiddenSize = 64 },
+        build: { BidirectionalLSTMModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -40,6 +51,7 @@ public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
 }
 
 extension BidirectionalLSTMModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
         /// H_b, per direction.
         public var bidirectionalSize = 512
@@ -53,15 +65,4 @@ extension BidirectionalLSTMModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `bilstm` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "bilstm", level: .frame,
-        summary: "Bidirectional LSTM 2 × 512 → LSTM(1024) → final cell state → logistic (miha Lstmbidirect)",
-        recipe: .mihaLSTM(),
-        // Its features are one final cell state: 16 units for 500 classes left GAP at 0.104 (1e-3);
-        // 32 per direction and 64, at 1e-2: 0.22.
-        smallLearningRate: 1e-2,
-        small: { $0.bidirectionalSize = 32; $0.hiddenSize = 64 },
-        build: { BidirectionalLSTMModel($0, numClasses: $1, rng: &$2) })
 }

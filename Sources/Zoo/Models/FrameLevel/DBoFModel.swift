@@ -16,6 +16,14 @@ import Tensor
 /// configuration). Outputs probabilities (the MoE head). Features: the
 /// hidden vector (H wide), the MoE's input.
 public final class DBoFModel: Module, ZooModel {
+    /// The zoo's `dbof` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "dbof", level: .frame,
+        summary: "Deep bag of frames: 8192 clusters, max-pool over frames, 1024 hidden, MoE (starter code DbofModel)",
+        recipe: .starter(frames: .randomWithReplacement(count: 30)),
+        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { DBoFModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -63,6 +71,7 @@ public final class DBoFModel: Module, ZooModel {
 }
 
 extension DBoFModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
         /// K, the cluster layer width (`dbof_cluster_size`).
         public var clusterSize = 8192
@@ -77,12 +86,4 @@ extension DBoFModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `dbof` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "dbof", level: .frame,
-        summary: "Deep bag of frames: 8192 clusters, max-pool over frames, 1024 hidden, MoE (starter code DbofModel)",
-        recipe: .starter(frames: .randomWithReplacement(count: 30)),
-        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
-        build: { DBoFModel($0, numClasses: $1, rng: &$2) })
 }

@@ -70,6 +70,17 @@ public final class FrameConvBlock: Module {
 /// Outputs logits. Features: the global maximum over time (8192 wide), the
 /// input of the Linear → C.
 public final class FrameConvModel: Module, LinearClassifierModel {
+    /// The zoo's `td-conv` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "td-conv", level: .frame,
+        summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
+        reportedGAP: "0.84144 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        small: {
+            $0.videoChannels = [32, 32]; $0.audioChannels = [8, 8]; $0.concatChannels = [32, 64]
+        },
+        build: { FrameConvModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -111,6 +122,7 @@ public final class FrameConvModel: Module, LinearClassifierModel {
 }
 
 extension FrameConvModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
         /// Output channels of the rgb blocks.
         public var videoChannels = [2048, 2048]
@@ -137,15 +149,4 @@ extension FrameConvModel {
                          "FrameConvModel: per-modality lists \(videoChannels)/\(audioChannels)/\(modalityKernelSizes)/\(modalityPoolSizes) must have one entry per block, concat kernels \(concatKernelSizes) one per channel count \(concatChannels), pools \(concatPoolSizes) one fewer")
         }
     }
-
-    /// The zoo's `td-conv` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "td-conv", level: .frame,
-        summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
-        reportedGAP: "0.84144 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
-        small: {
-            $0.videoChannels = [32, 32]; $0.audioChannels = [8, 8]; $0.concatChannels = [32, 64]
-        },
-        build: { FrameConvModel($0, numClasses: $1, rng: &$2) })
 }

@@ -15,6 +15,14 @@ import Tensor
 /// functions. Frames are L2-normalised. Outputs probabilities. Features:
 /// the concatenated final states, the head's input.
 public final class GRUModel: Module, RecurrentZooModel {
+    /// The zoo's `gru` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "gru", level: .frame,
+        summary: "2 × GRU(1200), final states of both layers (2400) → MoE (WILLOW GruModel)",
+        recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
+        small: { $0.hiddenSize = 16 },
+        build: { GRUModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -45,6 +53,7 @@ public final class GRUModel: Module, RecurrentZooModel {
 }
 
 extension GRUModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
         /// H (`gru_cells`).
         public var hiddenSize = 1200
@@ -58,12 +67,4 @@ extension GRUModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `gru` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "gru", level: .frame,
-        summary: "2 × GRU(1200), final states of both layers (2400) → MoE (WILLOW GruModel)",
-        recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
-        small: { $0.hiddenSize = 16 },
-        build: { GRUModel($0, numClasses: $1, rng: &$2) })
 }

@@ -25,6 +25,22 @@ public enum LSTMStateFeatures: String, Codable, Sendable {
 /// L2-normalised (starter input transform). Outputs probabilities.
 /// Features: s, the head's input.
 public final class LSTMModel: Module, RecurrentZooModel {
+    /// The zoo's `lstm`, `lstm-willow` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("lstm", level: .frame,
+              summary: "2 × LSTM(1024, forget bias 1) over the valid frames, last layer's final h, MoE (starter code LstmModel)",
+              recipe: .starterLSTM(),
+              small: { $0.hiddenSize = 16 },
+              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("lstm-willow", level: .frame,
+              summary: "2 × LSTM(1024), final (c, h) of both layers (4096) → MoE (WILLOW LstmModel, state_is_tuple=False)",
+              recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
+              paper: { $0.stateFeatures = .allLayersCellAndHidden },
+              small: { $0.stateFeatures = .allLayersCellAndHidden; $0.hiddenSize = 16 },
+              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -62,6 +78,7 @@ public final class LSTMModel: Module, RecurrentZooModel {
 }
 
 extension LSTMModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
         /// H (`lstm_cells`).
         public var hiddenSize = 1024
@@ -77,20 +94,4 @@ extension LSTMModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `lstm`, `lstm-willow` entries (``ModelZoo/entries``).
-    static let zooEntries: [ZooEntry] = [
-        .make("lstm", level: .frame,
-              summary: "2 × LSTM(1024, forget bias 1) over the valid frames, last layer's final h, MoE (starter code LstmModel)",
-              recipe: .starterLSTM(),
-              small: { $0.hiddenSize = 16 },
-              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("lstm-willow", level: .frame,
-              summary: "2 × LSTM(1024), final (c, h) of both layers (4096) → MoE (WILLOW LstmModel, state_is_tuple=False)",
-              recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
-              paper: { $0.stateFeatures = .allLayersCellAndHidden },
-              small: { $0.stateFeatures = .allLayersCellAndHidden; $0.hiddenSize = 16 },
-              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
-    ]
 }

@@ -16,6 +16,19 @@ import Tensor
 /// Videos longer than 303 frames keep their first 303. Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
 public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
+    /// The zoo's `linear-combinations` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "linear-combinations", level: .frame,
+        summary: "3 learned linear combinations of 303 frames per modality + ResNet-like head (Samsung LinearCombinations)",
+        reportedGAP: "0.85325 (Samsung, 5-fold, with 5 combinations)",
+        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        // At Adam 1e-3 the logits spend 200 steps reaching the label prior (loss 0.69 → 0.076, GAP 0.076);
+        // the per-position frame weights start with random signs, so a video's content enters with a
+        // length-dependent sign until they agree. 1e-2 and inner 64: GAP 0.22.
+        smallLearningRate: 1e-2,
+        small: { $0.innerSize = 64; $0.dropout = 0.1 },
+        build: { LinearCombinationsModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -47,6 +60,7 @@ public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
 }
 
 extension LinearCombinationsModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         /// Combinations of frames per modality (`head_size`).
         public var combinations = 3
@@ -59,17 +73,4 @@ extension LinearCombinationsModel {
         public var transform = InputTransform.none
         public init() {}
     }
-
-    /// The zoo's `linear-combinations` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "linear-combinations", level: .frame,
-        summary: "3 learned linear combinations of 303 frames per modality + ResNet-like head (Samsung LinearCombinations)",
-        reportedGAP: "0.85325 (Samsung, 5-fold, with 5 combinations)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
-        // At Adam 1e-3 the logits spend 200 steps reaching the label prior (loss 0.69 → 0.076, GAP 0.076);
-        // the per-position frame weights start with random signs, so a video's content enters with a
-        // length-dependent sign until they agree. 1e-2 and inner 64: GAP 0.22.
-        smallLearningRate: 1e-2,
-        small: { $0.innerSize = 64; $0.dropout = 0.1 },
-        build: { LinearCombinationsModel($0, numClasses: $1, rng: &$2) })
 }

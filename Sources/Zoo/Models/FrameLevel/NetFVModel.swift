@@ -14,6 +14,14 @@ import Tensor
 /// in ``NetVLADModel``. Outputs probabilities. Features: the MoE's input
 /// CG(W·[FV, FV] + b) (H wide).
 public final class NetFVModel: WILLOWPoolingModel {
+    /// The zoo's `netfv` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "netfv", level: .frame,
+        summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
+        recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+        small: { $0.clusterSize = 4; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { NetFVModel($0, numClasses: $1, rng: &$2) })
+
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
@@ -25,6 +33,7 @@ public final class NetFVModel: WILLOWPoolingModel {
 }
 
 extension NetFVModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
         public var clusterSize = 128
@@ -41,12 +50,4 @@ extension NetFVModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `netfv` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "netfv", level: .frame,
-        summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
-        recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-        small: { $0.clusterSize = 4; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
-        build: { NetFVModel($0, numClasses: $1, rng: &$2) })
 }

@@ -18,6 +18,24 @@ import Tensor
 /// WILLOW's hidden-layer rows; see ``NetVLAD``). Outputs probabilities.
 /// Features: CG(W·[VLAD, VLAD] + b), the MoE's input (H wide).
 public final class NetVLADModel: WILLOWPoolingModel {
+    /// The zoo's `netvlad`, `netrvlad` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("netvlad", level: .frame,
+              summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
+              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+              small: { $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("netrvlad", level: .frame,
+              summary: "Gated NetRVLAD: NetVLAD without cluster centres, 256 + 128 clusters (WILLOW NetVLADModelLF --lightvlad)",
+              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+              paper: { $0.lightVLAD = true },
+              small: {
+                  $0.lightVLAD = true; $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum
+              },
+              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         let m = config.batchNormMomentum
@@ -30,6 +48,7 @@ public final class NetVLADModel: WILLOWPoolingModel {
 }
 
 extension NetVLADModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`).
         public var clusterSize = 256
@@ -50,22 +69,4 @@ extension NetVLADModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `netvlad`, `netrvlad` entries (``ModelZoo/entries``).
-    static let zooEntries: [ZooEntry] = [
-        .make("netvlad", level: .frame,
-              summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
-              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-              small: { $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
-              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("netrvlad", level: .frame,
-              summary: "Gated NetRVLAD: NetVLAD without cluster centres, 256 + 128 clusters (WILLOW NetVLADModelLF --lightvlad)",
-              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-              paper: { $0.lightVLAD = true },
-              small: {
-                  $0.lightVLAD = true; $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum
-              },
-              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
-    ]
 }

@@ -14,6 +14,15 @@ import Tensor
 /// classes: 13.4 M (QRNN) + 19.8 M (MoE) = 33.2 M. Outputs probabilities
 /// (MoE) or logits (logistic head). Features: h^L_T, the head's input.
 public final class QRNNModel: Module, RecurrentZooModel {
+    /// The zoo's `qrnn` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "qrnn", level: .frame,
+        summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",
+        reportedGAP: "0.718 (HKUST 2018 report, configuration not published; Hit@1 0.792, PERR 0.671)",
+        recipe: .starterLSTM(),
+        small: { $0.hiddenSize = 16 },
+        build: { QRNNModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -37,6 +46,7 @@ public final class QRNNModel: Module, RecurrentZooModel {
 }
 
 extension QRNNModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
         /// H of every layer.
         public var hiddenSize = 1024
@@ -53,13 +63,4 @@ extension QRNNModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `qrnn` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "qrnn", level: .frame,
-        summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",
-        reportedGAP: "0.718 (HKUST 2018 report, configuration not published; Hit@1 0.792, PERR 0.671)",
-        recipe: .starterLSTM(),
-        small: { $0.hiddenSize = 16 },
-        build: { QRNNModel($0, numClasses: $1, rng: &$2) })
 }

@@ -13,6 +13,14 @@ import Tensor
 /// only. Outputs probabilities. Features: the MoE's input, the hidden
 /// vector W·[…] + b (H wide; after context gating when `gating`).
 public final class SoftDBoFModel: WILLOWPoolingModel {
+    /// The zoo's `soft-dbof` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "soft-dbof", level: .frame,
+        summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
+        recipe: .willow(decayRate: 0.9), smallLearningRate: SmallConfiguration.willowLearningRate,
+        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { SoftDBoFModel($0, numClasses: $1, rng: &$2) })
+
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 8, numClasses: numClasses,
@@ -24,6 +32,7 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
 }
 
 extension SoftDBoFModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
         public var clusterSize = 8000
@@ -40,12 +49,4 @@ extension SoftDBoFModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `soft-dbof` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "soft-dbof", level: .frame,
-        summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
-        recipe: .willow(decayRate: 0.9), smallLearningRate: SmallConfiguration.willowLearningRate,
-        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
-        build: { SoftDBoFModel($0, numClasses: $1, rng: &$2) })
 }

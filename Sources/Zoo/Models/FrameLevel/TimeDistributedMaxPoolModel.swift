@@ -17,6 +17,18 @@ import Tensor
 /// parameters); it is not created. Outputs logits. Features: the head's
 /// last FCBlock output (inner wide), before its Linear → C.
 public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
+    /// The zoo's `td-dense-maxpool` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "td-dense-maxpool", level: .frame,
+        summary: "Time-distributed dense + BN + ReLU per modality, max over frames, ResNet-like head (Samsung EarlyConcatAlternate)",
+        reportedGAP: "0.82656 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 512, learningRate: 5e-3),
+        small: {
+            // Inner 32 for 500 classes: GAP 0.23 after 200 steps of batch 64; inner 64: 0.28.
+            $0.videoReducedSize = 32; $0.audioReducedSize = 16; $0.innerSize = 64
+        },
+        build: { TimeDistributedMaxPoolModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -52,6 +64,7 @@ public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
 }
 
 extension TimeDistributedMaxPoolModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
         public var videoReducedSize = 1024
@@ -64,16 +77,4 @@ extension TimeDistributedMaxPoolModel {
         public var transform = InputTransform.none
         public init() {}
     }
-
-    /// The zoo's `td-dense-maxpool` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "td-dense-maxpool", level: .frame,
-        summary: "Time-distributed dense + BN + ReLU per modality, max over frames, ResNet-like head (Samsung EarlyConcatAlternate)",
-        reportedGAP: "0.82656 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 5e-3),
-        small: {
-            // Inner 32 for 500 classes: GAP 0.23 after 200 steps of batch 64; inner 64: 0.28.
-            $0.videoReducedSize = 32; $0.audioReducedSize = 16; $0.innerSize = 64
-        },
-        build: { TimeDistributedMaxPoolModel($0, numClasses: $1, rng: &$2) })
 }

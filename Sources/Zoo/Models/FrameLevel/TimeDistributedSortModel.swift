@@ -23,6 +23,18 @@ import Tensor
 /// (3862 × 1000 = 3.9 M in the paper configuration), the input of the
 /// output layer w₂ that scores each class.
 public final class TimeDistributedSortModel: Module, ZooModel {
+    /// The zoo's `td-dense-sort` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "td-dense-sort", level: .frame,
+        summary: "Per-frame ResNet-like class scores sorted over time, mixed by a network over ranks (Samsung ResNetLikeSort)",
+        reportedGAP: "0.83136 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        small: {
+            // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
+            $0.innerSize = 32; $0.rankHiddenSize = 64; $0.dropout = 0.1
+        },
+        build: { TimeDistributedSortModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -76,6 +88,7 @@ public final class TimeDistributedSortModel: Module, ZooModel {
 }
 
 extension TimeDistributedSortModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         public var innerSize = 2048
         public var avBlocks = 1
@@ -88,16 +101,4 @@ extension TimeDistributedSortModel {
         public var transform = InputTransform.none
         public init() {}
     }
-
-    /// The zoo's `td-dense-sort` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "td-dense-sort", level: .frame,
-        summary: "Per-frame ResNet-like class scores sorted over time, mixed by a network over ranks (Samsung ResNetLikeSort)",
-        reportedGAP: "0.83136 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
-        small: {
-            // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
-            $0.innerSize = 32; $0.rankHiddenSize = 64; $0.dropout = 0.1
-        },
-        build: { TimeDistributedSortModel($0, numClasses: $1, rng: &$2) })
 }

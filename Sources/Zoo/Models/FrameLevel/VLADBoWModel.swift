@@ -21,6 +21,19 @@ import Tensor
 /// features without L2 normalisation (transform `.none`). Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
 public final class VLADBoWModel: Module, ResNetLikeHeadModel {
+    /// The zoo's `vlad-bow` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "vlad-bow", level: .frame,
+        summary: "VLAD-BOW with learnable power (4096 clusters per modality) + ResNet-like head (Samsung BoWResnetLike, config 91)",
+        reportedGAP: "0.83959 (learned p = 0.628; Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 128, learningRate: 1e-3),
+        // 64 soft words of random 1024-d directions for 500 classes, and inner 32, starve the head:
+        // at Adam 1e-3 200 steps only learn the label prior (GAP 0.079, below the 0.108 baseline);
+        // 512 words, inner 64 at 5e-3 reach 0.19 (0.24 at 600 steps).
+        smallLearningRate: 5e-3,
+        small: { $0.clusterSize = 512; $0.innerSize = 64 },
+        build: { VLADBoWModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.frame
     public let numClasses: Int
     let transform: InputTransform
@@ -50,6 +63,7 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
 }
 
 extension VLADBoWModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
         /// K, clusters of each modality (`n_clusters`).
         public var clusterSize = 4096
@@ -74,17 +88,4 @@ extension VLADBoWModel {
             power.map { learnablePower ? .learnable(initial: $0) : .fixed($0) }
         }
     }
-
-    /// The zoo's `vlad-bow` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "vlad-bow", level: .frame,
-        summary: "VLAD-BOW with learnable power (4096 clusters per modality) + ResNet-like head (Samsung BoWResnetLike, config 91)",
-        reportedGAP: "0.83959 (learned p = 0.628; Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 128, learningRate: 1e-3),
-        // 64 soft words of random 1024-d directions for 500 classes, and inner 32, starve the head:
-        // at Adam 1e-3 200 steps only learn the label prior (GAP 0.079, below the 0.108 baseline);
-        // 512 words, inner 64 at 5e-3 reach 0.19 (0.24 at 600 steps).
-        smallLearningRate: 5e-3,
-        small: { $0.clusterSize = 512; $0.innerSize = 64 },
-        build: { VLADBoWModel($0, numClasses: $1, rng: &$2) })
 }

@@ -21,6 +21,14 @@ import Tensor
 /// the budget of the default ResNet-like (52.3 M), and it reads the
 /// features as they are, like the Samsung models it is compared with.
 public final class DMRNetModel: Module, LinearClassifierModel {
+    /// The zoo's `dmrnet` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "dmrnet", level: .video,
+        summary: "Merge-and-run network: video and audio FC residual streams merged by averaging (DMRNet, Zhao et al. 2018)",
+        recipe: .resNetLike,
+        small: { $0.innerSize = 64 },
+        build: { DMRNetModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.video
     public let numClasses: Int
     let transform: InputTransform
@@ -62,6 +70,7 @@ public final class DMRNetModel: Module, LinearClassifierModel {
 }
 
 extension DMRNetModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
         /// Features of the video (rgb) stream input: the first `videoFeatures` of each row.
         public var videoFeatures = 1024
@@ -75,12 +84,4 @@ extension DMRNetModel {
         public var transform = InputTransform.none
         public init() {}
     }
-
-    /// The zoo's `dmrnet` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "dmrnet", level: .video,
-        summary: "Merge-and-run network: video and audio FC residual streams merged by averaging (DMRNet, Zhao et al. 2018)",
-        recipe: .resNetLike,
-        small: { $0.innerSize = 64 },
-        build: { DMRNetModel($0, numClasses: $1, rng: &$2) })
 }

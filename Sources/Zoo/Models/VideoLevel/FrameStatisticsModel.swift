@@ -45,6 +45,15 @@ public enum FrameStatisticsLayout {
 /// inner 2048, 3 av and 3 concat identity blocks, dropout 0.3 → 131.2 M
 /// parameters at 3862 classes. The features are read as they are.
 public final class FrameStatisticsModel: Module, ZooModel {
+    /// The zoo's `frame-statistics` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "frame-statistics", level: .video,
+        summary: "ResNet-like MLP over mean, std, min, max, median, mode of the frames and their count (Samsung features)",
+        recipe: .frameStatistics,
+        featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
+        small: { $0.innerSize = 64; $0.avIdentityBlocks = 1; $0.concatIdentityBlocks = 1 },
+        build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) })
+
     public let level = InputLevel.video
     public var numClasses: Int { network.numClasses }
     public let network: ResNetLikeModel
@@ -83,6 +92,7 @@ public final class FrameStatisticsModel: Module, ZooModel {
 }
 
 extension FrameStatisticsModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
         /// rgb features per frame (the statistics of each are `rgbSize` wide).
         public var rgbSize = 1024
@@ -109,13 +119,4 @@ extension FrameStatisticsModel {
             return c
         }
     }
-
-    /// The zoo's `frame-statistics` entry (``ModelZoo/entries``).
-    static let zooEntry = ZooEntry.make(
-        "frame-statistics", level: .video,
-        summary: "ResNet-like MLP over mean, std, min, max, median, mode of the frames and their count (Samsung features)",
-        recipe: .frameStatistics,
-        featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
-        small: { $0.innerSize = 64; $0.avIdentityBlocks = 1; $0.concatIdentityBlocks = 1 },
-        build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) })
 }

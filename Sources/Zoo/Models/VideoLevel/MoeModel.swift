@@ -19,6 +19,22 @@ import Tensor
 /// 22.25 M at m = 2, 40.1 M at m = 4 on 1152-d input with 3862 classes;
 /// the probability gating adds 14.9 M.
 public final class MoeModel: Module, ZooModel {
+    /// The zoo's `moe`, `moe-gated` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("moe", level: .video,
+              summary: "Mixture of 2 experts per class over mean_rgb ⊕ mean_audio (starter code MoeModel)",
+              recipe: .starterVideo,
+              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("moe-gated", level: .video,
+              summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
+              recipe: .willowVideo,
+              // The small configuration's batch-norm momentum lets the running statistics
+              // settle within a short run (see `SmallConfiguration.batchNormMomentum`).
+              paper: { $0.probabilityGating = true }, small: { $0.probabilityGating = true; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
     public let level = InputLevel.video
     public let numClasses: Int
     let transform: InputTransform
@@ -50,6 +66,7 @@ public final class MoeModel: Module, ZooModel {
 }
 
 extension MoeModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
         /// Features per video (mean_rgb ⊕ mean_audio).
         public var inputSize = 1152
@@ -62,20 +79,4 @@ extension MoeModel {
         public var transform = InputTransform.l2
         public init() {}
     }
-
-    /// The zoo's `moe`, `moe-gated` entries (``ModelZoo/entries``).
-    static let zooEntries: [ZooEntry] = [
-        .make("moe", level: .video,
-              summary: "Mixture of 2 experts per class over mean_rgb ⊕ mean_audio (starter code MoeModel)",
-              recipe: .starterVideo,
-              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("moe-gated", level: .video,
-              summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
-              recipe: .willowVideo,
-              // The small configuration's batch-norm momentum lets the running statistics
-              // settle within a short run (see `SmallConfiguration.batchNormMomentum`).
-              paper: { $0.probabilityGating = true }, small: { $0.probabilityGating = true; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
-              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
-    ]
 }

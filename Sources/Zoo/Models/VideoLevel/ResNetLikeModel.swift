@@ -28,6 +28,39 @@ import Tensor
 /// configuration (config0: av 4, concat 4, dropout 0.4) 153.0 M. Samsung
 /// models read the features as they are (no L2 normalisation).
 public final class ResNetLikeModel: Module, ZooModel {
+    /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("resnet-like", level: .video,
+              summary: "ResNet-like MLP: audio and video FC + identity blocks, concat identity blocks (Samsung 2018 ResNetLike)",
+              reportedGAP: "0.86105 with mixup, 0.85846 without (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              small: smallResNetLike,
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("resnet-like-video-only", level: .video,
+              summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
+              reportedGAP: "0.83212 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: { oneModality(&$0, video: true) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: true) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("resnet-like-audio-only", level: .video,
+              summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
+              reportedGAP: "0.50676 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: { oneModality(&$0, video: false) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: false) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("bottleneck", level: .video,
+              summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
+              reportedGAP: "0.41079 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: bottleneck, small: { smallResNetLike(&$0); bottleneck(&$0) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
     public let level = InputLevel.video
     public let numClasses: Int
     let transform: InputTransform
@@ -103,6 +136,7 @@ public final class ResNetLikeModel: Module, ZooModel {
 }
 
 extension ResNetLikeModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
         /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
         public var videoFeatures = 1024
@@ -144,39 +178,6 @@ extension ResNetLikeModel {
             return self
         }
     }
-
-    /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
-    static let zooEntries: [ZooEntry] = [
-        .make("resnet-like", level: .video,
-              summary: "ResNet-like MLP: audio and video FC + identity blocks, concat identity blocks (Samsung 2018 ResNetLike)",
-              reportedGAP: "0.86105 with mixup, 0.85846 without (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              small: smallResNetLike,
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("resnet-like-video-only", level: .video,
-              summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
-              reportedGAP: "0.83212 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: { oneModality(&$0, video: true) },
-              small: { smallResNetLike(&$0); oneModality(&$0, video: true) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("resnet-like-audio-only", level: .video,
-              summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
-              reportedGAP: "0.50676 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: { oneModality(&$0, video: false) },
-              small: { smallResNetLike(&$0); oneModality(&$0, video: false) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("bottleneck", level: .video,
-              summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
-              reportedGAP: "0.41079 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: bottleneck, small: { smallResNetLike(&$0); bottleneck(&$0) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
-    ]
 
     /// The small configuration's widths.
     private static func smallResNetLike(_ c: inout Config) {
