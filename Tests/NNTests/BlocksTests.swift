@@ -112,10 +112,10 @@ final class BlocksParameterCountTests: XCTestCase {
     func testEachBlockMatchesItsParameterCountFormula() {
         for (a, b) in [(3, 4), (16, 7)] {
             XCTAssertEqual(FCBlock(a, b, rng: &rng).parameterCount, a * b + 3 * b)
-            XCTAssertEqual(ResidualIdentityBlock(outer: a, inner: b, rng: &rng).parameterCount, ResidualIdentityBlock.parameterCount(outer: a, inner: b))
-            XCTAssertEqual(ResidualIdentityBlock.parameterCount(outer: a, inner: b), a * b + 3 * b + b * a + a)
-            XCTAssertEqual(MergeAndRunBlock(features: a, inner: b, rng: &rng).parameterCount, MergeAndRunBlock.parameterCount(features: a, inner: b))
-            XCTAssertEqual(MergeAndRunBlock.parameterCount(features: a, inner: b), 2 * (a * b + 3 * b + b * a + a))
+            XCTAssertEqual(ResidualIdentityBlock(outer: a, inner: b, rng: &rng).parameterCount, shapeOnlyCount { ResidualIdentityBlock(outer: a, inner: b, rng: &$0) })
+            XCTAssertEqual(shapeOnlyCount { ResidualIdentityBlock(outer: a, inner: b, rng: &$0) }, a * b + 3 * b + b * a + a)
+            XCTAssertEqual(MergeAndRunBlock(features: a, inner: b, rng: &rng).parameterCount, shapeOnlyCount { MergeAndRunBlock(features: a, inner: b, rng: &$0) })
+            XCTAssertEqual(shapeOnlyCount { MergeAndRunBlock(features: a, inner: b, rng: &$0) }, 2 * (a * b + 3 * b + b * a + a))
         }
         XCTAssertEqual(MergeAndRunBlock(features: 2, rng: &rng).namedParameters().map(\.name).prefix(5), [
             "branchA.block.linear.weight", "branchA.block.linear.bias", "branchA.block.batchNorm.weight",
@@ -123,12 +123,12 @@ final class BlocksParameterCountTests: XCTestCase {
         ])
     }
 
-    /// Samsung `ResNetLike(inner, av, concat)` (ZOO.md §3.13) assembled from the block formulas.
+    /// Samsung `ResNetLike(inner, av, concat)` (ZOO.md §3.13) assembled from shape-only builds of its blocks.
     func resNetLike(inner s: Int, av: Int, concat: Int, video: Int = 1024, audio: Int = 128, classes: Int = 3862) -> Int {
-        FCBlock.parameterCount(audio, s) + FCBlock.parameterCount(video, s)
-            + 2 * av * ResidualIdentityBlock.parameterCount(outer: s, inner: s)
-            + concat * ResidualIdentityBlock.parameterCount(outer: 2 * s, inner: s)
-            + FCBlock.parameterCount(2 * s, s) + (s + 1) * classes
+        shapeOnlyCount { FCBlock(audio, s, rng: &$0) } + shapeOnlyCount { FCBlock(video, s, rng: &$0) }
+            + 2 * av * shapeOnlyCount { ResidualIdentityBlock(outer: s, inner: s, rng: &$0) }
+            + concat * shapeOnlyCount { ResidualIdentityBlock(outer: 2 * s, inner: s, rng: &$0) }
+            + shapeOnlyCount { FCBlock(2 * s, s, rng: &$0) } + (s + 1) * classes
     }
 
     func testSamsungResNetLikeCountsMatchZoo() {
@@ -136,7 +136,7 @@ final class BlocksParameterCountTests: XCTestCase {
         XCTAssertEqual(Double(resNetLike(inner: 2048, av: 4, concat: 4)) / 1e6, 153.0, accuracy: 0.05)   // config0
         // Config 91, VLAD-BOW K = 4096 (learnable p each) + ResNetLike(inner 1024) on the two K-wide BoWs:
         // 27.58 M; ZOO.md's 32.3 M includes Samsung's unused 4096×(1024 + 128) cluster centres (4.72 M).
-        let bow = VLADBoW.parameterCount(featureSize: 1024, clusters: 4096) + VLADBoW.parameterCount(featureSize: 128, clusters: 4096)
+        let bow = shapeOnlyCount { VLADBoW(featureSize: 1024, clusters: 4096, rng: &$0) } + shapeOnlyCount { VLADBoW(featureSize: 128, clusters: 4096, rng: &$0) }
         let total = bow + resNetLike(inner: 1024, av: 1, concat: 1, video: 4096, audio: 4096)
         XCTAssertEqual(Double(total + 4096 * (1024 + 128)) / 1e6, 32.3, accuracy: 0.05)
     }

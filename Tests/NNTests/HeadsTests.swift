@@ -111,13 +111,13 @@ final class HeadsParameterCountTests: XCTestCase {
     func testEachHeadMatchesItsParameterCountFormula() {
         for (f, c, m) in [(3, 2, 1), (7, 5, 2), (16, 4, 4)] {
             XCTAssertEqual(ContextGating(f, rng: &rng).parameterCount, f * f + 2 * f)
-            XCTAssertEqual(ContextGating(f, batchNorm: false, rng: &rng).parameterCount, ContextGating.parameterCount(f, batchNorm: false))
+            XCTAssertEqual(ContextGating(f, batchNorm: false, rng: &rng).parameterCount, shapeOnlyCount { ContextGating(f, batchNorm: false, rng: &$0) })
             XCTAssertEqual(MixtureOfExperts(f, classes: c, mixtures: m, rng: &rng).parameterCount, f * c * (m + 1) + f * c * m + c * m)
             for (gating, rank) in [(true, nil), (false, 3), (true, 2)] as [(Bool, Int?)] {
                 XCTAssertEqual(MixtureOfExperts(f, classes: c, mixtures: m, probabilityGating: gating, lowRankGating: rank, rng: &rng).parameterCount,
-                               MixtureOfExperts.parameterCount(f, classes: c, mixtures: m, probabilityGating: gating, lowRankGating: rank))
+                               shapeOnlyCount { MixtureOfExperts(f, classes: c, mixtures: m, probabilityGating: gating, lowRankGating: rank, rng: &$0) })
             }
-            XCTAssertEqual(LogisticClassifier(f, classes: c, rng: &rng).parameterCount, LogisticClassifier.parameterCount(f, classes: c))
+            XCTAssertEqual(LogisticClassifier(f, classes: c, rng: &rng).parameterCount, shapeOnlyCount { LogisticClassifier(f, classes: c, rng: &$0) })
         }
         let moe = MixtureOfExperts(3, classes: 2, probabilityGating: true, lowRankGating: 2, rng: &rng)
         XCTAssertEqual(moe.namedParameters().map(\.name), [
@@ -128,11 +128,11 @@ final class HeadsParameterCountTests: XCTestCase {
 
     func testStarterAndWillowHeadCountsMatchZoo() {
         // ZOO.md §3.1–3.3 on the 1152-d video-level input, C = 3862.
-        XCTAssertEqual(Double(LogisticClassifier.parameterCount(1152, classes: 3862)) / 1e6, 4.45, accuracy: 0.005)
-        XCTAssertEqual(Double(MixtureOfExperts.parameterCount(1152, classes: 3862, mixtures: 2)) / 1e6, 22.25, accuracy: 0.005)
-        XCTAssertEqual(Double(MixtureOfExperts.parameterCount(1152, classes: 3862, mixtures: 4)) / 1e6, 40.1, accuracy: 0.05)
-        XCTAssertEqual(Double(ContextGating.parameterCount(3862)) / 1e6, 14.9, accuracy: 0.05)
-        // The built starter MoE (22 M floats) agrees with the formula.
+        XCTAssertEqual(Double(shapeOnlyCount { LogisticClassifier(1152, classes: 3862, rng: &$0) }) / 1e6, 4.45, accuracy: 0.005)
+        XCTAssertEqual(Double(shapeOnlyCount { MixtureOfExperts(1152, classes: 3862, mixtures: 2, rng: &$0) }) / 1e6, 22.25, accuracy: 0.005)
+        XCTAssertEqual(Double(shapeOnlyCount { MixtureOfExperts(1152, classes: 3862, mixtures: 4, rng: &$0) }) / 1e6, 40.1, accuracy: 0.05)
+        XCTAssertEqual(Double(shapeOnlyCount { ContextGating(3862, rng: &$0) }) / 1e6, 14.9, accuracy: 0.05)
+        // The built starter MoE (22 M floats) has the count of its shape-only build.
         XCTAssertEqual(MixtureOfExperts(1152, classes: 3862, mixtures: 2, rng: &rng).parameterCount, 22_252_844)
     }
 }

@@ -321,21 +321,21 @@ final class PoolingParameterCountTests: XCTestCase {
             for bn in [true, false] {
                 let lp: PowerNormalization? = bn ? .learnable(initial: 2) : .fixed(2)
                 let vlad = NetVLAD(featureSize: d, clusters: k, batchNorm: bn, logitPower: lp, descriptorPower: .learnable(initial: 1), rng: &rng)
-                XCTAssertEqual(vlad.parameterCount, NetVLAD.parameterCount(featureSize: d, clusters: k, batchNorm: bn, logitPower: lp, descriptorPower: .learnable(initial: 1)))
+                XCTAssertEqual(vlad.parameterCount, shapeOnlyCount { NetVLAD(featureSize: d, clusters: k, batchNorm: bn, logitPower: lp, descriptorPower: .learnable(initial: 1), rng: &$0) })
                 XCTAssertEqual(vlad.parameterCount, 2 * d * k + (bn ? 2 * k + 1 : k) + 1)
                 let rvlad = NetRVLAD(featureSize: d, clusters: k, batchNorm: bn, rng: &rng)
                 XCTAssertEqual(rvlad.parameterCount, d * k + (bn ? 2 : 1) * k)
-                XCTAssertEqual(rvlad.parameterCount, NetRVLAD.parameterCount(featureSize: d, clusters: k, batchNorm: bn))
+                XCTAssertEqual(rvlad.parameterCount, shapeOnlyCount { NetRVLAD(featureSize: d, clusters: k, batchNorm: bn, rng: &$0) })
                 let fv = NetFV(featureSize: d, clusters: k, batchNorm: bn, coupledCentres: !bn, rng: &rng)
                 XCTAssertEqual(fv.parameterCount, (bn ? 3 : 2) * d * k + (bn ? 2 : 1) * k)
-                XCTAssertEqual(fv.parameterCount, NetFV.parameterCount(featureSize: d, clusters: k, batchNorm: bn, coupledCentres: !bn))
+                XCTAssertEqual(fv.parameterCount, shapeOnlyCount { NetFV(featureSize: d, clusters: k, batchNorm: bn, coupledCentres: !bn, rng: &$0) })
                 let dbof = SoftDBoF(featureSize: d, clusters: k, maxPool: true, batchNorm: bn, rng: &rng)
-                XCTAssertEqual(dbof.parameterCount, SoftDBoF.parameterCount(featureSize: d, clusters: k, batchNorm: bn))
+                XCTAssertEqual(dbof.parameterCount, shapeOnlyCount { SoftDBoF(featureSize: d, clusters: k, batchNorm: bn, rng: &$0) })
                 XCTAssertEqual(dbof.outputFeatures, 2 * k)
             }
             let bow = VLADBoW(featureSize: d, clusters: k, rng: &rng)
             XCTAssertEqual(bow.parameterCount, d * k + k + 1)
-            XCTAssertEqual(bow.parameterCount, VLADBoW.parameterCount(featureSize: d, clusters: k))
+            XCTAssertEqual(bow.parameterCount, shapeOnlyCount { VLADBoW(featureSize: d, clusters: k, rng: &$0) })
         }
     }
 
@@ -346,12 +346,12 @@ final class PoolingParameterCountTests: XCTestCase {
     func willowTotal(pooling: Int, pooledFeatures: Int, hidden: Int = 1024, gating: Bool = true, probabilityGating: Bool = true) -> Int {
         let classes = 3862
         return 2 * 1152 + pooling + (pooledFeatures + 1) * hidden
-            + (gating ? ContextGating.parameterCount(hidden) : 0)
-            + MixtureOfExperts.parameterCount(hidden, classes: classes, mixtures: 2, probabilityGating: probabilityGating)
+            + (gating ? shapeOnlyCount { ContextGating(hidden, rng: &$0) } : 0)
+            + shapeOnlyCount { MixtureOfExperts(hidden, classes: classes, mixtures: 2, probabilityGating: probabilityGating, rng: &$0) }
     }
 
     func testGatedNetVLADRecipeHas321Point5MillionParameters() {
-        let pooling = NetVLAD.parameterCount(featureSize: 1024, clusters: 256) + NetVLAD.parameterCount(featureSize: 128, clusters: 128)
+        let pooling = shapeOnlyCount { NetVLAD(featureSize: 1024, clusters: 256, rng: &$0) } + shapeOnlyCount { NetVLAD(featureSize: 128, clusters: 128, rng: &$0) }
         let total = willowTotal(pooling: pooling, pooledFeatures: 1024 * 256 + 128 * 128)
         XCTAssertEqual(1024 * 256 + 128 * 128, 278_528)
         XCTAssertEqual(Double(total) / 1e6, 321.5, accuracy: 0.05)
@@ -359,20 +359,20 @@ final class PoolingParameterCountTests: XCTestCase {
     }
 
     func testGatedNetRVLADRecipeHas321Point2MillionParameters() {
-        let pooling = NetRVLAD.parameterCount(featureSize: 1024, clusters: 256) + NetRVLAD.parameterCount(featureSize: 128, clusters: 128)
+        let pooling = shapeOnlyCount { NetRVLAD(featureSize: 1024, clusters: 256, rng: &$0) } + shapeOnlyCount { NetRVLAD(featureSize: 128, clusters: 128, rng: &$0) }
         // 321,249,852, which ZOO.md quotes as 321.2 M.
         XCTAssertEqual(willowTotal(pooling: pooling, pooledFeatures: 278_528), 321_249_852)
         XCTAssertEqual(Double(willowTotal(pooling: pooling, pooledFeatures: 278_528)) / 1e6, 321.2, accuracy: 0.051)
     }
 
     func testGatedNetFVRecipeHas321Point4MillionParameters() {
-        let pooling = NetFV.parameterCount(featureSize: 1024, clusters: 128) + NetFV.parameterCount(featureSize: 128, clusters: 64)
+        let pooling = shapeOnlyCount { NetFV(featureSize: 1024, clusters: 128, rng: &$0) } + shapeOnlyCount { NetFV(featureSize: 128, clusters: 64, rng: &$0) }
         XCTAssertEqual(Double(willowTotal(pooling: pooling, pooledFeatures: 2 * (1024 * 128 + 128 * 64))) / 1e6, 321.4, accuracy: 0.05)
     }
 
     func testSoftDBoWRecipeHas37Point3MillionParameters() {
         // K = 8000 video, K/8 audio, hidden 1024 with bias, no gating, MoE without probability gating.
-        let pooling = SoftDBoF.parameterCount(featureSize: 1024, clusters: 8000) + SoftDBoF.parameterCount(featureSize: 128, clusters: 1000)
+        let pooling = shapeOnlyCount { SoftDBoF(featureSize: 1024, clusters: 8000, rng: &$0) } + shapeOnlyCount { SoftDBoF(featureSize: 128, clusters: 1000, rng: &$0) }
         let total = willowTotal(pooling: pooling, pooledFeatures: 9000, gating: false, probabilityGating: false)
         XCTAssertEqual(Double(total) / 1e6, 37.3, accuracy: 0.05)
     }

@@ -301,3 +301,21 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
         }
     }
 }
+
+/// Parameters of an ``LSTM`` in PyTorch's layout (b_ih and b_hh), by hand:
+/// Σ_k dirs·(4H·(in_k + H) + 8H), in_0 = F, in_k = dirs·H.
+private func lstmParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
+    let dirs = bidirectional ? 2 : 1
+    return (0..<layers).reduce(0) { n, k in n + dirs * (4 * h * ((k == 0 ? inputSize : dirs * h) + h) + 8 * h) }
+}
+
+/// Parameters of a ``GRU`` in PyTorch's layout, by hand: Σ_k dirs·(3H·(in_k + H) + 6H).
+private func gruParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
+    let dirs = bidirectional ? 2 : 1
+    return (0..<layers).reduce(0) { n, k in n + dirs * (3 * h * ((k == 0 ? inputSize : dirs * h) + h) + 6 * h) }
+}
+
+/// Parameters of a ``QRNN`` with fo-pooling, by hand: Σ_k window·in_k·3H + 3H, in_0 = F, in_k = H.
+private func qrnnParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, window: Int) -> Int {
+    (0..<layers).reduce(0) { n, k in n + window * (k == 0 ? inputSize : h) * 3 * h + 3 * h }
+}

@@ -38,6 +38,17 @@ final class ModelZooTests: XCTestCase {
         }
     }
 
+    /// Paper counts come from shape-only builds: each well under a second, none
+    /// allocating its weights (NetFV's 321 M floats would take gigabytes and seconds to draw).
+    func testPaperCountsAreShapeOnlyBuildsAndFast() throws {
+        for entry in ModelZoo.entries {
+            let start = Date()
+            _ = try entry.parameterCount(size: .paper, numClasses: 3862)
+            XCTAssertLessThan(Date().timeIntervalSince(start), 0.5, entry.name)
+        }
+        XCTAssertGreaterThan(try ModelZoo.entry(named: "netfv").parameterCount(size: .paper, numClasses: 3862), 321_000_000)
+    }
+
     func testEveryEntryRunsARealSizeBatch() throws {
         for entry in ModelZoo.entries {
             var rng = RandomGenerator(seed: 2)

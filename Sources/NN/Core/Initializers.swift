@@ -39,9 +39,11 @@ public enum Initializer {
         }
     }
 
-    /// A tensor of `shape` drawn from this initialiser.
+    /// A tensor of `shape` drawn from this initialiser; inside
+    /// ``Tensor/withShapeOnlyStorage(_:)`` a shape-only tensor, drawing nothing.
     public func make(_ shape: [Int], dtype: DType = .float32, using rng: inout RandomGenerator,
                      fanIn: Int? = nil) -> Tensor {
+        if Tensor.isShapeOnlyStorageActive { return Tensor.zeros(shape, dtype: dtype) }
         let (fi, fo) = Initializer.fans(shape)
         let fanIn = Double(fanIn ?? fi), fanOut = Double(fo)
         switch self {

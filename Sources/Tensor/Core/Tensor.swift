@@ -154,8 +154,9 @@ extension Tensor {
         return t
     }
 
-    /// Fills every element with `value`.
+    /// Fills every element with `value` (nothing for shape-only storage).
     mutating func fill(with value: Double) {
+        if storage.isShapeOnly { return }
         makeUnique()
         switch dtype {
         case .float32: pointer(Float.self).update(repeating: Float(value), count: count)
@@ -165,8 +166,9 @@ extension Tensor {
         }
     }
 
-    /// Fills element i with `f(i)` (flat index).
+    /// Fills element i with `f(i)` (flat index; nothing, and no call of `f`, for shape-only storage).
     mutating func fillEach(_ f: (Int) -> Double) {
+        if storage.isShapeOnly { return }
         makeUnique()
         switch dtype {
         case .float32: let p = pointer(Float.self); for i in 0..<count { p[i] = Float(f(i)) }

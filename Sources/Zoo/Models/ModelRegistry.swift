@@ -1,3 +1,5 @@
+import Foundation
+import NN
 import Tensor
 import YT8MData
 import Foundation
@@ -57,7 +59,9 @@ public struct ZooEntry: Sendable {
         try makeModel(size, overrides, numClasses, &rng)
     }
 
-    /// Trainable parameters of the configuration, computed without allocating it.
+    /// Parameters of the configuration (trainable and frozen), read from the
+    /// shapes of a shape-only build of the model (``Module/parameterCount(building:)``):
+    /// the count of its own construction, without allocating or initialising it.
     public func parameterCount(size: ModelSize, overrides: [String: Any]? = nil, numClasses: Int) throws -> Int {
         try countParameters(size, overrides, numClasses)
     }
@@ -67,11 +71,12 @@ public struct ZooEntry: Sendable {
         try describeConfig(size, overrides)
     }
 
-    /// Makes an entry from a Codable configuration type.
+    /// Makes an entry from a Codable configuration type: `paper` and `small`
+    /// are the two sizes' configurations, `build` the model's construction
+    /// (also used, shape-only, for ``parameterCount(size:overrides:numClasses:)``).
     public static func make<C: Codable & Sendable>(
         _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
         smallLearningRate: Double? = nil, featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil, paper: C, small: C,
-        parameterCount: @escaping @Sendable (C, Int) -> Int,
         build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
     ) -> ZooEntry {
         @Sendable func config(_ size: ModelSize, _ overrides: [String: Any]?) throws -> C {
@@ -90,12 +95,43 @@ public struct ZooEntry: Sendable {
         return ZooEntry(
             name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
             smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
-            countParameters: { size, o, classes in parameterCount(try config(size, o), classes) },
+            countParameters: { size, o, classes in
+                let c = try config(size, o)
+                return Module.parameterCount {
+                    var rng = RandomGenerator(seed: 0)
+                    return build(c, classes, &rng)
+                }
+            },
             describeConfig: { size, o in
                 let e = JSONEncoder()
                 e.outputFormatting = [.sortedKeys]
                 return String(decoding: try e.encode(try config(size, o)), as: UTF8.self)
             })
+    }
+}
+
+/// A model configuration an entry starts from: Codable (the `--config`
+/// overrides and `yt8m zoo --show` read and write it as JSON), with the
+/// paper's values as the defaults of `init()`.
+public protocol ZooConfiguration: Codable, Sendable {
+    init()
+}
+
+extension ZooEntry {
+    /// Makes an entry whose paper and small configurations are the defaults
+    /// `C()` edited by `paper` and `small` (each starts from the defaults).
+    public static func make<C: ZooConfiguration>(
+        _ name: String, level: InputLevel, summary: String, reportedGAP: String? = nil, recipe: Recipe,
+        smallLearningRate: Double? = nil, featureSize: Int = 1152, frameStatistics: [FrameStatistic]? = nil,
+        paper: (inout C) -> Void = { _ in }, small: (inout C) -> Void = { _ in },
+        build: @escaping @Sendable (C, Int, inout RandomGenerator) -> any ZooModel
+    ) -> ZooEntry {
+        var paperConfig = C(), smallConfig = C()
+        paper(&paperConfig)
+        small(&smallConfig)
+        return make(name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
+                    smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics,
+                    paper: paperConfig, small: smallConfig, build: build)
     }
 }
 
@@ -116,7 +152,21 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
 
 /// Every architecture of the zoo.
 public enum ModelZoo {
-    public static let entries: [ZooEntry] = videoLevelEntries + frameLevelEntries
+    /// The zoo's entries in their listing order, video level first; each is
+    /// declared beside its model. Recipes of td-dense-sort, td-conv and
+    /// linear-combinations are not recorded in ZOO.md: they use Samsung's
+    /// default Adam rate 1e-3 and its common frame-level batch of 512, as does
+    /// early-concat-lstm.
+    public static let entries: [ZooEntry] = [
+        [LogisticModel.videoZooEntry], MoeModel.zooEntries, ResNetLikeModel.zooEntries,
+        [DMRNetModel.zooEntry, FrameStatisticsModel.zooEntry],
+        [LogisticModel.frameZooEntry, DBoFModel.zooEntry, SoftDBoFModel.zooEntry], NetVLADModel.zooEntries,
+        [NetFVModel.zooEntry, VLADBoWModel.zooEntry], TransformerModel.zooEntries,
+        [AttentionNetModel.zooEntry, TimeDistributedMaxPoolModel.zooEntry, TimeDistributedSortModel.zooEntry,
+         FrameConvModel.zooEntry, LinearCombinationsModel.zooEntry], LSTMModel.zooEntries,
+        [GRUModel.zooEntry, BidirectionalLSTMModel.zooEntry, BidirectionalGRUModel.zooEntry,
+         EarlyConcatLSTMModel.zooEntry, LSTMBiAttentionModel.zooEntry, QRNNModel.zooEntry],
+    ].flatMap { $0 }
 
     public static func entry(named name: String) throws -> ZooEntry {
         guard let e = entries.first(where: { $0.name == name }) else {

@@ -120,3 +120,22 @@ public enum InputTransform: String, Codable, Sendable, CaseIterable {
         }
     }
 }
+
+/// A zoo model whose classifier is one `Linear` → C: its features are that
+/// layer's input and it outputs logits (the logistic models, the Samsung FCN
+/// models, the transformers, FrameConv, DMRNet).
+public protocol LinearClassifierModel: ZooModel {
+    /// The last layer, features → logits.
+    var classifier: Linear { get }
+}
+
+extension LinearClassifierModel {
+    /// The classifier's input width.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// Logits of the final Linear → C.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(classifier(features))
+    }
+}

@@ -22,9 +22,6 @@ public final class AttentionPooling: Module, Layer {
     /// D.
     public var features: Int { attention.inFeatures }
 
-    /// D + 1, without building the layer.
-    public static func parameterCount(_ features: Int) -> Int { features + 1 }
-
     /// The pooled vectors [B, D] over every frame.
     public func forward(_ x: Tensor) -> Tensor { pool(x, mask: nil).output }
 

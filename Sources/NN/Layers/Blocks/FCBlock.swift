@@ -20,11 +20,6 @@ public final class FCBlock: Module, Layer {
         self.negativeSlope = negativeSlope
     }
 
-    /// (in + 1)·out + 2·out (batch norm γ, β), without building the block.
-    public static func parameterCount(_ inFeatures: Int, _ outFeatures: Int) -> Int {
-        (inFeatures + 1) * outFeatures + 2 * outFeatures
-    }
-
     public var inFeatures: Int { linear.inFeatures }
     public var outFeatures: Int { linear.outFeatures }
 
@@ -49,11 +44,6 @@ public final class ResidualIdentityBlock: Module, Layer {
         block = FCBlock(outer, inner, dropout: dropout, negativeSlope: negativeSlope, dtype: dtype, rng: &rng)
         projection = Linear(inner, outer, dtype: dtype, rng: &rng)
         self.negativeSlope = negativeSlope
-    }
-
-    /// FCBlock(outer → inner) + (inner + 1)·outer, without building the block.
-    public static func parameterCount(outer: Int, inner: Int) -> Int {
-        FCBlock.parameterCount(outer, inner) + (inner + 1) * outer
     }
 
     public var features: Int { projection.outFeatures }

@@ -35,12 +35,6 @@ public final class MergeAndRunBlock: Module {
                                     dtype: dtype, rng: &rng)
     }
 
-    /// 2 × (FCBlock(features → inner) + (inner + 1)·features), without building the block.
-    public static func parameterCount(features: Int, inner: Int? = nil) -> Int {
-        let inner = inner ?? features
-        return 2 * (FCBlock.parameterCount(features, inner) + (inner + 1) * features)
-    }
-
     public var features: Int { branchA.output.outFeatures }
 
     /// (x_a, x_b) → (H_a(x_a) + m, H_b(x_b) + m), m = (x_a + x_b)/2.

@@ -28,11 +28,6 @@ public final class ContextGating: Module, Layer {
         self.removeDiagonal = removeDiagonal
     }
 
-    /// F² + 2F (batch norm γ, β) or F² + F (bias), without building the layer.
-    public static func parameterCount(_ features: Int, batchNorm: Bool = true) -> Int {
-        features * features + (batchNorm ? 2 : 1) * features
-    }
-
     public var features: Int { gate.inFeatures }
 
     public func forward(_ x: Tensor) -> Tensor {

@@ -15,9 +15,6 @@ public final class LogisticClassifier: Module, Layer, ClassifierHead {
         linear = Linear(inFeatures, classes, weightInit: .glorotUniform(), biasInit: .zeros, dtype: dtype, rng: &rng)
     }
 
-    /// (in + 1)·C, without building the layer.
-    public static func parameterCount(_ inFeatures: Int, classes: Int) -> Int { (inFeatures + 1) * classes }
-
     public var classes: Int { linear.outFeatures }
 
     /// Logits [B, C].

@@ -49,16 +49,6 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
             ? ContextGating(classes, batchNormMomentum: probabilityGatingBatchNormMomentum, dtype: dtype, rng: &rng) : nil
     }
 
-    /// in·C·(m+1) (gates; in·r + r·C·(m+1) with low-rank gating) + in·C·m + C·m
-    /// (experts) + C² + 2C (probability gating), without building the layer.
-    public static func parameterCount(_ inFeatures: Int, classes: Int, mixtures: Int = 2,
-                                      probabilityGating: Bool = false, lowRankGating: Int? = nil) -> Int {
-        let gateInput = lowRankGating ?? inFeatures
-        return (lowRankGating.map { inFeatures * $0 } ?? 0) + gateInput * classes * (mixtures + 1)
-            + (inFeatures + 1) * classes * mixtures
-            + (probabilityGating ? ContextGating.parameterCount(classes) : 0)
-    }
-
     public var inFeatures: Int { experts.inFeatures }
 
     /// Class probabilities [B, C].

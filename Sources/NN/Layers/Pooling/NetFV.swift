@@ -39,16 +39,6 @@ public final class NetFV: Module, FramePooling, Layer {
         self.descriptorPower = descriptorPower.map { SignedPower($0, dtype: dtype) }
     }
 
-    /// Parameters of a layer of this configuration, without building it:
-    /// 3·D·K (2·D·K with coupled centres) + 2K (batch norm) or + K (bias), + 1 per learnable power.
-    public static func parameterCount(featureSize: Int, clusters: Int, batchNorm: Bool = true,
-                                      coupledCentres: Bool = false, logitPower: PowerNormalization? = nil,
-                                      descriptorPower: PowerNormalization? = nil) -> Int {
-        SoftAssignment.parameterCount(featureSize: featureSize, clusters: clusters, batchNorm: batchNorm,
-                                      logitPower: logitPower)
-            + (coupledCentres ? 1 : 2) * featureSize * clusters + SignedPower.parameterCount(descriptorPower)
-    }
-
     public var featureSize: Int { assignment.featureSize }
     public var clusters: Int { assignment.clusters }
     /// 2·K·D

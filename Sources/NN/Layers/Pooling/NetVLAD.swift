@@ -37,16 +37,6 @@ public final class NetVLAD: Module, FramePooling, Layer {
         self.descriptorPower = descriptorPower.map { SignedPower($0, dtype: dtype) }
     }
 
-    /// Parameters of a layer of this configuration, without building it:
-    /// 2·D·K + 2K (batch norm) or + K (bias), + 1 per learnable power.
-    public static func parameterCount(featureSize: Int, clusters: Int, batchNorm: Bool = true,
-                                      logitPower: PowerNormalization? = nil,
-                                      descriptorPower: PowerNormalization? = nil) -> Int {
-        SoftAssignment.parameterCount(featureSize: featureSize, clusters: clusters, batchNorm: batchNorm,
-                                      logitPower: logitPower)
-            + featureSize * clusters + SignedPower.parameterCount(descriptorPower)
-    }
-
     public var featureSize: Int { assignment.featureSize }
     public var clusters: Int { assignment.clusters }
     /// K·D
@@ -81,15 +71,6 @@ public final class NetRVLAD: Module, FramePooling, Layer {
                                     logitPower: logitPower, batchNormEpsilon: batchNormEpsilon,
                                     batchNormMomentum: batchNormMomentum, dtype: dtype, rng: &rng)
         self.descriptorPower = descriptorPower.map { SignedPower($0, dtype: dtype) }
-    }
-
-    /// Parameters of a layer of this configuration, without building it:
-    /// D·K + 2K (batch norm) or + K (bias), + 1 per learnable power.
-    public static func parameterCount(featureSize: Int, clusters: Int, batchNorm: Bool = true,
-                                      logitPower: PowerNormalization? = nil,
-                                      descriptorPower: PowerNormalization? = nil) -> Int {
-        SoftAssignment.parameterCount(featureSize: featureSize, clusters: clusters, batchNorm: batchNorm,
-                                      logitPower: logitPower) + SignedPower.parameterCount(descriptorPower)
     }
 
     public var featureSize: Int { assignment.featureSize }

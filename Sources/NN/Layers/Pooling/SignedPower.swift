@@ -36,12 +36,6 @@ public final class SignedPower: Module, Layer {
         }
     }
 
-    /// Number of parameters: 1 when learnable, else 0.
-    public static func parameterCount(_ power: PowerNormalization?) -> Int {
-        if case .learnable = power { return 1 }
-        return 0
-    }
-
     /// The current exponent.
     public var power: Double { exponent.map { $0.value.scalar } ?? fixedExponent! }
 

@@ -39,12 +39,6 @@ public final class SoftAssignment: Module {
         self.logitPower = logitPower.map { SignedPower($0, dtype: dtype) }
     }
 
-    /// D·K + (2K with batch norm, else K) + 1 for a learnable logit power.
-    public static func parameterCount(featureSize: Int, clusters: Int, batchNorm: Bool,
-                                      logitPower: PowerNormalization? = nil) -> Int {
-        featureSize * clusters + (batchNorm ? 2 : 1) * clusters + SignedPower.parameterCount(logitPower)
-    }
-
     public var featureSize: Int { weight.shape[1] }
     public var clusters: Int { weight.shape[0] }
 

@@ -27,15 +27,6 @@ public final class SoftDBoF: Module, FramePooling, Layer {
         self.maxPool = maxPool
     }
 
-    /// Parameters of a layer of this configuration, without building it:
-    /// D·K + 2K (batch norm) or + K (bias), + 1 per learnable power.
-    public static func parameterCount(featureSize: Int, clusters: Int, batchNorm: Bool = true,
-                                      logitPower: PowerNormalization? = nil,
-                                      descriptorPower: PowerNormalization? = nil) -> Int {
-        SoftAssignment.parameterCount(featureSize: featureSize, clusters: clusters, batchNorm: batchNorm,
-                                      logitPower: logitPower) + SignedPower.parameterCount(descriptorPower)
-    }
-
     public var featureSize: Int { assignment.featureSize }
     public var clusters: Int { assignment.clusters }
     /// K, or 2K with max-pooling.

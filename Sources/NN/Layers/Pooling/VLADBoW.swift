@@ -31,15 +31,6 @@ public final class VLADBoW: Module, FramePooling, Layer {
         l2Normalized = l2Normalize
     }
 
-    /// Parameters of a layer of this configuration, without building it:
-    /// D·K + K, + 1 per learnable power.
-    public static func parameterCount(featureSize: Int, clusters: Int,
-                                      logitPower: PowerNormalization? = .learnable(initial: 3),
-                                      descriptorPower: PowerNormalization? = nil) -> Int {
-        SoftAssignment.parameterCount(featureSize: featureSize, clusters: clusters, batchNorm: false,
-                                      logitPower: logitPower) + SignedPower.parameterCount(descriptorPower)
-    }
-
     public var featureSize: Int { assignment.featureSize }
     public var clusters: Int { assignment.clusters }
     /// K

@@ -13,21 +13,15 @@ import Tensor
 /// reference includes zero padding frames in both). The batch norm is
 /// PyTorch's `BatchNorm1d` over videos. Outputs logits. Features: the FCN's
 /// last hidden activation (4096 wide), before its Linear → C.
-public final class AttentionNetModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// L (`layers_number`).
-        public var layers = 3
-        /// H (`hidden_size`).
-        public var hiddenSize = 1024
-        /// Hidden sizes of the FCN classifier.
-        public var fcnSizes = [4096, 4096]
-        /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
-        public var dropout = 0.0
-        /// Batch norm before the FCN (Models 1–4; Model5 drops it).
-        public var batchNorm = true
-        public var transform = InputTransform.none
-        public init() {}
-    }
+public final class AttentionNetModel: Module, SamsungFCNModel {
+    /// The zoo's `attention-net` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "attention-net", level: .frame,
+        summary: "Stacked attention (3 layers of 1024) + BN + FCN 4096→4096→C (Samsung AttentionModel, Model1)",
+        reportedGAP: "0.85094 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 150, learningRate: 1e-3),
+        small: { $0.layers = 2; $0.hiddenSize = 32; $0.fcnSizes = [64, 64] },
+        build: { AttentionNetModel($0, numClasses: $1, rng: &$2) })
 
     public let level = InputLevel.frame
     public let numClasses: Int
@@ -44,36 +38,33 @@ public final class AttentionNetModel: Module, ZooModel {
         pooling = StackedAttentionPooling(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let pooled = pooling.outputSize
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
-        let fcn = SamsungFCN.build(inputSize: pooled, sizes: config.fcnSizes, dropout: config.dropout,
-                                   numClasses: numClasses, rng: &rng)
-        fcnLayers = fcn.hidden
-        dropouts = fcn.dropouts
-        classifier = fcn.classifier
+        (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: pooled, config: config, numClasses: numClasses,
+                                                             rng: &rng)
     }
-
-    /// Attention layers + BN (2·(D + L·H)) + FCN, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        let h = c.hiddenSize
-        let attention = (0..<c.layers).reduce(0) { $0 + (inputSize + $1 * h + 1) * h + h + 1 }
-        let pooled = inputSize + c.layers * h
-        return attention + (c.batchNorm ? 2 * pooled : 0)
-            + SamsungFCN.parameterCount(inputSize: pooled, sizes: c.fcnSizes, numClasses: numClasses)
-    }
-
-    /// The last FCN hidden size (4096 in the paper), or 1152 + L·H without hidden FCN layers.
-    public var featureCount: Int { classifier.inFeatures }
 
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
         var h = pooling(x.features, mask: x.sequenceMask)
         if let batchNorm { h = batchNorm(h) }
-        return SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts)
+        return fcnFeatures(h)
     }
+}
 
-    /// Logits of the final Linear → C.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
+extension AttentionNetModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration, SamsungFCNConfig {
+        /// L (`layers_number`).
+        public var layers = 3
+        /// H (`hidden_size`).
+        public var hiddenSize = 1024
+        /// Hidden sizes of the FCN classifier.
+        public var fcnSizes = [4096, 4096]
+        /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
+        public var dropout = 0.0
+        /// Batch norm before the FCN (Models 1–4; Model5 drops it).
+        public var batchNorm = true
+        public var transform = InputTransform.none
+        public init() {}
     }
 }

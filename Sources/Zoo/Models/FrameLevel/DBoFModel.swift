@@ -16,20 +16,13 @@ import Tensor
 /// configuration). Outputs probabilities (the MoE head). Features: the
 /// hidden vector (H wide), the MoE's input.
 public final class DBoFModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// K, the cluster layer width (`dbof_cluster_size`).
-        public var clusterSize = 8192
-        /// H (`dbof_hidden_size`).
-        public var hiddenSize = 1024
-        /// The activation after both batch norms (`dbof_activation`).
-        public var activation = DBoFActivation.sigmoid
-        /// Experts of the MoE head (`moe_num_mixtures`).
-        public var mixtures = 2
-        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
-        public var batchNormMomentum = 0.001
-        public var transform = InputTransform.l2
-        public init() {}
-    }
+    /// The zoo's `dbof` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "dbof", level: .frame,
+        summary: "Deep bag of frames: 8192 clusters, max-pool over frames, 1024 hidden, MoE (starter code DbofModel)",
+        recipe: .starter(frames: .randomWithReplacement(count: 30)),
+        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { DBoFModel($0, numClasses: $1, rng: &$2) })
 
     public let level = InputLevel.frame
     public let numClasses: Int
@@ -57,12 +50,6 @@ public final class DBoFModel: Module, ZooModel {
         classifier = MixtureOfExperts(config.hiddenSize, classes: numClasses, mixtures: config.mixtures, rng: &rng)
     }
 
-    /// 2·1152 + 1152·K + 2K + K·H + 2H + MoE(H, m), without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        2 * inputSize + inputSize * c.clusterSize + 2 * c.clusterSize + c.clusterSize * c.hiddenSize + 2 * c.hiddenSize
-            + MixtureOfExperts.parameterCount(c.hiddenSize, classes: numClasses, mixtures: c.mixtures)
-    }
-
     /// H, the hidden size.
     public var featureCount: Int { classifier.inFeatures }
 
@@ -80,5 +67,23 @@ public final class DBoFModel: Module, ZooModel {
     public func classify(_ features: Tensor) -> ModelOutput {
         checkFeatures(features)
         return .probabilities(classifier(features))
+    }
+}
+
+extension DBoFModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration {
+        /// K, the cluster layer width (`dbof_cluster_size`).
+        public var clusterSize = 8192
+        /// H (`dbof_hidden_size`).
+        public var hiddenSize = 1024
+        /// The activation after both batch norms (`dbof_activation`).
+        public var activation = DBoFActivation.sigmoid
+        /// Experts of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
     }
 }

@@ -26,11 +26,6 @@ public final class FrameConvBlock: Module {
         self.negativeSlope = negativeSlope
     }
 
-    /// C_in·C_out·w + C_out (bias) + 2·C_out (batch norm).
-    public static func parameterCount(_ inChannels: Int, _ outChannels: Int, kernelSize: Int) -> Int {
-        inChannels * outChannels * kernelSize + 3 * outChannels
-    }
-
     /// [B, T, C_in] with its valid-step mask → [B, ⌈T/k⌉, C_out] and the pooled mask
     /// (or [B, C_out] and nil for the global maximum).
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> (Tensor, SequenceMask?) {
@@ -74,33 +69,17 @@ public final class FrameConvBlock: Module {
 /// drop short videos' last frames); parameter counts are unchanged.
 /// Outputs logits. Features: the global maximum over time (8192 wide), the
 /// input of the Linear → C.
-public final class FrameConvModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Output channels of the rgb blocks.
-        public var videoChannels = [2048, 2048]
-        /// Output channels of the audio blocks.
-        public var audioChannels = [512, 512]
-        /// Kernel widths of the per-modality blocks.
-        public var modalityKernelSizes = [3, 3]
-        /// Pool widths of the per-modality blocks.
-        public var modalityPoolSizes = [3, 3]
-        /// Output channels of the blocks after the concatenation; the last ends in the global maximum.
-        public var concatChannels = [4096, 8192]
-        public var concatKernelSizes = [3, 3]
-        /// Pool widths of all concat blocks but the last.
-        public var concatPoolSizes = [3]
-        public var dropout = 0.1
-        public var transform = InputTransform.none
-        public init() {}
-
-        func check() {
-            precondition(videoChannels.count == audioChannels.count && videoChannels.count == modalityKernelSizes.count
-                         && videoChannels.count == modalityPoolSizes.count && !concatChannels.isEmpty
-                         && concatKernelSizes.count == concatChannels.count
-                         && concatPoolSizes.count == concatChannels.count - 1,
-                         "FrameConvModel: per-modality lists \(videoChannels)/\(audioChannels)/\(modalityKernelSizes)/\(modalityPoolSizes) must have one entry per block, concat kernels \(concatKernelSizes) one per channel count \(concatChannels), pools \(concatPoolSizes) one fewer")
-        }
-    }
+public final class FrameConvModel: Module, LinearClassifierModel {
+    /// The zoo's `td-conv` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "td-conv", level: .frame,
+        summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
+        reportedGAP: "0.84144 (Samsung, 5-fold)",
+        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        small: {
+            $0.videoChannels = [32, 32]; $0.audioChannels = [8, 8]; $0.concatChannels = [32, 64]
+        },
+        build: { FrameConvModel($0, numClasses: $1, rng: &$2) })
 
     public let level = InputLevel.frame
     public let numClasses: Int
@@ -130,24 +109,6 @@ public final class FrameConvModel: Module, ZooModel {
         classifier = Linear(config.concatChannels.last!, numClasses, rng: &rng)
     }
 
-    /// Σ blocks (C_in·C_out·w + 3·C_out) + (C_last + 1)·C, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        c.check()
-        func blocks(_ input: Int, _ channels: [Int], _ kernels: [Int]) -> Int {
-            zip([input] + channels, zip(channels, kernels)).reduce(0) {
-                $0 + FrameConvBlock.parameterCount($1.0, $1.1.0, kernelSize: $1.1.1)
-            }
-        }
-        return blocks(rgbSize, c.videoChannels, c.modalityKernelSizes)
-            + blocks(audioSize, c.audioChannels, c.modalityKernelSizes)
-            + blocks((c.videoChannels.last ?? rgbSize) + (c.audioChannels.last ?? audioSize), c.concatChannels,
-                     c.concatKernelSizes)
-            + (c.concatChannels.last! + 1) * numClasses
-    }
-
-    /// The last concat block's channels.
-    public var featureCount: Int { classifier.inFeatures }
-
     /// The global maximum over time of the last block [B, C_last], the final Linear's input.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
@@ -158,10 +119,34 @@ public final class FrameConvModel: Module, ZooModel {
         let (audio, _) = run(audioBlocks, x.audio, x.sequenceMask)
         return run(concatBlocks, Tensor.concat([audio, video], axis: 2), videoMask).0
     }
+}
 
-    /// Logits of the final Linear → C.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
+extension FrameConvModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration {
+        /// Output channels of the rgb blocks.
+        public var videoChannels = [2048, 2048]
+        /// Output channels of the audio blocks.
+        public var audioChannels = [512, 512]
+        /// Kernel widths of the per-modality blocks.
+        public var modalityKernelSizes = [3, 3]
+        /// Pool widths of the per-modality blocks.
+        public var modalityPoolSizes = [3, 3]
+        /// Output channels of the blocks after the concatenation; the last ends in the global maximum.
+        public var concatChannels = [4096, 8192]
+        public var concatKernelSizes = [3, 3]
+        /// Pool widths of all concat blocks but the last.
+        public var concatPoolSizes = [3]
+        public var dropout = 0.1
+        public var transform = InputTransform.none
+        public init() {}
+
+        func check() {
+            precondition(videoChannels.count == audioChannels.count && videoChannels.count == modalityKernelSizes.count
+                         && videoChannels.count == modalityPoolSizes.count && !concatChannels.isEmpty
+                         && concatKernelSizes.count == concatChannels.count
+                         && concatPoolSizes.count == concatChannels.count - 1,
+                         "FrameConvModel: per-modality lists \(videoChannels)/\(audioChannels)/\(modalityKernelSizes)/\(modalityPoolSizes) must have one entry per block, concat kernels \(concatKernelSizes) one per channel count \(concatChannels), pools \(concatPoolSizes) one fewer")
+        }
     }
 }

@@ -95,11 +95,6 @@ public final class WILLOWHiddenLayer: Module, Layer {
         batchNorm = batchNormReLU6 ? BatchNorm(outFeatures, epsilon: 1e-3, momentum: batchNormMomentum) : nil
     }
 
-    /// in·out + out (bias, or BN γ and β: 2·out).
-    public static func parameterCount(_ inFeatures: Int, _ outFeatures: Int, batchNormReLU6: Bool) -> Int {
-        inFeatures * outFeatures + (batchNormReLU6 ? 2 : 1) * outFeatures
-    }
-
     public func forward(_ x: Tensor) -> Tensor {
         guard let batchNorm else { return linear(x) }
         return clamp(batchNorm(linear(x)), min: 0, max: 6)

@@ -14,20 +14,14 @@ import Tensor
 /// resets h before the product: 7200 more parameters, the same family of
 /// functions. Frames are L2-normalised. Outputs probabilities. Features:
 /// the concatenated final states, the head's input.
-public final class GRUModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H (`gru_cells`).
-        public var hiddenSize = 1200
-        /// L (`gru_layers`).
-        public var layers = 2
-        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
-        public var allLayerStates = true
-        public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
-        public var mixtures = 2
-        public var transform = InputTransform.l2
-        public init() {}
-    }
+public final class GRUModel: Module, RecurrentZooModel {
+    /// The zoo's `gru` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "gru", level: .frame,
+        summary: "2 × GRU(1200), final states of both layers (2400) → MoE (WILLOW GruModel)",
+        recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
+        small: { $0.hiddenSize = 16 },
+        build: { GRUModel($0, numClasses: $1, rng: &$2) })
 
     public let level = InputLevel.frame
     public let numClasses: Int
@@ -41,22 +35,11 @@ public final class GRUModel: Module, ZooModel {
         transform = config.transform
         allLayerStates = config.allLayerStates
         gru = GRU(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
-        classifier = RecurrentClassifier(Self.representationSize(config), kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
     }
 
     /// L·H with every layer's state, else H.
     public static func representationSize(_ c: Config) -> Int { (c.allLayerStates ? c.layers : 1) * c.hiddenSize }
-
-    /// GRU (Σ_k 3H·(in_k + H) + 6H) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        gruParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
-            + RecurrentClassifier.parameterCount(representationSize(c), kind: c.head, mixtures: c.mixtures,
-                                                 classes: numClasses)
-    }
-
-    /// L·H with every layer's state, else H.
-    public var featureCount: Int { classifier.inFeatures }
 
     /// The final states the head reads: [h¹_T, …, h^L_T] [B, L·H], or h^L_T [B, H].
     public func features(_ input: ModelInput) -> Tensor {
@@ -67,10 +50,21 @@ public final class GRUModel: Module, ZooModel {
             ? Tensor.concat((0..<layers).map { stateSlice(hidden, $0) }, axis: 1)
             : stateSlice(hidden, layers - 1)
     }
+}
 
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
+extension GRUModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: RecurrentModelConfig {
+        /// H (`gru_cells`).
+        public var hiddenSize = 1200
+        /// L (`gru_layers`).
+        public var layers = 2
+        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
+        public var allLayerStates = true
+        public var head = RecurrentHeadKind.mixtureOfExperts
+        /// m of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
     }
 }

@@ -24,22 +24,22 @@ public enum LSTMStateFeatures: String, Codable, Sendable {
 /// (TensorFlow's one bias is their sum; 8192 more parameters). Frames are
 /// L2-normalised (starter input transform). Outputs probabilities.
 /// Features: s, the head's input.
-public final class LSTMModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// H (`lstm_cells`).
-        public var hiddenSize = 1024
-        /// L (`lstm_layers`).
-        public var layers = 2
-        /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
-        public var forgetBias = 1.0
-        /// Which final states feed the classifier.
-        public var stateFeatures = LSTMStateFeatures.lastLayerHidden
-        public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
-        public var mixtures = 2
-        public var transform = InputTransform.l2
-        public init() {}
-    }
+public final class LSTMModel: Module, RecurrentZooModel {
+    /// The zoo's `lstm`, `lstm-willow` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("lstm", level: .frame,
+              summary: "2 × LSTM(1024, forget bias 1) over the valid frames, last layer's final h, MoE (starter code LstmModel)",
+              recipe: .starterLSTM(),
+              small: { $0.hiddenSize = 16 },
+              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("lstm-willow", level: .frame,
+              summary: "2 × LSTM(1024), final (c, h) of both layers (4096) → MoE (WILLOW LstmModel, state_is_tuple=False)",
+              recipe: .willowRecurrent(), smallLearningRate: SmallConfiguration.willowLearningRate,
+              paper: { $0.stateFeatures = .allLayersCellAndHidden },
+              small: { $0.stateFeatures = .allLayersCellAndHidden; $0.hiddenSize = 16 },
+              build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
+    ]
 
     public let level = InputLevel.frame
     public let numClasses: Int
@@ -54,24 +54,13 @@ public final class LSTMModel: Module, ZooModel {
         stateFeatures = config.stateFeatures
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
                     forgetBias: config.forgetBias, rng: &rng)
-        classifier = RecurrentClassifier(Self.representationSize(config), kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
+        classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
     }
 
     /// H, or 2·L·H with every layer's (c, h).
     public static func representationSize(_ c: Config) -> Int {
         c.stateFeatures == .lastLayerHidden ? c.hiddenSize : 2 * c.layers * c.hiddenSize
     }
-
-    /// LSTM (Σ_k 4H·(in_k + H) + 8H) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        lstmParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers)
-            + RecurrentClassifier.parameterCount(representationSize(c), kind: c.head, mixtures: c.mixtures,
-                                                 classes: numClasses)
-    }
-
-    /// H, or 2·L·H with every layer's (c, h).
-    public var featureCount: Int { classifier.inFeatures }
 
     /// The final states the head reads [B, featureCount] (``LSTMStateFeatures``).
     public func features(_ input: ModelInput) -> Tensor {
@@ -86,10 +75,23 @@ public final class LSTMModel: Module, ZooModel {
                                  axis: 1)
         }
     }
+}
 
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
+extension LSTMModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: RecurrentModelConfig {
+        /// H (`lstm_cells`).
+        public var hiddenSize = 1024
+        /// L (`lstm_layers`).
+        public var layers = 2
+        /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
+        public var forgetBias = 1.0
+        /// Which final states feed the classifier.
+        public var stateFeatures = LSTMStateFeatures.lastLayerHidden
+        public var head = RecurrentHeadKind.mixtureOfExperts
+        /// m of the MoE head (`moe_num_mixtures`).
+        public var mixtures = 2
+        public var transform = InputTransform.l2
+        public init() {}
     }
 }

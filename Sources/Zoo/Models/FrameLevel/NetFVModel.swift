@@ -13,8 +13,28 @@ import Tensor
 /// WILLOW L2-normalises fv2 twice (a no-op; once here). Padding handled as
 /// in ``NetVLADModel``. Outputs probabilities. Features: the MoE's input
 /// CG(W·[FV, FV] + b) (H wide).
-public final class NetFVModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
+public final class NetFVModel: WILLOWPoolingModel {
+    /// The zoo's `netfv` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "netfv", level: .frame,
+        summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
+        recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+        small: { $0.clusterSize = 4; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { NetFVModel($0, numClasses: $1, rng: &$2) })
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            NetFV(featureSize: d, clusters: k, coupledCentres: config.coupledCentres,
+                  batchNormMomentum: config.batchNormMomentum, rng: &rng)
+        }
+    }
+}
+
+extension NetFVModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
         public var clusterSize = 128
         /// H (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
@@ -29,59 +49,5 @@ public final class NetFVModel: Module, ZooModel {
         public var batchNormMomentum = 0.001
         public var transform = InputTransform.l2
         public init() {}
-    }
-
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let inputBatchNorm: FrameBatchNorm
-    public let videoPooling: NetFV
-    public let audioPooling: NetFV
-    public let head: WILLOWClassifier
-
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        let m = config.batchNormMomentum, k = config.clusterSize
-        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
-        videoPooling = NetFV(featureSize: rgbSize, clusters: k, coupledCentres: config.coupledCentres,
-                             batchNormMomentum: m, rng: &rng)
-        audioPooling = NetFV(featureSize: audioSize, clusters: k / 2, coupledCentres: config.coupledCentres,
-                             batchNormMomentum: m, rng: &rng)
-        head = WILLOWClassifier(descriptorSize: 2 * (rgbSize * k + audioSize * (k / 2)), hiddenSize: config.hiddenSize,
-                                clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6, gating: config.gating,
-                                probabilityGating: config.probabilityGating, mixtures: config.mixtures,
-                                batchNormMomentum: m, classes: numClasses, rng: &rng)
-    }
-
-    /// Input BN + both Fisher-vector layers + hidden + gating + MoE, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        let k = c.clusterSize
-        return 2 * (rgbSize + audioSize)
-            + NetFV.parameterCount(featureSize: rgbSize, clusters: k, coupledCentres: c.coupledCentres)
-            + NetFV.parameterCount(featureSize: audioSize, clusters: k / 2, coupledCentres: c.coupledCentres)
-            + WILLOWClassifier.parameterCount(descriptorSize: 2 * (rgbSize * k + audioSize * (k / 2)),
-                                              hiddenSize: c.hiddenSize, batchNormReLU6: c.hiddenBatchNormReLU6,
-                                              gating: c.gating, probabilityGating: c.probabilityGating,
-                                              mixtures: c.mixtures, classes: numClasses)
-    }
-
-    /// H, the hidden size.
-    public var featureCount: Int { head.featureCount }
-
-    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
-    public func features(_ input: ModelInput) -> Tensor {
-        var x = transform.apply(input)
-        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "NetFVModel"))
-        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
-                                       axis: 1)
-        return head.features(descriptor)
-    }
-
-    /// The MoE's (gated) probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(head.classifier(features))
     }
 }

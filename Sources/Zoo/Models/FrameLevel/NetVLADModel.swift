@@ -17,8 +17,39 @@ import Tensor
 /// VLAD descriptors are flattened cluster-major (a fixed permutation of
 /// WILLOW's hidden-layer rows; see ``NetVLAD``). Outputs probabilities.
 /// Features: CG(W·[VLAD, VLAD] + b), the MoE's input (H wide).
-public final class NetVLADModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
+public final class NetVLADModel: WILLOWPoolingModel {
+    /// The zoo's `netvlad`, `netrvlad` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("netvlad", level: .frame,
+              summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
+              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+              small: { $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("netrvlad", level: .frame,
+              summary: "Gated NetRVLAD: NetVLAD without cluster centres, 256 + 128 clusters (WILLOW NetVLADModelLF --lightvlad)",
+              recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
+              paper: { $0.lightVLAD = true },
+              small: {
+                  $0.lightVLAD = true; $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum
+              },
+              build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
+    ]
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        let m = config.batchNormMomentum
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            if config.lightVLAD { return NetRVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng) }
+            return NetVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng)
+        }
+    }
+}
+
+extension NetVLADModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`).
         public var clusterSize = 256
         /// H (`netvlad_hidden_size`).
@@ -37,63 +68,5 @@ public final class NetVLADModel: Module, ZooModel {
         public var batchNormMomentum = 0.001
         public var transform = InputTransform.l2
         public init() {}
-    }
-
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let inputBatchNorm: FrameBatchNorm
-    public let videoPooling: any FramePooling
-    public let audioPooling: any FramePooling
-    public let head: WILLOWClassifier
-
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        let m = config.batchNormMomentum, k = config.clusterSize
-        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
-        if config.lightVLAD {
-            videoPooling = NetRVLAD(featureSize: rgbSize, clusters: k, batchNormMomentum: m, rng: &rng)
-            audioPooling = NetRVLAD(featureSize: audioSize, clusters: k / 2, batchNormMomentum: m, rng: &rng)
-        } else {
-            videoPooling = NetVLAD(featureSize: rgbSize, clusters: k, batchNormMomentum: m, rng: &rng)
-            audioPooling = NetVLAD(featureSize: audioSize, clusters: k / 2, batchNormMomentum: m, rng: &rng)
-        }
-        head = WILLOWClassifier(descriptorSize: rgbSize * k + audioSize * (k / 2), hiddenSize: config.hiddenSize,
-                                clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6, gating: config.gating,
-                                probabilityGating: config.probabilityGating, mixtures: config.mixtures,
-                                batchNormMomentum: m, classes: numClasses, rng: &rng)
-    }
-
-    /// Input BN + both poolings + hidden + gating + MoE, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        let k = c.clusterSize
-        let pooling = c.lightVLAD
-            ? NetRVLAD.parameterCount(featureSize: rgbSize, clusters: k) + NetRVLAD.parameterCount(featureSize: audioSize, clusters: k / 2)
-            : NetVLAD.parameterCount(featureSize: rgbSize, clusters: k) + NetVLAD.parameterCount(featureSize: audioSize, clusters: k / 2)
-        return 2 * (rgbSize + audioSize) + pooling
-            + WILLOWClassifier.parameterCount(descriptorSize: rgbSize * k + audioSize * (k / 2), hiddenSize: c.hiddenSize,
-                                              batchNormReLU6: c.hiddenBatchNormReLU6, gating: c.gating,
-                                              probabilityGating: c.probabilityGating, mixtures: c.mixtures,
-                                              classes: numClasses)
-    }
-
-    /// H, the hidden size.
-    public var featureCount: Int { head.featureCount }
-
-    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
-    public func features(_ input: ModelInput) -> Tensor {
-        var x = transform.apply(input)
-        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "NetVLADModel"))
-        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
-                                       axis: 1)
-        return head.features(descriptor)
-    }
-
-    /// The MoE's (gated) probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(head.classifier(features))
     }
 }

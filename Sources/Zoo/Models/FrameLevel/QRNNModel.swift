@@ -13,8 +13,41 @@ import Tensor
 /// frames) with pytorch-qrnn's window 2, no zoneout, no dropout. At 3862
 /// classes: 13.4 M (QRNN) + 19.8 M (MoE) = 33.2 M. Outputs probabilities
 /// (MoE) or logits (logistic head). Features: h^L_T, the head's input.
-public final class QRNNModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
+public final class QRNNModel: Module, RecurrentZooModel {
+    /// The zoo's `qrnn` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "qrnn", level: .frame,
+        summary: "2-layer QRNN(1024, window 2) over the frames, last valid h → MoE; project configuration (layers of salesforce/pytorch-qrnn)",
+        reportedGAP: "0.718 (HKUST 2018 report, configuration not published; Hit@1 0.792, PERR 0.671)",
+        recipe: .starterLSTM(),
+        small: { $0.hiddenSize = 16 },
+        build: { QRNNModel($0, numClasses: $1, rng: &$2) })
+
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let qrnn: QRNN
+    public let classifier: RecurrentClassifier
+
+    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
+        self.numClasses = numClasses
+        transform = config.transform
+        qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
+                    zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
+        classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
+    }
+
+    /// The last layer's output at each video's last valid frame [B, H], the head's input.
+    public func features(_ input: ModelInput) -> Tensor {
+        let x = transform.apply(input)
+        let outputs = qrnn(x.features, lengths: x.lengths).output
+        return lastValidFrame(outputs, lengths: x.lengths)
+    }
+}
+
+extension QRNNModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: RecurrentModelConfig {
         /// H of every layer.
         public var hiddenSize = 1024
         public var layers = 2
@@ -29,42 +62,5 @@ public final class QRNNModel: Module, ZooModel {
         public var mixtures = 2
         public var transform = InputTransform.l2
         public init() {}
-    }
-
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let qrnn: QRNN
-    public let classifier: RecurrentClassifier
-
-    public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
-                    zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
-        classifier = RecurrentClassifier(config.hiddenSize, kind: config.head, mixtures: config.mixtures,
-                                         classes: numClasses, rng: &rng)
-    }
-
-    /// QRNN (Σ_k window·in_k·3H + 3H) + head, without building the model.
-    public static func parameterCount(_ c: Config, inputSize: Int = 1152, numClasses: Int) -> Int {
-        qrnnParameterCount(inputSize: inputSize, hiddenSize: c.hiddenSize, layers: c.layers, window: c.window)
-            + RecurrentClassifier.parameterCount(c.hiddenSize, kind: c.head, mixtures: c.mixtures, classes: numClasses)
-    }
-
-    /// H.
-    public var featureCount: Int { classifier.inFeatures }
-
-    /// The last layer's output at each video's last valid frame [B, H], the head's input.
-    public func features(_ input: ModelInput) -> Tensor {
-        let x = transform.apply(input)
-        let outputs = qrnn(x.features, lengths: x.lengths).output
-        return lastValidFrame(outputs, lengths: x.lengths)
-    }
-
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
     }
 }

@@ -26,12 +26,9 @@ public final class RecurrentClassifier: Module {
         }
     }
 
-    /// MoE: in·C·(m+1) + in·C·m + C·m; logistic: (in + 1)·C.
-    public static func parameterCount(_ inFeatures: Int, kind: RecurrentHeadKind, mixtures: Int, classes: Int) -> Int {
-        switch kind {
-        case .mixtureOfExperts: return MixtureOfExperts.parameterCount(inFeatures, classes: classes, mixtures: mixtures)
-        case .logistic: return LogisticClassifier.parameterCount(inFeatures, classes: classes)
-        }
+    /// The head a recurrent model's `config` chooses (kind, m), on a representation [B, inFeatures].
+    public convenience init(_ inFeatures: Int, config: some RecurrentModelConfig, classes: Int, rng: inout RandomGenerator) {
+        self.init(inFeatures, kind: config.head, mixtures: config.mixtures, classes: classes, rng: &rng)
     }
 
     /// Width of the representation the classifier reads.
@@ -44,29 +41,34 @@ public final class RecurrentClassifier: Module {
     }
 }
 
-/// Parameters of an ``LSTM`` in PyTorch's layout, which learns both b_ih and
-/// b_hh: Σ_k dirs·(4H·(in_k + H) + 8H), in_0 = F, in_k = dirs·H. TensorFlow's
-/// `BasicLSTMCell` of the references has the one bias b = b_ih + b_hh, so
-/// its count is 4H·dirs per layer lower.
-func lstmParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
-    let dirs = bidirectional ? 2 : 1
-    return (0..<layers).reduce(0) { n, k in n + dirs * (4 * h * ((k == 0 ? inputSize : dirs * h) + h) + 8 * h) }
-}
-
-/// Parameters of a ``GRU`` in PyTorch's layout (b_ih and b_hh):
-/// Σ_k dirs·(3H·(in_k + H) + 6H), in_0 = F, in_k = dirs·H. TensorFlow's
-/// `GRUCell` has 3H biases per layer and direction, 3H fewer.
-func gruParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, bidirectional: Bool = false) -> Int {
-    let dirs = bidirectional ? 2 : 1
-    return (0..<layers).reduce(0) { n, k in n + dirs * (3 * h * ((k == 0 ? inputSize : dirs * h) + h) + 6 * h) }
-}
-
-/// Parameters of a ``QRNN`` with fo-pooling: Σ_k window·in_k·3H + 3H, in_0 = F, in_k = H.
-func qrnnParameterCount(inputSize: Int, hiddenSize h: Int, layers: Int, window: Int) -> Int {
-    (0..<layers).reduce(0) { n, k in n + window * (k == 0 ? inputSize : h) * 3 * h + 3 * h }
-}
-
 /// Slice k of final states [count, B, H] as [B, H].
 func stateSlice(_ states: Tensor, _ k: Int) -> Tensor {
     states.sliced(axis: 0, range: k..<(k + 1)).reshaped(to: [states.shape[1], states.shape[2]])
+}
+
+/// The skeleton of the recurrent zoo models (LSTM, GRU, their bidirectional
+/// stacks, QRNN): a recurrent stack over the frames, one representation per
+/// video from its final states (``ZooModel/features(_:)``), and a
+/// ``RecurrentClassifier`` on it.
+public protocol RecurrentZooModel: ZooModel {
+    var classifier: RecurrentClassifier { get }
+}
+
+extension RecurrentZooModel {
+    /// Width of the representation the classifier reads.
+    public var featureCount: Int { classifier.inFeatures }
+
+    /// The head's probabilities (MoE) or logits (logistic).
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return classifier(features)
+    }
+}
+
+/// The fields every recurrent model's configuration has: its head and input transform.
+public protocol RecurrentModelConfig: ZooConfiguration {
+    var head: RecurrentHeadKind { get }
+    /// m when the head is a MoE.
+    var mixtures: Int { get }
+    var transform: InputTransform { get }
 }

@@ -52,16 +52,6 @@ public final class ResNetLikeHead: Module {
         classifier = Linear(innerSize, classes, rng: &rng)
     }
 
-    /// Parameters of this configuration, without building it.
-    public static func parameterCount(videoFeatures: Int, audioFeatures: Int, innerSize: Int = 2048,
-                                      avBlocks: Int = 1, concatBlocks: Int = 1, classes: Int) -> Int {
-        let s = innerSize
-        return FCBlock.parameterCount(audioFeatures, s) + FCBlock.parameterCount(videoFeatures, s)
-            + 2 * avBlocks * ResidualIdentityBlock.parameterCount(outer: s, inner: s)
-            + concatBlocks * ResidualIdentityBlock.parameterCount(outer: 2 * s, inner: s)
-            + FCBlock.parameterCount(2 * s, s) + (s + 1) * classes
-    }
-
     public var videoFeatures: Int { videoBlock.inFeatures }
     public var audioFeatures: Int { audioBlock.inFeatures }
 
@@ -85,5 +75,42 @@ public final class ResNetLikeHead: Module {
     /// `classifier(features(video:audio:))`.
     public func callAsFunction(video: Tensor, audio: Tensor) -> Tensor {
         classifier(features(video: video, audio: audio))
+    }
+}
+
+/// A frame-level zoo model that ends in a ``ResNetLikeHead`` over two pooled
+/// modalities (LinearCombinations, time-distributed max-pool, VLAD-BoW): its
+/// features are the head's last hidden activation, its output the head's logits.
+public protocol ResNetLikeHeadModel: ZooModel {
+    var head: ResNetLikeHead { get }
+}
+
+extension ResNetLikeHeadModel {
+    /// The ResNet-like head's inner size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The ResNet-like head's final Linear → C: logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .logits(head.classifier(features))
+    }
+}
+
+/// The fields of a configuration that sizes a ``ResNetLikeHead``: stream width,
+/// identity blocks per stream and after the concatenation, dropout.
+public protocol ResNetLikeHeadConfig {
+    var innerSize: Int { get }
+    var avBlocks: Int { get }
+    var concatBlocks: Int { get }
+    var dropout: Double { get }
+}
+
+extension ResNetLikeHead {
+    /// The head `config` sizes, over pooled video and audio vectors of the given widths.
+    convenience init(videoFeatures: Int, audioFeatures: Int, config: some ResNetLikeHeadConfig, classes: Int,
+                     rng: inout RandomGenerator) {
+        self.init(videoFeatures: videoFeatures, audioFeatures: audioFeatures, innerSize: config.innerSize,
+                  avBlocks: config.avBlocks, concatBlocks: config.concatBlocks, dropout: config.dropout,
+                  classes: classes, rng: &rng)
     }
 }

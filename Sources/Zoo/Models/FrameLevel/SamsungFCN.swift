@@ -21,10 +21,10 @@ enum SamsungFCN {
         return (hidden, dropouts, Linear(sizes.last ?? inputSize, numClasses, rng: &rng))
     }
 
-    /// Weights and biases of every Linear, hidden and final.
-    static func parameterCount(inputSize: Int, sizes: [Int], numClasses: Int) -> Int {
-        let widths = [inputSize] + sizes + [numClasses]
-        return zip(widths, widths.dropFirst()).reduce(0) { $0 + ($1.0 + 1) * $1.1 }
+    /// The layers `config` sizes (its `fcnSizes` and `dropout`).
+    static func build(inputSize: Int, config: some SamsungFCNConfig, numClasses: Int, rng: inout RandomGenerator)
+        -> (hidden: [Linear], dropouts: [Dropout], classifier: Linear) {
+        build(inputSize: inputSize, sizes: config.fcnSizes, dropout: config.dropout, numClasses: numClasses, rng: &rng)
     }
 
     /// `h` through every hidden layer: ReLU(Dropout(Linear(h))).
@@ -33,4 +33,25 @@ enum SamsungFCN {
         for (linear, dropout) in zip(layers, dropouts) { h = relu(dropout(linear(h))) }
         return h
     }
+}
+
+/// The fields of a configuration that sizes a Samsung FCN: hidden sizes and dropout.
+public protocol SamsungFCNConfig {
+    /// Hidden sizes of the FCN classifier.
+    var fcnSizes: [Int] { get }
+    /// Dropout after each hidden FCN layer.
+    var dropout: Double { get }
+}
+
+/// A zoo model ending in Samsung's FCN (AttentionNet, EarlyConcatLSTM,
+/// LSTM-bi-attention): hidden layers `fcnLayers` with their `dropouts`, then
+/// the final Linear `classifier`; its features are the last hidden activation.
+public protocol SamsungFCNModel: LinearClassifierModel {
+    var fcnLayers: [Linear] { get }
+    var dropouts: [Dropout] { get }
+}
+
+extension SamsungFCNModel {
+    /// `h` through the FCN's hidden layers: ReLU(Dropout(Linear(h))) each, the model's features.
+    func fcnFeatures(_ h: Tensor) -> Tensor { SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts) }
 }

@@ -12,8 +12,28 @@ import Tensor
 /// Padding frames get no assignment and the batch norms use valid frames
 /// only. Outputs probabilities. Features: the MoE's input, the hidden
 /// vector W·[…] + b (H wide; after context gating when `gating`).
-public final class SoftDBoFModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
+public final class SoftDBoFModel: WILLOWPoolingModel {
+    /// The zoo's `soft-dbof` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "soft-dbof", level: .frame,
+        summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
+        recipe: .willow(decayRate: 0.9), smallLearningRate: SmallConfiguration.willowLearningRate,
+        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        build: { SoftDBoFModel($0, numClasses: $1, rng: &$2) })
+
+    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
+                rng: inout RandomGenerator) {
+        super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 8, numClasses: numClasses,
+                   rng: &rng) { d, k, rng in
+            SoftDBoF(featureSize: d, clusters: k, maxPool: config.maxPool, batchNormMomentum: config.batchNormMomentum,
+                     rng: &rng)
+        }
+    }
+}
+
+extension SoftDBoFModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: WILLOWPoolingConfig {
         /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
         public var clusterSize = 8000
         /// H (`dbof_hidden_size`).
@@ -28,58 +48,5 @@ public final class SoftDBoFModel: Module, ZooModel {
         public var batchNormMomentum = 0.001
         public var transform = InputTransform.l2
         public init() {}
-    }
-
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
-    public let inputBatchNorm: FrameBatchNorm
-    public let videoPooling: SoftDBoF
-    public let audioPooling: SoftDBoF
-    public let head: WILLOWClassifier
-
-    public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
-                rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
-        let m = config.batchNormMomentum, k = config.clusterSize
-        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
-        videoPooling = SoftDBoF(featureSize: rgbSize, clusters: k, maxPool: config.maxPool, batchNormMomentum: m, rng: &rng)
-        audioPooling = SoftDBoF(featureSize: audioSize, clusters: k / 8, maxPool: config.maxPool, batchNormMomentum: m,
-                                rng: &rng)
-        head = WILLOWClassifier(descriptorSize: videoPooling.outputFeatures + audioPooling.outputFeatures,
-                                hiddenSize: config.hiddenSize, clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6,
-                                gating: config.gating, probabilityGating: config.probabilityGating,
-                                mixtures: config.mixtures, batchNormMomentum: m, classes: numClasses, rng: &rng)
-    }
-
-    /// Input BN + both soft-assignment layers + hidden + MoE, without building the model.
-    public static func parameterCount(_ c: Config, rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int) -> Int {
-        let k = c.clusterSize
-        return 2 * (rgbSize + audioSize)
-            + SoftDBoF.parameterCount(featureSize: rgbSize, clusters: k)
-            + SoftDBoF.parameterCount(featureSize: audioSize, clusters: k / 8)
-            + WILLOWClassifier.parameterCount(descriptorSize: (c.maxPool ? 2 : 1) * (k + k / 8), hiddenSize: c.hiddenSize,
-                                              batchNormReLU6: c.hiddenBatchNormReLU6, gating: c.gating,
-                                              probabilityGating: c.probabilityGating, mixtures: c.mixtures,
-                                              classes: numClasses)
-    }
-
-    /// H, the hidden size.
-    public var featureCount: Int { head.featureCount }
-
-    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
-    public func features(_ input: ModelInput) -> Tensor {
-        var x = transform.apply(input)
-        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths, layer: "SoftDBoFModel"))
-        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
-                                       axis: 1)
-        return head.features(descriptor)
-    }
-
-    /// The MoE's (gated) probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(head.classifier(features))
     }
 }

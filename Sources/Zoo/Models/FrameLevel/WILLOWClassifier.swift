@@ -31,15 +31,6 @@ public final class WILLOWClassifier: Module {
                                       probabilityGatingBatchNormMomentum: batchNormMomentum, rng: &rng)
     }
 
-    /// Hidden layer + context gating (H² + 2H) + MoE, without building it.
-    public static func parameterCount(descriptorSize: Int, hiddenSize: Int, batchNormReLU6: Bool, gating: Bool,
-                                      probabilityGating: Bool, mixtures: Int, classes: Int) -> Int {
-        WILLOWHiddenLayer.parameterCount(descriptorSize, hiddenSize, batchNormReLU6: batchNormReLU6)
-            + (gating ? ContextGating.parameterCount(hiddenSize) : 0)
-            + MixtureOfExperts.parameterCount(hiddenSize, classes: classes, mixtures: mixtures,
-                                              probabilityGating: probabilityGating)
-    }
-
     /// Width of ``features(_:)``: the hidden size H.
     public var featureCount: Int { classifier.inFeatures }
 
@@ -47,5 +38,73 @@ public final class WILLOWClassifier: Module {
     public func features(_ descriptor: Tensor) -> Tensor {
         let h = hidden(descriptor)
         return gating.map { $0(h) } ?? h
+    }
+}
+
+/// The fields of a WILLOW pooling model's configuration its skeleton reads
+/// (``WILLOWPoolingModel``): K, H, the hidden layer's form, the gatings, m,
+/// the batch-norm momentum and the input transform.
+public protocol WILLOWPoolingConfig: ZooConfiguration {
+    var clusterSize: Int { get }
+    var hiddenSize: Int { get }
+    var hiddenBatchNormReLU6: Bool { get }
+    var gating: Bool { get }
+    var probabilityGating: Bool { get }
+    var mixtures: Int { get }
+    var batchNormMomentum: Double { get }
+    var transform: InputTransform { get }
+}
+
+/// The skeleton WILLOW's learnable-pooling models share (`NetVLADModelLF`,
+/// `NetFVModelLF`, `SoftDbofModelLF`): p = CG_p(MoE(CG(W·[P_K(x̂_rgb), P_{K/r}(x̂_audio)] + b))),
+/// x̂ = BN_in(x), with input batch norm once over the rgb ⊕ audio features
+/// before the split, one pooling P per modality (K clusters for rgb, K/r
+/// for audio) and the ``WILLOWClassifier``. A model subclasses it with its
+/// `Config` and pooling layer; parameters are named `inputBatchNorm`,
+/// `videoPooling`, `audioPooling`, `head` and drawn from `rng` in that order.
+/// Features: the MoE's input CG(h) (H wide); outputs probabilities.
+public class WILLOWPoolingModel: Module, ZooModel {
+    public let level = InputLevel.frame
+    public let numClasses: Int
+    let transform: InputTransform
+    public let inputBatchNorm: FrameBatchNorm
+    public let videoPooling: any FramePooling
+    public let audioPooling: any FramePooling
+    public let head: WILLOWClassifier
+
+    /// Builds the skeleton; `pooling(featureSize, clusters, &rng)` makes each
+    /// modality's pooling, rgb with K clusters, audio with K / `audioClusterDivisor`.
+    init(_ config: some WILLOWPoolingConfig, rgbSize: Int, audioSize: Int, audioClusterDivisor: Int, numClasses: Int,
+         rng: inout RandomGenerator,
+         pooling: (_ featureSize: Int, _ clusters: Int, _ rng: inout RandomGenerator) -> any FramePooling) {
+        self.numClasses = numClasses
+        transform = config.transform
+        let m = config.batchNormMomentum, k = config.clusterSize
+        inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
+        videoPooling = pooling(rgbSize, k, &rng)
+        audioPooling = pooling(audioSize, k / audioClusterDivisor, &rng)
+        head = WILLOWClassifier(descriptorSize: videoPooling.outputFeatures + audioPooling.outputFeatures,
+                                hiddenSize: config.hiddenSize, clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6,
+                                gating: config.gating, probabilityGating: config.probabilityGating,
+                                mixtures: config.mixtures, batchNormMomentum: m, classes: numClasses, rng: &rng)
+    }
+
+    /// H, the hidden size.
+    public var featureCount: Int { head.featureCount }
+
+    /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
+    public func features(_ input: ModelInput) -> Tensor {
+        var x = transform.apply(input)
+        x.features = inputBatchNorm(x.features, mask: frameMask(for: x.features, lengths: x.lengths,
+                                                                layer: "\(type(of: self))"))
+        let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
+                                       axis: 1)
+        return head.features(descriptor)
+    }
+
+    /// The MoE's (gated) probabilities.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return .probabilities(head.classifier(features))
     }
 }

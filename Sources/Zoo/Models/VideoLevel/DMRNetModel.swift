@@ -20,20 +20,14 @@ import Tensor
 /// 2 blocks, dropout 0.5) put it at 51.8 M parameters for 3862 classes,
 /// the budget of the default ResNet-like (52.3 M), and it reads the
 /// features as they are, like the Samsung models it is compared with.
-public final class DMRNetModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Features of the video (rgb) stream input: the first `videoFeatures` of each row.
-        public var videoFeatures = 1024
-        /// Features of the audio stream input: the next `audioFeatures`.
-        public var audioFeatures = 128
-        /// Width of both streams and of each branch's hidden layer.
-        public var innerSize = 2048
-        /// Merge-and-run blocks.
-        public var blocks = 2
-        public var dropout = 0.5
-        public var transform = InputTransform.none
-        public init() {}
-    }
+public final class DMRNetModel: Module, LinearClassifierModel {
+    /// The zoo's `dmrnet` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "dmrnet", level: .video,
+        summary: "Merge-and-run network: video and audio FC residual streams merged by averaging (DMRNet, Zhao et al. 2018)",
+        recipe: .resNetLike,
+        small: { $0.innerSize = 64 },
+        build: { DMRNetModel($0, numClasses: $1, rng: &$2) })
 
     public let level = InputLevel.video
     public let numClasses: Int
@@ -61,18 +55,7 @@ public final class DMRNetModel: Module, ZooModel {
         classifier = Linear(2 * config.innerSize, numClasses, rng: &rng)
     }
 
-    /// Trainable parameters of `config`, without building the model (BN γ, β counted, running statistics not).
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        FCBlock.parameterCount(config.videoFeatures, config.innerSize)
-            + FCBlock.parameterCount(config.audioFeatures, config.innerSize)
-            + config.blocks * MergeAndRunBlock.parameterCount(features: config.innerSize)
-            + (2 * config.innerSize + 1) * numClasses
-    }
-
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
-
-    /// 2·inner: the two streams side by side.
-    public var featureCount: Int { classifier.inFeatures }
 
     /// The final streams [v, a] [B, 2·inner], the classifier's input.
     public func features(_ input: ModelInput) -> Tensor {
@@ -84,10 +67,21 @@ public final class DMRNetModel: Module, ZooModel {
         for block in blocks { (video, audio) = block(video, audio) }
         return Tensor.concat([video, audio], axis: 1)
     }
+}
 
-    /// Logits W·f + b.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(classifier(features))
+extension DMRNetModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration {
+        /// Features of the video (rgb) stream input: the first `videoFeatures` of each row.
+        public var videoFeatures = 1024
+        /// Features of the audio stream input: the next `audioFeatures`.
+        public var audioFeatures = 128
+        /// Width of both streams and of each branch's hidden layer.
+        public var innerSize = 2048
+        /// Merge-and-run blocks.
+        public var blocks = 2
+        public var dropout = 0.5
+        public var transform = InputTransform.none
+        public init() {}
     }
 }

@@ -46,7 +46,55 @@ public enum FrameStatisticsLayout {
 /// inner 2048, 3 av and 3 concat identity blocks, dropout 0.3 → 131.2 M
 /// parameters at 3862 classes. The features are read as they are.
 public final class FrameStatisticsModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
+    /// The zoo's `frame-statistics` entry (``ModelZoo/entries``).
+    static let zooEntry = ZooEntry.make(
+        "frame-statistics", level: .video,
+        summary: "ResNet-like MLP over mean, std, min, max, median, mode of the frames and their count (Samsung features)",
+        recipe: .frameStatistics,
+        featureSize: FrameStatisticsLayout.featureSize, frameStatistics: FrameStatisticsLayout.statistics,
+        small: { $0.innerSize = 64; $0.avIdentityBlocks = 1; $0.concatIdentityBlocks = 1 },
+        build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) })
+
+    public let level = InputLevel.video
+    public var numClasses: Int { network.numClasses }
+    public let network: ResNetLikeModel
+    let columns: [Int]
+    let scale: Tensor
+
+    public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
+        network = ResNetLikeModel(config.network, numClasses: numClasses, rng: &rng)
+        columns = FrameStatisticsLayout.modelColumns(rgbSize: config.rgbSize, audioSize: config.audioSize)
+        var s = [Float](repeating: 1, count: columns.count)
+        s[s.count - 1] = 1 / Float(FrameStatisticsLayout.frameCountScale)
+        scale = Tensor(s)
+    }
+
+    /// 6·(rgb + audio) + 1.
+    public var inputSize: Int { network.inputSize }
+
+    /// The ResNet-like network's features (`innerSize` wide).
+    public var featureCount: Int { network.featureCount }
+
+    /// The ResNet-like network's last hidden activation [B, innerSize] for a
+    /// batch of the dataset's frame statistics [B, 6·(rgb + audio) + 1].
+    public func features(_ input: ModelInput) -> Tensor {
+        precondition(input.features.rank == 2 && input.featureSize == inputSize,
+                     "FrameStatisticsModel: input \(input.features.shape) is not [batch, \(inputSize)] frame statistics (FrameStatisticsLayout.statistics)")
+        var regrouped = input
+        regrouped.features = input.features.indexSelect(axis: 1, indices: columns) * scale
+        return network.features(regrouped)
+    }
+
+    /// The ResNet-like network's logits.
+    public func classify(_ features: Tensor) -> ModelOutput {
+        checkFeatures(features)
+        return network.classify(features)
+    }
+}
+
+extension FrameStatisticsModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration {
         /// rgb features per frame (the statistics of each are `rgbSize` wide).
         public var rgbSize = 1024
         /// Audio features per frame.
@@ -71,46 +119,5 @@ public final class FrameStatisticsModel: Module, ZooModel {
             c.transform = transform
             return c
         }
-    }
-
-    public let level = InputLevel.video
-    public var numClasses: Int { network.numClasses }
-    public let network: ResNetLikeModel
-    let columns: [Int]
-    let scale: Tensor
-
-    public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
-        network = ResNetLikeModel(config.network, numClasses: numClasses, rng: &rng)
-        columns = FrameStatisticsLayout.modelColumns(rgbSize: config.rgbSize, audioSize: config.audioSize)
-        var s = [Float](repeating: 1, count: columns.count)
-        s[s.count - 1] = 1 / Float(FrameStatisticsLayout.frameCountScale)
-        scale = Tensor(s)
-    }
-
-    /// Trainable parameters of `config`, without building the model.
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        ResNetLikeModel.parameterCount(config.network, numClasses: numClasses)
-    }
-
-    /// 6·(rgb + audio) + 1.
-    public var inputSize: Int { network.inputSize }
-
-    /// The ResNet-like network's features (`innerSize` wide).
-    public var featureCount: Int { network.featureCount }
-
-    /// The ResNet-like network's last hidden activation [B, innerSize] for a
-    /// batch of the dataset's frame statistics [B, 6·(rgb + audio) + 1].
-    public func features(_ input: ModelInput) -> Tensor {
-        precondition(input.features.rank == 2 && input.featureSize == inputSize,
-                     "FrameStatisticsModel: input \(input.features.shape) is not [batch, \(inputSize)] frame statistics (FrameStatisticsLayout.statistics)")
-        var regrouped = input
-        regrouped.features = input.features.indexSelect(axis: 1, indices: columns) * scale
-        return network.features(regrouped)
-    }
-
-    /// The ResNet-like network's logits.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return network.classify(features)
     }
 }

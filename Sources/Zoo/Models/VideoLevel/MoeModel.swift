@@ -19,18 +19,21 @@ import Tensor
 /// 22.25 M at m = 2, 40.1 M at m = 4 on 1152-d input with 3862 classes;
 /// the probability gating adds 14.9 M.
 public final class MoeModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Features per video (mean_rgb ⊕ mean_audio).
-        public var inputSize = 1152
-        /// Experts per class m (starter flag `moe_num_mixtures`).
-        public var mixtures = 2
-        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
-        public var probabilityGating = false
-        /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
-        public var batchNormMomentum = 0.001
-        public var transform = InputTransform.l2
-        public init() {}
-    }
+    /// The zoo's `moe`, `moe-gated` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("moe", level: .video,
+              summary: "Mixture of 2 experts per class over mean_rgb ⊕ mean_audio (starter code MoeModel)",
+              recipe: .starterVideo,
+              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("moe-gated", level: .video,
+              summary: "Mixture of 2 experts with context gating of the probabilities (WILLOW MoeModel, moe_prob_gating)",
+              recipe: .willowVideo,
+              // The small configuration's batch-norm momentum lets the running statistics
+              // settle within a short run (see `SmallConfiguration.batchNormMomentum`).
+              paper: { $0.probabilityGating = true }, small: { $0.probabilityGating = true; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+              build: { MoeModel($0, numClasses: $1, rng: &$2) }),
+    ]
 
     public let level = InputLevel.video
     public let numClasses: Int
@@ -43,12 +46,6 @@ public final class MoeModel: Module, ZooModel {
         head = MixtureOfExperts(config.inputSize, classes: numClasses, mixtures: config.mixtures,
                                 probabilityGating: config.probabilityGating,
                                 probabilityGatingBatchNormMomentum: config.batchNormMomentum, rng: &rng)
-    }
-
-    /// Trainable parameters of `config`, without building the model.
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        MixtureOfExperts.parameterCount(config.inputSize, classes: numClasses, mixtures: config.mixtures,
-                                        probabilityGating: config.probabilityGating)
     }
 
     /// The head's input width (the video vector).
@@ -65,5 +62,21 @@ public final class MoeModel: Module, ZooModel {
     public func classify(_ features: Tensor) -> ModelOutput {
         checkFeatures(features)
         return .probabilities(head(features))
+    }
+}
+
+extension MoeModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration {
+        /// Features per video (mean_rgb ⊕ mean_audio).
+        public var inputSize = 1152
+        /// Experts per class m (starter flag `moe_num_mixtures`).
+        public var mixtures = 2
+        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
+        public var probabilityGating = false
+        /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
+        public var batchNormMomentum = 0.001
+        public var transform = InputTransform.l2
+        public init() {}
     }
 }

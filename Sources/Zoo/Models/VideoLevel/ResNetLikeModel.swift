@@ -28,47 +28,38 @@ import Tensor
 /// configuration (config0: av 4, concat 4, dropout 0.4) 153.0 M. Samsung
 /// models read the features as they are (no L2 normalisation).
 public final class ResNetLikeModel: Module, ZooModel {
-    public struct Config: Codable, Sendable {
-        /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
-        public var videoFeatures = 1024
-        /// Features of the audio branch input: the next `audioFeatures`.
-        public var audioFeatures = 128
-        public var innerSize = 2048
-        /// Identity blocks on each modality branch (reference `av_id_block_num`).
-        public var avIdentityBlocks = 1
-        /// Identity blocks after the concatenation (reference `concat_id_block_num`).
-        public var concatIdentityBlocks = 1
-        public var dropout = 0.5
-        /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
-        public var videoPart = 1
-        public var audioPart = 1
-        /// Width of the last FCBlock before the classifier (the reference uses inner).
-        public var lastHiddenSize = 2048
-        /// Sigmoid gating of the output logits (reference `context_gating`).
-        public var contextGating = false
-        public var transform = InputTransform.none
-        public init() {}
+    /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
+    static let zooEntries: [ZooEntry] = [
+        .make("resnet-like", level: .video,
+              summary: "ResNet-like MLP: audio and video FC + identity blocks, concat identity blocks (Samsung 2018 ResNetLike)",
+              reportedGAP: "0.86105 with mixup, 0.85846 without (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              small: smallResNetLike,
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
-        /// Widths of the video and audio branches (0 when a branch is dropped).
-        public var branchSizes: (video: Int, audio: Int) {
-            let parts = videoPart + audioPart
-            return (videoPart * 2 * innerSize / parts, audioPart * 2 * innerSize / parts)
-        }
+        .make("resnet-like-video-only", level: .video,
+              summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
+              reportedGAP: "0.83212 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: { oneModality(&$0, video: true) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: true) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
-        /// Checks the sizes; a message naming the field otherwise.
-        public func validated() -> Config {
-            let parts = videoPart + audioPart
-            precondition(videoPart >= 0 && audioPart >= 0 && parts > 0,
-                         "ResNetLike: videoPart \(videoPart) and audioPart \(audioPart) must be ≥ 0 and not both 0")
-            precondition((2 * innerSize) % parts == 0,
-                         "ResNetLike: 2·innerSize \(2 * innerSize) must divide into videoPart + audioPart = \(parts) parts")
-            precondition(innerSize > 0 && lastHiddenSize > 0 && avIdentityBlocks >= 0 && concatIdentityBlocks >= 0,
-                         "ResNetLike: innerSize \(innerSize), lastHiddenSize \(lastHiddenSize) must be positive, block counts \(avIdentityBlocks), \(concatIdentityBlocks) ≥ 0")
-            precondition((videoPart == 0 || videoFeatures > 0) && (audioPart == 0 || audioFeatures > 0),
-                         "ResNetLike: a branch in use needs input features (video \(videoFeatures), audio \(audioFeatures))")
-            return self
-        }
-    }
+        .make("resnet-like-audio-only", level: .video,
+              summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
+              reportedGAP: "0.50676 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: { oneModality(&$0, video: false) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: false) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+
+        .make("bottleneck", level: .video,
+              summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
+              reportedGAP: "0.41079 (Ostyakov et al. 2018)",
+              recipe: .resNetLike,
+              paper: bottleneck, small: { smallResNetLike(&$0); bottleneck(&$0) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+    ]
 
     public let level = InputLevel.video
     public let numClasses: Int
@@ -112,22 +103,6 @@ public final class ResNetLikeModel: Module, ZooModel {
         outputGate = config.contextGating ? Linear(numClasses, numClasses, rng: &rng) : nil
     }
 
-    /// Trainable parameters of `config`, without building the model (BN γ, β counted, running statistics not).
-    public static func parameterCount(_ config: Config, numClasses: Int) -> Int {
-        let config = config.validated()
-        let (videoSize, audioSize) = config.branchSizes
-        func branch(_ inputs: Int, _ width: Int) -> Int {
-            width == 0 ? 0 : FCBlock.parameterCount(inputs, width)
-                + config.avIdentityBlocks * ResidualIdentityBlock.parameterCount(outer: width, inner: width)
-        }
-        let concatSize = videoSize + audioSize
-        return branch(config.audioFeatures, audioSize) + branch(config.videoFeatures, videoSize)
-            + config.concatIdentityBlocks * ResidualIdentityBlock.parameterCount(outer: concatSize, inner: config.innerSize)
-            + FCBlock.parameterCount(concatSize, config.lastHiddenSize)
-            + (config.lastHiddenSize + 1) * numClasses
-            + (config.contextGating ? (numClasses + 1) * numClasses : 0)
-    }
-
     /// Features each row must have: video then audio inputs.
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 
@@ -157,5 +132,67 @@ public final class ResNetLikeModel: Module, ZooModel {
         checkFeatures(features)
         let logits = classifier(features)
         return .logits(outputGate.map { logits * sigmoid($0(logits)) } ?? logits)
+    }
+}
+
+extension ResNetLikeModel {
+    /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
+    public struct Config: ZooConfiguration {
+        /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
+        public var videoFeatures = 1024
+        /// Features of the audio branch input: the next `audioFeatures`.
+        public var audioFeatures = 128
+        public var innerSize = 2048
+        /// Identity blocks on each modality branch (reference `av_id_block_num`).
+        public var avIdentityBlocks = 1
+        /// Identity blocks after the concatenation (reference `concat_id_block_num`).
+        public var concatIdentityBlocks = 1
+        public var dropout = 0.5
+        /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
+        public var videoPart = 1
+        public var audioPart = 1
+        /// Width of the last FCBlock before the classifier (the reference uses inner).
+        public var lastHiddenSize = 2048
+        /// Sigmoid gating of the output logits (reference `context_gating`).
+        public var contextGating = false
+        public var transform = InputTransform.none
+        public init() {}
+
+        /// Widths of the video and audio branches (0 when a branch is dropped).
+        public var branchSizes: (video: Int, audio: Int) {
+            let parts = videoPart + audioPart
+            return (videoPart * 2 * innerSize / parts, audioPart * 2 * innerSize / parts)
+        }
+
+        /// Checks the sizes; a message naming the field otherwise.
+        public func validated() -> Config {
+            let parts = videoPart + audioPart
+            precondition(videoPart >= 0 && audioPart >= 0 && parts > 0,
+                         "ResNetLike: videoPart \(videoPart) and audioPart \(audioPart) must be ≥ 0 and not both 0")
+            precondition((2 * innerSize) % parts == 0,
+                         "ResNetLike: 2·innerSize \(2 * innerSize) must divide into videoPart + audioPart = \(parts) parts")
+            precondition(innerSize > 0 && lastHiddenSize > 0 && avIdentityBlocks >= 0 && concatIdentityBlocks >= 0,
+                         "ResNetLike: innerSize \(innerSize), lastHiddenSize \(lastHiddenSize) must be positive, block counts \(avIdentityBlocks), \(concatIdentityBlocks) ≥ 0")
+            precondition((videoPart == 0 || videoFeatures > 0) && (audioPart == 0 || audioFeatures > 0),
+                         "ResNetLike: a branch in use needs input features (video \(videoFeatures), audio \(audioFeatures))")
+            return self
+        }
+    }
+
+    /// The small configuration's widths.
+    private static func smallResNetLike(_ c: inout Config) {
+        c.innerSize = 64
+        c.lastHiddenSize = 64
+    }
+
+    /// Video alone, or audio alone.
+    private static func oneModality(_ c: inout Config, video: Bool) {
+        c.videoPart = video ? 1 : 0
+        c.audioPart = video ? 0 : 1
+    }
+
+    /// Four neurons before the classifier.
+    private static func bottleneck(_ c: inout Config) {
+        c.lastHiddenSize = 4
     }
 }
