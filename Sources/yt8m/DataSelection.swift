@@ -1,42 +1,55 @@
-import TFRecord
-import Tensor
-import YT8MData
-import ArgumentParser
+import Training
 import Foundation
-import Zoo
-
-/// Where `train`, `eval` and `predict` read data: TFRecord paths, or the
-/// embedded synthetic dataset (made on first use) when none are given.
-struct DataSelection {
-    let trainFiles: [String]
-    let validationFiles: [String]
-    let format: YT8MRecordFormat
-    let isSynthetic: Bool
-
-    /// The files for a model level; `synthetic` picks the embedded default.
-    static func resolve(train: [String], validation: [String], level recordLevel: YT8MDatasetLevel, format: YT8MRecordFormat) throws -> DataSelection {
-        if train.isEmpty {
-            var shown = -1
-            let directory = try SyntheticData.defaultDataset(progress: { done, total in
-                let percent = 100 * done / max(total, 1)
-                guard percent != shown else { return }
-                shown = percent
-                FileHandle.standardError.write(Data("\rmaking the embedded synthetic dataset (first use): \(percent)% of \(total) videos".utf8))
-                if done == total { FileHandle.standardError.write(Data("\n".utf8)) }
-            })
-            let info = try SyntheticData.info(of: directory)
-            let validate = validation.isEmpty ? info.paths(split: "validate", level: recordLevel, in: directory)
-                : try RecordFileDiscovery.files(for: validation)
-            return DataSelection(trainFiles: info.paths(split: "train", level: recordLevel, in: directory),
-                                 validationFiles: validate, format: info.format, isSynthetic: true)
-        }
-        return DataSelection(trainFiles: try RecordFileDiscovery.files(for: train),
-                             validationFiles: validation.isEmpty ? [] : try RecordFileDiscovery.files(for: validation),
-                             format: format, isSynthetic: false)
-    }
-}
 
 /// Writes a line to standard error.
 func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Shows the library's pipeline events on standard error, as one stateful
+/// printer per command run (the percentage of the synthetic dataset is
+/// printed only when it changes, feature counts at most every 2 seconds).
+final class ProgressPrinter {
+    private var shownPercent = -1
+    private var lastFeatureLine = 0.0
+
+    /// The callback to pass to the library.
+    var callback: PipelineProgress { { [self] in show($0) } }
+
+    /// `(done, total)` of the synthetic dataset's generation, for `DataSelection.resolve`.
+    var syntheticData: (Int, Int) -> Void { { [self] in show(.makingSyntheticData(done: $0, total: $1)) } }
+
+    func show(_ event: PipelineEvent) {
+        switch event {
+        case .makingSyntheticData(let done, let total):
+            let percent = 100 * done / max(total, 1)
+            guard percent != shownPercent else { return }
+            shownPercent = percent
+            write("\rmaking the embedded synthetic dataset (first use): \(percent)% of \(total) videos")
+            if done == total { write("\n") }
+        case .resumed(let directory, let step):
+            note("resuming \(directory) at step \(step)")
+        case .training(let line):
+            note(line)
+        case .collectingFeatures(let split, let videos, let finished):
+            let now = Date().timeIntervalSince1970
+            if finished {
+                lastFeatureLine = 0
+                write("\rfeatures of the \(split) videos: \(videos)\n")
+            } else if now - lastFeatureLine > 2 {
+                lastFeatureLine = now
+                write("\rfeatures of the \(split) videos: \(videos)")
+            }
+        case .stackedFeatures(let members):
+            note("penultimate widths " + members.map { "\($0.model) \($0.width)" }.joined(separator: ", ")
+                 + " → \(members.map(\.width).reduce(0, +)) features per video")
+        case .finalClassifierStarting(let parameters, let hidden, let videos):
+            note("final classifier: \(parameters) parameters, hidden \(hidden), \(videos) training videos")
+        case .teacherStarted, .teacherFinished, .softLabelsWritten, .studentStarted:
+            // Their lines name the models, which only the command knows; `distill` prints them.
+            break
+        }
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }
