@@ -45,7 +45,7 @@ final class ProgressPrinter {
                  + " → \(members.map(\.width).reduce(0, +)) features per video")
         case .finalClassifierStarting(let parameters, let hidden, let videos):
             note("final classifier: \(parameters) parameters, hidden \(hidden), \(videos) training videos")
-        case .teacherStarted, .teacherFinished, .softLabelsWritten, .studentStarted:
+        case .teacherStarted, .teacherFinished, .teachersFinished, .softLabelsWritten, .studentStarted:
             // Their lines name the models, which only the command knows; `distill` prints them.
             break
         }

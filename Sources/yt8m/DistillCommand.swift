@@ -72,6 +72,10 @@ struct Distill: ParsableCommand {
                     note("teacher \(f + 1)/\(k): \(teacher) on \(files) files, predicting \(heldOut)")
                 case .teacherFinished(let f, let heldOut, let validation):
                     note(String(format: "teacher %d: GAP@20 %.4f on its held-out fold, %.4f on validation", f + 1, heldOut, validation))
+                case .teachersFinished(let softLabelGAP, let averaged):
+                    // Printed as soon as known, between the teachers' and the students' progress.
+                    print(String(format: "soft labels (out-of-fold teacher predictions): GAP@20 %.4f against the training labels", softLabelGAP))
+                    print(String(format: "the %d fold teachers averaged: validation GAP@20 %.4f", folds, averaged))
                 case .softLabelsWritten(let labels, let files, let directory):
                     note("wrote \(labels) soft labels into \(files) files in \(directory)")
                 case .studentStarted(let distilled):
@@ -87,8 +91,6 @@ struct Distill: ParsableCommand {
             default: throw ValidationError(error.description)
             }
         }
-        print(String(format: "soft labels (out-of-fold teacher predictions): GAP@20 %.4f against the training labels", report.softLabelGAP))
-        print(String(format: "the %d fold teachers averaged: validation GAP@20 %.4f", folds, report.teachersAveragedGAP))
         let (a, b) = (report.distilled.globalAveragePrecision, report.labelsOnly.globalAveragePrecision)
         print(String(format: "student %@ validation GAP@20: %.4f distilled from %@, %.4f on labels alone (%+.4f)",
                      student, a, teacher, b, a - b))

@@ -199,11 +199,14 @@ final class TrainingPipelineTests: XCTestCase {
         let directory = f.root + "/runs/distill-\(UUID().uuidString)"
         let distillation = Distillation(teacher: "logistic", student: "logistic", size: .small, folds: 2, teacherSteps: 10,
                                         studentSteps: 10, lambda: 0.5, batchSize: 16, directory: directory, format: f.format)
-        var started: [Int] = [], students: [Bool] = []
+        var started: [Int] = [], students: [Bool] = [], summary: (Double, Double)?
         let report = try distillation.run(train: f.train, validation: f.validation) { event in
             switch event {
             case .teacherStarted(let fold, 2, 2, 2): started.append(fold)
             case .studentStarted(let distilled): students.append(distilled)
+            case .teachersFinished(let soft, let averaged):
+                XCTAssertTrue(students.isEmpty, "the teachers' summary comes before the students train")
+                summary = (soft, averaged)
             default: break
             }
         }
@@ -216,6 +219,8 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertTrue(report.softFiles.allSatisfy { FileManager.default.fileExists(atPath: $0) })
         XCTAssertGreaterThan(report.softLabelGAP, 0)
         XCTAssertGreaterThan(report.teachersAveragedGAP, 0)
+        XCTAssertEqual(summary?.0, report.softLabelGAP)
+        XCTAssertEqual(summary?.1, report.teachersAveragedGAP)
         XCTAssertEqual(report.distilled.videoCount, 20)
         XCTAssertEqual(report.labelsOnly.videoCount, 20)
     }

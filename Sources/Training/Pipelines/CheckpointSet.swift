@@ -33,6 +33,7 @@ public enum CheckpointSetError: Error, CustomStringConvertible, Equatable {
     /// records (`videoLevel`) and these frame-level ones (`frameLevel`).
     case recordLevelsDiffer(videoLevel: [String], frameLevel: [String])
 
+    /// The paths and what is wrong, for an error message.
     public var description: String {
         switch self {
         case .empty:

@@ -14,6 +14,7 @@ public enum DistillationError: Error, CustomStringConvertible, Equatable {
     /// Real training files came without validation files, which comparing the students needs.
     case noValidationFiles
 
+    /// What is wrong, for an error message.
     public var description: String {
         switch self {
         case .levelsDiffer(let t, let tl, let s, let sl):
@@ -102,6 +103,7 @@ public struct Distillation {
     /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)``,
     ///   ``PipelineEvent/teacherStarted(fold:folds:trainingFiles:heldOutFiles:)``,
     ///   ``PipelineEvent/teacherFinished(fold:heldOutGAP:validationGAP:)``,
+    ///   ``PipelineEvent/teachersFinished(softLabelGAP:teachersAveragedGAP:)``,
     ///   ``PipelineEvent/softLabelsWritten(labels:files:directory:)``,
     ///   ``PipelineEvent/studentStarted(distilled:)`` and the students' ``PipelineEvent/training(line:)``
     ///   lines (the teachers train silently).
@@ -154,6 +156,8 @@ public struct Distillation {
         try teacherEnsemble.accumulate(predictions: EnsembleWeights.average(teachersOnValidation,
                                                                             weights: Array(repeating: 1 / Double(folds), count: folds)),
                                        labels: validationLabels)
+        progress?(.teachersFinished(softLabelGAP: outOfFold.result().globalAveragePrecision,
+                                    teachersAveragedGAP: teacherEnsemble.result().globalAveragePrecision))
 
         // 2. Soft-labelled copies of the training records.
         try FileManager.default.createDirectory(atPath: directory + "/soft", withIntermediateDirectories: true)

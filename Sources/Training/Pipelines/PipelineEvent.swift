@@ -22,6 +22,10 @@ public enum PipelineEvent {
     case teacherStarted(fold: Int, folds: Int, trainingFiles: Int, heldOutFiles: Int)
     /// Distillation: teacher `fold` has predicted its held-out fold and the validation videos.
     case teacherFinished(fold: Int, heldOutGAP: Double, validationGAP: Double)
+    /// Distillation: all teachers are done; GAP@20 of the soft labels against the training
+    /// labels and of the teachers' average on the validation videos (also in the report, but
+    /// known long before the students finish).
+    case teachersFinished(softLabelGAP: Double, teachersAveragedGAP: Double)
     /// Distillation: `labels` soft labels were written into `files` files in `directory`.
     case softLabelsWritten(labels: Int, files: Int, directory: String)
     /// Distillation: a student starts training, with the teacher (`distilled`) or on the labels alone.
