@@ -1,8 +1,6 @@
-import Metrics
 import Training
 import ArgumentParser
 import Foundation
-import NN
 import Zoo
 
 /// `yt8m distill`: out-of-fold soft labels from a teacher, then a student.
@@ -62,77 +60,39 @@ struct Distill: ParsableCommand {
     }
 
     func run() throws {
-        let teacherEntry = try ModelZoo.entry(named: teacher), studentEntry = try ModelZoo.entry(named: student)
-        guard teacherEntry.level == studentEntry.level else {
-            throw ValidationError("teacher \(teacher) reads \(teacherEntry.level.rawValue)-level data but student \(student) reads \(studentEntry.level.rawValue)-level data")
-        }
-        let data = try DataSelection.resolve(train: train, validation: validation, level: teacherEntry.recordLevel, format: formatOptions.format)
-        guard data.trainFiles.count >= folds else {
-            throw ValidationError("--folds \(folds) needs at least \(folds) training files; there are \(data.trainFiles.count)")
-        }
-        let size = self.size ?? (data.isSynthetic ? .small : .paper)
-        let classes = data.format.numClasses
-        let frameLevel = teacherEntry.recordLevel == .frame
-        func job(_ entry: ZooEntry, files: [String], validation: [String], steps: Int, dir: String) -> TrainingJob {
-            var config = entry.recipe(for: size).trainingConfig(steps: steps)
-            config.validateEvery = steps
-            config.progressInterval = 10
-            return TrainingJob(spec: ModelSpec(model: entry.name, size: size, numClasses: classes), trainFiles: files,
-                               validationFiles: validation, format: data.format, config: config, batchSize: batchSize,
-                               frames: entry.recipe.frames, directory: dir)
-        }
-
-        // 1. Out-of-fold teacher predictions; the fold teachers' average on
-        // the validation videos is the ensemble the student is distilled from.
-        var soft: [String: [Float]] = [:]
-        var outOfFold = EvaluationMetrics(numClasses: classes)
-        var teachersOnValidation: [[Float]] = [], validationLabels: [[Int]] = []
-        for (f, heldOut) in SoftLabels.folds(data.trainFiles, k: folds).enumerated() {
-            let rest = data.trainFiles.filter { !heldOut.contains($0) }
-            note("teacher \(f + 1)/\(folds): \(teacher) on \(rest.count) files, predicting \(heldOut.count)")
-            let j = job(teacherEntry, files: rest, validation: [], steps: teacherSteps, dir: "\(out)/teacher-\(f)")
-            let (model, _) = try j.run(resume: false, quiet: true)
-            let heldOutPredictions = try j.predictions(of: model, on: heldOut)
-            for (i, id) in heldOutPredictions.ids.enumerated() {
-                soft[id] = Array(heldOutPredictions.probabilities[(i * classes)..<((i + 1) * classes)])
+        let printer = ProgressPrinter()
+        let distillation = Distillation(teacher: teacher, student: student, size: size, folds: folds,
+                                        teacherSteps: teacherSteps, studentSteps: studentSteps, lambda: lambda,
+                                        batchSize: batchSize, directory: out, format: formatOptions.format)
+        let report: Distillation.Report
+        do {
+            report = try distillation.run(train: train, validation: validation) { [self] event in
+                switch event {
+                case .teacherStarted(let f, let k, let files, let heldOut):
+                    note("teacher \(f + 1)/\(k): \(teacher) on \(files) files, predicting \(heldOut)")
+                case .teacherFinished(let f, let heldOut, let validation):
+                    note(String(format: "teacher %d: GAP@20 %.4f on its held-out fold, %.4f on validation", f + 1, heldOut, validation))
+                case .teachersFinished(let softLabelGAP, let averaged):
+                    // Printed as soon as known, between the teachers' and the students' progress.
+                    print(String(format: "soft labels (out-of-fold teacher predictions): GAP@20 %.4f against the training labels", softLabelGAP))
+                    print(String(format: "the %d fold teachers averaged: validation GAP@20 %.4f", folds, averaged))
+                case .softLabelsWritten(let labels, let files, let directory):
+                    note("wrote \(labels) soft labels into \(files) files in \(directory)")
+                case .studentStarted(let distilled):
+                    note(distilled ? "student \(student) with the teacher (λ = \(lambda))" : "student \(student) on the labels alone")
+                default:
+                    printer.show(event)
+                }
             }
-            try outOfFold.accumulate(predictions: heldOutPredictions.probabilities, labels: heldOutPredictions.labels)
-            let onValidation = try j.predictions(of: model, on: data.validationFiles)
-            teachersOnValidation.append(onValidation.probabilities)
-            validationLabels = onValidation.labels
-            note(String(format: "teacher %d: GAP@20 %.4f on its held-out fold, %.4f on validation", f + 1,
-                        heldOutPredictions.score.globalAveragePrecision, onValidation.score.globalAveragePrecision))
+        } catch let error as DistillationError {
+            // A setup that cannot work is a mistake in the command line (exit 64), in the flags' words.
+            switch error {
+            case .tooFewFiles(let k, let n): throw ValidationError("--folds \(k) needs at least \(k) training files; there are \(n)")
+            default: throw ValidationError(error.description)
+            }
         }
-        var teacherEnsemble = EvaluationMetrics(numClasses: classes)
-        try teacherEnsemble.accumulate(predictions: EnsembleWeights.average(teachersOnValidation, weights: Array(repeating: 1 / Double(folds), count: folds)),
-                                       labels: validationLabels)
-        print(String(format: "soft labels (out-of-fold teacher predictions): GAP@20 %.4f against the training labels",
-                     outOfFold.result().globalAveragePrecision))
-        print(String(format: "the %d fold teachers averaged: validation GAP@20 %.4f", folds, teacherEnsemble.result().globalAveragePrecision))
-
-        // 2. Soft-labelled copies of the training records.
-        try FileManager.default.createDirectory(atPath: out + "/soft", withIntermediateDirectories: true)
-        var softFiles: [String] = []
-        for (i, file) in data.trainFiles.enumerated() {
-            let path = String(format: "%@/soft/train%04d.tfrecord", out, i)
-            try SoftLabels.annotate(input: file, output: path, predictions: soft, frameLevel: frameLevel, format: data.format)
-            softFiles.append(path)
-        }
-        note("wrote \(soft.count) soft labels into \(softFiles.count) files in \(out)/soft")
-
-        // 3. The student with and without the teacher.
-        var distilled = job(studentEntry, files: softFiles, validation: data.validationFiles, steps: studentSteps, dir: "\(out)/student-distilled")
-        distilled.config.loss = .distillation(lambda: lambda)
-        distilled.teacherKey = "predictions"
-        let plain = job(studentEntry, files: data.trainFiles, validation: data.validationFiles, steps: studentSteps, dir: "\(out)/student-labels-only")
-        note("student \(student) with the teacher (λ = \(lambda))")
-        let (_, withTeacher) = try distilled.run(resume: false)
-        note("student \(student) on the labels alone")
-        let (_, alone) = try plain.run(resume: false)
-        if let a = withTeacher, let b = alone {
-            print(String(format: "student %@ validation GAP@20: %.4f distilled from %@, %.4f on labels alone (%+.4f)",
-                         student, a.globalAveragePrecision, teacher, b.globalAveragePrecision,
-                         a.globalAveragePrecision - b.globalAveragePrecision))
-        }
+        let (a, b) = (report.distilled.globalAveragePrecision, report.labelsOnly.globalAveragePrecision)
+        print(String(format: "student %@ validation GAP@20: %.4f distilled from %@, %.4f on labels alone (%+.4f)",
+                     student, a, teacher, b, a - b))
     }
 }

@@ -1,10 +1,7 @@
-import Metrics
 import Training
 import ArgumentParser
 import Foundation
-import NN
 import Tensor
-import Zoo
 
 /// `yt8m ensemble`: a weighted average of several checkpoints' predictions.
 struct Ensemble: ParsableCommand {
@@ -69,46 +66,26 @@ struct Ensemble: ParsableCommand {
 
     func run() throws {
         if let t = threads { Parallel.threads = t }
-        let set = try CheckpointSet(checkpoints, readsRealData: !(validation + data).isEmpty)
-        let classes = set.numClasses
-        func sources(_ paths: [String]) throws -> [BatchSource] {
-            try set.sources(paths, format: formatOptions.format, batchSize: batchSize)
-        }
-        let models = set.models
+        let progress = ProgressPrinter().callback
+        let set = try CheckpointSet.forCommand(checkpoints, readsRealData: !(validation + data).isEmpty)
+        let ensemble = EnsemblePipeline(checkpoints: set, format: formatOptions.format, batchSize: batchSize)
 
         var chosen = weights
+        // Given weights over given data need no validation pass; otherwise show the validation scores.
         if chosen.isEmpty || !validation.isEmpty || data.isEmpty {
-            var predictions = [[Float]](repeating: [], count: models.count)
-            var labels: [[Int]] = []
-            try forEachEnsembleBatch(of: models, on: try sources(validation)) { _, batchLabels, probabilities in
-                labels += batchLabels
-                for m in probabilities.indices { predictions[m] += probabilities[m] }
-            }
-            if chosen.isEmpty {
-                let search = try EnsembleWeights.search(predictions: predictions, labels: labels, numClasses: classes,
-                                                        trials: trials, seed: seed)
-                chosen = search.weights
-                note("searched \(search.trials) weightings on \(labels.count) validation videos")
-            }
-            func gap(_ p: [Float]) throws -> Double { try set.gap(p, labels: labels) }
+            let result = try ensemble.validate(on: validation, weights: weights.isEmpty ? nil : weights, trials: trials,
+                                               seed: seed, progress: progress)
+            chosen = result.weights
+            if let searched = result.searchedTrials { note("searched \(searched) weightings on \(result.videos) validation videos") }
             for (m, name) in set.paddedNames.enumerated() {
-                print(name + String(format: "  weight %.4f  validation GAP@20 %.4f", chosen[m], try gap(predictions[m])))
+                print(name + String(format: "  weight %.4f  validation GAP@20 %.4f", chosen[m], result.memberGAP[m]))
             }
-            print(String(format: "ensemble validation GAP@20 %.4f", try gap(EnsembleWeights.average(predictions, weights: chosen))))
+            print(String(format: "ensemble validation GAP@20 %.4f", result.ensembleGAP))
             print("weights: --weights " + chosen.map { String(format: "%.4f", $0) }.joined(separator: " "))
         }
 
         guard let out else { return }
-        let writer = try KaggleSubmission.Writer(path: out, topK: topK)
-        var videos = 0
-        try forEachEnsembleBatch(of: models, on: try sources(data)) { ids, _, probabilities in
-            let average = EnsembleWeights.average(probabilities, weights: chosen)
-            for (i, id) in ids.enumerated() {
-                try writer.write(videoID: id, scores: Array(average[(i * classes)..<((i + 1) * classes)]))
-            }
-            videos += ids.count
-        }
-        try writer.close()
+        let videos = try ensemble.writeSubmission(over: data, weights: chosen, to: out, topK: topK, progress: progress)
         note("wrote the ensemble's predictions for \(videos) videos to \(out)")
     }
 }

@@ -1,11 +1,7 @@
-import Metrics
 import Training
-import YT8MData
 import ArgumentParser
-import Foundation
 import NN
 import Tensor
-import Zoo
 
 /// Options shared by the commands that run a trained checkpoint over data.
 struct CheckpointData: ParsableArguments {
@@ -23,26 +19,11 @@ struct CheckpointData: ParsableArguments {
     @Option(help: "Threads for BLAS and kernels.")
     var threads: Int?
 
-    /// The model, its spec and a single pass over the data.
-    func open() throws -> (model: any ZooModel, spec: ModelSpec, source: DatasetBatchSource, synthetic: Bool) {
+    /// The checkpoint and one pass over the data (``CheckpointRun``).
+    func open() throws -> CheckpointRun {
         if let t = threads { Parallel.threads = t }
-        let (model, spec) = try TrainedModel.load(checkpoint)
-        let (source, synthetic) = try Self.source(for: spec, paths: data, format: formatOptions.format, batchSize: batchSize)
-        return (model, spec, source, synthetic)
-    }
-
-    /// One deterministic pass of the model's record level over `paths` (the
-    /// synthetic dataset's validation split, or its training split with
-    /// `syntheticTraining`, when empty); whether the data is synthetic.
-    static func source(for spec: ModelSpec, paths: [String], format: YT8MRecordFormat, batchSize: Int,
-                       syntheticTraining: Bool = false) throws -> (DatasetBatchSource, synthetic: Bool) {
-        let entry = try ModelZoo.entry(named: spec.model)
-        var format = format
-        format.numClasses = spec.numClasses
-        let selection = try DataSelection.resolve(train: paths, validation: [], level: entry.recordLevel, format: format)
-        let files = selection.isSynthetic && !syntheticTraining ? selection.validationFiles : selection.trainFiles
-        let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: 1)
-        return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
+        return try CheckpointRun(checkpoint: checkpoint, data: data, format: formatOptions.format, batchSize: batchSize,
+                                 progress: ProgressPrinter().callback)
     }
 }
 
@@ -59,9 +40,9 @@ struct Eval: ParsableCommand {
     }
 
     func run() throws {
-        let (model, spec, source, _) = try options.open()
-        let r = try Trainer.evaluate(model, on: source)
-        print("\(spec.model) (\(spec.size.rawValue)) on \(r.videoCount) videos")
+        let run = try options.open()
+        let r = try run.evaluate()
+        print("\(run.spec.model) (\(run.spec.size.rawValue)) on \(r.videoCount) videos")
         print(String(format: "GAP@20 %.4f\nMAP    %.4f\nHit@1  %.4f\nPERR   %.4f",
                      r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate))
     }
@@ -85,14 +66,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let (model, _, source, _) = try options.open()
-        let writer = try KaggleSubmission.Writer(path: out, topK: topK)
-        var videos = 0
-        try forEachPrediction(of: model, on: source) { id, scores in
-            try writer.write(videoID: id, scores: Array(scores))
-            videos += 1
-        }
-        try writer.close()
+        let videos = try options.open().writeSubmission(to: out, topK: topK)
         note("wrote predictions for \(videos) videos to \(out)")
     }
 }

@@ -1,9 +1,6 @@
 import Training
 import ArgumentParser
 import Foundation
-import NN
-import Tensor
-import Zoo
 
 /// `yt8m export`: partial 8-bit quantization under a size budget.
 struct Export: ParsableCommand {
@@ -27,17 +24,12 @@ struct Export: ParsableCommand {
     var budgetMB = 1000.0
 
     func run() throws {
-        let (model, spec, source, _) = try options.open()
-        let before = try Trainer.evaluate(model, on: source)
-        let report = try Quantization.export(model.stateDict(), to: out, minimumElements: minElements,
-                                             metadata: ["model_spec": spec.json, "model": spec.model])
-        // Score the exported weights as they will be loaded.
-        try model.loadStateDict(try Quantization.load(out))
-        let after = try Trainer.evaluate(model, on: source)
+        let export = try options.open().export(to: out, minimumElements: minElements)
+        let (report, before, after) = (export.quantization, export.before, export.after)
         print(report)
         print(String(format: "GAP@20 %.4f → %.4f (%+.4f) on %d videos", before.globalAveragePrecision,
                      after.globalAveragePrecision, after.globalAveragePrecision - before.globalAveragePrecision, after.videoCount))
-        let mb = Double(report.quantizedBytes) / 1e6
+        let mb = export.megabytes
         print(String(format: "size %.1f MB of the %.0f MB budget: %@", mb, budgetMB, mb <= budgetMB ? "within" : "OVER"))
         if mb > budgetMB { throw ExitCode.failure }
     }

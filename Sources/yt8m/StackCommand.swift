@@ -1,10 +1,7 @@
-import Metrics
 import Training
 import ArgumentParser
 import Foundation
-import NN
 import Tensor
-import Zoo
 
 /// `yt8m stack`: Samsung's final stage, a classifier over frozen models' penultimate layers.
 struct Stack: ParsableCommand {
@@ -95,77 +92,27 @@ struct Stack: ParsableCommand {
 
     func run() throws {
         if let t = threads { Parallel.threads = t }
-        let set = try CheckpointSet(checkpoints, readsRealData: !(train + validation + data).isEmpty)
-        let classes = set.numClasses
-        func sources(_ paths: [String], training: Bool) throws -> [BatchSource] {
-            try set.sources(paths, format: formatOptions.format, batchSize: batchSize, syntheticTraining: training)
-        }
-        let members = set.models
-        members.forEach { $0.freeze() }
-        func collect(_ paths: [String], training: Bool, what: String) throws -> StackedFeatures {
-            var last = 0.0
-            let features = try StackedFeatures.collect(from: members, on: try sources(paths, training: training),
-                                                       keepMemberPredictions: !training) { videos in
-                let now = Date().timeIntervalSince1970
-                if now - last > 2 { last = now; FileHandle.standardError.write(Data("\rfeatures of the \(what) videos: \(videos)".utf8)) }
-            }
-            FileHandle.standardError.write(Data("\rfeatures of the \(what) videos: \(features.ids.count)\n".utf8))
-            return features
-        }
-        let trainSet = try collect(train, training: true, what: "training")
-        let validationSet = try collect(validation, training: false, what: "validation")
-        let width = trainSet.widths.reduce(0, +)
-        note("penultimate widths " + zip(set.loaded, trainSet.widths).map { "\($0.spec.model) \($1)" }.joined(separator: ", ")
-             + " → \(width) features per video")
+        let progress = ProgressPrinter().callback
+        let set = try CheckpointSet.forCommand(checkpoints, readsRealData: !(train + validation + data).isEmpty)
+        let stack = StackedClassifierPipeline(checkpoints: set, classifier: .init(hiddenSizes: hiddenSizes, dropout: dropout),
+                                              steps: steps, learningRate: learningRate, batchSize: batchSize,
+                                              validateEvery: validateEvery, seed: seed, directory: out, format: formatOptions.format)
+        let report = try stack.run(train: train, validation: validation, restart: restart, progress: progress)
 
-        var rng = RandomGenerator(seed: seed)
-        let config = FinalClassifier.Config(hiddenSizes: hiddenSizes, dropout: dropout)
-        let head = FinalClassifier(inputSize: width, numClasses: classes, config: config, rng: &rng)
-        var tc = TrainingConfig()
-        tc.steps = steps
-        tc.learningRate = learningRate
-        tc.validateEvery = validateEvery
-        tc.seed = seed
-        if restart { try? FileManager.default.removeItem(atPath: out) }
-        let trainer = Trainer(model: head, config: tc, directory: out)
-        trainer.checkpointMetadata = ["model": "final-classifier", "members": checkpoints.joined(separator: " "),
-                                      "hidden": hiddenSizes.map(String.init).joined(separator: " "), "dropout": String(dropout)]
-        let trainBatches = trainSet.batches(size: batchSize, training: true, seed: seed)
-        if try trainer.resumeIfPossible(training: trainBatches) { note("resuming \(out) at step \(trainer.step)") }
-        note("final classifier: \(FinalClassifier.parameterCount(inputSize: width, numClasses: classes, config: config)) parameters, hidden \(hiddenSizes), \(trainSet.ids.count) training videos")
-        try trainer.run(training: trainBatches, validation: validationSet.batches(size: batchSize, training: false))
-        _ = try Checkpoint.load(from: out + "/best.safetensors", module: head)
-
-        func gap(_ p: [Float]) throws -> Double { try set.gap(p, labels: validationSet.labelIndices) }
-        for (m, name) in set.paddedNames.enumerated() {
-            print(name + String(format: "  validation GAP@20 %.4f", try gap(validationSet.memberProbabilities[m])))
+        for (name, gap) in zip(set.paddedNames, report.memberGAP) {
+            print(name + String(format: "  validation GAP@20 %.4f", gap))
         }
-        let predictions = validationSet.memberProbabilities
-        if predictions.count > 1 {
-            let equal = [Double](repeating: 1 / Double(predictions.count), count: predictions.count)
-            print(String(format: "average, equal weights: GAP@20 %.4f", try gap(EnsembleWeights.average(predictions, weights: equal))))
-            let searched = try EnsembleWeights.search(predictions: predictions, labels: validationSet.labelIndices,
-                                                      numClasses: classes, trials: 200, seed: seed)
-            print(String(format: "average, weights searched on this validation set: GAP@20 %.4f", try gap(EnsembleWeights.average(predictions, weights: searched.weights))))
+        if let equal = report.equalWeightsGAP, let searched = report.searchedWeightsGAP {
+            print(String(format: "average, equal weights: GAP@20 %.4f", equal))
+            print(String(format: "average, weights searched on this validation set: GAP@20 %.4f", searched))
         }
-        let r = try Trainer.evaluate(head, on: validationSet.batches(size: batchSize, training: false))
+        let r = report.final
         print(String(format: "final classifier (best step): GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                      r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
         print("final classifier checkpoints, metrics.csv and training-curves.svg in \(out)")
 
         guard let submission else { return }
-        head.eval()
-        let writer = try KaggleSubmission.Writer(path: submission, topK: topK)
-        var videos = 0
-        try forEachLockstepBatch(of: try sources(data, training: false)) { batches in
-            let features = Tensor.concat(zip(members, batches).map { model, batch in withoutGrad { model.features(batch.input) } }, axis: 1)
-            let scores = withoutGrad { head(ModelInput(features: features)).probabilities }.floats
-            for (i, id) in batches[0].ids.enumerated() {
-                try writer.write(videoID: id, scores: Array(scores[(i * classes)..<((i + 1) * classes)]))
-            }
-            videos += batches[0].ids.count
-        }
-        try writer.close()
+        let videos = try stack.writeSubmission(of: report.classifier, over: data, to: submission, topK: topK, progress: progress)
         note("wrote the stacked model's predictions for \(videos) videos to \(submission)")
     }
 }

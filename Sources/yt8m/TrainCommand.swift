@@ -104,7 +104,9 @@ struct Train: ParsableCommand {
     func run() throws {
         if let t = threads { Parallel.threads = t }
         let entry = try ModelZoo.entry(named: model)
-        let data = try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format)
+        let printer = ProgressPrinter()
+        let data = try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
+                                             progress: printer.syntheticData)
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let spec = ModelSpec(model: model, size: size, overrides: config ?? "{}", numClasses: data.format.numClasses)
         let parameters = try entry.parameterCount(size: size, overrides: spec.overrideDictionary, numClasses: spec.numClasses)
@@ -135,7 +137,7 @@ struct Train: ParsableCommand {
                               directory: directory, seed: seed)
         if case .distillation = tc.loss { job.teacherKey = "predictions" }
         note("\(model) (\(size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), \(tc.optimizer) lr \(tc.learningRate)")
-        let (_, result) = try job.run()
+        let result = try job.run(progress: printer.callback).validation
         if let r = result {
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                          r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))

@@ -1,0 +1,74 @@
+import Metrics
+import NN
+import Tensor
+import YT8MData
+import Zoo
+
+/// A trained checkpoint and one deterministic pass over the data it is run
+/// on: evaluation (`yt8m eval`), prediction to a Kaggle submission
+/// (`yt8m predict`) and 8-bit export scored before and after (`yt8m export`).
+public struct CheckpointRun {
+    /// The checkpoint's model (evaluation mode).
+    public let model: any ZooModel
+    /// The checkpoint's model spec.
+    public let spec: ModelSpec
+    /// One pass of the model's record level over the data; each operation resets it.
+    public let source: DatasetBatchSource
+    /// Whether the data is the embedded synthetic dataset's validation split.
+    public let isSynthetic: Bool
+
+    /// Loads `checkpoint` (written by the trainer or by ``export(to:minimumElements:)``)
+    /// and opens `data` (files, directories or globs; the synthetic validation
+    /// split when empty) with the checkpoint's class count.
+    /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
+    public init(checkpoint: String, data: [String], format: YT8MRecordFormat, batchSize: Int,
+                progress: PipelineProgress? = nil) throws {
+        (model, spec) = try TrainedModel.load(checkpoint)
+        (source, isSynthetic) = try spec.evaluationSource(paths: data, format: format, batchSize: batchSize, progress: progress)
+    }
+
+    /// GAP@20, MAP, Hit@1 and PERR over the data.
+    public func evaluate() throws -> EvaluationResult {
+        try Trainer.evaluate(model, on: source)
+    }
+
+    /// Writes the Kaggle submission (top `topK` label/score pairs per video)
+    /// of the data to `path`, atomically; returns the number of videos.
+    @discardableResult
+    public func writeSubmission(to path: String, topK: Int = 20) throws -> Int {
+        try source.reset()
+        let writer = try KaggleSubmission.Writer(path: path, topK: topK)
+        var videos = 0
+        try forEachPrediction(of: model, on: source) { id, scores in
+            try writer.write(videoID: id, scores: Array(scores))
+            videos += 1
+        }
+        try writer.close()
+        return videos
+    }
+
+    /// What an 8-bit export gave.
+    public struct ExportReport {
+        /// Sizes and tensor counts of the exported file.
+        public let quantization: Quantization.Report
+        /// The metrics with the float weights.
+        public let before: EvaluationResult
+        /// The metrics with the exported weights, as they load.
+        public let after: EvaluationResult
+        /// The exported file's size in MB (10⁶ bytes), what the 2018 1 GB budget counts.
+        public var megabytes: Double { Double(quantization.quantizedBytes) / 1e6 }
+    }
+
+    /// Writes the checkpoint to `path` with float tensors of more than
+    /// `minimumElements` elements quantized to 8 bits (``Quantization``) and
+    /// scores the data before and after. The model is left holding the
+    /// exported (dequantized) weights, so the score is the file's, not an
+    /// estimate of it.
+    public func export(to path: String, minimumElements: Int = 17_000) throws -> ExportReport {
+        let before = try evaluate()
+        let report = try Quantization.export(model.stateDict(), to: path, minimumElements: minimumElements,
+                                             metadata: ["model_spec": spec.json, "model": spec.model])
+        try model.loadStateDict(try Quantization.load(path))
+        return ExportReport(quantization: report, before: before, after: try evaluate())
+    }
+}

@@ -1,0 +1,146 @@
+import Metrics
+import NN
+import Tensor
+import YT8MData
+import Zoo
+
+/// One training run of a zoo model on TFRecord files: the datasets the
+/// recipe asks for (training stream, deterministic validation pass), the
+/// trainer with its checkpoints in `directory`, resuming, and the final
+/// validation score. `yt8m train` is one job; distillation runs one per
+/// teacher and per student.
+public struct TrainingJob {
+    /// The model and configuration to build.
+    public var spec: ModelSpec
+    /// Training records, read shuffled and endlessly.
+    public var trainFiles: [String]
+    /// Validation records; empty for no validation (no best checkpoint, no final score).
+    public var validationFiles: [String]
+    /// Format of the records.
+    public var format: YT8MRecordFormat
+    /// Steps, optimizer, loss, schedule and validation interval.
+    public var config: TrainingConfig
+    /// Videos per batch.
+    public var batchSize: Int
+    /// How training reads frames (frame-level models without frame statistics).
+    public var frames: FrameSampling
+    /// Where the checkpoints, metrics.csv and training-curves.svg go.
+    public var directory: String
+    /// Seed of the initialisation and the data order.
+    public var seed: UInt64
+    /// Read teacher predictions from this context feature (distillation), or nil.
+    public var teacherKey: String?
+
+    /// A job; see the properties.
+    public init(spec: ModelSpec, trainFiles: [String], validationFiles: [String], format: YT8MRecordFormat,
+                config: TrainingConfig, batchSize: Int, frames: FrameSampling, directory: String,
+                seed: UInt64 = 0, teacherKey: String? = nil) {
+        self.spec = spec
+        self.trainFiles = trainFiles
+        self.validationFiles = validationFiles
+        self.format = format
+        self.config = config
+        self.batchSize = batchSize
+        self.frames = frames
+        self.directory = directory
+        self.seed = seed
+        self.teacherKey = teacherKey
+    }
+
+    /// What a run gives back.
+    public struct Result {
+        /// The trained network (the last step's weights, not the best checkpoint's).
+        public let model: any ZooModel
+        /// The metrics on the validation files after the last step (EMA weights
+        /// when averaging has started); nil without validation files.
+        public let validation: EvaluationResult?
+        /// The step the run resumed from, or nil when it started afresh.
+        public let resumedStep: Int?
+    }
+
+    /// Builds the model and trains it for `config.steps` steps, resuming from
+    /// the checkpoint in `directory` when `resume` and there is one.
+    /// - Parameter progress: gets ``PipelineEvent/resumed(directory:step:)`` and the
+    ///   trainer's ``PipelineEvent/training(line:)`` lines; nil runs silently.
+    public func run(resume: Bool = true, progress: PipelineProgress? = nil) throws -> Result {
+        let entry = try ModelZoo.entry(named: spec.model)
+        let network = try spec.build(seed: seed)
+        let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, frames: frames,
+                                                 maxFrames: spec.maxFrames, seed: seed, teacherKey: teacherKey)
+        let trainSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
+        let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
+
+        let trainer = Trainer(model: network, config: config, directory: directory)
+        trainer.checkpointMetadata = ["model": spec.model, "model_spec": spec.json]
+        var resumed: Int? = nil
+        if resume, try trainer.resumeIfPossible(training: trainSource) {
+            resumed = trainer.step
+            progress?(.resumed(directory: directory, step: trainer.step))
+        }
+        try trainer.run(training: trainSource, validation: validationSource,
+                        progress: trainingReporter(config, progress))
+        let result = try validationSource.map { try trainer.evaluate(on: $0) }
+        return Result(model: network, validation: result, resumedStep: resumed)
+    }
+
+    /// One deterministic pass over `files` (every frame, up to the spec's max),
+    /// reset before each validation.
+    public func evaluationSource(_ files: [String]) throws -> DatasetBatchSource {
+        let entry = try ModelZoo.entry(named: spec.model)
+        let options = entry.evaluationOptions(format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
+        return DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
+    }
+
+    /// The predictions of `model` for every video of `files` in order, with
+    /// their metrics.
+    public func predictions(of model: any ZooModel, on files: [String]) throws -> LabelledPredictions {
+        try LabelledPredictions(of: model, on: try evaluationSource(files))
+    }
+}
+
+/// A model's probabilities for a pass of videos, with the videos' ids and
+/// labels and the metrics of the predictions against them: what out-of-fold
+/// soft labels and ensembles are made from.
+public struct LabelledPredictions {
+    /// Video ids, in the order of the pass.
+    public let ids: [String]
+    /// Label indices per video.
+    public let labels: [[Int]]
+    /// Row-major [videos, classes].
+    public let probabilities: [Float]
+    /// Classes per video.
+    public let numClasses: Int
+    /// GAP@20, MAP, Hit@1, PERR of `probabilities` against `labels`.
+    public let score: EvaluationResult
+
+    /// Runs `model` (evaluation mode, no graph) over what is left of one pass of `source`.
+    public init(of model: any ZooModel, on source: BatchSource) throws {
+        var ids: [String] = [], labels: [[Int]] = [], probabilities: [Float] = []
+        model.eval()
+        while let batch = try source.nextBatch() {
+            probabilities += withoutGrad { model(batch.input).probabilities }.floats
+            ids += batch.ids
+            labels += batch.labelIndices
+        }
+        var metrics = EvaluationMetrics(numClasses: model.numClasses)
+        try metrics.accumulate(predictions: probabilities, labels: labels)
+        self.ids = ids
+        self.labels = labels
+        self.probabilities = probabilities
+        numClasses = model.numClasses
+        score = metrics.result()
+    }
+
+    /// Video `i`'s probabilities.
+    public func row(_ i: Int) -> ArraySlice<Float> {
+        probabilities[(i * numClasses)..<((i + 1) * numClasses)]
+    }
+}
+
+/// The trainer's progress reporter sending its lines to `progress` (or
+/// nowhere), so the trainer never writes to standard error on its own.
+/// The one place pipelines make a reporter.
+func trainingReporter(_ config: TrainingConfig, _ progress: PipelineProgress?) -> ProgressReporter {
+    ProgressReporter(totalSteps: config.steps, interval: config.progressInterval,
+                     output: { line in progress?(.training(line: line)) })
+}
