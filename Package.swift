@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "TFRecord", "FileIO", "NN", "Tensor"], resources: [.copy("Fixtures")]),
         // Runs the built yt8m executable as a separate process.
-        .testTarget(name: "ToolTests", dependencies: ["yt8m"]),
+        .testTarget(name: "ToolTests", dependencies: ["yt8m", "Training"]),
     ],
     swiftLanguageModes: [.v5]
 )

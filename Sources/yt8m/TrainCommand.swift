@@ -73,6 +73,18 @@ struct Train: ParsableCommand {
     @Option(help: "Frame-level training reads N frames sampled with replacement, or 'all' frames in order (default: the recipe's).")
     var frames: TrainingFrames?
 
+    @Option(help: "Learning-rate schedule after any warm-up: staircase (the recipe's decay every N examples), cosine or constant.")
+    var schedule: LearningRateDecay?
+
+    @Option(help: "Linear warm-up of the learning rate over this many steps.")
+    var warmupSteps: Int?
+
+    @Option(help: "Stop when validation GAP has not improved for this many validations in a row.")
+    var earlyStopping: Int?
+
+    @Option(help: "Split each batch into K micro-batches whose gradients are summed before one update (less memory, same arithmetic).")
+    var accumulate: Int?
+
     @Option(help: "Validate and checkpoint every this many steps.")
     var validateEvery = 250
 
@@ -85,20 +97,60 @@ struct Train: ParsableCommand {
     @Option(help: "Threads for BLAS and kernels.")
     var threads: Int?
 
-    @Flag(help: "Ignore an existing checkpoint in OUT and start over.")
+    @Flag(help: "Start over: remove the run files in OUT (checkpoints, metrics.csv, training-curves.svg), nothing else.")
     var restart = false
 
     func validate() throws {
-        guard steps > 0 else { throw ValidationError("--steps must be positive, got \(steps)") }
-        guard validateEvery > 0 else { throw ValidationError("--validate-every must be positive") }
-        if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
-        if let c = clipNorm, c < 0 { throw ValidationError("--clip-norm must be 0 (off) or positive, got \(c)") }
         if let l = loss, !["bce", "rank", "bce+rank", "distill"].contains(l) {
             throw ValidationError("--loss must be bce, rank, bce+rank or distill, got '\(l)'")
         }
         if let c = config, (try? JSONSerialization.jsonObject(with: Data(c.utf8))) as? [String: Any] == nil {
             throw ValidationError("--config must be a JSON object, got '\(c)'")
         }
+        if let t = threads, t <= 0 { throw ValidationError("--threads must be positive, got \(t)") }
+        if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
+        for (flag, value) in [("--mixup", mixup), ("--clip-norm", clipNorm), ("--ema-rate", emaRate)] {
+            if let v = value, !(v.isFinite && v >= 0) { throw ValidationError("\(flag) must be 0 (off) or positive, got \(v)") }
+        }
+        // Every other range is the library's (TrainingConfig.validate), checked before any work with the flag named.
+        do { try overrides.trainingConfig(Recipe(batchSize: 1, learningRate: 1e-3), steps: steps).validate() }
+        catch let error as TrainingConfigError { throw ValidationError(Self.flagMessage(error)) }
+    }
+
+    /// The recipe changes the flags ask for.
+    var overrides: RecipeOverrides {
+        var o = RecipeOverrides()
+        o.batchSize = batchSize
+        o.learningRate = learningRate
+        switch loss {
+        case "rank": o.loss = .ranking
+        case "bce+rank": o.loss = .bceWithRanking(weight: rankWeight)
+        case "distill": o.loss = .distillation(lambda: distillLambda)
+        case "bce": o.loss = .binaryCrossEntropy
+        default: break
+        }
+        o.optimizer = optimizer
+        o.mixupAlpha = mixup
+        o.emaRate = emaRate
+        o.emaStartStep = emaStart
+        o.clipNorm = clipNorm
+        o.schedule = schedule
+        o.warmupSteps = warmupSteps
+        o.earlyStoppingPatience = earlyStopping
+        o.accumulationSteps = accumulate
+        o.frames = frames?.sampling
+        o.validateEvery = validateEvery
+        o.seed = seed
+        return o
+    }
+
+    /// The library's message with the configuration field replaced by the flag that sets it.
+    static func flagMessage(_ error: TrainingConfigError) -> String {
+        let flags = ["steps": "--steps", "learningRate": "--learning-rate", "clipNorm": "--clip-norm", "mixupAlpha": "--mixup",
+                     "emaRate": "--ema-rate", "emaStartStep": "--ema-start", "validateEvery": "--validate-every",
+                     "warmupSteps": "--warmup-steps", "earlyStoppingPatience": "--early-stopping",
+                     "accumulationSteps": "--accumulate", "loss": "--loss (with --rank-weight or --distill-lambda)"]
+        return "\(flags[error.field] ?? error.field) is \(error.value); it must be \(error.allowed)"
     }
 
     func run() throws {
@@ -107,41 +159,21 @@ struct Train: ParsableCommand {
         let printer = ProgressPrinter()
         let data = try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
                                              progress: printer.syntheticData)
-        let size = self.size ?? (data.isSynthetic ? .small : .paper)
-        let spec = ModelSpec(model: model, size: size, overrides: config ?? "{}", numClasses: data.format.numClasses)
-        let parameters = try entry.parameterCount(size: size, overrides: spec.overrideDictionary, numClasses: spec.numClasses)
-        let recipe = entry.recipe(for: size)
-
-        var tc = recipe.trainingConfig(steps: steps)
-        if let lr = learningRate { tc.learningRate = lr }
-        switch loss {
-        case "rank": tc.loss = .ranking
-        case "bce+rank": tc.loss = .bceWithRanking(weight: rankWeight)
-        case "distill": tc.loss = .distillation(lambda: distillLambda)
-        case "bce": tc.loss = .binaryCrossEntropy
-        default: break
-        }
-        if let m = mixup { tc.mixupAlpha = m > 0 ? m : nil }
-        tc.emaRate = emaRate > 0 ? emaRate : nil
-        tc.emaStartStep = emaStart
-        if let c = clipNorm { tc.clipNorm = c > 0 ? c : nil }
-        if let o = optimizer { tc.optimizer = o }
-        tc.validateEvery = validateEvery
-        tc.seed = seed
-
-        let batch = batchSize ?? (data.isSynthetic ? min(recipe.batchSize, 128) : recipe.batchSize)
         let directory = out ?? "runs/\(model)"
-        if restart { try? FileManager.default.removeItem(atPath: directory) }
-        var job = TrainingJob(spec: spec, trainFiles: data.trainFiles, validationFiles: data.validationFiles, format: data.format,
-                              config: tc, batchSize: batch, frames: frames?.sampling ?? recipe.frames,
-                              directory: directory, seed: seed)
-        if case .distillation = tc.loss { job.teacherKey = "predictions" }
-        note("\(model) (\(size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(batch), \(tc.loss), \(tc.optimizer) lr \(tc.learningRate)")
-        let result = try job.run(progress: printer.callback).validation
-        if let r = result {
+        let job: TrainingJob
+        do {
+            job = try TrainingJob(model: model, size: size, configuration: config, data: data, steps: steps,
+                                  overrides: overrides, directory: directory)
+        } catch let error as TrainingConfigError { throw ValidationError(Self.flagMessage(error)) }
+        catch let error as TrainingJobError { throw ValidationError(error.description) }
+        if restart { try RunDirectory.clear(directory) }
+        let parameters = try entry.parameterCount(size: job.spec.size, overrides: job.spec.overrideDictionary, numClasses: job.spec.numClasses)
+        note("\(model) (\(job.spec.size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(job.batchSize), \(job.config.loss), \(job.config.optimizer) lr \(job.config.learningRate)")
+        if let r = try job.run(progress: printer.callback).validation {
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                          r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
-            let base = try Trainer.labelFrequencyBaseline(on: try job.evaluationSource(data.validationFiles), numClasses: spec.numClasses)
+        }
+        if let base = try job.labelFrequencyBaseline() {
             print(String(format: "a model that ignores its input (label frequencies): GAP@20 %.4f", base.globalAveragePrecision))
         }
         print("checkpoints, metrics.csv and training-curves.svg in \(directory)")
@@ -151,6 +183,7 @@ struct Train: ParsableCommand {
 }
 
 extension OptimizerKind: ExpressibleByArgument {}
+extension LearningRateDecay: ExpressibleByArgument {}
 
 /// `--frames`: a count of frames sampled with replacement, or `all` for every frame in order.
 struct TrainingFrames: ExpressibleByArgument {

@@ -1,4 +1,5 @@
 import Foundation
+import Training
 import XCTest
 
 /// The `yt8m` tool run as users run it, as a separate process: the papers'
@@ -146,11 +147,40 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(folds.status, 64)
         XCTAssertTrue(folds.stderr.contains("--folds must be at least 2"), folds.stderr)
 
+        // Values outside their range stop before any work, naming the flag and the range.
+        for (arguments, flag) in [(["--ema-rate", "5"], "--ema-rate"), (["--learning-rate", "nan"], "--learning-rate"),
+                                  (["--learning-rate=-1"], "--learning-rate"), (["--mixup=-0.2"], "--mixup"),
+                                  (["--threads=-2"], "--threads"), (["--accumulate", "0"], "--accumulate"),
+                                  (["--loss", "bce+rank", "--rank-weight=-1"], "--loss"), (["--steps", "0"], "--steps")] {
+            let run = try yt8m(["train", "--out", "r"] + arguments, in: dir)
+            XCTAssertEqual(run.status, 64, "\(arguments): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains(flag), "\(arguments): \(run.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r"), "\(arguments) started work")
+        }
+
         let help = try yt8m(["--help"], in: dir)
         XCTAssertEqual(help.status, 0)
         for command in ["train", "eval", "predict", "export", "ensemble", "stack", "distill", "zoo"] {
             XCTAssertTrue(help.stdout.contains(command), "--help lists \(command)")
         }
+    }
+
+    /// `--restart` removes the files a run writes and nothing else, and
+    /// refuses an `--out` that is a file (it once deleted whatever it named).
+    func testRestartRemovesOnlyTheRunsOwnFiles() throws {
+        let dir = try temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir + "/run", withIntermediateDirectories: true)
+        for name in ["notes.txt", "last.safetensors", "metrics.csv", ".last.safetensors.tmp-AbC123"] {
+            try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/run/" + name))
+        }
+        try RunDirectory.clear(dir + "/run")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/run"), ["notes.txt"])
+
+        try Data("weights".utf8).write(to: URL(fileURLWithPath: dir + "/best.safetensors"))
+        let run = try yt8m(["train", "--model", "logistic", "--steps", "1", "--out", "best.safetensors", "--restart"], in: dir)
+        XCTAssertEqual(run.status, 1, run.stderr)
+        XCTAssertTrue(run.stderr.contains("best.safetensors is a file"), run.stderr)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/best.safetensors", encoding: .utf8), "weights")
     }
 
     func testAMissingOrCorruptFileIsAnErrorNamingIt() throws {

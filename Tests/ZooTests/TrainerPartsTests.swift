@@ -237,4 +237,19 @@ final class TrainerPartsTests: XCTestCase {
                            try Data(contentsOf: URL(fileURLWithPath: dir + "/b/" + file)), file)
         }
     }
+
+    func testConfigurationValuesOutsideTheirRangeAreNamed() throws {
+        XCTAssertNoThrow(try TrainingConfig().validate())
+        var c = TrainingConfig()
+        c.emaRate = 5
+        XCTAssertThrowsError(try c.validate()) {
+            XCTAssertEqual($0 as? TrainingConfigError, TrainingConfigError(field: "emaRate", value: "5.0", allowed: "in (0, 1], or none"))
+        }
+        c = TrainingConfig()
+        c.learningRate = .nan
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? TrainingConfigError)?.field, "learningRate") }
+        c = TrainingConfig()
+        c.accumulationSteps = 0
+        XCTAssertThrowsError(try c.validate()) { XCTAssertEqual(($0 as? TrainingConfigError)?.field, "accumulationSteps") }
+    }
 }

@@ -1,0 +1,39 @@
+import Foundation
+
+/// The files a training run writes in its directory, and starting over
+/// without touching anything else: `yt8m train --restart` must never delete
+/// what it did not write (a directory of other files, or a checkpoint path
+/// given by mistake as `--out`).
+public enum RunDirectory {
+    /// The names a run writes (checkpoints, the metrics log, the plot).
+    public static let runFiles = ["last.safetensors", "best.safetensors", "metrics.csv", "training-curves.svg"]
+
+    /// Removes the run files of `path` and the temporary files an
+    /// interrupted atomic write of them left (`.NAME.tmp-XXXXXX`); every other
+    /// file stays. Returns the names removed. Throws ``RunDirectoryError``
+    /// when `path` exists and is not a directory.
+    @discardableResult
+    public static func clear(_ path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return [] }
+        guard isDirectory.boolValue else { throw RunDirectoryError.notADirectory(path) }
+        let names = try FileManager.default.contentsOfDirectory(atPath: path)
+        let removed = names.filter { name in
+            runFiles.contains(name) || runFiles.contains { name.hasPrefix(".\($0).tmp-") }
+        }.sorted()
+        for name in removed { try FileManager.default.removeItem(atPath: path + "/" + name) }
+        return removed
+    }
+}
+
+/// A run directory that cannot be used.
+public enum RunDirectoryError: Error, CustomStringConvertible, Equatable {
+    /// The path names a file, not a directory.
+    case notADirectory(String)
+
+    public var description: String {
+        switch self {
+        case .notADirectory(let p): return "\(p) is a file, not a run directory; give --out a directory (nothing was removed)"
+        }
+    }
+}
