@@ -61,7 +61,13 @@ let package = Package(
         .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ZooTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "TFRecord", "FileIO", "NN", "Tensor"], resources: [.copy("Fixtures")]),
+        // The fixtures and temporary-directory helpers the data, metrics and training tests share.
+        .target(name: "TestSupport", dependencies: ["YT8MData"], path: "Tests/TestSupport", resources: [.copy("Fixtures")]),
+        .testTarget(name: "TFRecordTests", dependencies: ["TFRecord", "FileIO", "TestSupport"]),
+        .testTarget(name: "YT8MDataTests", dependencies: ["YT8MData", "TFRecord", "Metrics", "NN", "Tensor", "FileIO", "TestSupport"]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FileIO", "TestSupport"]),
+        .testTarget(name: "ZooTests", dependencies: ["Zoo", "Training", "YT8MData", "NN", "Tensor"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "NN", "Tensor", "FileIO", "TestSupport"]),
         // Runs the built yt8m executable as a separate process.
         .testTarget(name: "ToolTests", dependencies: ["yt8m", "Training"]),
     ],

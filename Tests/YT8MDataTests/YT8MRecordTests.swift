@@ -1,5 +1,6 @@
 @testable import TFRecord
 @testable import YT8MData
+import TestSupport
 import XCTest
 
 final class YT8MRecordTests: XCTestCase {

@@ -1,6 +1,7 @@
 @testable import TFRecord
 @testable import YT8MData
 import Foundation
+import TestSupport
 import XCTest
 
 /// Checks our decoder against TFRecord files written by TensorFlow (scripts/make_tf_fixtures.py)

@@ -1,5 +1,4 @@
 @testable import TFRecord
-import Tensor
 import XCTest
 
 final class ProtobufTests: XCTestCase {

@@ -1,6 +1,7 @@
 @testable import TFRecord
 @testable import YT8MData
 import Tensor
+import TestSupport
 import XCTest
 
 final class YT8MDatasetStatisticsTests: XCTestCase {

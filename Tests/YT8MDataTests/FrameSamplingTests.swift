@@ -1,6 +1,7 @@
 @testable import YT8MData
 import Foundation
 import Tensor
+import TestSupport
 import XCTest
 
 final class FrameSamplingTests: XCTestCase {

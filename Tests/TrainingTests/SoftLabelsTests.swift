@@ -2,6 +2,7 @@
 @testable import Training
 @testable import YT8MData
 import Foundation
+import TestSupport
 import XCTest
 
 /// Distillation's data step: folds of the training files and teacher

@@ -1,5 +1,6 @@
 @testable import FileIO
 @testable import TFRecord
+import TestSupport
 import XCTest
 
 final class TFRecordTests: XCTestCase {

@@ -1,4 +1,5 @@
 @testable import Training
+import TestSupport
 import XCTest
 import Tensor
 @testable import Zoo

@@ -1,8 +1,9 @@
 @testable import Metrics
 @testable import YT8MData
 import Foundation
-import NN
 import Tensor
+import TestSupport
+import NN
 import XCTest
 
 final class SyntheticDataTests: XCTestCase {

@@ -1,4 +1,5 @@
 @testable import Metrics
+import TestSupport
 import XCTest
 
 final class KaggleSubmissionTests: XCTestCase {

@@ -1,5 +1,6 @@
 @testable import Metrics
 @testable import YT8MData
+import TestSupport
 import XCTest
 
 final class SubmissionScoreTests: XCTestCase {
