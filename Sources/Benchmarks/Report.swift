@@ -11,7 +11,7 @@ struct TableRow {
     let foreignShare: Double
 }
 
-/// The printed table and the JSON file of BENCHMARKS.md.
+/// The printed table and the JSON file of docs/benchmarks.md.
 enum Report {
     static func render(_ rows: [TableRow], threads: Int) -> String {
         var lines = ["threads: \(threads)", ""]

@@ -2,7 +2,7 @@ import Tensor
 import ArgumentParser
 import Foundation
 
-/// Runs the workloads of BENCHMARKS.md, each project workload and its peer
+/// Runs the workloads of docs/benchmarks.md, each project workload and its peer
 /// in a process of its own (so peak memory is per workload), and prints
 /// one table with the ratio project / peer.
 @main

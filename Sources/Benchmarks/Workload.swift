@@ -11,7 +11,7 @@ struct ProjectResult: Codable {
     var rows: [String: [String: Double]] = [:]
 }
 
-/// A benchmark workload of BENCHMARKS.md (or a project-internal one).
+/// A benchmark workload of docs/benchmarks.md (or a project-internal one).
 struct Workload {
     let id: String
     let name: String

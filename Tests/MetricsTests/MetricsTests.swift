@@ -2,7 +2,7 @@
 import XCTest
 
 final class MetricsTests: XCTestCase {
-    // ZOO.md §2.5: 3 videos × 5 classes, values computed by hand from the starter-code definitions.
+    // docs/zoo.md: 3 videos × 5 classes, values computed by hand from the starter-code definitions.
     private let workedPredictions: [Float] = [
         0.90, 0.80, 0.10, 0.05, 0.30,
         0.20, 0.70, 0.60, 0.10, 0.05,
@@ -140,7 +140,7 @@ final class MetricsTests: XCTestCase {
     }
 
     func testAveragePrecisionOfTiedScoresFollowsInputOrder() {
-        // ZOO.md §2.5 "ties alone": the order inside a tie decides the AP.
+        // docs/zoo.md "ties alone": the order inside a tie decides the AP.
         XCTAssertEqual(AveragePrecision.compute(scores: [0.5, 0.5], labels: [false, true]), 0.5)
         XCTAssertEqual(AveragePrecision.compute(scores: [0.5, 0.5], labels: [true, false]), 1.0)
         // Missed positives lower the AP through numPositives: ranks 1 and 3 of 4 positives.

@@ -2,7 +2,7 @@ import XCTest
 import Tensor
 @testable import NN
 
-/// The Samsung 2018 attention layers: the transformer layer (ZOO.md §3.14)
+/// The Samsung 2018 attention layers: the transformer layer (docs/zoo.md)
 /// and the stacked attention pooling "AttentionNet" (§3.15).
 final class AttentionSamsungTests: XCTestCase {
     var rng = RandomGenerator(seed: 31)

@@ -123,7 +123,7 @@ final class BlocksParameterCountTests: XCTestCase {
         ])
     }
 
-    /// Samsung `ResNetLike(inner, av, concat)` (ZOO.md §3.13) assembled from shape-only builds of its blocks.
+    /// Samsung `ResNetLike(inner, av, concat)` (docs/zoo.md) assembled from shape-only builds of its blocks.
     func resNetLike(inner s: Int, av: Int, concat: Int, video: Int = 1024, audio: Int = 128, classes: Int = 3862) -> Int {
         shapeOnlyCount { FCBlock(audio, s, rng: &$0) } + shapeOnlyCount { FCBlock(video, s, rng: &$0) }
             + 2 * av * shapeOnlyCount { ResidualIdentityBlock(outer: s, inner: s, rng: &$0) }
@@ -135,7 +135,7 @@ final class BlocksParameterCountTests: XCTestCase {
         XCTAssertEqual(Double(resNetLike(inner: 2048, av: 1, concat: 1)) / 1e6, 52.3, accuracy: 0.05)    // default
         XCTAssertEqual(Double(resNetLike(inner: 2048, av: 4, concat: 4)) / 1e6, 153.0, accuracy: 0.05)   // config0
         // Config 91, VLAD-BOW K = 4096 (learnable p each) + ResNetLike(inner 1024) on the two K-wide BoWs:
-        // 27.58 M; ZOO.md's 32.3 M includes Samsung's unused 4096×(1024 + 128) cluster centres (4.72 M).
+        // 27.58 M; docs/zoo.md's 32.3 M includes Samsung's unused 4096×(1024 + 128) cluster centres (4.72 M).
         let bow = shapeOnlyCount { VLADBoW(featureSize: 1024, clusters: 4096, rng: &$0) } + shapeOnlyCount { VLADBoW(featureSize: 128, clusters: 4096, rng: &$0) }
         let total = bow + resNetLike(inner: 1024, av: 1, concat: 1, video: 4096, audio: 4096)
         XCTAssertEqual(Double(total + 4096 * (1024 + 128)) / 1e6, 32.3, accuracy: 0.05)

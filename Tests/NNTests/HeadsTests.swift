@@ -127,7 +127,7 @@ final class HeadsParameterCountTests: XCTestCase {
     }
 
     func testStarterAndWillowHeadCountsMatchZoo() {
-        // ZOO.md §3.1–3.3 on the 1152-d video-level input, C = 3862.
+        // docs/zoo.md on the 1152-d video-level input, C = 3862.
         XCTAssertEqual(Double(shapeOnlyCount { LogisticClassifier(1152, classes: 3862, rng: &$0) }) / 1e6, 4.45, accuracy: 0.005)
         XCTAssertEqual(Double(shapeOnlyCount { MixtureOfExperts(1152, classes: 3862, mixtures: 2, rng: &$0) }) / 1e6, 22.25, accuracy: 0.005)
         XCTAssertEqual(Double(shapeOnlyCount { MixtureOfExperts(1152, classes: 3862, mixtures: 4, rng: &$0) }) / 1e6, 40.1, accuracy: 0.05)

@@ -339,7 +339,7 @@ final class PoolingParameterCountTests: XCTestCase {
         }
     }
 
-    /// WILLOW frame-level recipes (ZOO.md §3.5–3.8): input BN on 1152 →
+    /// WILLOW frame-level recipes (docs/zoo.md): input BN on 1152 →
     /// video/audio pooling → hidden dense with bias (relu off) → context
     /// gating → MoE(m=2) → probability gating. The hidden Linear is counted
     /// by its formula (285 M floats are not allocated in a unit test).
@@ -360,7 +360,7 @@ final class PoolingParameterCountTests: XCTestCase {
 
     func testGatedNetRVLADRecipeHas321Point2MillionParameters() {
         let pooling = shapeOnlyCount { NetRVLAD(featureSize: 1024, clusters: 256, rng: &$0) } + shapeOnlyCount { NetRVLAD(featureSize: 128, clusters: 128, rng: &$0) }
-        // 321,249,852, which ZOO.md quotes as 321.2 M.
+        // 321,249,852, which docs/zoo.md quotes as 321.2 M.
         XCTAssertEqual(willowTotal(pooling: pooling, pooledFeatures: 278_528), 321_249_852)
         XCTAssertEqual(Double(willowTotal(pooling: pooling, pooledFeatures: 278_528)) / 1e6, 321.2, accuracy: 0.051)
     }

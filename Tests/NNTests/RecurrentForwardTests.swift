@@ -247,7 +247,7 @@ final class RecurrentForwardTests: XCTestCase {
     }
 
     /// Parameter counts (PyTorch convention, two bias vectors) against the
-    /// model totals of ZOO.md §3.11, adding the heads' counts by formula.
+    /// model totals of docs/zoo.md, adding the heads' counts by formula.
     func testParameterCountsMatchZooModels() {
         func lstm(_ i: Int, _ h: Int, layers: Int = 1, bi: Bool = false) -> Int {
             var r = RandomGenerator(seed: 0)

@@ -4,11 +4,11 @@ import Tensor
 @testable import Zoo
 
 /// The frame-level architectures: paper-size parameter counts against
-/// ZOO.md (computed without allocating the models), output kinds, and
+/// docs/zoo.md (computed without allocating the models), output kinds, and
 /// independence from padding.
 final class FrameLevelModelTests: XCTestCase {
     /// Paper configurations at 3862 classes: the exact count of our models
-    /// and the figure ZOO.md gives (in millions, one decimal).
+    /// and the figure docs/zoo.md gives (in millions, one decimal).
     func testPaperParameterCountsMatchZOO() throws {
         let expected: [(name: String, count: Int, zoo: Double)] = [
             ("dbof", 37_627_692, 37.6),
@@ -16,7 +16,7 @@ final class FrameLevelModelTests: XCTestCase {
             ("netvlad", 321_528_380, 321.5),
             ("netrvlad", 321_249_852, 321.2),
             ("netfv", 321_388_732, 321.4),
-            // 32.3 M in ZOO.md counts the 4.7 M of cluster centres the reference never uses;
+            // 32.3 M in docs/zoo.md counts the 4.7 M of cluster centres the reference never uses;
             // + 1 for the second stream's own exponent.
             ("vlad-bow", 27_582_232, 27.6),
             ("transformer", 3_913_362, 3.9),
@@ -31,14 +31,14 @@ final class FrameLevelModelTests: XCTestCase {
             XCTAssertEqual(n, count, name)
             XCTAssertEqual((Double(n) / 1e5).rounded() / 10, zoo, name)
         }
-        // VLAD-BOW with the unused centres and one shared exponent is the 32.3 M of ZOO.md §3.10.
+        // VLAD-BOW with the unused centres and one shared exponent is the 32.3 M of docs/zoo.md
         let bow = try ModelZoo.entry(named: "vlad-bow").parameterCount(size: .paper, numClasses: 3862)
         XCTAssertEqual((Double(bow - 1 + 4096 * (1024 + 128)) / 1e5).rounded() / 10, 32.3)
     }
 
-    /// Counts of the configurations ZOO.md gives no figure for, pinned to their formulas.
+    /// Counts of the configurations docs/zoo.md gives no figure for, pinned to their formulas.
     func testPaperParameterCountsWithoutAZOOFigure() throws {
-        let resNetLike = 52_260_630                                   // ResNetLike(2048, 1, 1) on 1024 + 128, ZOO.md §3.13's 52.3 M
+        let resNetLike = 52_260_630                                   // ResNetLike(2048, 1, 1) on 1024 + 128, docs/zoo.md's 52.3 M
         XCTAssertEqual(try ModelZoo.entry(named: "td-dense-sort").parameterCount(size: .paper, numClasses: 3862),
                        resNetLike + 304 * 1000 + 2 * 1000 + 1001)
         let conv = [(1024, 2048), (2048, 2048), (128, 512), (512, 512), (2560, 4096), (4096, 8192)]

@@ -3,15 +3,15 @@ import NN
 import Tensor
 @testable import Zoo
 
-/// The recurrent frame-level models (ZOO.md §3.11–3.12): paper-size
-/// parameter counts against ZOO.md, the layer-count formulas against built
+/// The recurrent frame-level models (docs/zoo.md): paper-size
+/// parameter counts against docs/zoo.md, the layer-count formulas against built
 /// layers, output kinds, which states reach the classifier, and
 /// independence from padding.
 final class FrameLevelRecurrentModelTests: XCTestCase {
     static let names = ["lstm", "lstm-willow", "gru", "bilstm", "gru-bidirect", "early-concat-lstm", "lstm-bi-attention", "qrnn"]
 
     /// Paper configurations at 3862 classes: the exact count of our models
-    /// (PyTorch's two recurrent biases) and the figure ZOO.md gives, which
+    /// (PyTorch's two recurrent biases) and the figure docs/zoo.md gives, which
     /// counts TensorFlow's one bias for the starter, WILLOW and miha models.
     func testPaperParameterCountsMatchZOO() throws {
         let expected: [(name: String, count: Int, tensorFlowBiases: Int, zoo: Double)] = [
@@ -29,14 +29,14 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
             XCTAssertEqual((Double(n) / 1e5).rounded() / 10, zoo, name)
             XCTAssertEqual((Double(n - extraBiases) / 1e5).rounded() / 10, zoo, "\(name) with TensorFlow's biases")
         }
-        // ZOO.md §3.11 by hand: starter 4H(F+H) + 4H + 4H(2H) + 4H + MoE(1024, m = 2).
+        // docs/zoo.md by hand: starter 4H(F+H) + 4H + 4H(2H) + 4H + MoE(1024, m = 2).
         let (f, h, c) = (1152, 1024, 3862)
         let moe1024 = 1024 * c * 3 + 1024 * c * 2 + c * 2
         XCTAssertEqual(4 * h * (f + h) + 4 * h + 4 * h * 2 * h + 4 * h + moe1024 + 2 * 4 * h,
                        try ModelZoo.entry(named: "lstm").parameterCount(size: .paper, numClasses: c))
     }
 
-    /// The two models of ZOO.md §3.11 added last, summed by hand from their layers.
+    /// The two models of docs/zoo.md added last, summed by hand from their layers.
     func testBidirectionalGRUAndLSTMBiAttentionPaperCountsByHand() throws {
         let c = 3862
         // GRUbidirect: bi-GRU(1152 → 512) 2·(3·512·(1152 + 512) + 6·512), GRU(1024 → 1024) 3·1024·2048 + 6·1024,
@@ -82,7 +82,7 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
         XCTAssertFalse(BidirectionalGRUModel.Config().contextGating)
     }
 
-    /// The QRNN has no ZOO.md figure: pinned to pytorch-qrnn's per-layer
+    /// The QRNN has no docs/zoo.md figure: pinned to pytorch-qrnn's per-layer
     /// window·in·3H + 3H and the MoE.
     func testQRNNPaperParameterCount() throws {
         let c = 3862

@@ -5,7 +5,7 @@ import Tensor
 @testable import Zoo
 
 /// The video-level zoo models beyond the generic every-entry test: paper
-/// parameter counts against ZOO.md, the composition of each network, and the
+/// parameter counts against docs/zoo.md, the composition of each network, and the
 /// frame-statistics feature layout on worked values.
 final class VideoLevelModelTests: XCTestCase {
     let classes = 3862
@@ -14,7 +14,7 @@ final class VideoLevelModelTests: XCTestCase {
         try ModelZoo.entry(named: name).parameterCount(size: .paper, overrides: overrides, numClasses: classes)
     }
 
-    /// Millions rounded as ZOO.md prints them.
+    /// Millions rounded as docs/zoo.md prints them.
     func millions(_ n: Int, digits: Int) -> Double {
         let scale = pow(10.0, Double(digits))
         return (Double(n) / 1e6 * scale).rounded() / scale

@@ -6,7 +6,7 @@ public enum YT8MDatasetLevel: String, Codable, Sendable {
     case frame
 }
 
-/// Whether batches carry the teacher's predictions (distillation, ZOO.md §4.5).
+/// Whether batches carry the teacher's predictions (distillation, docs/zoo.md).
 public enum TeacherPredictions: Equatable, Sendable {
     /// Never read them.
     case ignore

@@ -19,7 +19,7 @@ public enum FrameSampling: Equatable, Sendable, Codable {
     /// i-th of `count` equal segments); a video with `n ≤ count` frames keeps each frame once, in
     /// order, and is padded. `T = count`.
     case uniform(count: Int)
-    /// One frame per scene (Samsung `SequentialClusteringModule`, ZOO.md §3.22): with sᵗ =
+    /// One frame per scene (Samsung `SequentialClusteringModule`, docs/zoo.md): with sᵗ =
     /// |cos(x̂ₜ, x̂ₜ₋₁)| on the rgb frames L2-normalised as x/(‖x‖ + 1e-5), a scene starts at every
     /// frame t ≥ 1 with sᵗ below `threshold` (every frame is a candidate when `threshold` is nil).
     /// Keeps frame 0 plus the `count − 1` candidates with the lowest similarity (ties: earlier

@@ -1,6 +1,6 @@
 import Tensor
 /// A per-dimension statistic of a video's frames over time (Samsung
-/// `frame_preprocessing/feature_extraction.py`, ZOO.md §3.21), used as a video-level input.
+/// `frame_preprocessing/feature_extraction.py`, docs/zoo.md), used as a video-level input.
 public enum FrameStatistic: String, CaseIterable, Codable, Sendable {
     /// Mean over the valid frames.
     case mean

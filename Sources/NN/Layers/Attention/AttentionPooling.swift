@@ -2,7 +2,7 @@ import Tensor
 
 /// Attention pooling over time, one score per frame (Samsung 2018
 /// `EarlyConcatLSTM4`, twoleggedeye/youtube8m sequence_models/models.py;
-/// ZOO.md §3.11): for frames x [B, T, D],
+/// docs/zoo.md): for frames x [B, T, D],
 /// w_b = softmax over the real t of (a·x_{b,t} + c), y_b = Σ_t w_{b,t}·x_{b,t}, y [B, D].
 ///
 /// The score is `attention`, a Linear(D → 1) (PyTorch names

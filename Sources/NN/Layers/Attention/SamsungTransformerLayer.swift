@@ -2,7 +2,7 @@ import Tensor
 
 /// The self-attention layer of the Samsung 2018 YouTube-8M "transformer"
 /// (twoleggedeye/youtube8m sequence_models/attention.py, `MultiHeadSelfAttention`
-/// + one step of `TransformerEncoder`), ZOO.md §3.14:
+/// + one step of `TransformerEncoder`), docs/zoo.md:
 /// y = ReLU(Drop([A₁ … A_H]·W_oᵀ + b_o)), Aₕ = softmax_keys((x+P)Qₕ·((x+P)Kₕ)ᵀ / √D_in)·x·Vₕ,
 /// with per-head projections Qₕ, Kₕ: D_in → D_out and Vₕ: D_in → D_out (no
 /// bias), position codes P added to queries and keys only (not values),

@@ -1,7 +1,7 @@
 import Tensor
 
 /// Stacked attention pooling, the Samsung 2018 "AttentionNet"
-/// (twoleggedeye/youtube8m sequence_models/models.py `AttentionModel`…`AttentionModel5`), ZOO.md §3.15:
+/// (twoleggedeye/youtube8m sequence_models/models.py `AttentionModel`…`AttentionModel5`), docs/zoo.md:
 /// for i in 0..<L: Vᵢ = ReLU(Linearᵢ(Xᵢ)), wᵢ = softmax_t(aᵢ(Vᵢ)), vᵢ = Σ_t wᵢ,ₜ·Vᵢ,ₜ, Xᵢ₊₁ = [Xᵢ, vᵢ broadcast over t];
 /// output mean_t X_L = [mean_t X₀, v₀, …, v_{L−1}], of size D + L·H.
 ///

@@ -31,7 +31,7 @@ public final class FCBlock: Module, Layer {
 }
 
 /// The identity block of the ResNet-like MLPs (Samsung `Identity(outer,
-/// inner)`, n01z3 `fc_identity`; ZOO.md §3.13):
+/// inner)`, n01z3 `fc_identity`; docs/zoo.md):
 /// y = LeakyReLU(x + W₂·FCBlock(x) + b₂) with FCBlock outer → inner and
 /// W₂ inner → outer, so input and output are both `outer` wide.
 public final class ResidualIdentityBlock: Module, Layer {

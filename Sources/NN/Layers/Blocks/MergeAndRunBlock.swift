@@ -16,7 +16,7 @@ public final class MergeAndRunBranch: Module, Layer {
 }
 
 /// Merge-and-run block (Zhao et al., DMRNet, arXiv 1611.07718), fully
-/// connected as the project decides (ZOO.md "Project decisions", §3.16):
+/// connected as the project decides (docs/zoo.md "Project decisions", §3.16):
 /// m = (x_a + x_b)/2, x_a' = H_a(x_a) + m, x_b' = H_b(x_b) + m, with each
 /// branch body H = Linear → BatchNorm → LeakyReLU → Dropout → Linear
 /// (``MergeAndRunBranch``). No activation after the sum, as in the paper's

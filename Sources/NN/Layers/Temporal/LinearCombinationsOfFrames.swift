@@ -1,7 +1,7 @@
 import Tensor
 
 /// Learned linear combinations of frames, Samsung 2018 `LinearCombinations`
-/// (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.20:
+/// (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// y[b, h, f] = c[h] + Σ_{t<T} W[h, t]·x̃[b, t, f], where x̃ is x with its
 /// padding frames zeroed, zero-padded (or truncated) to T frames. One set
 /// of T weights per output "head", shared by every feature.

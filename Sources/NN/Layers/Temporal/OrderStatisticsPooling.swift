@@ -3,7 +3,7 @@ import Tensor
 /// Learned order-statistics pooling over time: per-frame scores sorted
 /// along time per class, then mixed by a small network over the sorted
 /// positions, the head of Samsung 2018 `ResNetLikeSort`
-/// (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.18:
+/// (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// s[b, r, c] = r-th largest score of class c over video b's real frames (0 for r ≥ nᵦ),
 /// y[b, c] = w₂·Drop(LeakyReLU(W₁·s[b, :, c] + b₁)) + b₂ (or y = w·s[b, :, c] + b without a hidden layer).
 ///

@@ -14,7 +14,7 @@ public final class TemporalMeanPooling: Module, Layer {
 
 /// Maximum over each video's real frames: [B, T, F] → [B, F],
 /// y_b = max_{t real} x_{b,t} (0 for an empty video), as the time pooling
-/// of Samsung's `EarlyConcatAlternate` (ZOO.md §3.17), which takes the
+/// of Samsung's `EarlyConcatAlternate` (docs/zoo.md), which takes the
 /// maximum over the zero-padded frames too.
 public final class TemporalMaxPooling: Module, Layer {
     public override init() {}
