@@ -13,7 +13,7 @@ import Tensor
 /// The reference stacks L one-layer `nn.LSTM`s; one L-layer LSTM without
 /// dropout between layers computes the same. Outputs logits. Features: the
 /// FCN's last hidden activation (2048 wide), before its Linear → C.
-public final class EarlyConcatLSTMModel: Module, SamsungFCNModel {
+public final class EarlyConcatLSTMModel: ZooModelBase, SamsungFCNModel {
     /// The zoo's `early-concat-lstm` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "early-concat-lstm", level: .frame,
@@ -24,21 +24,22 @@ public final class EarlyConcatLSTMModel: Module, SamsungFCNModel {
         small: { $0.hiddenSize = 16; $0.fcnSizes = [32] },
         build: { EarlyConcatLSTMModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The L-layer LSTM(H) over the rgb ⊕ audio frames.
     public let lstm: LSTM
+    /// The FCN's hidden Linear layers, one per `fcnSizes` entry.
     public let fcnLayers: [Linear]
+    /// The dropout after each hidden FCN layer.
     public let dropouts: [Dropout]
+    /// The final Linear → C, the features' classifier.
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let representation = 2 * config.layers * config.hiddenSize
         (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: representation, config: config, numClasses: numClasses,
                                                              rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
@@ -62,6 +63,7 @@ extension EarlyConcatLSTMModel {
         public var fcnSizes = [2048]
         /// Dropout after each hidden FCN layer.
         public var dropout = 0.1
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

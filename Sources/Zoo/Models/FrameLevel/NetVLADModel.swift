@@ -36,6 +36,7 @@ public final class NetVLADModel: WILLOWPoolingModel {
               build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
     ]
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         let m = config.batchNormMomentum
@@ -66,6 +67,7 @@ extension NetVLADModel {
         public var mixtures = 2
         /// Momentum of the running statistics (TF-slim decay 0.999).
         public var batchNormMomentum = 0.001
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -20,7 +20,7 @@ import Tensor
 /// more). Padding frames get no assignment. The Samsung models take the
 /// features without L2 normalisation (transform `.none`). Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
-public final class VLADBoWModel: Module, ResNetLikeHeadModel {
+public final class VLADBoWModel: ZooModelBase, ResNetLikeHeadModel {
     /// The zoo's `vlad-bow` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "vlad-bow", level: .frame,
@@ -34,23 +34,24 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
         small: { $0.clusterSize = 512; $0.innerSize = 64 },
         build: { VLADBoWModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The soft bag of words over the rgb frames (K clusters).
     public let videoBoW: VLADBoW
+    /// The soft bag of words over the audio frames (K clusters).
     public let audioBoW: VLADBoW
+    /// Dropout on both bag-of-words vectors.
     public let bowDropout: Dropout
+    /// The ResNet-like head over the pooled video and audio vectors.
     public let head: ResNetLikeHead
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         videoBoW = VLADBoW(featureSize: rgbSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         audioBoW = VLADBoW(featureSize: audioSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         bowDropout = Dropout(config.bowDropout, seed: rng.next())
         head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize, config: config,
                               classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -81,6 +82,7 @@ extension VLADBoWModel {
         public var power: Double? = 3
         /// Train p (`learnable_power`) or keep it fixed.
         public var learnablePower = true
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
 

@@ -27,7 +27,7 @@ import Tensor
 /// give 52.3 M parameters at 3862 classes; the report's best single
 /// configuration (config0: av 4, concat 4, dropout 0.4) 153.0 M. Samsung
 /// models read the features as they are (no L2 normalisation).
-public final class ResNetLikeModel: Module, ZooModel {
+public final class ResNetLikeModel: ZooModelBase, ZooModel {
     /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("resnet-like", level: .video,
@@ -61,13 +61,12 @@ public final class ResNetLikeModel: Module, ZooModel {
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
     ]
 
-    public let level = InputLevel.video
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The Linear(lastHiddenSize → C).
     let config: Config
     /// FCBlock(audio → audio width) then the av identity blocks; empty without the audio branch.
     public let audioBlocks: [any Layer]
     /// FCBlock(rgb → video width) then the av identity blocks; empty without the video branch.
+    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public let videoBlocks: [any Layer]
     /// Identity blocks (2·inner → inner → 2·inner) after the concatenation.
     public let concatBlocks: [ResidualIdentityBlock]
@@ -80,8 +79,6 @@ public final class ResNetLikeModel: Module, ZooModel {
     public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
         let config = config.validated()
         self.config = config
-        self.numClasses = numClasses
-        transform = config.transform
         let (videoSize, audioSize) = config.branchSizes
         func branch(_ inputs: Int, _ width: Int, rng: inout RandomGenerator) -> [any Layer] {
             guard width > 0 else { return [] }
@@ -92,6 +89,7 @@ public final class ResNetLikeModel: Module, ZooModel {
             return blocks
         }
         // Construction order follows the reference: audio, video, concat, output gate.
+        super.init(level: .video, numClasses: numClasses, transform: config.transform)
         audioBlocks = branch(config.audioFeatures, audioSize, rng: &rng)
         videoBlocks = branch(config.videoFeatures, videoSize, rng: &rng)
         let concatSize = videoSize + audioSize
@@ -133,19 +131,23 @@ public final class ResNetLikeModel: Module, ZooModel {
         let logits = classifier(features)
         return .logits(outputGate.map { logits * sigmoid($0(logits)) } ?? logits)
     }
+        /// The reference's `inner_size` (2048): the branches share 2·inner, concat blocks are inner wide inside.
 }
 
 extension ResNetLikeModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
+        /// Dropout of every FCBlock (the reference's default 0.5).
         /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
         public var videoFeatures = 1024
         /// Features of the audio branch input: the next `audioFeatures`.
+        /// The audio branch's share (`audio_part`, the reference's 1).
         public var audioFeatures = 128
         public var innerSize = 2048
         /// Identity blocks on each modality branch (reference `av_id_block_num`).
         public var avIdentityBlocks = 1
         /// Identity blocks after the concatenation (reference `concat_id_block_num`).
+        /// The input transform: none, the features as they are (the reference's).
         public var concatIdentityBlocks = 1
         public var dropout = 0.5
         /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
