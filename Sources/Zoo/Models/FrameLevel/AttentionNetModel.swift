@@ -47,9 +47,7 @@ public final class AttentionNetModel: ZooModelBase, SamsungFCNModel {
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
-        var h = pooling(x.features, mask: x.sequenceMask)
-        if let batchNorm { h = batchNorm(h) }
-        return fcnFeatures(h)
+        return fcnFeatures(pooling(x.features, mask: x.sequenceMask), batchNorm: batchNorm)
     }
 }
 

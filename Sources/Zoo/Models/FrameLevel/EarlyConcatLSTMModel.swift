@@ -19,7 +19,7 @@ public final class EarlyConcatLSTMModel: ZooModelBase, SamsungFCNModel {
         "early-concat-lstm", level: .frame,
         summary: "2 × LSTM(1024) on rgb ⊕ audio frames, final (h, c) of both layers (4096) → FCN 2048 → C (Samsung EarlyConcatLSTM)",
         reportedGAP: "0.82998 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         smallLearningRate: 3e-3,  // 200 steps of batch 64: GAP 0.16 at 1e-3, 0.20 at 3e-3, 0.19 at 1e-2
         small: { $0.hiddenSize = 16; $0.fcnSizes = [32] },
         build: { EarlyConcatLSTMModel($0, numClasses: $1, rng: &$2) })

@@ -80,7 +80,7 @@ public final class FrameConvModel: ZooModelBase, LinearClassifierModel {
         "td-conv", level: .frame,
         summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
         reportedGAP: "0.84144 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         small: {
             $0.videoChannels = [32, 32]; $0.audioChannels = [8, 8]; $0.concatChannels = [32, 64]
         },

@@ -102,9 +102,7 @@ public final class LSTMBiAttentionModel: ZooModelBase, SamsungFCNModel {
                            lengths: x.lengths, mask: mask)
         let audio = pooled(x.audio, projection: audioProjection, lstms: audioLSTMs, attention: audioAttention,
                            lengths: x.lengths, mask: mask)
-        var h = Tensor.concat([video, audio], axis: 1)
-        if let batchNorm { h = batchNorm(h) }
-        return fcnFeatures(h)
+        return fcnFeatures(Tensor.concat([video, audio], axis: 1), batchNorm: batchNorm)
     }
 }
 

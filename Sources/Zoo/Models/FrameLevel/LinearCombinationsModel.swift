@@ -21,7 +21,7 @@ public final class LinearCombinationsModel: ZooModelBase, ResNetLikeHeadModel {
         "linear-combinations", level: .frame,
         summary: "3 learned linear combinations of 303 frames per modality + ResNet-like head (Samsung LinearCombinations)",
         reportedGAP: "0.85325 (Samsung, 5-fold, with 5 combinations)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         // At Adam 1e-3 the logits spend 200 steps reaching the label prior (loss 0.69 → 0.076, GAP 0.076);
         // the per-position frame weights start with random signs, so a video's content enters with a
         // length-dependent sign until they agree. 1e-2 and inner 64: GAP 0.22.

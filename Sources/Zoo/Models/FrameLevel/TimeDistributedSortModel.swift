@@ -28,7 +28,7 @@ public final class TimeDistributedSortModel: ZooModelBase, ZooModel {
         "td-dense-sort", level: .frame,
         summary: "Per-frame ResNet-like class scores sorted over time, mixed by a network over ranks (Samsung ResNetLikeSort)",
         reportedGAP: "0.83136 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         small: {
             // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
             $0.innerSize = 32; $0.rankHiddenSize = 64; $0.dropout = 0.1

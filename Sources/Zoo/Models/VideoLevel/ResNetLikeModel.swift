@@ -37,21 +37,12 @@ public final class ResNetLikeModel: ZooModelBase, ZooModel {
               small: smallResNetLike,
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
-        .make("resnet-like-video-only", level: .video,
-              summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
-              reportedGAP: "0.83212 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: { oneModality(&$0, video: true) },
-              small: { smallResNetLike(&$0); oneModality(&$0, video: true) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("resnet-like-audio-only", level: .video,
-              summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
-              reportedGAP: "0.50676 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: { oneModality(&$0, video: false) },
-              small: { smallResNetLike(&$0); oneModality(&$0, video: false) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+        oneModalityEntry("resnet-like-video-only", video: true,
+                         summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
+                         reportedGAP: "0.83212 (Ostyakov et al. 2018)"),
+        oneModalityEntry("resnet-like-audio-only", video: false,
+                         summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
+                         reportedGAP: "0.50676 (Ostyakov et al. 2018)"),
 
         .make("bottleneck", level: .video,
               summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
@@ -89,7 +80,6 @@ public final class ResNetLikeModel: ZooModelBase, ZooModel {
             return blocks
         }
         // Construction order follows the reference: audio, video, concat, output gate.
-        super.init(level: .video, numClasses: numClasses, transform: config.transform)
         audioBlocks = branch(config.audioFeatures, audioSize, rng: &rng)
         videoBlocks = branch(config.videoFeatures, videoSize, rng: &rng)
         let concatSize = videoSize + audioSize
@@ -99,6 +89,7 @@ public final class ResNetLikeModel: ZooModelBase, ZooModel {
         lastBlock = FCBlock(concatSize, config.lastHiddenSize, dropout: config.dropout, rng: &rng)
         classifier = Linear(config.lastHiddenSize, numClasses, rng: &rng)
         outputGate = config.contextGating ? Linear(numClasses, numClasses, rng: &rng) : nil
+        super.init(level: .video, numClasses: numClasses, transform: config.transform)
     }
 
     /// Features each row must have: video then audio inputs.
@@ -185,6 +176,14 @@ extension ResNetLikeModel {
     private static func smallResNetLike(_ c: inout Config) {
         c.innerSize = 64
         c.lastHiddenSize = 64
+    }
+
+    /// The entry of the network over one modality: video alone, or audio alone.
+    private static func oneModalityEntry(_ name: String, video: Bool, summary: String, reportedGAP: String) -> ZooEntry {
+        .make(name, level: .video, summary: summary, reportedGAP: reportedGAP, recipe: .resNetLike,
+              paper: { oneModality(&$0, video: video) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: video) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) })
     }
 
     /// Video alone, or audio alone.
