@@ -159,10 +159,9 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
 /// Every architecture of the zoo.
 public enum ModelZoo {
     /// The zoo's entries in their listing order, video level first; each is
-    /// declared beside its model. Recipes of td-dense-sort, td-conv and
-    /// linear-combinations are not recorded in ZOO.md: they use Samsung's
-    /// default Adam rate 1e-3 and its common frame-level batch of 512, as does
-    /// early-concat-lstm.
+    /// declared beside its model. Recipes of td-dense-sort, td-conv,
+    /// linear-combinations and early-concat-lstm are not recorded in ZOO.md:
+    /// they use ``Recipe/samsungDefault``.
     public static let entries: [ZooEntry] = [
         [LogisticModel.videoZooEntry], MoeModel.zooEntries, ResNetLikeModel.zooEntries,
         [DMRNetModel.zooEntry, FrameStatisticsModel.zooEntry],
@@ -173,8 +172,8 @@ public enum ModelZoo {
         [GRUModel.zooEntry, BidirectionalLSTMModel.zooEntry, BidirectionalGRUModel.zooEntry,
          EarlyConcatLSTMModel.zooEntry, LSTMBiAttentionModel.zooEntry, QRNNModel.zooEntry],
     ].flatMap { $0 }
-    /// The entry called `name`; a ``ZooError/unknownModel(_:known:)`` naming every entry otherwise.
 
+    /// The entry called `name`; a ``ZooError/unknownModel(_:known:)`` naming every entry otherwise.
     public static func entry(named name: String) throws -> ZooEntry {
         guard let e = entries.first(where: { $0.name == name }) else {
             throw ZooError.unknownModel(name, known: entries.map(\.name))

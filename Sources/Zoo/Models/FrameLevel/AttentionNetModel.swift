@@ -54,17 +54,17 @@ public final class AttentionNetModel: ZooModelBase, SamsungFCNModel {
 extension AttentionNetModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
-        /// L (`layers_number`).
+        /// L, stacked attention layers (`layers_number`; Model1's 3).
         public var layers = 3
-        /// H (`hidden_size`).
+        /// H, width of each attention layer's values V_i (`hidden_size`; Model1's 1024).
         public var hiddenSize = 1024
-        /// Hidden sizes of the FCN classifier.
+        /// Widths of the FCN's hidden layers before its Linear → C (Model1's 4096, 4096).
         public var fcnSizes = [4096, 4096]
         /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
         public var dropout = 0.0
-        /// The input transform: none, the features as they are (the reference's).
         /// Batch norm before the FCN (Models 1–4; Model5 drops it).
         public var batchNorm = true
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

@@ -62,15 +62,15 @@ public final class BidirectionalGRUModel: ZooModelBase, RecurrentZooModel {
 extension BidirectionalGRUModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H_b, per direction (`lstm_cells` / 2).
+        /// H_b, hidden units per direction of the bidirectional GRU (`lstm_cells` / 2; the paper size's 512).
         public var bidirectionalSize = 512
-        /// H of the GRU over the bidirectional outputs (`lstm_cells`).
+        /// H, hidden units of the GRU over the bidirectional outputs (`lstm_cells`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// Context gating without batch norm on the final state before the head.
+        /// Context gating without batch norm on the final state before the head (off, as the reference `GRUbidirect`).
         public var contextGating = false
         /// The classifier on the final state: a logistic layer (miha's recipes).
         public var head = RecurrentHeadKind.logistic
-        /// m when the head is a MoE.
+        /// m, experts per class when the head is a MoE.
         public var mixtures = 2
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2

@@ -53,15 +53,15 @@ public final class BidirectionalLSTMModel: ZooModelBase, RecurrentZooModel {
 extension BidirectionalLSTMModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H_b, per direction.
+        /// H_b, hidden units per direction of the bidirectional LSTM (the paper size's 512).
         public var bidirectionalSize = 512
-        /// H of the LSTM over the bidirectional outputs.
+        /// H, hidden units of the LSTM over the bidirectional outputs (the paper size's 1024).
         public var hiddenSize = 1024
-        /// Constant forget-gate bias of both LSTMs.
+        /// Constant forget-gate bias of both LSTMs (1, as TensorFlow's LSTM cells).
         public var forgetBias = 1.0
         /// The classifier on the final state: a logistic layer (miha's recipes).
         public var head = RecurrentHeadKind.logistic
-        /// m when the head is a MoE.
+        /// m, experts per class when the head is a MoE.
         public var mixtures = 2
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2

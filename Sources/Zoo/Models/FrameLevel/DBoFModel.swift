@@ -68,13 +68,13 @@ public final class DBoFModel: ZooModelBase, ClassifierLayerModel {
 extension DBoFModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// K, the cluster layer width (`dbof_cluster_size`).
+        /// K, the cluster layer width (`dbof_cluster_size`; the starter's 8192).
         public var clusterSize = 8192
-        /// H (`dbof_hidden_size`).
+        /// H, width of the hidden layer over the max-pooled clusters (`dbof_hidden_size`; the starter's 1024).
         public var hiddenSize = 1024
-        /// The activation after both batch norms (`dbof_activation`).
+        /// The activation after both batch norms (`dbof_activation`; sigmoid, the 2018/2019 starter's).
         public var activation = DBoFActivation.sigmoid
-        /// Experts of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; the starter's 2).
         public var mixtures = 2
         /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
         public var batchNormMomentum = 0.001

@@ -55,13 +55,13 @@ public final class EarlyConcatLSTMModel: ZooModelBase, SamsungFCNModel {
 extension EarlyConcatLSTMModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
-        /// H (`inner_size`).
+        /// H, hidden units of each LSTM layer (`inner_size`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// L (`layers_number`).
+        /// L, stacked LSTM layers (`layers_number`; the paper size's 2).
         public var layers = 2
-        /// Hidden sizes of the FCN classifier.
+        /// Widths of the FCN's hidden layers before its Linear → C (the reference's 2048).
         public var fcnSizes = [2048]
-        /// Dropout after each hidden FCN layer.
+        /// Dropout after each hidden FCN layer (the reference's 0.1).
         public var dropout = 0.1
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none

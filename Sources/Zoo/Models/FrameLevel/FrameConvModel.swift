@@ -130,19 +130,19 @@ public final class FrameConvModel: ZooModelBase, LinearClassifierModel {
 extension FrameConvModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// Output channels of the rgb blocks.
+        /// Output channels of the rgb blocks (the reference's 2048, 2048).
         public var videoChannels = [2048, 2048]
-        /// Output channels of the audio blocks.
+        /// Output channels of the audio blocks (the reference's 512, 512).
         public var audioChannels = [512, 512]
-        /// Kernel widths of the per-modality blocks.
+        /// Kernel widths of the per-modality blocks, in frames (the reference's 3, 3).
         public var modalityKernelSizes = [3, 3]
-        /// Pool widths of the per-modality blocks.
+        /// Pool widths and strides of the per-modality blocks, in steps (the reference's 3, 3).
         public var modalityPoolSizes = [3, 3]
-        /// Output channels of the blocks after the concatenation; the last ends in the global maximum.
+        /// Output channels of the blocks after the concatenation (the reference's intended 4096, 8192); the last ends in the global maximum.
         public var concatChannels = [4096, 8192]
         /// Kernel widths of the blocks after the concatenation (the reference's 3, 3).
         public var concatKernelSizes = [3, 3]
-        /// Pool widths of all concat blocks but the last.
+        /// Pool widths of all concat blocks but the last (the reference's 3).
         public var concatPoolSizes = [3]
         /// Channel dropout probability of every block (the reference's 0.1).
         public var dropout = 0.1

@@ -54,15 +54,15 @@ public final class GRUModel: ZooModelBase, RecurrentZooModel {
 extension GRUModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H (`gru_cells`).
+        /// H, hidden units of each GRU layer (`gru_cells`; WILLOW's 1200).
         public var hiddenSize = 1200
-        /// L (`gru_layers`).
+        /// L, stacked GRU layers (`gru_layers`; WILLOW's 2).
         public var layers = 2
-        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
+        /// Concatenate the final states of every layer (on, as WILLOW) or use the last layer's.
         public var allLayerStates = true
         /// The classifier on the final states: a mixture of experts (the reference's).
         public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; WILLOW's 2).
         public var mixtures = 2
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2

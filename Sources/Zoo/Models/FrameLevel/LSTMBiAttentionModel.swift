@@ -109,19 +109,19 @@ public final class LSTMBiAttentionModel: ZooModelBase, SamsungFCNModel {
 extension LSTMBiAttentionModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
-        /// H per direction of the rgb LSTM (`rgb_inner_size`).
+        /// H, hidden units per direction of the rgb LSTMs (`rgb_inner_size`; the paper size's 1024).
         public var videoHiddenSize = 1024
-        /// H per direction of the audio LSTM (`audio_inner_size`).
+        /// H, hidden units per direction of the audio LSTMs (`audio_inner_size`; the paper size's 128).
         public var audioHiddenSize = 128
-        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`).
+        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`; the paper size's 1).
         public var layers = 1
-        /// Hidden sizes of the FCN classifier.
+        /// Widths of the FCN's hidden layers before its Linear → C (the paper size's 4096, 4096).
         public var fcnSizes = [4096, 4096]
         /// Dropout after each hidden FCN layer (the reference's FCN default, 0).
         public var dropout = 0.0
-        /// The input transform: none, the features as they are (the reference's).
-        /// Batch norm on the pooled vectors before the FCN.
+        /// Batch norm on the pooled vectors before the FCN (on, as the reference).
         public var batchNorm = true
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

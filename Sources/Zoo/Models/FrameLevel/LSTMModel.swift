@@ -79,17 +79,17 @@ public final class LSTMModel: ZooModelBase, RecurrentZooModel {
 extension LSTMModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H (`lstm_cells`).
+        /// H, hidden units of each LSTM layer (`lstm_cells`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// L (`lstm_layers`).
+        /// L, stacked LSTM layers (`lstm_layers`; the paper size's 2).
         public var layers = 2
         /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
         public var forgetBias = 1.0
-        /// Which final states feed the classifier.
+        /// Which final states feed the classifier (the starter's h^L_T; `lstm-willow` sets every layer's (c, h)).
         public var stateFeatures = LSTMStateFeatures.lastLayerHidden
         /// The classifier on the final states: a mixture of experts (the reference's).
         public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; the paper size's 2).
         public var mixtures = 2
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2

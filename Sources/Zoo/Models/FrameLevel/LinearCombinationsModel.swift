@@ -63,9 +63,9 @@ public final class LinearCombinationsModel: ZooModelBase, ResNetLikeHeadModel {
 extension LinearCombinationsModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// Combinations of frames per modality (`head_size`).
+        /// Combinations of frames per modality (`head_size`; 3 here, the reported model mixes 5).
         public var combinations = 3
-        /// Frames the combinations span (the reference's MAX_SEQ_LEN).
+        /// Frames the combinations span (the reference's MAX_SEQ_LEN, 303).
         public var frames = 303
         /// Width of each ResNet-like stream (`inner_size`, the reference's 2048).
         public var innerSize = 2048

@@ -36,9 +36,9 @@ public final class NetFVModel: WILLOWPoolingModel {
 extension NetFVModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
-        /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
+        /// K, clusters of the rgb stream; the audio stream gets K/2 (`fv_cluster_size`; the recipe's 128).
         public var clusterSize = 128
-        /// H (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
+        /// H, width of the hidden layer over the Fisher vectors (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
         public var hiddenSize = 1024
         /// Centres = 0.01·assignment weights (`fv_couple_weights`).
         public var coupledCentres = false

@@ -47,19 +47,19 @@ public final class QRNNModel: ZooModelBase, RecurrentZooModel {
 extension QRNNModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H of every layer.
+        /// H, hidden units of every QRNN layer (the project's 1024, as the starter LSTM).
         public var hiddenSize = 1024
         /// L, stacked QRNN layers (the project's 2, as the starter LSTM).
         public var layers = 2
         /// Frames per gate computation, 1 or 2 (pytorch-qrnn's `window`).
         public var window = 2
-        /// Zoneout probability on the forget gate.
+        /// Zoneout probability on the forget gate (0: none, the project's configuration).
         public var zoneout = 0.0
-        /// Dropout between layers (training only).
+        /// Dropout between layers, training only (0: none, the project's configuration).
         public var dropout = 0.0
         /// The classifier on the final state: a mixture of experts (the project's choice, as the starter LSTM).
         public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head.
+        /// m, experts per class of the MoE head (the project's 2, as the starter LSTM).
         public var mixtures = 2
         /// The input transform: L2-normalise each frame (the starter LSTM's).
         public var transform = InputTransform.l2

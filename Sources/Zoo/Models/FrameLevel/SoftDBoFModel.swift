@@ -35,9 +35,9 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
 extension SoftDBoFModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
-        /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
+        /// K, clusters of the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`; the recipe's 8000).
         public var clusterSize = 8000
-        /// H (`dbof_hidden_size`).
+        /// H, width of the hidden layer over the pooled assignments (`dbof_hidden_size`; the recipe's 1024).
         public var hiddenSize = 1024
         /// Also concatenate the L2-normalised max-pool of the assignments (`softdbof_maxpool`).
         public var maxPool = false

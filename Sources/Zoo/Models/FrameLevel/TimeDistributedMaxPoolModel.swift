@@ -68,9 +68,9 @@ public final class TimeDistributedMaxPoolModel: ZooModelBase, ResNetLikeHeadMode
 extension TimeDistributedMaxPoolModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
+        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`; the reference's 1024).
         public var videoReducedSize = 1024
-        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).
+        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`; the reference's 128).
         public var audioReducedSize = 128
         /// Width of each ResNet-like stream (the reference's 1024).
         public var innerSize = 1024

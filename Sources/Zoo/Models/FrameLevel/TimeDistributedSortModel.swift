@@ -95,9 +95,9 @@ extension TimeDistributedSortModel {
         public var concatBlocks = 1
         /// Dropout of the per-frame network's FCBlocks and of the rank network (the reference's 0.5).
         public var dropout = 0.5
-        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN).
+        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN, 303).
         public var sortedFrames = 303
-        /// Hidden units of the network over ranks (`frame_inner_size`).
+        /// Hidden units of the network over ranks (`frame_inner_size`; the reference's 1000).
         public var rankHiddenSize = 1000
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none

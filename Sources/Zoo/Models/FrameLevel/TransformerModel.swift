@@ -121,13 +121,13 @@ extension TransformerModel {
     public struct Config: ZooConfiguration {
         /// Which encoder the model stacks (Samsung's by default, configs 11/88).
         public var architecture = Architecture.samsung
-        /// Frame size inside the encoder (Samsung `inner_size`; the standard encoder's d_model).
+        /// Frame size inside the encoder (Samsung `inner_size`, 500 in configs 11/88; the standard encoder's d_model).
         public var innerSize = 500
         /// Encoder layers (Samsung configs 11/88: 1).
         public var layers = 1
         /// Attention heads per layer (Samsung configs 11/88: 1).
         public var heads = 1
-        /// Standard encoder only: the feed-forward hidden size.
+        /// Standard encoder only: the feed-forward hidden size (2048 in `transformer-standard`).
         public var feedForwardSize = 2048
         /// Dropout inside each layer (Samsung configs 11/88: 0).
         public var dropout = 0.0

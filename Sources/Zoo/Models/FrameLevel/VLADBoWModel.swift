@@ -66,21 +66,21 @@ public final class VLADBoWModel: ZooModelBase, ResNetLikeHeadModel {
 extension VLADBoWModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// K, clusters of each modality (`n_clusters`).
+        /// K, clusters of each modality (`n_clusters`; config 91's 4096).
         public var clusterSize = 4096
-        /// The ResNet-like stream width (`inner_size`).
+        /// The ResNet-like stream width (`inner_size`; config 91's 1024).
         public var innerSize = 1024
-        /// Identity blocks per stream (`av_id_block_num`).
+        /// Identity blocks per stream (`av_id_block_num`; config 91's 1).
         public var avBlocks = 1
-        /// Identity blocks after the concatenation (`concat_id_block_num`).
+        /// Identity blocks after the concatenation (`concat_id_block_num`; config 91's 1).
         public var concatBlocks = 1
-        /// Dropout on the bag-of-words vectors (`dropout` with `bow_dropout`).
+        /// Dropout on the bag-of-words vectors (`dropout` with `bow_dropout`; config 91's 0.1).
         public var bowDropout = 0.1
-        /// Dropout inside the ResNet-like head (the reference's ResNetLike default).
+        /// Dropout inside the ResNet-like head (the reference's ResNetLike default 0.5).
         public var dropout = 0.5
-        /// Initial exponent p (`softmax_power`); nil for a plain soft BoW.
+        /// Initial exponent p (`softmax_power`; the reference's 3); nil for a plain soft BoW.
         public var power: Double? = 3
-        /// Train p (`learnable_power`) or keep it fixed.
+        /// Train p (`learnable_power`, on in config 91) or keep it fixed.
         public var learnablePower = true
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none

@@ -75,9 +75,9 @@ extension DMRNetModel {
         public var videoFeatures = 1024
         /// Features of the audio stream input: the next `audioFeatures`.
         public var audioFeatures = 128
-        /// Width of both streams and of each branch's hidden layer.
+        /// Width of both streams and of each branch's hidden layer (the project's 2048).
         public var innerSize = 2048
-        /// Merge-and-run blocks.
+        /// Merge-and-run blocks after the stream projections (the project's 2).
         public var blocks = 2
         /// Dropout of every FCBlock and branch body (the project's 0.5; no paper value exists).
         public var dropout = 0.5

@@ -100,9 +100,9 @@ public final class FrameStatisticsModel: Module, ZooModel {
 extension FrameStatisticsModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// rgb features per frame (the statistics of each are `rgbSize` wide).
+        /// rgb features per frame (YouTube-8M's 1024; the statistics of each are `rgbSize` wide).
         public var rgbSize = 1024
-        /// Audio features per frame.
+        /// Audio features per frame (YouTube-8M's 128).
         public var audioSize = 128
         /// Width of the ResNet-like network's streams (config2's 2048).
         public var innerSize = 2048

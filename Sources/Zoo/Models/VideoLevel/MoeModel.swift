@@ -60,11 +60,11 @@ public final class MoeModel: ZooModelBase, ClassifierLayerModel {
 extension MoeModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// Features per video (mean_rgb ⊕ mean_audio).
+        /// Features per video (mean_rgb ⊕ mean_audio: 1152).
         public var inputSize = 1152
-        /// Experts per class m (starter flag `moe_num_mixtures`).
+        /// Experts per class m (starter flag `moe_num_mixtures`; its 2).
         public var mixtures = 2
-        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
+        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`; off in the starter, on in `moe-gated`).
         public var probabilityGating = false
         /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
         public var batchNormMomentum = 0.001

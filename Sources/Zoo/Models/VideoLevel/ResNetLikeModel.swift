@@ -52,21 +52,21 @@ public final class ResNetLikeModel: ZooModelBase, ZooModel {
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
     ]
 
-    /// The Linear(lastHiddenSize → C).
     let config: Config
     /// FCBlock(audio → audio width) then the av identity blocks; empty without the audio branch.
     public let audioBlocks: [any Layer]
     /// FCBlock(rgb → video width) then the av identity blocks; empty without the video branch.
-    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public let videoBlocks: [any Layer]
     /// Identity blocks (2·inner → inner → 2·inner) after the concatenation.
     public let concatBlocks: [ResidualIdentityBlock]
     /// FCBlock(2·inner → lastHiddenSize).
     public let lastBlock: FCBlock
+    /// The Linear(lastHiddenSize → C).
     public let classifier: Linear
     /// The output gate's C × C map with bias, when `contextGating`.
     public let outputGate: Linear?
 
+    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
         let config = config.validated()
         self.config = config
@@ -122,32 +122,32 @@ public final class ResNetLikeModel: ZooModelBase, ZooModel {
         let logits = classifier(features)
         return .logits(outputGate.map { logits * sigmoid($0(logits)) } ?? logits)
     }
-        /// The reference's `inner_size` (2048): the branches share 2·inner, concat blocks are inner wide inside.
 }
 
 extension ResNetLikeModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// Dropout of every FCBlock (the reference's default 0.5).
         /// Features of the video (rgb) branch input: the first `videoFeatures` of each row.
         public var videoFeatures = 1024
         /// Features of the audio branch input: the next `audioFeatures`.
-        /// The audio branch's share (`audio_part`, the reference's 1).
         public var audioFeatures = 128
+        /// The reference's `inner_size` (2048): the branches share 2·inner, concat blocks are inner wide inside.
         public var innerSize = 2048
-        /// Identity blocks on each modality branch (reference `av_id_block_num`).
+        /// Identity blocks on each modality branch (reference `av_id_block_num`; its default 1).
         public var avIdentityBlocks = 1
-        /// Identity blocks after the concatenation (reference `concat_id_block_num`).
-        /// The input transform: none, the features as they are (the reference's).
+        /// Identity blocks after the concatenation (reference `concat_id_block_num`; its default 1).
         public var concatIdentityBlocks = 1
+        /// Dropout of every FCBlock (the reference's default 0.5).
         public var dropout = 0.5
-        /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
+        /// The video branch's share of 2·inner (reference `video_part`, its 1); 0 drops the branch.
         public var videoPart = 1
+        /// The audio branch's share of 2·inner (reference `audio_part`, its 1); 0 drops the branch.
         public var audioPart = 1
-        /// Width of the last FCBlock before the classifier (the reference uses inner).
+        /// Width of the last FCBlock before the classifier (the reference uses inner, 2048).
         public var lastHiddenSize = 2048
-        /// Sigmoid gating of the output logits (reference `context_gating`).
+        /// Sigmoid gating of the output logits (reference `context_gating`; off by default).
         public var contextGating = false
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
 
