@@ -17,7 +17,9 @@ public enum ModelSize: String, Codable, Sendable, CaseIterable {
 /// optional JSON overrides of its configuration), its parameter count
 /// without building it, and the facts of the paper it comes from.
 public struct ZooEntry: Sendable {
+    /// The name the tools and recipes use (`yt8m train --model NAME`).
     public let name: String
+    /// The input level of the model.
     public let level: InputLevel
     /// One line: what it is and the reference it follows.
     public let summary: String
@@ -137,10 +139,14 @@ extension ZooEntry {
 
 /// Problems with a model name or configuration given by a user.
 public enum ZooError: Error, CustomStringConvertible, Equatable {
+    /// No entry has this name.
     case unknownModel(String, known: [String])
+    /// An override names a field the model's configuration does not have.
     case unknownConfigField(model: String, field: String, known: [String])
+    /// The overrides do not decode as the model's configuration.
     case badConfig(model: String, reason: String)
 
+    /// A message for the user.
     public var description: String {
         switch self {
         case .unknownModel(let n, let known): return "unknown model '\(n)'; the zoo has: \(known.joined(separator: ", "))"
@@ -153,10 +159,9 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
 /// Every architecture of the zoo.
 public enum ModelZoo {
     /// The zoo's entries in their listing order, video level first; each is
-    /// declared beside its model. Recipes of td-dense-sort, td-conv and
-    /// linear-combinations are not recorded in ZOO.md: they use Samsung's
-    /// default Adam rate 1e-3 and its common frame-level batch of 512, as does
-    /// early-concat-lstm.
+    /// declared beside its model. Recipes of td-dense-sort, td-conv,
+    /// linear-combinations and early-concat-lstm are not recorded in ZOO.md:
+    /// they use ``Recipe/samsungDefault``.
     public static let entries: [ZooEntry] = [
         [LogisticModel.videoZooEntry], MoeModel.zooEntries, ResNetLikeModel.zooEntries,
         [DMRNetModel.zooEntry, FrameStatisticsModel.zooEntry],
@@ -168,6 +173,7 @@ public enum ModelZoo {
          EarlyConcatLSTMModel.zooEntry, LSTMBiAttentionModel.zooEntry, QRNNModel.zooEntry],
     ].flatMap { $0 }
 
+    /// The entry called `name`; a ``ZooError/unknownModel(_:known:)`` naming every entry otherwise.
     public static func entry(named name: String) throws -> ZooEntry {
         guard let e = entries.first(where: { $0.name == name }) else {
             throw ZooError.unknownModel(name, known: entries.map(\.name))

@@ -38,6 +38,12 @@ extension Recipe {
         return r
     }
 
+    /// Samsung's default Adam rate 1e-3 with its common frame-level batch of
+    /// 512: the recipe of the Samsung entries ZOO.md records none for
+    /// (td-dense-sort, td-conv, linear-combinations, early-concat-lstm) and
+    /// of the project's transformer-standard.
+    static let samsungDefault = samsung(batchSize: 512, learningRate: 1e-3)
+
     /// The starter code's `LstmModel` recipe: train.py's defaults (batch 1024,
     /// decay 0.95 every 4M examples, clip 1.0, L2-normalised frames) with the
     /// learning rate 0.001 docs/model_overview.md gives for the LSTM, every

@@ -6,14 +6,18 @@ import Tensor
 /// the configuration overrides and the number of classes. Stored as JSON in
 /// the checkpoint's metadata under `model_spec`.
 public struct ModelSpec: Codable, Equatable, Sendable {
+    /// The zoo entry's name.
     public var model: String
+    /// Paper or small configuration.
     public var size: ModelSize
     /// JSON object of configuration overrides ("{}" for none).
     public var overrides: String
+    /// C, classes the model scores.
     public var numClasses: Int
     /// Frames fed per video when evaluating frame-level models (all up to this many).
     public var maxFrames: Int
 
+    /// A spec of the entry `model` at `size` with JSON `overrides`.
     public init(model: String, size: ModelSize, overrides: String = "{}", numClasses: Int, maxFrames: Int = 300) {
         self.model = model
         self.size = size
@@ -22,6 +26,7 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         self.maxFrames = maxFrames
     }
 
+    /// The overrides parsed as a JSON object (nil when they are not one).
     public var overrideDictionary: [String: Any]? {
         (try? JSONSerialization.jsonObject(with: Data(overrides.utf8))) as? [String: Any]
     }
@@ -32,16 +37,21 @@ public struct ModelSpec: Codable, Equatable, Sendable {
         return try ModelZoo.entry(named: model).build(size: size, overrides: overrideDictionary, numClasses: numClasses, rng: &rng)
     }
 
+    /// The spec as JSON, as stored in the checkpoint's metadata.
     public var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
 }
 
 /// A checkpoint that cannot be turned back into a model.
 public struct TrainedModelError: Error, CustomStringConvertible {
+    /// The checkpoint's path.
     public let path: String
+    /// What is wrong with it.
     public let reason: String
+    /// `path: reason`.
     public var description: String { "\(path): \(reason)" }
 }
 
+/// Loading trained checkpoints back into models.
 public enum TrainedModel {
     /// Rebuilds the model of a checkpoint written by the trainer (weights under
     /// `model.`) or of a quantized export (weights by name, dequantized), and

@@ -16,8 +16,10 @@ public struct ModelInput {
     public var features: Tensor
     /// Valid frames per video (frame level); nil for video-level input.
     public var lengths: [Int]?
+    /// Width of the rgb part of the last axis (1024 in YouTube-8M).
     public var rgbSize: Int
 
+    /// A batch of `features`, with the valid frames of each video for frame-level input; checks the shapes.
     public init(features: Tensor, lengths: [Int]? = nil, rgbSize: Int = 1024) {
         precondition(features.rank == 2 || features.rank == 3,
                      "ModelInput: features must be [batch, features] or [batch, frames, features], got \(features.shape)")
@@ -31,7 +33,9 @@ public struct ModelInput {
         self.rgbSize = rgbSize
     }
 
+    /// B, videos in the batch.
     public var batchSize: Int { features.shape[0] }
+    /// Width of the last axis (rgb + audio).
     public var featureSize: Int { features.shape[features.rank - 1] }
     /// The rgb part of the last axis.
     public var rgb: Tensor { features.sliced(axis: -1, range: 0..<rgbSize) }
@@ -43,7 +47,9 @@ public struct ModelInput {
 /// probabilities directly (mixture-of-experts heads). The loss uses the
 /// matching form, so nothing passes through a sigmoid twice.
 public enum ModelOutput {
+    /// Logits [B, C]: sigmoid gives the probabilities.
     case logits(Tensor)
+    /// Probabilities [B, C] in (0, 1).
     case probabilities(Tensor)
 
     /// Class probabilities [B, C].
@@ -110,6 +116,7 @@ public enum InputTransform: String, Codable, Sendable, CaseIterable {
     /// Feed features as they are (the Samsung models).
     case none
 
+    /// The batch with the transform applied to its features.
     public func apply(_ input: ModelInput) -> ModelInput {
         switch self {
         case .none: return input
@@ -121,21 +128,72 @@ public enum InputTransform: String, Codable, Sendable, CaseIterable {
     }
 }
 
-/// A zoo model whose classifier is one `Linear` → C: its features are that
-/// layer's input and it outputs logits (the logistic models, the Samsung FCN
-/// models, the transformers, FrameConv, DMRNet).
-public protocol LinearClassifierModel: ZooModel {
-    /// The last layer, features → logits.
-    var classifier: Linear { get }
+/// The stored part every zoo model shares: the input level it reads, its
+/// number of classes and the input transform its ``ZooModel/features(_:)``
+/// applies to a batch first. A zoo model subclasses it (instead of `Module`)
+/// and calls ``init(level:numClasses:transform:)`` once its own layers are
+/// built. None of the three is a parameter, buffer or module, so they add
+/// nothing to the state dict and draw nothing from the random generator.
+open class ZooModelBase: Module {
+    /// Whether the model reads video-level vectors or frame sequences.
+    public let level: InputLevel
+    /// C, the number of classes the model scores.
+    public let numClasses: Int
+    /// The transform applied to a batch before the model reads it (its
+    /// configuration's `transform`).
+    public let transform: InputTransform
+
+    /// Stores what every zoo model knows about its input and output.
+    public init(level: InputLevel, numClasses: Int, transform: InputTransform) {
+        self.level = level
+        self.numClasses = numClasses
+        self.transform = transform
+        super.init()
+    }
 }
 
-extension LinearClassifierModel {
+/// The last layer or head of a zoo model as ``ZooModel/classify(_:)`` runs
+/// it on the features: a `Linear` (logits), a ``MixtureOfExperts``
+/// (probabilities) or a ``RecurrentClassifier`` (either).
+public protocol ZooClassifierLayer {
+    /// Width of the representation the layer reads.
+    var inFeatures: Int { get }
+    /// Class scores [B, C] of representations [B, inFeatures].
+    func classScores(_ features: Tensor) -> ModelOutput
+}
+
+extension Linear: ZooClassifierLayer {
+    /// Logits W·x + b.
+    public func classScores(_ features: Tensor) -> ModelOutput { .logits(self(features)) }
+}
+
+extension MixtureOfExperts: ZooClassifierLayer {
+    /// The mixture's (gated) probabilities.
+    public func classScores(_ features: Tensor) -> ModelOutput { .probabilities(self(features)) }
+}
+
+/// A zoo model whose classifier is one layer or head, `classifier`: its
+/// features are that layer's input, and ``ZooModel/classify(_:)`` checks
+/// them and returns the layer's scores.
+public protocol ClassifierLayerModel: ZooModel {
+    /// The type of the last layer or head.
+    associatedtype Classifier: ZooClassifierLayer
+    /// The last layer or head, features → class scores.
+    var classifier: Classifier { get }
+}
+
+extension ClassifierLayerModel {
     /// The classifier's input width.
     public var featureCount: Int { classifier.inFeatures }
 
-    /// Logits of the final Linear → C.
+    /// The classifier's scores (logits or probabilities, as it gives them).
     public func classify(_ features: Tensor) -> ModelOutput {
         checkFeatures(features)
-        return .logits(classifier(features))
+        return classifier.classScores(features)
     }
 }
+
+/// A zoo model whose classifier is one `Linear` → C: its features are that
+/// layer's input and it outputs logits (the logistic models, the Samsung FCN
+/// models, the transformers, FrameConv, DMRNet, the ResNet-like head models).
+public protocol LinearClassifierModel: ClassifierLayerModel where Classifier == Linear {}

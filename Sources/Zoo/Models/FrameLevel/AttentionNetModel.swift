@@ -13,7 +13,7 @@ import Tensor
 /// reference includes zero padding frames in both). The batch norm is
 /// PyTorch's `BatchNorm1d` over videos. Outputs logits. Features: the FCN's
 /// last hidden activation (4096 wide), before its Linear → C.
-public final class AttentionNetModel: Module, SamsungFCNModel {
+public final class AttentionNetModel: ZooModelBase, SamsungFCNModel {
     /// The zoo's `attention-net` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "attention-net", level: .frame,
@@ -23,47 +23,48 @@ public final class AttentionNetModel: Module, SamsungFCNModel {
         small: { $0.layers = 2; $0.hiddenSize = 32; $0.fcnSizes = [64, 64] },
         build: { AttentionNetModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The stacked attention layers over the frames (L layers of width H).
     public let pooling: StackedAttentionPooling
+    /// Batch norm over the pooled vector before the FCN, when `Config.batchNorm`.
     public let batchNorm: BatchNorm?
+    /// The FCN's hidden Linear layers, one per `fcnSizes` entry.
     public let fcnLayers: [Linear]
+    /// The dropout after each hidden FCN layer.
     public let dropouts: [Dropout]
+    /// The final Linear → C, the features' classifier.
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         pooling = StackedAttentionPooling(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let pooled = pooling.outputSize
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
         (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: pooled, config: config, numClasses: numClasses,
                                                              rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
     public func features(_ input: ModelInput) -> Tensor {
         let x = transform.apply(input)
-        var h = pooling(x.features, mask: x.sequenceMask)
-        if let batchNorm { h = batchNorm(h) }
-        return fcnFeatures(h)
+        return fcnFeatures(pooling(x.features, mask: x.sequenceMask), batchNorm: batchNorm)
     }
 }
 
 extension AttentionNetModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
-        /// L (`layers_number`).
+        /// L, stacked attention layers (`layers_number`; Model1's 3).
         public var layers = 3
-        /// H (`hidden_size`).
+        /// H, width of each attention layer's values V_i (`hidden_size`; Model1's 1024).
         public var hiddenSize = 1024
-        /// Hidden sizes of the FCN classifier.
+        /// Widths of the FCN's hidden layers before its Linear → C (Model1's 4096, 4096).
         public var fcnSizes = [4096, 4096]
         /// Dropout after each hidden FCN layer (0 in Model1, 0.3 in Models 2–5).
         public var dropout = 0.0
         /// Batch norm before the FCN (Models 1–4; Model5 drops it).
         public var batchNorm = true
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

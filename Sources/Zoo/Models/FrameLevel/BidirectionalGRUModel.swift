@@ -20,7 +20,7 @@ import Tensor
 /// (2H for the gates, H for the candidate): 3·512·2 + 3·1024 = 6144 more
 /// than the reference's 15,367,958, both 15.4 M. Frames are L2-normalised.
 /// Outputs logits (logistic head) or probabilities (MoE).
-public final class BidirectionalGRUModel: Module, RecurrentZooModel {
+public final class BidirectionalGRUModel: ZooModelBase, RecurrentZooModel {
     /// The zoo's `gru-bidirect` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "gru-bidirect", level: .frame,
@@ -32,21 +32,22 @@ public final class BidirectionalGRUModel: Module, RecurrentZooModel {
         small: { $0.bidirectionalSize = 32; $0.hiddenSize = 64 },
         build: { BidirectionalGRUModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The bidirectional GRU over the frames (H_b per direction).
     public let bidirectional: GRU
+    /// The GRU(H) over the bidirectional outputs, whose final state is read.
     public let gru: GRU
+    /// Context gating (no batch norm) of the final state, when `Config.contextGating`.
     public let gating: ContextGating?
+    /// The head on the final states (MoE or logistic, `Config.head`).
     public let classifier: RecurrentClassifier
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         bidirectional = GRU(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true, rng: &rng)
         gru = GRU(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize, rng: &rng)
         gating = config.contextGating ? ContextGating(config.hiddenSize, batchNorm: false, rng: &rng) : nil
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The final state h_T of the second GRU (context-gated when configured), [B, H].
@@ -61,15 +62,17 @@ public final class BidirectionalGRUModel: Module, RecurrentZooModel {
 extension BidirectionalGRUModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H_b, per direction (`lstm_cells` / 2).
+        /// H_b, hidden units per direction of the bidirectional GRU (`lstm_cells` / 2; the paper size's 512).
         public var bidirectionalSize = 512
-        /// H of the GRU over the bidirectional outputs (`lstm_cells`).
+        /// H, hidden units of the GRU over the bidirectional outputs (`lstm_cells`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// Context gating without batch norm on the final state before the head.
+        /// Context gating without batch norm on the final state before the head (off, as the reference `GRUbidirect`).
         public var contextGating = false
+        /// The classifier on the final state: a logistic layer (miha's recipes).
         public var head = RecurrentHeadKind.logistic
-        /// m when the head is a MoE.
+        /// m, experts per class when the head is a MoE.
         public var mixtures = 2
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -12,7 +12,7 @@ import Tensor
 /// (8192 more parameters than the reference). Frames are L2-normalised.
 /// Outputs logits (logistic head, miha's recipes) or probabilities (MoE).
 /// Features: c_T, the head's input.
-public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
+public final class BidirectionalLSTMModel: ZooModelBase, RecurrentZooModel {
     /// The zoo's `bilstm` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "bilstm", level: .frame,
@@ -24,21 +24,21 @@ public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
         small: { $0.bidirectionalSize = 32; $0.hiddenSize = 64 },
         build: { BidirectionalLSTMModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The bidirectional LSTM over the frames (H_b per direction).
     public let bidirectional: LSTM
+    /// The LSTM(H) over the bidirectional outputs, whose final cell state is read.
     public let lstm: LSTM
+    /// The head on the final states (MoE or logistic, `Config.head`).
     public let classifier: RecurrentClassifier
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         bidirectional = LSTM(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true,
                              forgetBias: config.forgetBias, rng: &rng)
         lstm = LSTM(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize,
                     forgetBias: config.forgetBias, rng: &rng)
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The final cell state c_T of the LSTM over the bidirectional outputs [B, H], the head's input.
@@ -53,15 +53,17 @@ public final class BidirectionalLSTMModel: Module, RecurrentZooModel {
 extension BidirectionalLSTMModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H_b, per direction.
+        /// H_b, hidden units per direction of the bidirectional LSTM (the paper size's 512).
         public var bidirectionalSize = 512
-        /// H of the LSTM over the bidirectional outputs.
+        /// H, hidden units of the LSTM over the bidirectional outputs (the paper size's 1024).
         public var hiddenSize = 1024
-        /// Constant forget-gate bias of both LSTMs.
+        /// Constant forget-gate bias of both LSTMs (1, as TensorFlow's LSTM cells).
         public var forgetBias = 1.0
+        /// The classifier on the final state: a logistic layer (miha's recipes).
         public var head = RecurrentHeadKind.logistic
-        /// m when the head is a MoE.
+        /// m, experts per class when the head is a MoE.
         public var mixtures = 2
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

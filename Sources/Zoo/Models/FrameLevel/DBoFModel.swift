@@ -15,7 +15,7 @@ import Tensor
 /// TF-slim's (ε 1e-3; `batchNormMomentum` 0.001 = decay 0.999 in the paper
 /// configuration). Outputs probabilities (the MoE head). Features: the
 /// hidden vector (H wide), the MoE's input.
-public final class DBoFModel: Module, ZooModel {
+public final class DBoFModel: ZooModelBase, ClassifierLayerModel {
     /// The zoo's `dbof` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "dbof", level: .frame,
@@ -24,20 +24,23 @@ public final class DBoFModel: Module, ZooModel {
         small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
         build: { DBoFModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// Batch norm over the input features of the valid frames.
     public let inputBatchNorm: FrameBatchNorm
+    /// W_c, the projection of each frame onto the K clusters (no bias).
     public let clusterWeights: Linear
+    /// Batch norm over the cluster activations of the valid frames.
     public let clusterBatchNorm: FrameBatchNorm
+    /// W_h, the hidden layer K → H over the max-pooled clusters (no bias).
     public let hidden: Linear
+    /// Batch norm of the hidden layer.
     public let hiddenBatchNorm: BatchNorm
+    /// The mixture-of-experts head over the hidden vector.
     public let classifier: MixtureOfExperts
+    /// The activation after the cluster and hidden batch norms.
     public let activation: DBoFActivation
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         activation = config.activation
         let m = config.batchNormMomentum
         inputBatchNorm = FrameBatchNorm(inputSize, momentum: m)
@@ -48,10 +51,8 @@ public final class DBoFModel: Module, ZooModel {
                         weightInit: .normal(std: 1 / Double(config.clusterSize).squareRoot()), rng: &rng)
         hiddenBatchNorm = BatchNorm(config.hiddenSize, epsilon: 1e-3, momentum: m)
         classifier = MixtureOfExperts(config.hiddenSize, classes: numClasses, mixtures: config.mixtures, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
-
-    /// H, the hidden size.
-    public var featureCount: Int { classifier.inFeatures }
 
     /// The hidden vector act(BN(W_h·pooled)) [B, H], the MoE's input.
     public func features(_ input: ModelInput) -> Tensor {
@@ -62,27 +63,22 @@ public final class DBoFModel: Module, ZooModel {
         let pooled = maskedMax(clusters, mask: x.sequenceMask)                   // [B, K]
         return activation.apply(hiddenBatchNorm(hidden(pooled)))
     }
-
-    /// The MoE's probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(classifier(features))
-    }
 }
 
 extension DBoFModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// K, the cluster layer width (`dbof_cluster_size`).
+        /// K, the cluster layer width (`dbof_cluster_size`; the starter's 8192).
         public var clusterSize = 8192
-        /// H (`dbof_hidden_size`).
+        /// H, width of the hidden layer over the max-pooled clusters (`dbof_hidden_size`; the starter's 1024).
         public var hiddenSize = 1024
-        /// The activation after both batch norms (`dbof_activation`).
+        /// The activation after both batch norms (`dbof_activation`; sigmoid, the 2018/2019 starter's).
         public var activation = DBoFActivation.sigmoid
-        /// Experts of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; the starter's 2).
         public var mixtures = 2
         /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
         public var batchNormMomentum = 0.001
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

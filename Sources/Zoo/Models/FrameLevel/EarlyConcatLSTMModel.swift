@@ -13,32 +13,33 @@ import Tensor
 /// The reference stacks L one-layer `nn.LSTM`s; one L-layer LSTM without
 /// dropout between layers computes the same. Outputs logits. Features: the
 /// FCN's last hidden activation (2048 wide), before its Linear → C.
-public final class EarlyConcatLSTMModel: Module, SamsungFCNModel {
+public final class EarlyConcatLSTMModel: ZooModelBase, SamsungFCNModel {
     /// The zoo's `early-concat-lstm` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "early-concat-lstm", level: .frame,
         summary: "2 × LSTM(1024) on rgb ⊕ audio frames, final (h, c) of both layers (4096) → FCN 2048 → C (Samsung EarlyConcatLSTM)",
         reportedGAP: "0.82998 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         smallLearningRate: 3e-3,  // 200 steps of batch 64: GAP 0.16 at 1e-3, 0.20 at 3e-3, 0.19 at 1e-2
         small: { $0.hiddenSize = 16; $0.fcnSizes = [32] },
         build: { EarlyConcatLSTMModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The L-layer LSTM(H) over the rgb ⊕ audio frames.
     public let lstm: LSTM
+    /// The FCN's hidden Linear layers, one per `fcnSizes` entry.
     public let fcnLayers: [Linear]
+    /// The dropout after each hidden FCN layer.
     public let dropouts: [Dropout]
+    /// The final Linear → C, the features' classifier.
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         let representation = 2 * config.layers * config.hiddenSize
         (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: representation, config: config, numClasses: numClasses,
                                                              rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The FCN's last hidden activation [B, featureCount], before the final Linear → C.
@@ -54,14 +55,15 @@ public final class EarlyConcatLSTMModel: Module, SamsungFCNModel {
 extension EarlyConcatLSTMModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
-        /// H (`inner_size`).
+        /// H, hidden units of each LSTM layer (`inner_size`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// L (`layers_number`).
+        /// L, stacked LSTM layers (`layers_number`; the paper size's 2).
         public var layers = 2
-        /// Hidden sizes of the FCN classifier.
+        /// Widths of the FCN's hidden layers before its Linear → C (the reference's 2048).
         public var fcnSizes = [2048]
-        /// Dropout after each hidden FCN layer.
+        /// Dropout after each hidden FCN layer (the reference's 0.1).
         public var dropout = 0.1
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

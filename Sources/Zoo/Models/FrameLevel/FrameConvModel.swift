@@ -8,13 +8,18 @@ import Tensor
 /// over valid steps (a partial last window counts, so a video of n steps
 /// keeps ⌈n/k⌉), or the maximum over all valid steps for the last block.
 public final class FrameConvBlock: Module {
+    /// The convolution over time (kernel w, "same" zero padding).
     public let conv: Conv1d
+    /// Dropout of whole feature maps (PyTorch's `Dropout2d`), training only.
     public let channelDropout: Dropout
+    /// Batch norm over the valid steps.
     public let batchNorm: FrameBatchNorm
     /// Pool width and stride; nil for the global maximum over time.
     public let poolSize: Int?
+    /// Slope of the LeakyReLU for negative inputs (0.01 by default).
     public let negativeSlope: Double
 
+    /// A block from `inChannels` to `outChannels` channels with kernel width `kernelSize`, pool `poolSize` (nil: global maximum) and channel dropout `dropout`, drawing its weights from `rng`.
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, poolSize: Int?, dropout: Double,
                 negativeSlope: Double = 0.01, rng: inout RandomGenerator) {
         precondition(kernelSize % 2 == 1 && (poolSize ?? 1) >= 1,
@@ -69,31 +74,31 @@ public final class FrameConvBlock: Module {
 /// drop short videos' last frames); parameter counts are unchanged.
 /// Outputs logits. Features: the global maximum over time (8192 wide), the
 /// input of the Linear → C.
-public final class FrameConvModel: Module, LinearClassifierModel {
+public final class FrameConvModel: ZooModelBase, LinearClassifierModel {
     /// The zoo's `td-conv` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "td-conv", level: .frame,
         summary: "Time-distributed convolutions with LeakyReLU, BN and max-pools per modality, then over the concatenation (Samsung FrameConv, bugs fixed)",
         reportedGAP: "0.84144 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         small: {
             $0.videoChannels = [32, 32]; $0.audioChannels = [8, 8]; $0.concatChannels = [32, 64]
         },
         build: { FrameConvModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The blocks over the rgb frames.
     public let videoBlocks: [FrameConvBlock]
+    /// The blocks over the audio frames.
     public let audioBlocks: [FrameConvBlock]
+    /// The blocks over the concatenated [audio, rgb] maps; the last ends in the global maximum.
     public let concatBlocks: [FrameConvBlock]
+    /// The final Linear → C, the features' classifier.
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         config.check()
-        self.numClasses = numClasses
-        transform = config.transform
         func blocks(_ input: Int, _ channels: [Int], _ kernels: [Int], _ pools: [Int?], rng: inout RandomGenerator) -> [FrameConvBlock] {
             var result: [FrameConvBlock] = []
             for (i, out) in channels.enumerated() {
@@ -107,6 +112,7 @@ public final class FrameConvModel: Module, LinearClassifierModel {
         concatBlocks = blocks((config.videoChannels.last ?? rgbSize) + (config.audioChannels.last ?? audioSize),
                               config.concatChannels, config.concatKernelSizes, config.concatPoolSizes + [nil], rng: &rng)
         classifier = Linear(config.concatChannels.last!, numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The global maximum over time of the last block [B, C_last], the final Linear's input.
@@ -124,20 +130,23 @@ public final class FrameConvModel: Module, LinearClassifierModel {
 extension FrameConvModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// Output channels of the rgb blocks.
+        /// Output channels of the rgb blocks (the reference's 2048, 2048).
         public var videoChannels = [2048, 2048]
-        /// Output channels of the audio blocks.
+        /// Output channels of the audio blocks (the reference's 512, 512).
         public var audioChannels = [512, 512]
-        /// Kernel widths of the per-modality blocks.
+        /// Kernel widths of the per-modality blocks, in frames (the reference's 3, 3).
         public var modalityKernelSizes = [3, 3]
-        /// Pool widths of the per-modality blocks.
+        /// Pool widths and strides of the per-modality blocks, in steps (the reference's 3, 3).
         public var modalityPoolSizes = [3, 3]
-        /// Output channels of the blocks after the concatenation; the last ends in the global maximum.
+        /// Output channels of the blocks after the concatenation (the reference's intended 4096, 8192); the last ends in the global maximum.
         public var concatChannels = [4096, 8192]
+        /// Kernel widths of the blocks after the concatenation (the reference's 3, 3).
         public var concatKernelSizes = [3, 3]
-        /// Pool widths of all concat blocks but the last.
+        /// Pool widths of all concat blocks but the last (the reference's 3).
         public var concatPoolSizes = [3]
+        /// Channel dropout probability of every block (the reference's 0.1).
         public var dropout = 0.1
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
 

@@ -84,9 +84,12 @@ public enum DBoFActivation: String, Codable, Sendable {
 /// recipes), else h = relu6(BN(W·v)) without bias. W ~ N(0, 1/√K) with K the
 /// cluster count, b ~ N(0, 0.01), as WILLOW's `hidden1_weights`/`hidden1_biases`.
 public final class WILLOWHiddenLayer: Module, Layer {
+    /// W (with bias b unless `batchNormReLU6`).
     public let linear: Linear
+    /// The batch norm before relu6, when `batchNormReLU6`.
     public let batchNorm: BatchNorm?
 
+    /// A hidden layer `inFeatures` → `outFeatures`; `clusters` sets the weights' standard deviation 1/√clusters.
     public init(_ inFeatures: Int, _ outFeatures: Int, clusters: Int, batchNormReLU6: Bool,
                 batchNormMomentum: Double, rng: inout RandomGenerator) {
         linear = Linear(inFeatures, outFeatures, bias: !batchNormReLU6,
@@ -95,6 +98,7 @@ public final class WILLOWHiddenLayer: Module, Layer {
         batchNorm = batchNormReLU6 ? BatchNorm(outFeatures, epsilon: 1e-3, momentum: batchNormMomentum) : nil
     }
 
+    /// W·v + b, or relu6(BN(W·v)).
     public func forward(_ x: Tensor) -> Tensor {
         guard let batchNorm else { return linear(x) }
         return clamp(batchNorm(linear(x)), min: 0, max: 6)

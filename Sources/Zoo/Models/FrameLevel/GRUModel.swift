@@ -14,7 +14,7 @@ import Tensor
 /// resets h before the product: 7200 more parameters, the same family of
 /// functions. Frames are L2-normalised. Outputs probabilities. Features:
 /// the concatenated final states, the head's input.
-public final class GRUModel: Module, RecurrentZooModel {
+public final class GRUModel: ZooModelBase, RecurrentZooModel {
     /// The zoo's `gru` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "gru", level: .frame,
@@ -23,19 +23,18 @@ public final class GRUModel: Module, RecurrentZooModel {
         small: { $0.hiddenSize = 16 },
         build: { GRUModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
     let allLayerStates: Bool
+    /// The L-layer GRU(H) over the frames.
     public let gru: GRU
+    /// The head on the final states (MoE or logistic, `Config.head`).
     public let classifier: RecurrentClassifier
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         allLayerStates = config.allLayerStates
         gru = GRU(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
         classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// L·H with every layer's state, else H.
@@ -55,15 +54,17 @@ public final class GRUModel: Module, RecurrentZooModel {
 extension GRUModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H (`gru_cells`).
+        /// H, hidden units of each GRU layer (`gru_cells`; WILLOW's 1200).
         public var hiddenSize = 1200
-        /// L (`gru_layers`).
+        /// L, stacked GRU layers (`gru_layers`; WILLOW's 2).
         public var layers = 2
-        /// Concatenate the final states of every layer (WILLOW) or use the last layer's.
+        /// Concatenate the final states of every layer (on, as WILLOW) or use the last layer's.
         public var allLayerStates = true
+        /// The classifier on the final states: a mixture of experts (the reference's).
         public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; WILLOW's 2).
         public var mixtures = 2
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -23,7 +23,7 @@ import Tensor
 /// real frames only (the reference lets the zero rows of the padded LSTM
 /// outputs share it). The batch norm is PyTorch's `BatchNorm1d` over
 /// videos. Features are not L2-normalised (Samsung). Outputs logits.
-public final class LSTMBiAttentionModel: Module, SamsungFCNModel {
+public final class LSTMBiAttentionModel: ZooModelBase, SamsungFCNModel {
     /// The zoo's `lstm-bi-attention` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "lstm-bi-attention", level: .frame,
@@ -36,25 +36,31 @@ public final class LSTMBiAttentionModel: Module, SamsungFCNModel {
         },
         build: { LSTMBiAttentionModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// Linear(d → d) on the rgb frames, followed by ReLU.
     public let videoProjection: Linear
+    /// Linear(d → d) on the audio frames, followed by ReLU.
     public let audioProjection: Linear
+    /// The densely connected bidirectional LSTMs of the rgb stream.
     public let videoLSTMs: [LSTM]
+    /// The densely connected bidirectional LSTMs of the audio stream.
     public let audioLSTMs: [LSTM]
+    /// Attention pooling over the rgb stream's frames.
     public let videoAttention: AttentionPooling
+    /// Attention pooling over the audio stream's frames.
     public let audioAttention: AttentionPooling
+    /// Batch norm over the pooled vectors before the FCN, when `Config.batchNorm`.
     public let batchNorm: BatchNorm?
+    /// The FCN's hidden Linear layers, one per `fcnSizes` entry.
     public let fcnLayers: [Linear]
+    /// The dropout after each hidden FCN layer.
     public let dropouts: [Dropout]
+    /// The final Linear → C, the features' classifier.
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         precondition(config.layers >= 1, "LSTMBiAttentionModel: layers must be at least 1, got \(config.layers)")
-        self.numClasses = numClasses
-        transform = config.transform
         videoProjection = Linear(rgbSize, rgbSize, rng: &rng)
         audioProjection = Linear(audioSize, audioSize, rng: &rng)
         func lstms(_ d: Int, _ h: Int, rng: inout RandomGenerator) -> [LSTM] {
@@ -71,6 +77,7 @@ public final class LSTMBiAttentionModel: Module, SamsungFCNModel {
         batchNorm = config.batchNorm ? BatchNorm(pooled) : nil
         (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: pooled, config: config, numClasses: numClasses,
                                                              rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// Widths of the pooled rgb and audio vectors: d + 2·H·L each.
@@ -95,27 +102,26 @@ public final class LSTMBiAttentionModel: Module, SamsungFCNModel {
                            lengths: x.lengths, mask: mask)
         let audio = pooled(x.audio, projection: audioProjection, lstms: audioLSTMs, attention: audioAttention,
                            lengths: x.lengths, mask: mask)
-        var h = Tensor.concat([video, audio], axis: 1)
-        if let batchNorm { h = batchNorm(h) }
-        return fcnFeatures(h)
+        return fcnFeatures(Tensor.concat([video, audio], axis: 1), batchNorm: batchNorm)
     }
 }
 
 extension LSTMBiAttentionModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, SamsungFCNConfig {
-        /// H per direction of the rgb LSTM (`rgb_inner_size`).
+        /// H, hidden units per direction of the rgb LSTMs (`rgb_inner_size`; the paper size's 1024).
         public var videoHiddenSize = 1024
-        /// H per direction of the audio LSTM (`audio_inner_size`).
+        /// H, hidden units per direction of the audio LSTMs (`audio_inner_size`; the paper size's 128).
         public var audioHiddenSize = 128
-        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`).
+        /// L, densely connected bidirectional LSTM layers per modality (`layers_number`; the paper size's 1).
         public var layers = 1
-        /// Hidden sizes of the FCN classifier.
+        /// Widths of the FCN's hidden layers before its Linear → C (the paper size's 4096, 4096).
         public var fcnSizes = [4096, 4096]
         /// Dropout after each hidden FCN layer (the reference's FCN default, 0).
         public var dropout = 0.0
-        /// Batch norm on the pooled vectors before the FCN.
+        /// Batch norm on the pooled vectors before the FCN (on, as the reference).
         public var batchNorm = true
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

@@ -24,7 +24,7 @@ public enum LSTMStateFeatures: String, Codable, Sendable {
 /// (TensorFlow's one bias is their sum; 8192 more parameters). Frames are
 /// L2-normalised (starter input transform). Outputs probabilities.
 /// Features: s, the head's input.
-public final class LSTMModel: Module, RecurrentZooModel {
+public final class LSTMModel: ZooModelBase, RecurrentZooModel {
     /// The zoo's `lstm`, `lstm-willow` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("lstm", level: .frame,
@@ -41,20 +41,19 @@ public final class LSTMModel: Module, RecurrentZooModel {
               build: { LSTMModel($0, numClasses: $1, rng: &$2) }),
     ]
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
     let stateFeatures: LSTMStateFeatures
+    /// The L-layer LSTM(H) over the frames.
     public let lstm: LSTM
+    /// The head on the final states (MoE or logistic, `Config.head`).
     public let classifier: RecurrentClassifier
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         stateFeatures = config.stateFeatures
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
                     forgetBias: config.forgetBias, rng: &rng)
         classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// H, or 2·L·H with every layer's (c, h).
@@ -80,17 +79,19 @@ public final class LSTMModel: Module, RecurrentZooModel {
 extension LSTMModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H (`lstm_cells`).
+        /// H, hidden units of each LSTM layer (`lstm_cells`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// L (`lstm_layers`).
+        /// L, stacked LSTM layers (`lstm_layers`; the paper size's 2).
         public var layers = 2
         /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
         public var forgetBias = 1.0
-        /// Which final states feed the classifier.
+        /// Which final states feed the classifier (the starter's h^L_T; `lstm-willow` sets every layer's (c, h)).
         public var stateFeatures = LSTMStateFeatures.lastLayerHidden
+        /// The classifier on the final states: a mixture of experts (the reference's).
         public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; the paper size's 2).
         public var mixtures = 2
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -15,13 +15,13 @@ import Tensor
 /// feature-major, a fixed permutation of the first dense layer's inputs.
 /// Videos longer than 303 frames keep their first 303. Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
-public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
+public final class LinearCombinationsModel: ZooModelBase, ResNetLikeHeadModel {
     /// The zoo's `linear-combinations` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "linear-combinations", level: .frame,
         summary: "3 learned linear combinations of 303 frames per modality + ResNet-like head (Samsung LinearCombinations)",
         reportedGAP: "0.85325 (Samsung, 5-fold, with 5 combinations)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         // At Adam 1e-3 the logits spend 200 steps reaching the label prior (loss 0.69 → 0.076, GAP 0.076);
         // the per-position frame weights start with random signs, so a video's content enters with a
         // length-dependent sign until they agree. 1e-2 and inner 64: GAP 0.22.
@@ -29,23 +29,24 @@ public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
         small: { $0.innerSize = 64; $0.dropout = 0.1 },
         build: { LinearCombinationsModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The learned combinations of the rgb frames.
     public let videoCombinations: LinearCombinationsOfFrames
+    /// The learned combinations of the audio frames.
     public let audioCombinations: LinearCombinationsOfFrames
+    /// Dropout on the flattened combinations.
     public let dropout: Dropout
+    /// The ResNet-like head over the pooled video and audio vectors.
     public let head: ResNetLikeHead
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         videoCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
         audioCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
         dropout = Dropout(config.dropout, seed: rng.next())
         head = ResNetLikeHead(videoFeatures: config.combinations * rgbSize, audioFeatures: config.combinations * audioSize, config: config,
                               classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -62,14 +63,19 @@ public final class LinearCombinationsModel: Module, ResNetLikeHeadModel {
 extension LinearCombinationsModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// Combinations of frames per modality (`head_size`).
+        /// Combinations of frames per modality (`head_size`; 3 here, the reported model mixes 5).
         public var combinations = 3
-        /// Frames the combinations span (the reference's MAX_SEQ_LEN).
+        /// Frames the combinations span (the reference's MAX_SEQ_LEN, 303).
         public var frames = 303
+        /// Width of each ResNet-like stream (`inner_size`, the reference's 2048).
         public var innerSize = 2048
+        /// Identity blocks on each stream of the ResNet-like head (`av_id_block_num`, the reference's 1).
         public var avBlocks = 1
+        /// Identity blocks after the concatenation in the ResNet-like head (`concat_id_block_num`, the reference's 1).
         public var concatBlocks = 1
+        /// Dropout on the combinations and inside the ResNet-like head (the reference's 0.5, passed on to its head).
         public var dropout = 0.5
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

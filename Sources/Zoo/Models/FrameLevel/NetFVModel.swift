@@ -22,6 +22,7 @@ public final class NetFVModel: WILLOWPoolingModel {
         small: { $0.clusterSize = 4; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
         build: { NetFVModel($0, numClasses: $1, rng: &$2) })
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
@@ -35,18 +36,23 @@ public final class NetFVModel: WILLOWPoolingModel {
 extension NetFVModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
-        /// K for the rgb stream; the audio stream gets K/2 (`fv_cluster_size`).
+        /// K, clusters of the rgb stream; the audio stream gets K/2 (`fv_cluster_size`; the recipe's 128).
         public var clusterSize = 128
-        /// H (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
+        /// H, width of the hidden layer over the Fisher vectors (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
         public var hiddenSize = 1024
         /// Centres = 0.01·assignment weights (`fv_couple_weights`).
         public var coupledCentres = false
         /// BN + relu6 after the hidden layer instead of a bias (`fv_relu`).
         public var hiddenBatchNormReLU6 = false
+        /// Context gating after the hidden layer (`gating`; on in the recipe).
         public var gating = true
+        /// Context gating of the MoE probabilities (`moe_prob_gating`; on in the recipe).
         public var probabilityGating = true
+        /// m, experts of the MoE head (`moe_num_mixtures`, the recipe's 2).
         public var mixtures = 2
+        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
         public var batchNormMomentum = 0.001
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

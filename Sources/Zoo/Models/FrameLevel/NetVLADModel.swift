@@ -36,6 +36,7 @@ public final class NetVLADModel: WILLOWPoolingModel {
               build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
     ]
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         let m = config.batchNormMomentum
@@ -50,22 +51,23 @@ public final class NetVLADModel: WILLOWPoolingModel {
 extension NetVLADModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
-        /// K for the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`).
+        /// K, clusters of the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`; the recipe's 256).
         public var clusterSize = 256
-        /// H (`netvlad_hidden_size`).
+        /// H, width of the hidden layer over the VLAD descriptors (`netvlad_hidden_size`; the recipe's 1024).
         public var hiddenSize = 1024
         /// NetRVLAD: no `a_sum·c` residual term (`lightvlad`).
         public var lightVLAD = false
         /// BN + relu6 after the hidden layer instead of a bias (`netvlad_relu`).
         public var hiddenBatchNormReLU6 = false
-        /// Context gating after the hidden layer (`gating`).
+        /// Context gating after the hidden layer (`gating`; on in the recipe).
         public var gating = true
-        /// Context gating of the MoE probabilities (`moe_prob_gating`).
+        /// Context gating of the MoE probabilities (`moe_prob_gating`; on in the recipe).
         public var probabilityGating = true
-        /// Experts of the MoE head (`moe_num_mixtures`).
+        /// m, experts per class of the MoE head (`moe_num_mixtures`; the recipe's 2).
         public var mixtures = 2
-        /// Momentum of the running statistics (TF-slim decay 0.999).
+        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
         public var batchNormMomentum = 0.001
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

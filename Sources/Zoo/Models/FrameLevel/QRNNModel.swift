@@ -13,7 +13,7 @@ import Tensor
 /// frames) with pytorch-qrnn's window 2, no zoneout, no dropout. At 3862
 /// classes: 13.4 M (QRNN) + 19.8 M (MoE) = 33.2 M. Outputs probabilities
 /// (MoE) or logits (logistic head). Features: h^L_T, the head's input.
-public final class QRNNModel: Module, RecurrentZooModel {
+public final class QRNNModel: ZooModelBase, RecurrentZooModel {
     /// The zoo's `qrnn` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "qrnn", level: .frame,
@@ -23,18 +23,17 @@ public final class QRNNModel: Module, RecurrentZooModel {
         small: { $0.hiddenSize = 16 },
         build: { QRNNModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The L-layer QRNN(H) over the frames.
     public let qrnn: QRNN
+    /// The head on the final states (MoE or logistic, `Config.head`).
     public let classifier: RecurrentClassifier
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
                     zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The last layer's output at each video's last valid frame [B, H], the head's input.
@@ -48,18 +47,21 @@ public final class QRNNModel: Module, RecurrentZooModel {
 extension QRNNModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: RecurrentModelConfig {
-        /// H of every layer.
+        /// H, hidden units of every QRNN layer (the project's 1024, as the starter LSTM).
         public var hiddenSize = 1024
+        /// L, stacked QRNN layers (the project's 2, as the starter LSTM).
         public var layers = 2
         /// Frames per gate computation, 1 or 2 (pytorch-qrnn's `window`).
         public var window = 2
-        /// Zoneout probability on the forget gate.
+        /// Zoneout probability on the forget gate (0: none, the project's configuration).
         public var zoneout = 0.0
-        /// Dropout between layers (training only).
+        /// Dropout between layers, training only (0: none, the project's configuration).
         public var dropout = 0.0
+        /// The classifier on the final state: a mixture of experts (the project's choice, as the starter LSTM).
         public var head = RecurrentHeadKind.mixtureOfExperts
-        /// m of the MoE head.
+        /// m, experts per class of the MoE head (the project's 2, as the starter LSTM).
         public var mixtures = 2
+        /// The input transform: L2-normalise each frame (the starter LSTM's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -11,10 +11,13 @@ public enum RecurrentHeadKind: String, Codable, Sendable {
 
 /// A mixture of experts (m experts, outputs probabilities) or a logistic
 /// classifier (outputs logits) on a representation [B, F].
-public final class RecurrentClassifier: Module {
+public final class RecurrentClassifier: Module, ZooClassifierLayer {
+    /// The mixture of experts, when the kind is `.mixtureOfExperts`.
     public let mixtureOfExperts: MixtureOfExperts?
+    /// The logistic classifier, when the kind is `.logistic`.
     public let logistic: LogisticClassifier?
 
+    /// A head of `kind` (m = `mixtures` experts for a MoE) over `inFeatures` features for `classes` classes.
     public init(_ inFeatures: Int, kind: RecurrentHeadKind, mixtures: Int, classes: Int, rng: inout RandomGenerator) {
         switch kind {
         case .mixtureOfExperts:
@@ -39,6 +42,9 @@ public final class RecurrentClassifier: Module {
         if let mixtureOfExperts { return .probabilities(mixtureOfExperts(representation)) }
         return .logits(logistic!(representation))
     }
+
+    /// The same scores, as ``ZooModel/classify(_:)`` asks for them.
+    public func classScores(_ representation: Tensor) -> ModelOutput { self(representation) }
 }
 
 /// Slice k of final states [count, B, H] as [B, H].
@@ -49,21 +55,8 @@ func stateSlice(_ states: Tensor, _ k: Int) -> Tensor {
 /// The skeleton of the recurrent zoo models (LSTM, GRU, their bidirectional
 /// stacks, QRNN): a recurrent stack over the frames, one representation per
 /// video from its final states (``ZooModel/features(_:)``), and a
-/// ``RecurrentClassifier`` on it.
-public protocol RecurrentZooModel: ZooModel {
-    var classifier: RecurrentClassifier { get }
-}
-
-extension RecurrentZooModel {
-    /// Width of the representation the classifier reads.
-    public var featureCount: Int { classifier.inFeatures }
-
-    /// The head's probabilities (MoE) or logits (logistic).
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return classifier(features)
-    }
-}
+/// ``RecurrentClassifier`` on it, whose scores ``ZooModel/classify(_:)`` returns.
+public protocol RecurrentZooModel: ClassifierLayerModel where Classifier == RecurrentClassifier {}
 
 /// The fields every recurrent model's configuration has: its head and input transform.
 public protocol RecurrentModelConfig: ZooConfiguration {

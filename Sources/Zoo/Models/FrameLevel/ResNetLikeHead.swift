@@ -17,12 +17,19 @@ import Tensor
 /// `resnet-like` model when it lands. Outputs logits. Inputs [N, ·] (a video
 /// per row, or a frame per row when applied time-distributed).
 public final class ResNetLikeHead: Module {
+    /// FCBlock(audio → inner), the audio stream's start.
     public let audioBlock: FCBlock
+    /// The audio stream's identity blocks.
     public let audioIdentityBlocks: [ResidualIdentityBlock]
+    /// FCBlock(video → inner), the video stream's start.
     public let videoBlock: FCBlock
+    /// The video stream's identity blocks.
     public let videoIdentityBlocks: [ResidualIdentityBlock]
+    /// Identity blocks (2·inner → inner → 2·inner) after the concatenation [a, v].
     public let concatIdentityBlocks: [ResidualIdentityBlock]
+    /// FCBlock(2·inner → inner), the last hidden activation.
     public let concatBlock: FCBlock
+    /// The final Linear(inner → C).
     public let classifier: Linear
 
     /// - Parameters:
@@ -52,7 +59,9 @@ public final class ResNetLikeHead: Module {
         classifier = Linear(innerSize, classes, rng: &rng)
     }
 
+    /// Width of the video input.
     public var videoFeatures: Int { videoBlock.inFeatures }
+    /// Width of the audio input.
     public var audioFeatures: Int { audioBlock.inFeatures }
 
     /// Width of ``features(video:audio:)``: the final FCBlock's `innerSize`.
@@ -80,20 +89,16 @@ public final class ResNetLikeHead: Module {
 
 /// A frame-level zoo model that ends in a ``ResNetLikeHead`` over two pooled
 /// modalities (LinearCombinations, time-distributed max-pool, VLAD-BoW): its
-/// features are the head's last hidden activation, its output the head's logits.
-public protocol ResNetLikeHeadModel: ZooModel {
+/// features are the head's last hidden activation, its output the logits of
+/// the head's final Linear → C.
+public protocol ResNetLikeHeadModel: LinearClassifierModel {
+    /// The ResNet-like head over the pooled video and audio vectors.
     var head: ResNetLikeHead { get }
 }
 
 extension ResNetLikeHeadModel {
-    /// The ResNet-like head's inner size.
-    public var featureCount: Int { head.featureCount }
-
-    /// The ResNet-like head's final Linear → C: logits.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .logits(head.classifier(features))
-    }
+    /// The ResNet-like head's final Linear → C.
+    public var classifier: Linear { head.classifier }
 }
 
 /// The fields of a configuration that sizes a ``ResNetLikeHead``: stream width,

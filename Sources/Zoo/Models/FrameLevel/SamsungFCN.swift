@@ -54,4 +54,9 @@ public protocol SamsungFCNModel: LinearClassifierModel {
 extension SamsungFCNModel {
     /// `h` through the FCN's hidden layers: ReLU(Dropout(Linear(h))) each, the model's features.
     func fcnFeatures(_ h: Tensor) -> Tensor { SamsungFCN.hidden(h, layers: fcnLayers, dropouts: dropouts) }
+
+    /// `h` through `batchNorm` (when there is one), then the FCN's hidden
+    /// layers: the features of the models that normalise their pooled vector
+    /// before the FCN (AttentionNet, LSTM-bi-attention).
+    func fcnFeatures(_ h: Tensor, batchNorm: BatchNorm?) -> Tensor { fcnFeatures(batchNorm.map { $0(h) } ?? h) }
 }

@@ -21,6 +21,7 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
         small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
         build: { SoftDBoFModel($0, numClasses: $1, rng: &$2) })
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 8, numClasses: numClasses,
@@ -34,18 +35,23 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
 extension SoftDBoFModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: WILLOWPoolingConfig {
-        /// K for the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`).
+        /// K, clusters of the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`; the recipe's 8000).
         public var clusterSize = 8000
-        /// H (`dbof_hidden_size`).
+        /// H, width of the hidden layer over the pooled assignments (`dbof_hidden_size`; the recipe's 1024).
         public var hiddenSize = 1024
         /// Also concatenate the L2-normalised max-pool of the assignments (`softdbof_maxpool`).
         public var maxPool = false
         /// BN + relu6 after the hidden layer instead of a bias (`dbof_relu`).
         public var hiddenBatchNormReLU6 = false
+        /// Context gating after the hidden layer (`gating`; off in the recipe).
         public var gating = false
+        /// Context gating of the MoE probabilities (`moe_prob_gating`; off in the recipe).
         public var probabilityGating = false
+        /// m, experts of the MoE head (`moe_num_mixtures`, the recipe's 2).
         public var mixtures = 2
+        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
         public var batchNormMomentum = 0.001
+        /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -16,7 +16,7 @@ import Tensor
 /// unused second batch norm per modality (`bn_frame`, 2·(1024 + 128)
 /// parameters); it is not created. Outputs logits. Features: the head's
 /// last FCBlock output (inner wide), before its Linear → C.
-public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
+public final class TimeDistributedMaxPoolModel: ZooModelBase, ResNetLikeHeadModel {
     /// The zoo's `td-dense-maxpool` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "td-dense-maxpool", level: .frame,
@@ -29,25 +29,27 @@ public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
         },
         build: { TimeDistributedMaxPoolModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The dense layer applied to every rgb frame.
     public let videoDense: Linear
+    /// Batch norm of the rgb dense layer's outputs.
     public let videoBatchNorm: BatchNorm
+    /// The dense layer applied to every audio frame.
     public let audioDense: Linear
+    /// Batch norm of the audio dense layer's outputs.
     public let audioBatchNorm: BatchNorm
+    /// The ResNet-like head over the pooled video and audio vectors.
     public let head: ResNetLikeHead
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         videoDense = Linear(rgbSize, config.videoReducedSize, rng: &rng)
         videoBatchNorm = BatchNorm(config.videoReducedSize)
         audioDense = Linear(audioSize, config.audioReducedSize, rng: &rng)
         audioBatchNorm = BatchNorm(config.audioReducedSize)
         head = ResNetLikeHead(videoFeatures: config.videoReducedSize, audioFeatures: config.audioReducedSize, config: config,
                               classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -66,14 +68,19 @@ public final class TimeDistributedMaxPoolModel: Module, ResNetLikeHeadModel {
 extension TimeDistributedMaxPoolModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`).
+        /// Per-frame output size of the rgb dense layer (`video_reduced_sz`; the reference's 1024).
         public var videoReducedSize = 1024
-        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`).
+        /// Per-frame output size of the audio dense layer (`audio_reduced_sz`; the reference's 128).
         public var audioReducedSize = 128
+        /// Width of each ResNet-like stream (the reference's 1024).
         public var innerSize = 1024
+        /// Identity blocks on each stream of the ResNet-like head (`av_id_block_num`, the reference's 1).
         public var avBlocks = 1
+        /// Identity blocks after the concatenation in the ResNet-like head (`concat_id_block_num`, the reference's 1).
         public var concatBlocks = 1
+        /// Dropout inside the ResNet-like head (0.5: the reference does not pass its own `dropout` on).
         public var dropout = 0.5
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

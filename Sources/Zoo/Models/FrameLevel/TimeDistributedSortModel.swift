@@ -22,22 +22,19 @@ import Tensor
 /// Features: the rank network's hidden units of every class, C·H wide
 /// (3862 × 1000 = 3.9 M in the paper configuration), the input of the
 /// output layer w₂ that scores each class.
-public final class TimeDistributedSortModel: Module, ZooModel {
+public final class TimeDistributedSortModel: ZooModelBase, ZooModel {
     /// The zoo's `td-dense-sort` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "td-dense-sort", level: .frame,
         summary: "Per-frame ResNet-like class scores sorted over time, mixed by a network over ranks (Samsung ResNetLikeSort)",
         reportedGAP: "0.83136 (Samsung, 5-fold)",
-        recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+        recipe: .samsungDefault,
         small: {
             // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
             $0.innerSize = 32; $0.rankHiddenSize = 64; $0.dropout = 0.1
         },
         build: { TimeDistributedSortModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
     /// The per-frame ResNet-like network (frame → C scores).
     public let frameNetwork: ResNetLikeHead
     /// Sorting and the two layers over ranks.
@@ -45,15 +42,15 @@ public final class TimeDistributedSortModel: Module, ZooModel {
     /// Batch norm between the two rank layers (the reference's FCBlock).
     public let rankBatchNorm: BatchNorm
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         frameNetwork = ResNetLikeHead(videoFeatures: rgbSize, audioFeatures: audioSize, config: config,
                                       classes: numClasses, rng: &rng)
         orderStatistics = OrderStatisticsPooling(frames: config.sortedFrames, hiddenSize: config.rankHiddenSize,
                                                  dropout: config.dropout, rng: &rng)
         rankBatchNorm = BatchNorm(config.rankHiddenSize)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// C·H: H rank units for each of the C classes.
@@ -90,14 +87,19 @@ public final class TimeDistributedSortModel: Module, ZooModel {
 extension TimeDistributedSortModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
+        /// Width of each stream of the per-frame ResNet-like network (the reference's 2048).
         public var innerSize = 2048
+        /// Identity blocks on each stream of the ResNet-like head (`av_id_block_num`, the reference's 1).
         public var avBlocks = 1
+        /// Identity blocks after the concatenation in the ResNet-like head (`concat_id_block_num`, the reference's 1).
         public var concatBlocks = 1
+        /// Dropout of the per-frame network's FCBlocks and of the rank network (the reference's 0.5).
         public var dropout = 0.5
-        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN).
+        /// Sorted ranks mixed (the reference's MAX_SEQ_LEN, 303).
         public var sortedFrames = 303
-        /// Hidden units of the network over ranks (`frame_inner_size`).
+        /// Hidden units of the network over ranks (`frame_inner_size`; the reference's 1000).
         public var rankHiddenSize = 1000
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

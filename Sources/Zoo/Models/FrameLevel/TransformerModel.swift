@@ -23,7 +23,7 @@ import Tensor
 /// from all-zero rows and averages over padding frames too (here the mean
 /// and the attention run over each video's valid frames). Outputs logits.
 /// Features: the mean over frames (`innerSize` wide), before the Linear → C.
-public final class TransformerModel: Module, LinearClassifierModel {
+public final class TransformerModel: ZooModelBase, LinearClassifierModel {
     /// The zoo's `transformer`, `transformer-nopos`, `transformer-standard` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("transformer", level: .frame,
@@ -43,7 +43,7 @@ public final class TransformerModel: Module, LinearClassifierModel {
 
         .make("transformer-standard", level: .frame,
               summary: "Standard transformer encoder (projection to 512, sinusoidal codes, 2 post-norm layers, 8 heads, FFN 2048), mean over frames; project configuration",
-              recipe: .samsung(batchSize: 512, learningRate: 1e-3),
+              recipe: .samsungDefault,
               smallLearningRate: 3e-3,  // 200 steps of batch 64: GAP 0.17 at 1e-3, 0.22 at 3e-3, 0.21 at 5e-3
               paper: {
                   $0.architecture = .standard; $0.innerSize = 512; $0.layers = 2; $0.heads = 8; $0.feedForwardSize = 2048; $0.dropout = 0.1
@@ -56,24 +56,25 @@ public final class TransformerModel: Module, LinearClassifierModel {
 
     /// Which encoder layer the model stacks.
     public enum Architecture: String, Codable, Sendable {
+        /// Samsung's ``SamsungTransformerLayer`` stack, fed the frames directly.
         case samsung
+        /// A projection to d_model, sinusoidal codes and post-norm ``TransformerEncoderLayer``s.
         case standard
     }
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
     /// The Samsung layers (empty in the standard configuration).
     public let samsungLayers: [SamsungTransformerLayer]
     /// Standard configuration: the input projection, position codes and encoder.
     public let inputProjection: Linear?
+    /// Standard configuration: the sinusoidal position codes added after the projection, when `Config.positionalEncoding`.
     public let positionalEncoding: SinusoidalPositionalEncoding?
+    /// Standard configuration: the encoder layers.
     public let encoder: TransformerEncoder?
+    /// The final Linear(innerSize → C).
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         let d = config.innerSize
         switch config.architecture {
         case .samsung:
@@ -96,6 +97,7 @@ public final class TransformerModel: Module, LinearClassifierModel {
                                          feedForward: config.feedForwardSize, dropout: config.dropout, rng: &rng)
         }
         classifier = Linear(d, numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The mean of the encoded valid frames [B, innerSize], the final Linear's input.
@@ -117,17 +119,23 @@ public final class TransformerModel: Module, LinearClassifierModel {
 extension TransformerModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
+        /// Which encoder the model stacks (Samsung's by default, configs 11/88).
         public var architecture = Architecture.samsung
-        /// Frame size inside the encoder (Samsung `inner_size`; the standard encoder's d_model).
+        /// Frame size inside the encoder (Samsung `inner_size`, 500 in configs 11/88; the standard encoder's d_model).
         public var innerSize = 500
+        /// Encoder layers (Samsung configs 11/88: 1).
         public var layers = 1
+        /// Attention heads per layer (Samsung configs 11/88: 1).
         public var heads = 1
-        /// Standard encoder only: the feed-forward hidden size.
+        /// Standard encoder only: the feed-forward hidden size (2048 in `transformer-standard`).
         public var feedForwardSize = 2048
+        /// Dropout inside each layer (Samsung configs 11/88: 0).
         public var dropout = 0.0
+        /// Add position codes (Samsung: on queries and keys; standard: sinusoidal, to the projected frames).
         public var positionalEncoding = true
         /// Rows of the position-code table (Samsung `max_length`: 303 in configs 11/88).
         public var maxLength = 303
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
     }

@@ -20,7 +20,7 @@ import Tensor
 /// more). Padding frames get no assignment. The Samsung models take the
 /// features without L2 normalisation (transform `.none`). Outputs logits.
 /// Features: the head's last FCBlock output (inner wide), before its Linear → C.
-public final class VLADBoWModel: Module, ResNetLikeHeadModel {
+public final class VLADBoWModel: ZooModelBase, ResNetLikeHeadModel {
     /// The zoo's `vlad-bow` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "vlad-bow", level: .frame,
@@ -34,23 +34,24 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
         small: { $0.clusterSize = 512; $0.innerSize = 64 },
         build: { VLADBoWModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The soft bag of words over the rgb frames (K clusters).
     public let videoBoW: VLADBoW
+    /// The soft bag of words over the audio frames (K clusters).
     public let audioBoW: VLADBoW
+    /// Dropout on both bag-of-words vectors.
     public let bowDropout: Dropout
+    /// The ResNet-like head over the pooled video and audio vectors.
     public let head: ResNetLikeHead
 
+    /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         videoBoW = VLADBoW(featureSize: rgbSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         audioBoW = VLADBoW(featureSize: audioSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         bowDropout = Dropout(config.bowDropout, seed: rng.next())
         head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize, config: config,
                               classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
     /// The ResNet-like head's last hidden activation [B, innerSize].
@@ -65,22 +66,23 @@ public final class VLADBoWModel: Module, ResNetLikeHeadModel {
 extension VLADBoWModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// K, clusters of each modality (`n_clusters`).
+        /// K, clusters of each modality (`n_clusters`; config 91's 4096).
         public var clusterSize = 4096
-        /// The ResNet-like stream width (`inner_size`).
+        /// The ResNet-like stream width (`inner_size`; config 91's 1024).
         public var innerSize = 1024
-        /// Identity blocks per stream (`av_id_block_num`).
+        /// Identity blocks per stream (`av_id_block_num`; config 91's 1).
         public var avBlocks = 1
-        /// Identity blocks after the concatenation (`concat_id_block_num`).
+        /// Identity blocks after the concatenation (`concat_id_block_num`; config 91's 1).
         public var concatBlocks = 1
-        /// Dropout on the bag-of-words vectors (`dropout` with `bow_dropout`).
+        /// Dropout on the bag-of-words vectors (`dropout` with `bow_dropout`; config 91's 0.1).
         public var bowDropout = 0.1
-        /// Dropout inside the ResNet-like head (the reference's ResNetLike default).
+        /// Dropout inside the ResNet-like head (the reference's ResNetLike default 0.5).
         public var dropout = 0.5
-        /// Initial exponent p (`softmax_power`); nil for a plain soft BoW.
+        /// Initial exponent p (`softmax_power`; the reference's 3); nil for a plain soft BoW.
         public var power: Double? = 3
-        /// Train p (`learnable_power`) or keep it fixed.
+        /// Train p (`learnable_power`, on in config 91) or keep it fixed.
         public var learnablePower = true
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
 

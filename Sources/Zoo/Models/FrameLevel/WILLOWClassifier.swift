@@ -16,10 +16,14 @@ import Tensor
 /// batch norm: the hidden layer's, the gating's and the probability gating's
 /// inside the MoE (WILLOW uses TF-slim's 0.001 for all three).
 public final class WILLOWClassifier: Module {
+    /// The hidden layer h over the pooled descriptor.
     public let hidden: WILLOWHiddenLayer
+    /// Context gating of h, when on.
     public let gating: ContextGating?
+    /// The mixture of experts (with probability gating when on) over the gated hidden vector.
     public let classifier: MixtureOfExperts
 
+    /// A classifier over descriptors of `descriptorSize` features: hidden layer of `hiddenSize`, its weights' scale set by `clusters`, the optional gatings, m = `mixtures` experts for `classes` classes.
     public init(descriptorSize: Int, hiddenSize: Int, clusters: Int, batchNormReLU6: Bool, gating: Bool,
                 probabilityGating: Bool, mixtures: Int, batchNormMomentum: Double, classes: Int,
                 rng: inout RandomGenerator) {
@@ -63,13 +67,14 @@ public protocol WILLOWPoolingConfig: ZooConfiguration {
 /// `Config` and pooling layer; parameters are named `inputBatchNorm`,
 /// `videoPooling`, `audioPooling`, `head` and drawn from `rng` in that order.
 /// Features: the MoE's input CG(h) (H wide); outputs probabilities.
-public class WILLOWPoolingModel: Module, ZooModel {
-    public let level = InputLevel.frame
-    public let numClasses: Int
-    let transform: InputTransform
+public class WILLOWPoolingModel: ZooModelBase, ClassifierLayerModel {
+    /// Batch norm over the rgb ⊕ audio features of the valid frames.
     public let inputBatchNorm: FrameBatchNorm
+    /// The learnable pooling of the rgb frames (K clusters).
     public let videoPooling: any FramePooling
+    /// The learnable pooling of the audio frames (K / r clusters).
     public let audioPooling: any FramePooling
+    /// The hidden layer, gating and MoE over the pooled descriptor.
     public let head: WILLOWClassifier
 
     /// Builds the skeleton; `pooling(featureSize, clusters, &rng)` makes each
@@ -77,8 +82,6 @@ public class WILLOWPoolingModel: Module, ZooModel {
     init(_ config: some WILLOWPoolingConfig, rgbSize: Int, audioSize: Int, audioClusterDivisor: Int, numClasses: Int,
          rng: inout RandomGenerator,
          pooling: (_ featureSize: Int, _ clusters: Int, _ rng: inout RandomGenerator) -> any FramePooling) {
-        self.numClasses = numClasses
-        transform = config.transform
         let m = config.batchNormMomentum, k = config.clusterSize
         inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
         videoPooling = pooling(rgbSize, k, &rng)
@@ -87,10 +90,11 @@ public class WILLOWPoolingModel: Module, ZooModel {
                                 hiddenSize: config.hiddenSize, clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6,
                                 gating: config.gating, probabilityGating: config.probabilityGating,
                                 mixtures: config.mixtures, batchNormMomentum: m, classes: numClasses, rng: &rng)
+        super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
-    /// H, the hidden size.
-    public var featureCount: Int { head.featureCount }
+    /// The head's mixture of experts (with its probability gating), features → probabilities.
+    public var classifier: MixtureOfExperts { head.classifier }
 
     /// The MoE's input [B, H]: the pooled descriptor after the hidden layer (and its context gating, when on).
     public func features(_ input: ModelInput) -> Tensor {
@@ -100,11 +104,5 @@ public class WILLOWPoolingModel: Module, ZooModel {
         let descriptor = Tensor.concat([videoPooling(x.rgb, lengths: x.lengths), audioPooling(x.audio, lengths: x.lengths)],
                                        axis: 1)
         return head.features(descriptor)
-    }
-
-    /// The MoE's (gated) probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(head.classifier(features))
     }
 }

@@ -20,7 +20,7 @@ import Tensor
 /// 2 blocks, dropout 0.5) put it at 51.8 M parameters for 3862 classes,
 /// the budget of the default ResNet-like (52.3 M), and it reads the
 /// features as they are, like the Samsung models it is compared with.
-public final class DMRNetModel: Module, LinearClassifierModel {
+public final class DMRNetModel: ZooModelBase, LinearClassifierModel {
     /// The zoo's `dmrnet` entry (``ModelZoo/entries``).
     static let zooEntry = ZooEntry.make(
         "dmrnet", level: .video,
@@ -29,32 +29,31 @@ public final class DMRNetModel: Module, LinearClassifierModel {
         small: { $0.innerSize = 64 },
         build: { DMRNetModel($0, numClasses: $1, rng: &$2) })
 
-    public let level = InputLevel.video
-    public let numClasses: Int
-    let transform: InputTransform
     let config: Config
     /// FCBlock(rgb → inner): the video stream's start.
     public let videoProjection: FCBlock
     /// FCBlock(audio → inner): the audio stream's start.
     public let audioProjection: FCBlock
+    /// The merge-and-run blocks.
     public let blocks: [MergeAndRunBlock]
     /// Linear(2·inner → C) on [video, audio].
     public let classifier: Linear
 
+    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
         precondition(config.videoFeatures > 0 && config.audioFeatures > 0 && config.innerSize > 0 && config.blocks >= 0,
                      "DMRNet: sizes must be positive (video \(config.videoFeatures), audio \(config.audioFeatures), inner \(config.innerSize)) and blocks \(config.blocks) ≥ 0")
         self.config = config
-        self.numClasses = numClasses
-        transform = config.transform
         videoProjection = FCBlock(config.videoFeatures, config.innerSize, dropout: config.dropout, rng: &rng)
         audioProjection = FCBlock(config.audioFeatures, config.innerSize, dropout: config.dropout, rng: &rng)
         blocks = (0..<config.blocks).map { _ in
             MergeAndRunBlock(features: config.innerSize, dropout: config.dropout, rng: &rng)
         }
         classifier = Linear(2 * config.innerSize, numClasses, rng: &rng)
+        super.init(level: .video, numClasses: numClasses, transform: config.transform)
     }
 
+    /// Features each row must have: video then audio inputs.
     public var inputSize: Int { config.videoFeatures + config.audioFeatures }
 
     /// The final streams [v, a] [B, 2·inner], the classifier's input.
@@ -76,11 +75,13 @@ extension DMRNetModel {
         public var videoFeatures = 1024
         /// Features of the audio stream input: the next `audioFeatures`.
         public var audioFeatures = 128
-        /// Width of both streams and of each branch's hidden layer.
+        /// Width of both streams and of each branch's hidden layer (the project's 2048).
         public var innerSize = 2048
-        /// Merge-and-run blocks.
+        /// Merge-and-run blocks after the stream projections (the project's 2).
         public var blocks = 2
+        /// Dropout of every FCBlock and branch body (the project's 0.5; no paper value exists).
         public var dropout = 0.5
+        /// The input transform: none, the features as they are (the project's choice, as the Samsung models).
         public var transform = InputTransform.none
         public init() {}
     }

@@ -15,6 +15,7 @@ public enum FrameStatisticsLayout {
     public static let statistics: [FrameStatistic] = [.mean, .std, .min, .max, .median, .mode, .numFrames]
     /// The per-dimension statistics (all but the frame count).
     static var perDimension: Int { statistics.count - 1 }
+    /// The frame count is divided by this (the readers' `max_frames`).
     public static let frameCountScale = 300
     /// Features per video for the YouTube-8M sizes: 6·1152 + 1 = 6913.
     public static let featureSize = featureSize(rgbSize: 1024, audioSize: 128)
@@ -55,12 +56,16 @@ public final class FrameStatisticsModel: Module, ZooModel {
         small: { $0.innerSize = 64; $0.avIdentityBlocks = 1; $0.concatIdentityBlocks = 1 },
         build: { FrameStatisticsModel($0, numClasses: $1, rng: &$2) })
 
+    /// Video level: one row of frame statistics per video.
     public let level = InputLevel.video
+    /// C, the wrapped network's number of classes.
     public var numClasses: Int { network.numClasses }
+    /// The ResNet-like network over the regrouped statistics.
     public let network: ResNetLikeModel
     let columns: [Int]
     let scale: Tensor
 
+    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
         network = ResNetLikeModel(config.network, numClasses: numClasses, rng: &rng)
         columns = FrameStatisticsLayout.modelColumns(rgbSize: config.rgbSize, audioSize: config.audioSize)
@@ -95,14 +100,19 @@ public final class FrameStatisticsModel: Module, ZooModel {
 extension FrameStatisticsModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// rgb features per frame (the statistics of each are `rgbSize` wide).
+        /// rgb features per frame (YouTube-8M's 1024; the statistics of each are `rgbSize` wide).
         public var rgbSize = 1024
-        /// Audio features per frame.
+        /// Audio features per frame (YouTube-8M's 128).
         public var audioSize = 128
+        /// Width of the ResNet-like network's streams (config2's 2048).
         public var innerSize = 2048
+        /// Identity blocks on each modality branch (config2's 3).
         public var avIdentityBlocks = 3
+        /// Identity blocks after the concatenation (config2's 3).
         public var concatIdentityBlocks = 3
+        /// Dropout of every FCBlock (config2's 0.3).
         public var dropout = 0.3
+        /// The input transform the network applies to the regrouped statistics: none (Samsung's).
         public var transform = InputTransform.none
         public init() {}
 

@@ -5,7 +5,7 @@ import Tensor
 /// the 1152-d video vector; and FrameLevelLogisticModel over the mean of the
 /// valid frames. Features: that vector or mean (the classifier's input). The starter's L2 penalty of 1e-8 on W is the optimizer's
 /// weight decay in our recipes.
-public final class LogisticModel: Module, LinearClassifierModel {
+public final class LogisticModel: ZooModelBase, LinearClassifierModel {
     /// The zoo's `logistic` entry (``ModelZoo/entries``).
     static let videoZooEntry = ZooEntry.make(
         "logistic", level: .video,
@@ -20,16 +20,13 @@ public final class LogisticModel: Module, LinearClassifierModel {
         recipe: .starter(frames: .all),
         build: { LogisticModel($0, level: .frame, numClasses: $1, rng: &$2) })
 
-    public let level: InputLevel
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The Linear(inputSize → C) over the video vector or frame mean.
     public let classifier: Linear
 
+    /// Builds the model at `level` (video vectors or frames) for `numClasses` classes, drawing its weights from `rng`.
     public init(_ config: Config = Config(), level: InputLevel = .video, numClasses: Int, rng: inout RandomGenerator) {
-        self.level = level
-        self.numClasses = numClasses
-        transform = config.transform
         classifier = Linear(config.inputSize, numClasses, rng: &rng)
+        super.init(level: level, numClasses: numClasses, transform: config.transform)
     }
 
     /// The transformed video vector [B, inputSize] (video level), or the mean
@@ -46,7 +43,9 @@ public final class LogisticModel: Module, LinearClassifierModel {
 extension LogisticModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
+        /// Features per video or frame (mean_rgb ⊕ mean_audio: 1152).
         public var inputSize = 1152
+        /// The input transform: L2-normalise each feature row (the starter's).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -18,7 +18,7 @@ import Tensor
 /// Trainable parameters: in·C·(m+1) + (in + 1)·C·m (+ C² + 2C gated):
 /// 22.25 M at m = 2, 40.1 M at m = 4 on 1152-d input with 3862 classes;
 /// the probability gating adds 14.9 M.
-public final class MoeModel: Module, ZooModel {
+public final class MoeModel: ZooModelBase, ClassifierLayerModel {
     /// The zoo's `moe`, `moe-gated` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("moe", level: .video,
@@ -35,21 +35,19 @@ public final class MoeModel: Module, ZooModel {
               build: { MoeModel($0, numClasses: $1, rng: &$2) }),
     ]
 
-    public let level = InputLevel.video
-    public let numClasses: Int
-    let transform: InputTransform
+    /// The mixture of experts (with probability gating when on).
     public let head: MixtureOfExperts
 
+    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
-        self.numClasses = numClasses
-        transform = config.transform
         head = MixtureOfExperts(config.inputSize, classes: numClasses, mixtures: config.mixtures,
                                 probabilityGating: config.probabilityGating,
                                 probabilityGatingBatchNormMomentum: config.batchNormMomentum, rng: &rng)
+        super.init(level: .video, numClasses: numClasses, transform: config.transform)
     }
 
-    /// The head's input width (the video vector).
-    public var featureCount: Int { head.inFeatures }
+    /// The mixture of experts, the model's classifier.
+    public var classifier: MixtureOfExperts { head }
 
     /// The transformed video vector [B, inputSize], the MoE's input.
     public func features(_ input: ModelInput) -> Tensor {
@@ -57,25 +55,20 @@ public final class MoeModel: Module, ZooModel {
                      "MoeModel: input \(input.features.shape) is not [batch, \(head.inFeatures)]")
         return transform.apply(input).features
     }
-
-    /// The mixture's (gated) probabilities.
-    public func classify(_ features: Tensor) -> ModelOutput {
-        checkFeatures(features)
-        return .probabilities(head(features))
-    }
 }
 
 extension MoeModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
     public struct Config: ZooConfiguration {
-        /// Features per video (mean_rgb ⊕ mean_audio).
+        /// Features per video (mean_rgb ⊕ mean_audio: 1152).
         public var inputSize = 1152
-        /// Experts per class m (starter flag `moe_num_mixtures`).
+        /// Experts per class m (starter flag `moe_num_mixtures`; its 2).
         public var mixtures = 2
-        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`).
+        /// Context gating of the output probabilities (WILLOW `moe_prob_gating`; off in the starter, on in `moe-gated`).
         public var probabilityGating = false
         /// Momentum of the probability gating's batch norm (TF-slim's decay 0.999).
         public var batchNormMomentum = 0.001
+        /// The input transform: L2-normalise the video vector (the starter's train.py).
         public var transform = InputTransform.l2
         public init() {}
     }

@@ -27,7 +27,7 @@ import Tensor
 /// give 52.3 M parameters at 3862 classes; the report's best single
 /// configuration (config0: av 4, concat 4, dropout 0.4) 153.0 M. Samsung
 /// models read the features as they are (no L2 normalisation).
-public final class ResNetLikeModel: Module, ZooModel {
+public final class ResNetLikeModel: ZooModelBase, ZooModel {
     /// The zoo's `resnet-like`, `resnet-like-video-only`, `resnet-like-audio-only`, `bottleneck` entries (``ModelZoo/entries``).
     static let zooEntries: [ZooEntry] = [
         .make("resnet-like", level: .video,
@@ -37,21 +37,12 @@ public final class ResNetLikeModel: Module, ZooModel {
               small: smallResNetLike,
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
 
-        .make("resnet-like-video-only", level: .video,
-              summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
-              reportedGAP: "0.83212 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: { oneModality(&$0, video: true) },
-              small: { smallResNetLike(&$0); oneModality(&$0, video: true) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
-
-        .make("resnet-like-audio-only", level: .video,
-              summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
-              reportedGAP: "0.50676 (Ostyakov et al. 2018)",
-              recipe: .resNetLike,
-              paper: { oneModality(&$0, video: false) },
-              small: { smallResNetLike(&$0); oneModality(&$0, video: false) },
-              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
+        oneModalityEntry("resnet-like-video-only", video: true,
+                         summary: "ResNet-like MLP over mean_rgb alone (Samsung ResNetLike, video_part 1, audio_part 0)",
+                         reportedGAP: "0.83212 (Ostyakov et al. 2018)"),
+        oneModalityEntry("resnet-like-audio-only", video: false,
+                         summary: "ResNet-like MLP over mean_audio alone (Samsung ResNetLike, video_part 0, audio_part 1)",
+                         reportedGAP: "0.50676 (Ostyakov et al. 2018)"),
 
         .make("bottleneck", level: .video,
               summary: "ResNet-like MLP squeezed through 4 neurons before the classifier (Samsung 2018 bottleneck experiment)",
@@ -61,9 +52,6 @@ public final class ResNetLikeModel: Module, ZooModel {
               build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) }),
     ]
 
-    public let level = InputLevel.video
-    public let numClasses: Int
-    let transform: InputTransform
     let config: Config
     /// FCBlock(audio → audio width) then the av identity blocks; empty without the audio branch.
     public let audioBlocks: [any Layer]
@@ -73,15 +61,15 @@ public final class ResNetLikeModel: Module, ZooModel {
     public let concatBlocks: [ResidualIdentityBlock]
     /// FCBlock(2·inner → lastHiddenSize).
     public let lastBlock: FCBlock
+    /// The Linear(lastHiddenSize → C).
     public let classifier: Linear
     /// The output gate's C × C map with bias, when `contextGating`.
     public let outputGate: Linear?
 
+    /// Builds the model for `numClasses` classes, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), numClasses: Int, rng: inout RandomGenerator) {
         let config = config.validated()
         self.config = config
-        self.numClasses = numClasses
-        transform = config.transform
         let (videoSize, audioSize) = config.branchSizes
         func branch(_ inputs: Int, _ width: Int, rng: inout RandomGenerator) -> [any Layer] {
             guard width > 0 else { return [] }
@@ -101,6 +89,7 @@ public final class ResNetLikeModel: Module, ZooModel {
         lastBlock = FCBlock(concatSize, config.lastHiddenSize, dropout: config.dropout, rng: &rng)
         classifier = Linear(config.lastHiddenSize, numClasses, rng: &rng)
         outputGate = config.contextGating ? Linear(numClasses, numClasses, rng: &rng) : nil
+        super.init(level: .video, numClasses: numClasses, transform: config.transform)
     }
 
     /// Features each row must have: video then audio inputs.
@@ -142,19 +131,23 @@ extension ResNetLikeModel {
         public var videoFeatures = 1024
         /// Features of the audio branch input: the next `audioFeatures`.
         public var audioFeatures = 128
+        /// The reference's `inner_size` (2048): the branches share 2·inner, concat blocks are inner wide inside.
         public var innerSize = 2048
-        /// Identity blocks on each modality branch (reference `av_id_block_num`).
+        /// Identity blocks on each modality branch (reference `av_id_block_num`; its default 1).
         public var avIdentityBlocks = 1
-        /// Identity blocks after the concatenation (reference `concat_id_block_num`).
+        /// Identity blocks after the concatenation (reference `concat_id_block_num`; its default 1).
         public var concatIdentityBlocks = 1
+        /// Dropout of every FCBlock (the reference's default 0.5).
         public var dropout = 0.5
-        /// Share of 2·inner given to each branch (reference `video_part`, `audio_part`); 0 drops a branch.
+        /// The video branch's share of 2·inner (reference `video_part`, its 1); 0 drops the branch.
         public var videoPart = 1
+        /// The audio branch's share of 2·inner (reference `audio_part`, its 1); 0 drops the branch.
         public var audioPart = 1
-        /// Width of the last FCBlock before the classifier (the reference uses inner).
+        /// Width of the last FCBlock before the classifier (the reference uses inner, 2048).
         public var lastHiddenSize = 2048
-        /// Sigmoid gating of the output logits (reference `context_gating`).
+        /// Sigmoid gating of the output logits (reference `context_gating`; off by default).
         public var contextGating = false
+        /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
 
@@ -183,6 +176,14 @@ extension ResNetLikeModel {
     private static func smallResNetLike(_ c: inout Config) {
         c.innerSize = 64
         c.lastHiddenSize = 64
+    }
+
+    /// The entry of the network over one modality: video alone, or audio alone.
+    private static func oneModalityEntry(_ name: String, video: Bool, summary: String, reportedGAP: String) -> ZooEntry {
+        .make(name, level: .video, summary: summary, reportedGAP: reportedGAP, recipe: .resNetLike,
+              paper: { oneModality(&$0, video: video) },
+              small: { smallResNetLike(&$0); oneModality(&$0, video: video) },
+              build: { ResNetLikeModel($0, numClasses: $1, rng: &$2) })
     }
 
     /// Video alone, or audio alone.
