@@ -23,7 +23,7 @@ public struct ZooEntry: Sendable {
     public let level: InputLevel
     /// One line: what it is and the reference it follows.
     public let summary: String
-    /// The GAP the papers report on real YouTube-8M data (ZOO.md §5.1), if any.
+    /// The GAP the papers report on real YouTube-8M data (docs/zoo.md), if any.
     public let reportedGAP: String?
     /// The paper's training recipe (learning rate, decay, loss, batch size…).
     public let recipe: Recipe
@@ -160,7 +160,7 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
 public enum ModelZoo {
     /// The zoo's entries in their listing order, video level first; each is
     /// declared beside its model. Recipes of td-dense-sort, td-conv,
-    /// linear-combinations and early-concat-lstm are not recorded in ZOO.md:
+    /// linear-combinations and early-concat-lstm are not recorded in docs/zoo.md:
     /// they use ``Recipe/samsungDefault``.
     public static let entries: [ZooEntry] = [
         [LogisticModel.videoZooEntry], MoeModel.zooEntries, ResNetLikeModel.zooEntries,

@@ -2,7 +2,7 @@ import NN
 import Tensor
 import YT8MData
 
-/// The references' training recipes the zoo's entries share (ZOO.md §5).
+/// The references' training recipes the zoo's entries share (docs/zoo.md).
 extension Recipe {
     // MARK: Frame level
 
@@ -39,7 +39,7 @@ extension Recipe {
     }
 
     /// Samsung's default Adam rate 1e-3 with its common frame-level batch of
-    /// 512: the recipe of the Samsung entries ZOO.md records none for
+    /// 512: the recipe of the Samsung entries docs/zoo.md records none for
     /// (td-dense-sort, td-conv, linear-combinations, early-concat-lstm) and
     /// of the project's transformer-standard.
     static let samsungDefault = samsung(batchSize: 512, learningRate: 1e-3)
@@ -54,9 +54,9 @@ extension Recipe {
         return r
     }
 
-    /// miha's `Lstmbidirect` and `GRUbidirect`: ZOO.md records no recipe of their own; Adam at the
+    /// miha's `Lstmbidirect` and `GRUbidirect`: docs/zoo.md records no recipe of their own; Adam at the
     /// starter LSTM's 1e-3 with miha's frame-level batch 512 and Logistic head
-    /// (runme.md, ZOO.md §3.4), starter decay, L2-normalised frames, every frame in order.
+    /// (runme.md, docs/zoo.md), starter decay, L2-normalised frames, every frame in order.
     static func mihaLSTM() -> Recipe {
         var r = Recipe(batchSize: 512, learningRate: 1e-3)
         r.frames = .all

@@ -108,7 +108,7 @@ extension ZooModel {
     }
 }
 
-/// The input transform applied before a model (ZOO.md, "Project decisions").
+/// The input transform applied before a model (docs/zoo.md, "Project decisions").
 public enum InputTransform: String, Codable, Sendable, CaseIterable {
     /// L2-normalise each feature row (the 1152-d video vector, or each frame),
     /// as the starter code's `tf.nn.l2_normalize`; padding rows stay zero.

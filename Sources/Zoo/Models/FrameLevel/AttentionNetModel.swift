@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Stacked attention "AttentionNet", Samsung 2018's `AttentionModel`
-/// (Model1; twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.15:
+/// (Model1; twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// logits = FCN(BN(mean_{t valid} X_L)), X_{i+1} = [X_i, Σ_t softmax_t(a_i(V_i))_t·V_{i,t}], V_i = ReLU(W_i·X_i + b_i),
 /// with ``StackedAttentionPooling`` (L layers of width H) and the FCN
 /// Linear(1152 + L·H → 4096) → Dropout → ReLU → Linear(4096 → 4096) →

@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// miha-skalic/youtube8mchallange's `GRUbidirect` ("Next top GB model",
-/// 2018), ZOO.md §3.11: p = head(CG(h_T)), where a bidirectional GRU
+/// 2018), docs/zoo.md: p = head(CG(h_T)), where a bidirectional GRU
 /// (H_b per direction) reads every valid frame, its outputs [h→_t, h←_t]
 /// (2·H_b) feed a GRU(H), and h_T is that GRU's final state after each
 /// video's last valid frame. The ``BidirectionalLSTMModel`` with GRUs, which
@@ -10,7 +10,7 @@ import Tensor
 ///
 /// Context gating (miha's GRU variants: y = h ⊙ σ(W·h + b), no batch norm)
 /// is optional and off by default: the reference `GRUbidirect` hands the
-/// final state straight to its video-level classifier, and ZOO.md's 15.4 M
+/// final state straight to its video-level classifier, and docs/zoo.md's 15.4 M
 /// counts no gate (with it, H² + H = 1,049,600 more).
 ///
 /// Paper size H_b = 512, H = 1024, logistic head (miha's recipes) at 3862

@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// miha-skalic/youtube8mchallange's `Lstmbidirect` ("Next top GB model",
-/// 2018), ZOO.md §3.11: p = head(c_T), where a bidirectional LSTM
+/// 2018), docs/zoo.md: p = head(c_T), where a bidirectional LSTM
 /// (H_b per direction) reads every valid frame, its outputs
 /// [h→_t, h←_t] (2·H_b) feed an LSTM(H) and c_T is that LSTM's final
 /// **cell** state (not h) after each video's last valid frame.

@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Deep bag of frames, the starter code's `DbofModel` (google/youtube-8m
-/// frame_level_models.py), ZOO.md §3.4:
+/// frame_level_models.py), docs/zoo.md:
 /// p = MoE(act(BN(W_h · max_{t valid} act(BN(BN_in(x_t)·W_c))))),
 /// with input BN over 1152, cluster projection W_c 1152 × K (no bias, BN
 /// instead), max-pooling over the valid frames, hidden W_h K × H with BN, and

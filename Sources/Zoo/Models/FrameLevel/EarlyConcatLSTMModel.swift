@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Samsung 2018's `EarlyConcatLSTM` (twoleggedeye/youtube8m
-/// sequence_models/models.py), ZOO.md §3.11:
+/// sequence_models/models.py), docs/zoo.md:
 /// logits = FCN([h¹_T, c¹_T, …, h^L_T, c^L_T]), the final hidden and cell
 /// states of L stacked LSTM(H) layers over the concatenated rgb ⊕ audio
 /// frames, packed by length (each video stops at its last valid frame);

@@ -55,7 +55,7 @@ public final class FrameConvBlock: Module {
 }
 
 /// Time-distributed convolutions, Samsung 2018's `FrameConv`
-/// (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.19:
+/// (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// logits = W·GlobalMax(Blocks_concat([Blocks_audio(x^audio), Blocks_rgb(x^rgb)])) + b,
 /// each block conv(w = 3) → Dropout2d → LeakyReLU → BN → MaxPool(3)
 /// (``FrameConvBlock``): rgb 1024 → 2048 → 2048, audio 128 → 512 → 512,

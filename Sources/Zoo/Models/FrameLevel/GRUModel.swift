@@ -2,10 +2,10 @@ import NN
 import Tensor
 
 /// WILLOW's frame-level `GruModel` (antoine77340/Youtube-8M-WILLOW
-/// frame_level_models.py), ZOO.md §3.11: p = MoE([h¹_T, …, h^L_T]), the
+/// frame_level_models.py), docs/zoo.md: p = MoE([h¹_T, …, h^L_T]), the
 /// final states of an L-layer GRU(H) after each video's last valid frame,
 /// concatenated over layers (its `MultiRNNCell(state_is_tuple=False)`
-/// state, ZOO.md §6 item 4). With `allLayerStates` off the classifier reads
+/// state, docs/zoo.md). With `allLayerStates` off the classifier reads
 /// h^L_T only.
 ///
 /// Paper size L = 2, H = 1200, m = 2 at 3862 classes: 63.5 M. The GRU

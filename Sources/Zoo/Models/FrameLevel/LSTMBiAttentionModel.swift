@@ -3,7 +3,7 @@ import Tensor
 
 /// "LSTM-Bi-Attention", Samsung 2018's `EarlyConcatLSTM4`
 /// (twoleggedeye/youtube8m sequence_models/models.py, configs 27/28),
-/// ZOO.md §3.11. Per modality m (rgb 1024-d, audio 128-d):
+/// docs/zoo.md Per modality m (rgb 1024-d, audio 128-d):
 /// u_t = ReLU(W_m·x_t + b_m) (Linear(d → d)); a bidirectional LSTM
 /// (H_m per direction) whose output at each frame is the dense
 /// concatenation z_t = [u_t, h→_t, h←_t] (d + 2·H_m); attention pooling

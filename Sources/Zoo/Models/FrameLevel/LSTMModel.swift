@@ -8,13 +8,13 @@ public enum LSTMStateFeatures: String, Codable, Sendable {
     case lastLayerHidden
     /// [c¹_T, h¹_T, …, c^L_T, h^L_T] (2·L·H features): WILLOW's `LstmModel`,
     /// whose `state_is_tuple=False` cells hand the classifier the whole
-    /// concatenated state (ZOO.md §6 item 4).
+    /// concatenated state (docs/zoo.md).
     case allLayersCellAndHidden
 }
 
 /// The starter code's and WILLOW's frame-level `LstmModel`
 /// (google/youtube-8m frame_level_models.py; antoine77340/Youtube-8M-WILLOW
-/// frame_level_models.py), ZOO.md §3.11:
+/// frame_level_models.py), docs/zoo.md:
 /// p = MoE(s), s = h^L_T (starter) or [c¹_T, h¹_T, …, c^L_T, h^L_T] (WILLOW),
 /// the states of an L-layer LSTM(H) with forget bias 1 after each video's
 /// last valid frame (`dynamic_rnn(sequence_length=num_frames)`).

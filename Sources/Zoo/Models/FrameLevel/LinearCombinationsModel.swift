@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// ResNet-like over learned linear combinations of frames, Samsung 2018's
-/// `LinearCombinations` (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.20:
+/// `LinearCombinations` (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// logits = ResNetLike(Drop(flat(C_v·x̃^rgb)), Drop(flat(C_a·x̃^audio))), (C·x̃)[h, f] = c_h + Σ_{t<303} W[h, t]·x̃[t, f],
 /// where x̃ is the video with its padding frames zeroed and zero-padded to
 /// 303 frames, C_v and C_a are ``LinearCombinationsOfFrames`` (one set of

@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Gated NetFV, WILLOW's `NetFVModelLF` (Miech et al. 2017,
-/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), ZOO.md §3.8:
+/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), docs/zoo.md:
 /// p = CG_p(MoE(CG(W·[FV_K(x̂_rgb), FV_{K/2}(x̂_audio)] + b))), x̂ = BN_in(x),
 /// with FV the learnable Fisher vector ``NetFV`` ([fv1, fv2], 2·K·D per
 /// stream), centres not coupled to the assignment weights (the recipe's

@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Gated NetVLAD / NetRVLAD, WILLOW's `NetVLADModelLF` (Miech et al. 2017,
-/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), ZOO.md §3.6–3.7:
+/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), docs/zoo.md:
 /// p = CG_p(MoE(CG(W·[VLAD_K(x̂_rgb), VLAD_{K/2}(x̂_audio)] + b))), x̂ = BN_in(x),
 /// with VLAD the ``NetVLAD`` pooling (or ``NetRVLAD``, `lightVLAD`, WILLOW's
 /// `--lightvlad`: no centre term), input batch norm once over the 1152
@@ -10,7 +10,7 @@ import Tensor
 /// `netvlad_relu=False`), context gating (`--gating`), MoE (m = 2) and
 /// context gating of the probabilities (`--moe_prob_gating`).
 /// K = 256, H = 1024 → 321.5 M (NetVLAD), 321.2 M (NetRVLAD); the hidden
-/// layer alone is 285 M (ZOO.md §6.8).
+/// layer alone is 285 M (docs/zoo.md).
 ///
 /// Padding frames get no assignment and the batch norms use valid frames
 /// only, so a video's output is independent of its batch's padding. The

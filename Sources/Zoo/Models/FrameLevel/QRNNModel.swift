@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// A quasi-recurrent network over the frames (Bradbury et al. 2017, layers
-/// of salesforce/pytorch-qrnn, ZOO.md §3.12) in the place of the starter
+/// of salesforce/pytorch-qrnn, docs/zoo.md) in the place of the starter
 /// `LstmModel`'s LSTM: p = MoE(h^L_T), h^L_T the last layer's output
 /// hₜ = oₜ⊙cₜ at each video's last valid frame, with per layer
 /// Z, F, O = tanh, σ, σ(W·[xₜ, x_{t−1}] + b) and cₜ = fₜ⊙zₜ + (1 − fₜ)⊙c_{t−1}.

@@ -3,7 +3,7 @@ import Tensor
 
 /// The ResNet-like MLP of Samsung 2018 (twoleggedeye/youtube8m
 /// video_level_nn_models/models.py `ResNetLike`; n01z3's `fc_identity`
-/// network), ZOO.md §3.13, as the classifier over a video and an audio vector:
+/// network), docs/zoo.md, as the classifier over a video and an audio vector:
 /// a = Idᵃᵥ∘…∘FCBlock(audio), v = Idᵃᵥ∘…∘FCBlock(video), z = FCBlock(Id_c∘…∘Id_c([a, v])), logits = W·z + b,
 /// with FCBlock = Linear → BN → LeakyReLU(0.01) → Dropout (``FCBlock``) and
 /// Id(x) = LeakyReLU(x + W₂·FCBlock(x) + b₂) (``ResidualIdentityBlock``);

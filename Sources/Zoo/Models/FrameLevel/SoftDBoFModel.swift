@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Soft deep bag of words, WILLOW's `SoftDbofModelLF` (Miech et al. 2017,
-/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), ZOO.md §3.5:
+/// antoine77340/Youtube-8M-WILLOW frame_level_models.py), docs/zoo.md:
 /// p = MoE(W·[L2(Σ_t softmax(BN(x̂_t·W_v))), L2(Σ_t softmax(BN(x̂_t·W_a)))] + b), x̂ = BN_in(x),
 /// with K clusters for rgb and K/8 for audio (``SoftDBoF``), the hidden
 /// layer with bias only (`dbof_relu=False`), and MoE (m = 2); the recipe

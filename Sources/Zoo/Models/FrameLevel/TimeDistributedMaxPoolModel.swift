@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Time-distributed dense + max pooling, Samsung 2018's
-/// `EarlyConcatAlternate` (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.17:
+/// `EarlyConcatAlternate` (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// logits = ResNetLike(max_{t valid} ReLU(BN(W_v·x_t^rgb + b_v)), max_{t valid} ReLU(BN(W_a·x_t^audio + b_a))),
 /// per modality a dense layer applied to every frame (rgb 1024 → 1024,
 /// audio 128 → 128), batch norm over the features, ReLU and the maximum

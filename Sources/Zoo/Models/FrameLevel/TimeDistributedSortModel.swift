@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Time-distributed dense + sorting, Samsung 2018's `ResNetLikeSort`
-/// (twoleggedeye/youtube8m sequence_models/models.py), ZOO.md §3.18:
+/// (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// y_c = w₂·Drop(LeakyReLU(BN(W₁·sort_t(s_{·,c}) + b₁))) + b₂, s_t = ResNetLike(x_t^rgb, x_t^audio),
 /// a ResNet-like network applied to every frame (per-frame class scores
 /// s_t ∈ ℝ^C; the reference's 1×1 convolutions), the scores of each class

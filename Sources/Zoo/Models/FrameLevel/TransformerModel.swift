@@ -2,7 +2,7 @@ import NN
 import Tensor
 
 /// Transformer encoder over the frames, in the two configurations of the
-/// project decision (ZOO.md "Project decisions", §3.14):
+/// project decision (docs/zoo.md "Project decisions", §3.14):
 /// - `.samsung`: Samsung 2018's `EarlyConcatTransformerClassifier`
 ///   (twoleggedeye/youtube8m sequence_models/models.py, attention.py):
 ///   logits = W·mean_{t valid} Lₙ∘…∘L₁(x) + b, each L the

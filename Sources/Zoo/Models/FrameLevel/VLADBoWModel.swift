@@ -3,7 +3,7 @@ import Tensor
 
 /// VLAD-BOW with learnable power + ResNet-like classifier, Samsung 2018's
 /// `BoWResnetLike` (Ostyakov et al. 2018, twoleggedeye/youtube8m
-/// sequence_models/models.py), ZOO.md §3.10:
+/// sequence_models/models.py), docs/zoo.md:
 /// logits = ResNetLike(Drop(s_rgb), Drop(s_audio)), s_k = Σ_{t valid} softmax_k(sign(z_t)·|z_t|^p)_k, z_t = x_t·Wᵀ + b,
 /// with K clusters for each modality (``VLADBoW``), p a trained exponent
 /// starting at 3 (`learnable_power`), dropout on the bag-of-words vectors
@@ -12,7 +12,7 @@ import Tensor
 /// the ResNetLike). Config 91: K = 4096, inner 1024, av = concat = 1, bag
 /// dropout 0.1, batch 128, Adam 1e-3 → **27.6 M** parameters here.
 ///
-/// Differences from the reference, on purpose: ZOO.md's 32.3 M counts the
+/// Differences from the reference, on purpose: docs/zoo.md's 32.3 M counts the
 /// declared `cluster_centers` (4096 × 1024 + 4096 × 128 = 4.7 M) that the
 /// reference never uses — not created here; p uses sign(z)·|z|^p (the
 /// reference's `pow` is NaN for negative logits with a non-integer p); each

@@ -3,7 +3,7 @@ import Tensor
 
 /// The classifier WILLOW puts after every learnable pooling
 /// (antoine77340/Youtube-8M-WILLOW frame_level_models.py, `NetVLADModelLF`,
-/// `NetFVModelLF`, `SoftDbofModelLF`), ZOO.md §3.5–3.8:
+/// `NetFVModelLF`, `SoftDbofModelLF`), docs/zoo.md:
 /// p = CG_p(MoE(CG(h))), h = W·v + b (or relu6(BN(W·v)) with `batchNormReLU6`),
 /// where CG is context gating x ⊙ σ(BN(W_g·x)) (`--gating`), MoE has m
 /// experts, and CG_p is context gating of the probabilities

@@ -4,7 +4,7 @@ import Tensor
 /// A fully connected merge-and-run network (DMRNet; Zhao, Wang, Li, Wang,
 /// "Deep Convolutional Neural Networks with Merge-and-Run Mappings",
 /// arXiv 1611.07718, IJCAI 2018) over the two YouTube-8M modalities, as the
-/// project decides (ZOO.md "Project decisions", §3.16):
+/// project decides (docs/zoo.md "Project decisions", §3.16):
 /// v₀ = FCBlock(rgb), a₀ = FCBlock(audio) (both `innerSize` wide);
 /// per block m = (v + a)/2, v ← H_v(v) + m, a ← H_a(a) + m;
 /// logits = W·[v, a] + b; the features are [v, a] (2·inner).

@@ -3,7 +3,7 @@ import NN
 import Tensor
 
 /// How the frame-statistics model reads the dataset's frame statistics
-/// (``FrameStatistics``, computed by the dataset from the frames; ZOO.md
+/// (``FrameStatistics``, computed by the dataset from the frames; docs/zoo.md
 /// §3.21): the dataset lays out one 1152-wide block per statistic (rgb then
 /// audio) followed by the frame count; the model regroups them by modality,
 /// `[rgb: mean std min max median mode | audio: the same | frames/300]`, so
@@ -34,7 +34,7 @@ public enum FrameStatisticsLayout {
     }
 }
 
-/// A ResNet-like network over frame statistics (ZOO.md §3.21 features fed
+/// A ResNet-like network over frame statistics (docs/zoo.md features fed
 /// to the §3.13 network, as the Samsung config2 feeds its mean ⊕ std
 /// features): logits = ResNetLike(video = rgb statistics, audio = audio
 /// statistics ⊕ frame count), reading the 6·1152 + 1 = 6913 frame

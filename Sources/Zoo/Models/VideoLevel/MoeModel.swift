@@ -3,7 +3,7 @@ import Tensor
 
 /// The starter code's MoeModel (google/youtube-8m video_level_models.py),
 /// with WILLOW's context gating of the output probabilities
-/// (antoine77340/Youtube-8M-WILLOW `moe_prob_gating`; ZOO.md §3.2, §3.3):
+/// (antoine77340/Youtube-8M-WILLOW `moe_prob_gating`; docs/zoo.md, §3.3):
 /// per class c, p_c = Σ_{j<m} softmax(W_g·x)_{c,j} · σ(W_e·x + b_e)_{c,j}
 /// over m experts and a dummy (m+1)-th expert that always says 0; gated,
 /// p ← p ⊙ σ(BN(W_p·p)) with W_p C × C and no bias.

@@ -3,7 +3,7 @@ import Tensor
 
 /// The ResNet-like MLP of Ostyakov et al. 2018 (Samsung,
 /// twoleggedeye/youtube8m video_level_nn_models/models.py `ResNetLike`; the
-/// same network as n01z3's 2017 `build_mod2`; ZOO.md §3.13):
+/// same network as n01z3's 2017 `build_mod2`; docs/zoo.md):
 /// a = Identity^av(FCBlock(audio)), v = Identity^av(FCBlock(rgb)),
 /// logits = W·FCBlock(Identity^concat([a, v])) + b,
 /// with FCBlock = Linear → BatchNorm → LeakyReLU(0.01) → Dropout and
