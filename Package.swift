@@ -45,6 +45,15 @@ let package = Package(
         .target(name: "Zoo", dependencies: ["NN", "YT8MData"]),
         // The trainer, recipes, evaluation, prediction, ensembles, stacking, distillation.
         .target(name: "Training", dependencies: ["Zoo", "Metrics", "YT8MData", "NN", "FileIO"]),
+        // Open MPI (Debian's libopenmpi-dev), for data-parallel training under mpirun.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["openmpi-bin", "libopenmpi-dev"])]
+        ),
+        // The MPI calls Distributed makes, with plain C types: MPI_COMM_WORLD,
+        // MPI_FLOAT, MPI_SUM and MPI_IN_PLACE are macros Swift cannot import.
+        .target(name: "CMPIShim", dependencies: ["CMPI"]),
         .executableTarget(
             name: "yt8m",
             dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
