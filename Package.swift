@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Zoo", targets: ["Zoo"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Collectives", targets: ["Collectives"]),
         .executable(name: "yt8m", targets: ["yt8m"]),
     ],
     dependencies: [
@@ -54,6 +55,8 @@ let package = Package(
         // The MPI calls Distributed makes, with plain C types: MPI_COMM_WORLD,
         // MPI_FLOAT, MPI_SUM and MPI_IN_PLACE are macros Swift cannot import.
         .target(name: "CMPIShim", dependencies: ["CMPI"]),
+        // The Communicator protocol (allreduce, broadcast, allgather, barrier) and its single-process implementation; no MPI.
+        .target(name: "Collectives"),
         .executableTarget(
             name: "yt8m",
             dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
