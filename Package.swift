@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Zoo", targets: ["Zoo"]),
         .library(name: "Training", targets: ["Training"]),
         .library(name: "Collectives", targets: ["Collectives"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
         .executable(name: "yt8m", targets: ["yt8m"]),
     ],
     dependencies: [
@@ -57,6 +58,8 @@ let package = Package(
         .target(name: "CMPIShim", dependencies: ["CMPI"]),
         // The Communicator protocol (allreduce, broadcast, allgather, barrier) and its single-process implementation; no MPI.
         .target(name: "Collectives"),
+        // MPICommunicator and data-parallel training: gradient buckets, the sharded batch source, the DataParallel callback.
+        .target(name: "Distributed", dependencies: ["Collectives", "CMPIShim", "Training", "NN", "Tensor", "Zoo", "Metrics"]),
         .executableTarget(
             name: "yt8m",
             dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
@@ -71,6 +74,7 @@ let package = Package(
         .executableTarget(name: "CustomOp", dependencies: ["Tensor"], path: "Examples/CustomOp"),
         .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ZooTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "TFRecord", "FileIO", "NN", "Tensor"], resources: [.copy("Fixtures")]),
         // Runs the built yt8m executable as a separate process.
