@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "Collectives"),
         // MPICommunicator and data-parallel training: gradient buckets, the sharded batch source, the DataParallel callback.
         .target(name: "Distributed", dependencies: ["Collectives", "CMPIShim", "Training", "NN", "Tensor", "Zoo", "Metrics"]),
+        // Trains a tiny model under mpirun and writes its weights (scripts/mpi_equivalence.sh compares them).
+        .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .executableTarget(
             name: "yt8m",
             dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
