@@ -73,6 +73,7 @@ let package = Package(
             path: "Sources/Benchmarks"
         ),
         .executableTarget(name: "GradientBasics", dependencies: ["Tensor"], path: "Examples/GradientBasics"),
+        .executableTarget(name: "TrainingCallbacks", dependencies: ["Training"], path: "Examples/TrainingCallbacks"),
         .executableTarget(name: "CustomOp", dependencies: ["Tensor"], path: "Examples/CustomOp"),
         .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),

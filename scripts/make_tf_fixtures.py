@@ -12,16 +12,16 @@ Files written into the output directory (default Tests/ZooTests/Fixtures):
                              tf.io.parse_single_(sequence_)example, and the 256-entry dequantization
                              table computed by TensorFlow with the starter code's Dequantize.
 
-Reproduce (venv outside the repository):
-  python3 -m venv /work/venv-tf && /work/venv-tf/bin/pip install tensorflow-cpu
-  /work/venv-tf/bin/python scripts/make_tf_fixtures.py            # writes Tests/ZooTests/Fixtures
+Reproduce (in a virtual environment at .venv, which git ignores):
+  python3 -m venv .venv && .venv/bin/pip install tensorflow-cpu
+  .venv/bin/python scripts/make_tf_fixtures.py            # writes Tests/ZooTests/Fixtures
 
 Checking that TensorFlow reads files written by our Swift writer (done by hand, not in the Swift
 test suite, which must not need Python):
   mkdir -p /tmp/zoo-swift-written
   ZOO_WRITER_OUTPUT_DIR=/tmp/zoo-swift-written \
       swift test --scratch-path .build-zoo --filter ZooTests.YT8MFixtureTests
-  /work/venv-tf/bin/python scripts/make_tf_fixtures.py --verify-dir /tmp/zoo-swift-written
+  .venv/bin/python scripts/make_tf_fixtures.py --verify-dir /tmp/zoo-swift-written
 The Swift test re-encodes every fixture record with our protobuf encoder and TFRecordWriter into that
 directory under the same file names; --verify-dir parses them with TensorFlow and compares every value
 with expected.json (exit status 0 and "OK" lines on success).

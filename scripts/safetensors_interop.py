@@ -3,13 +3,13 @@
 The reference state is small and known: every value below is also written out
 in Tests/NNTests/SafeTensorsInteropTests.swift.
 
-    python3 -m venv /work/venv-st && /work/venv-st/bin/pip install safetensors numpy
+    python3 -m venv .venv && .venv/bin/pip install safetensors numpy
     # 1. Python writes a file that the Swift reader must decode (committed fixture):
-    /work/venv-st/bin/python scripts/safetensors_interop.py write Tests/NNTests/Fixtures/python_written.safetensors
+    .venv/bin/python scripts/safetensors_interop.py write Tests/NNTests/Fixtures/python_written.safetensors
     # 2. Swift writes its file (the test also compares it byte for byte with the committed copy):
     YT8M_SAFETENSORS_OUT=/tmp/swift_written.safetensors swift test --filter SafeTensorsInteropTests
     # 3. Python loads what Swift wrote and checks names, dtypes, shapes, values and metadata:
-    /work/venv-st/bin/python scripts/safetensors_interop.py verify /tmp/swift_written.safetensors
+    .venv/bin/python scripts/safetensors_interop.py verify /tmp/swift_written.safetensors
 """
 import sys
 

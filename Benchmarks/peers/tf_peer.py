@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""TensorFlow tf.data peer for benchmark B8 (tfrecord-read), see shared/design/BENCHMARKS.md.
+"""TensorFlow tf.data peer for benchmark B8 (tfrecord-read), see docs/benchmarks.md.
 
 Usage:  $PEER_PYTHON Benchmarks/peers/tf_peer.py B8 --file PATH --threads 2
         (PATH is a frame-level YouTube-8M TFRecord file; make_b8_file.py writes one.)

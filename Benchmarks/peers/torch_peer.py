@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer for the benchmark workloads B0-B7 (see shared/design/BENCHMARKS.md).
+"""PyTorch peer for the benchmark workloads B0-B7 (see docs/benchmarks.md).
 
 Usage:  $PEER_PYTHON Benchmarks/peers/torch_peer.py B1 --threads 2
 

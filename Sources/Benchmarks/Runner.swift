@@ -99,8 +99,8 @@ struct Benchmarks: ParsableCommand {
         guard let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] else {
             FileHandle.standardError.write(Data("""
                 note: PEER_PYTHON is not set, so the peer column is empty. Set it to a Python with torch and numpy:
-                  python3 -m venv /work/venv-peer && /work/venv-peer/bin/pip install torch numpy tensorflow-cpu
-                  PEER_PYTHON=/work/venv-peer/bin/python swift run -c release Benchmarks\n
+                  python3 -m venv .venv && .venv/bin/pip install torch numpy tensorflow-cpu
+                  PEER_PYTHON=.venv/bin/python swift run -c release Benchmarks\n
                 """.utf8))
             return nil
         }

@@ -60,9 +60,10 @@ public struct TrainingJob {
 
     /// Builds the model and trains it for `config.steps` steps, resuming from
     /// the checkpoint in `directory` when `resume` and there is one.
+    /// - Parameter callbacks: run after the trainer's standard ones (checkpoints, metrics, plot, early stopping).
     /// - Parameter progress: gets ``PipelineEvent/resumed(directory:step:)`` and the
     ///   trainer's ``PipelineEvent/training(line:)`` lines; nil runs silently.
-    public func run(resume: Bool = true, progress: PipelineProgress? = nil) throws -> Result {
+    public func run(resume: Bool = true, callbacks: [any TrainingCallback] = [], progress: PipelineProgress? = nil) throws -> Result {
         let entry = try ModelZoo.entry(named: spec.model)
         let network = try spec.build(seed: seed)
         let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, frames: frames,
@@ -71,6 +72,7 @@ public struct TrainingJob {
         let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
 
         let trainer = Trainer(model: network, config: config, directory: directory)
+        trainer.callbacks += callbacks
         trainer.checkpointMetadata = ["model": spec.model, "model_spec": spec.json]
         var resumed: Int? = nil
         if resume, try trainer.resumeIfPossible(training: trainSource) {
