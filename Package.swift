@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .executableTarget(
             name: "yt8m",
-            dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Training", "Distributed", "Collectives", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "Benchmarks",

@@ -92,7 +92,15 @@ public final class DataParallel: TrainingCallback {
         self.communicator = communicator
         self.training = training
         self.bucketBytes = bucketBytes
-        self.fingerprint = fingerprint
+        self.fingerprint = DataParallel.canonical(fingerprint)
+    }
+
+    /// JSON text with its keys sorted (an encoder's key order follows a
+    /// dictionary's, which differs from process to process); other text as it is.
+    static func canonical(_ text: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else { return text }
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// The callbacks of a data-parallel run: rank 0 alone gets the writing
@@ -223,5 +231,23 @@ public final class DataParallel: TrainingCallback {
         } catch {
             communicator.abort("rank \(communicator.rank) of \(communicator.size): \(error)")
         }
+    }
+}
+
+/// Data-parallel training for ``TrainingJob``: each rank trains on its
+/// ``ShardedBatchSource`` share of the global stream, with
+/// ``DataParallel/callbacks(for:communicator:training:fingerprint:)``.
+public struct DataParallelTopology: TrainingTopology {
+    public let communicator: any Communicator
+
+    public init(communicator: any Communicator) { self.communicator = communicator }
+
+    public func trainingSource(_ global: BatchSource) -> BatchSource {
+        ShardedBatchSource(global, rank: communicator.rank, size: communicator.size)
+    }
+
+    public func callbacks(for config: TrainingConfig, training: BatchSource, fingerprint: String) -> [any TrainingCallback] {
+        DataParallel.callbacks(for: config, communicator: communicator, training: training as? ShardedBatchSource,
+                               fingerprint: fingerprint)
     }
 }

@@ -111,6 +111,11 @@ final class GradientBucketsTests: XCTestCase {
         func abort(_ message: String, code: Int32) -> Never { fatalError(message) }
     }
 
+    func testFingerprintsCompareJSONWhateverTheKeyOrder() {
+        XCTAssertEqual(DataParallel.canonical(#"{"b": 1, "a": {"d": 2, "c": 3}}"#), DataParallel.canonical(#"{"a": {"c": 3, "d": 2}, "b": 1}"#))
+        XCTAssertEqual(DataParallel.canonical("moe small"), "moe small")
+    }
+
     func testRanksThatDisagreeAreReportedByName() {
         XCTAssertThrowsError(try run([DataParallel(communicator: DisagreeingCommunicator())], model(), training: data())) {
             XCTAssertEqual($0 as? DataParallelError, .ranksDisagree(what: "model structure", ranks: [1]))
