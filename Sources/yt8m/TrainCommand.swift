@@ -111,6 +111,11 @@ struct Train: ParsableCommand {
         }
         if let t = threads, t <= 0 { throw ValidationError("--threads must be positive, got \(t)") }
         if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
+        // Checked again in run() against the recipe's batch size; here before any work when the flag gives it.
+        let launched = Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] ?? "") ?? 1
+        if let b = batchSize, let k = accumulate, k >= 1, b % (launched * k) != 0 {
+            throw ValidationError("--batch-size \(b) must be divisible by the ranks × --accumulate (\(launched) × \(k) = \(launched * k))")
+        }
         for (flag, value) in [("--mixup", mixup), ("--clip-norm", clipNorm), ("--ema-rate", emaRate)] {
             if let v = value, !(v.isFinite && v >= 0) { throw ValidationError("\(flag) must be 0 (off) or positive, got \(v)") }
         }
