@@ -1,7 +1,7 @@
 # Set-up and test entry points. `make test` is what CI runs.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config openmpi-bin libopenmpi-dev
 
 .PHONY: deps build release test demo bench clean
 
@@ -9,7 +9,8 @@ SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
 DEMO_MODEL ?= moe
 DEMO_STEPS ?= 1500
 
-# Installs the two BLAS/LAPACK packages (and pkg-config) with apt when missing.
+# Installs the BLAS/LAPACK packages, Open MPI (the engine of data-parallel
+# training under mpirun) and pkg-config with apt when missing.
 deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -27,6 +28,7 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
 
 demo: deps
 	$(SWIFT) build -c release --product yt8m

@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "Zoo", targets: ["Zoo"]),
         .library(name: "Training", targets: ["Training"]),
+        .library(name: "Collectives", targets: ["Collectives"]),
+        .library(name: "Distributed", targets: ["Distributed"]),
         .executable(name: "yt8m", targets: ["yt8m"]),
     ],
     dependencies: [
@@ -45,9 +47,24 @@ let package = Package(
         .target(name: "Zoo", dependencies: ["NN", "YT8MData"]),
         // The trainer, recipes, evaluation, prediction, ensembles, stacking, distillation.
         .target(name: "Training", dependencies: ["Zoo", "Metrics", "YT8MData", "NN", "FileIO"]),
+        // Open MPI (Debian's libopenmpi-dev), for data-parallel training under mpirun.
+        .systemLibrary(
+            name: "CMPI",
+            pkgConfig: "ompi-c",
+            providers: [.apt(["openmpi-bin", "libopenmpi-dev"])]
+        ),
+        // The MPI calls Distributed makes, with plain C types: MPI_COMM_WORLD,
+        // MPI_FLOAT, MPI_SUM and MPI_IN_PLACE are macros Swift cannot import.
+        .target(name: "CMPIShim", dependencies: ["CMPI"]),
+        // The Communicator protocol (allreduce, broadcast, allgather, barrier) and its single-process implementation; no MPI.
+        .target(name: "Collectives"),
+        // MPICommunicator and data-parallel training: gradient buckets, the sharded batch source, the DataParallel callback.
+        .target(name: "Distributed", dependencies: ["Collectives", "CMPIShim", "Training", "NN", "Tensor", "Zoo", "Metrics"]),
+        // Trains a tiny model under mpirun and writes its weights (scripts/mpi_equivalence.sh compares them).
+        .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .executableTarget(
             name: "yt8m",
-            dependencies: ["Training", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Training", "Distributed", "Collectives", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(
             name: "Benchmarks",
@@ -60,6 +77,7 @@ let package = Package(
         .executableTarget(name: "CustomOp", dependencies: ["Tensor"], path: "Examples/CustomOp"),
         .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),
         // The fixtures and temporary-directory helpers the data, metrics and training tests share.
         .target(name: "TestSupport", dependencies: ["YT8MData"], path: "Tests/TestSupport", resources: [.copy("Fixtures")]),

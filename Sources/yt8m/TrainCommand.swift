@@ -1,3 +1,5 @@
+import Collectives
+import Distributed
 import Training
 import YT8MData
 import ArgumentParser
@@ -82,7 +84,7 @@ struct Train: ParsableCommand {
     @Option(help: "Stop when validation GAP has not improved for this many validations in a row.")
     var earlyStopping: Int?
 
-    @Option(help: "Split each batch into K micro-batches whose gradients are summed before one update (less memory, same arithmetic).")
+    @Option(help: "Split each batch into K micro-batches whose gradients are summed before one update (less memory, same arithmetic); the batch size must be divisible by ranks × K.")
     var accumulate: Int?
 
     @Option(help: "Validate and checkpoint every this many steps.")
@@ -109,6 +111,11 @@ struct Train: ParsableCommand {
         }
         if let t = threads, t <= 0 { throw ValidationError("--threads must be positive, got \(t)") }
         if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
+        // Checked again in run() against the recipe's batch size; here before any work when the flag gives it.
+        let launched = Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] ?? "") ?? 1
+        if let b = batchSize, let k = accumulate, k >= 1, b % (launched * k) != 0 {
+            throw ValidationError("--batch-size \(b) must be divisible by the ranks × --accumulate (\(launched) × \(k) = \(launched * k))")
+        }
         for (flag, value) in [("--mixup", mixup), ("--clip-norm", clipNorm), ("--ema-rate", emaRate)] {
             if let v = value, !(v.isFinite && v >= 0) { throw ValidationError("\(flag) must be 0 (off) or positive, got \(v)") }
         }
@@ -154,11 +161,30 @@ struct Train: ParsableCommand {
     }
 
     func run() throws {
+        // Under mpirun every rank runs this command; rank and size come from MPI.
+        // Without mpirun MPI is never initialised and the run is as it always was.
+        let world: MPICommunicator? = MPICommunicator.isLaunchedByMPI ? try MPICommunicator.world() : nil
+        let ranks = world?.size ?? 1, isRoot = world?.isRoot ?? true
         if let t = threads { Parallel.threads = t }
+        else if world != nil, let local = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_LOCAL_SIZE"].flatMap(Int.init), local > 1 {
+            // The ranks of one machine share its cores instead of each taking them all.
+            Parallel.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / local)
+        }
         let entry = try ModelZoo.entry(named: model)
         let printer = ProgressPrinter()
-        let data = try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
-                                             progress: printer.syntheticData)
+        let resolve = {
+            try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
+                                      progress: isRoot ? printer.syntheticData : nil)
+        }
+        let data: DataSelection
+        if let world, world.size > 1 {
+            // Rank 0 makes the synthetic dataset on first use; the others wait for it rather than race to write it.
+            let first = isRoot ? DataParallel.runOrAbort(world) { try resolve() } : nil
+            try world.barrier()
+            data = try first ?? resolve()
+        } else {
+            data = try resolve()
+        }
         let directory = out ?? "runs/\(model)"
         let job: TrainingJob
         do {
@@ -166,10 +192,31 @@ struct Train: ParsableCommand {
                                   overrides: overrides, directory: directory)
         } catch let error as TrainingConfigError { throw ValidationError(Self.flagMessage(error)) }
         catch let error as TrainingJobError { throw ValidationError(error.description) }
-        if restart { try RunDirectory.clear(directory) }
+        // Equal shares per rank and micro-batch keep N ranks × K micro-batches the arithmetic of one batch.
+        let parts = ranks * job.config.accumulationSteps
+        guard job.batchSize % parts == 0 else {
+            throw ValidationError("--batch-size \(job.batchSize) must be divisible by the ranks × --accumulate (\(ranks) × \(job.config.accumulationSteps) = \(parts))")
+        }
+        if restart {
+            // One rank clears; the others wait, so none resumes from a file about to go.
+            if isRoot { try RunDirectory.clear(directory) }
+            try world?.barrier()
+        }
         let parameters = try entry.parameterCount(size: job.spec.size, overrides: job.spec.overrideDictionary, numClasses: job.spec.numClasses)
-        note("\(model) (\(job.spec.size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(job.batchSize), \(job.config.loss), \(job.config.optimizer) lr \(job.config.learningRate)")
-        if let r = try job.run(progress: printer.callback).validation {
+        if isRoot {
+            note("\(model) (\(job.spec.size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(job.batchSize)\(ranks > 1 ? " over \(ranks) ranks" : ""), \(job.config.loss), \(job.config.optimizer) lr \(job.config.learningRate)")
+        }
+        let result: TrainingJob.Result
+        if let world {
+            // A rank that fails ends every rank, naming itself and the error, instead of leaving them in a collective.
+            result = DataParallel.runOrAbort(world) {
+                try job.run(progress: isRoot ? printer.callback : nil, topology: DataParallelTopology(communicator: world))
+            }
+        } else {
+            result = try job.run(progress: printer.callback)
+        }
+        guard isRoot else { return }
+        if let r = result.validation {
             print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                          r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
         }

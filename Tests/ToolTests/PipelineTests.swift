@@ -151,6 +151,7 @@ final class PipelineTests: XCTestCase {
         for (arguments, flag) in [(["--ema-rate", "5"], "--ema-rate"), (["--learning-rate", "nan"], "--learning-rate"),
                                   (["--learning-rate=-1"], "--learning-rate"), (["--mixup=-0.2"], "--mixup"),
                                   (["--threads=-2"], "--threads"), (["--accumulate", "0"], "--accumulate"),
+                                  (["--batch-size", "10", "--accumulate", "3"], "--accumulate"),
                                   (["--loss", "bce+rank", "--rank-weight=-1"], "--loss"), (["--steps", "0"], "--steps")] {
             let run = try yt8m(["train", "--out", "r"] + arguments, in: dir)
             XCTAssertEqual(run.status, 64, "\(arguments): \(run.stderr)")

@@ -4,6 +4,18 @@ import Tensor
 import YT8MData
 import Zoo
 
+/// How a training run is shared with other processes, for ``TrainingJob``:
+/// which part of the global training stream this process trains on and
+/// which callbacks it runs. The Distributed module's data parallelism is
+/// one; Training itself knows nothing of MPI.
+public protocol TrainingTopology {
+    /// The stream this process trains on, given the global one.
+    func trainingSource(_ global: BatchSource) -> BatchSource
+    /// The run's callbacks in place of ``Trainer/standardCallbacks(for:)``;
+    /// `fingerprint` describes the model, for processes to check they agree.
+    func callbacks(for config: TrainingConfig, training: BatchSource, fingerprint: String) -> [any TrainingCallback]
+}
+
 /// One training run of a zoo model on TFRecord files: the datasets the
 /// recipe asks for (training stream, deterministic validation pass), the
 /// trainer with its checkpoints in `directory`, resuming, and the final
@@ -63,15 +75,20 @@ public struct TrainingJob {
     /// - Parameter callbacks: run after the trainer's standard ones (checkpoints, metrics, plot, early stopping).
     /// - Parameter progress: gets ``PipelineEvent/resumed(directory:step:)`` and the
     ///   trainer's ``PipelineEvent/training(line:)`` lines; nil runs silently.
-    public func run(resume: Bool = true, callbacks: [any TrainingCallback] = [], progress: PipelineProgress? = nil) throws -> Result {
+    /// - Parameter topology: how the run is shared with other processes
+    ///   (the Distributed module's data parallelism); nil trains alone.
+    public func run(resume: Bool = true, callbacks: [any TrainingCallback] = [], progress: PipelineProgress? = nil,
+                    topology: (any TrainingTopology)? = nil) throws -> Result {
         let entry = try ModelZoo.entry(named: spec.model)
         let network = try spec.build(seed: seed)
         let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, frames: frames,
                                                  maxFrames: spec.maxFrames, seed: seed, teacherKey: teacherKey)
-        let trainSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
+        let globalSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
+        let trainSource = topology?.trainingSource(globalSource) ?? globalSource
         let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
 
-        let trainer = Trainer(model: network, config: config, directory: directory)
+        let trainer = Trainer(model: network, config: config, directory: directory,
+                              callbacks: topology?.callbacks(for: config, training: trainSource, fingerprint: spec.json))
         trainer.callbacks += callbacks
         trainer.checkpointMetadata = ["model": spec.model, "model_spec": spec.json]
         var resumed: Int? = nil

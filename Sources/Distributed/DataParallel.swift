@@ -1,0 +1,253 @@
+import Collectives
+import Foundation
+import Metrics
+import NN
+import Tensor
+import Training
+
+/// Why ranks cannot train together.
+public enum DataParallelError: Error, CustomStringConvertible, Equatable {
+    /// `ranks` have another `what` (model structure, optimizer state, EMA
+    /// shadow, configuration, step) than rank 0: they were started with
+    /// different commands or resumed from different checkpoints.
+    case ranksDisagree(what: String, ranks: [Int])
+    /// A global batch of `batch` videos cannot give each of `ranks` ranks at least one.
+    case batchSmallerThanWorld(batch: Int, ranks: Int)
+
+    public var description: String {
+        switch self {
+        case .ranksDisagree(let what, let ranks):
+            return "rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) \(ranks.count == 1 ? "has" : "have") another \(what) than rank 0: start every rank with the same command, data and checkpoint directory"
+        case .batchSmallerThanWorld(let batch, let ranks):
+            return "a batch of \(batch) videos cannot be shared by \(ranks) ranks: use a global --batch-size of at least \(ranks)"
+        }
+    }
+}
+
+/// The training stream of one rank: every global batch of `global`, of which
+/// this rank keeps its strided share (`batch.share(rank, of: size)`, as
+/// PyTorch's `DistributedSampler` deals examples), so the union of the
+/// ranks' k-th batches is the k-th batch a single process trains on.
+///
+/// Every rank reads the whole global stream (simple and exactly the
+/// single-process order); reading only the records a rank needs is left to
+/// a later change. The position is the global stream's, identical on every rank.
+public final class ShardedBatchSource: BatchSource {
+    public let global: BatchSource
+    public let rank: Int
+    public let size: Int
+    /// Videos in the last global batch and in this rank's share of it.
+    public private(set) var lastGlobalCount = 0
+    public private(set) var lastLocalCount = 0
+
+    public init(_ global: BatchSource, rank: Int, size: Int) {
+        precondition(size > 0 && rank >= 0 && rank < size, "ShardedBatchSource: rank \(rank) of \(size)")
+        self.global = global
+        self.rank = rank
+        self.size = size
+    }
+
+    /// This rank's share of the next global batch; throws
+    /// ``DataParallelError/batchSmallerThanWorld(batch:ranks:)`` (on every
+    /// rank alike, since all see the same batch) when a share would be empty.
+    public func nextBatch() throws -> TrainingBatch? {
+        guard let batch = try global.nextBatch() else { return nil }
+        guard batch.count >= size else { throw DataParallelError.batchSmallerThanWorld(batch: batch.count, ranks: size) }
+        let share = size == 1 ? batch : batch.share(rank, of: size)
+        lastGlobalCount = batch.count
+        lastLocalCount = share.count
+        return share
+    }
+
+    public var resumeState: String { global.resumeState }
+    public func restore(_ state: String) throws { try global.restore(state) }
+    public func reset() throws { try global.reset() }
+}
+
+/// The trainer callback that makes N ranks train one model:
+/// - at the start, checks that every rank has the same model structure,
+///   optimizer and EMA state layout, configuration and step (an allgather of
+///   hashes; a mismatch is a ``DataParallelError/ranksDisagree(what:ranks:)``
+///   on every rank, not a deadlock), then broadcasts rank 0's weights,
+///   buffers, optimizer state and EMA shadow;
+/// - after each backward pass, averages the gradients over the ranks in
+///   ``GradientBuckets`` (weighted by each rank's share of the global batch
+///   when ``ShardedBatchSource`` shares are unequal);
+/// - after each validation point and at the end, waits at a barrier, so the
+///   files rank 0 has just written are complete when any rank goes on.
+///
+/// Put it after the callbacks that write (``callbacks(for:communicator:training:)``
+/// does), so its barrier follows them.
+public final class DataParallel: TrainingCallback {
+    public let communicator: any Communicator
+    /// The sharded training stream, for each rank's share of the batch (nil: equal shares).
+    public let training: ShardedBatchSource?
+    public let bucketBytes: Int
+    /// Extra text every rank must agree on (e.g. the model's name and specification).
+    public let fingerprint: String
+    public private(set) var buckets: GradientBuckets?
+
+    public init(communicator: any Communicator, training: ShardedBatchSource? = nil,
+                bucketBytes: Int = 25 << 20, fingerprint: String = "") {
+        self.communicator = communicator
+        self.training = training
+        self.bucketBytes = bucketBytes
+        self.fingerprint = DataParallel.canonical(fingerprint)
+    }
+
+    /// JSON text with its keys sorted (an encoder's key order follows a
+    /// dictionary's, which differs from process to process); other text as it is.
+    static func canonical(_ text: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .fragmentsAllowed]) else { return text }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    /// The callbacks of a data-parallel run: rank 0 alone gets the writing
+    /// ones (checkpoints, metrics.csv, the curve plot); every rank gets early
+    /// stopping (the same decision everywhere, since every rank scores the
+    /// same validation set with the same weights) and, last, ``DataParallel``.
+    public static func callbacks(for config: TrainingConfig, communicator: any Communicator,
+                                 training: ShardedBatchSource?, fingerprint: String = "") -> [any TrainingCallback] {
+        let writers = Trainer.standardCallbacks(for: config).filter { !($0 is EarlyStopping) }
+        var out: [any TrainingCallback] = communicator.isRoot ? writers : []
+        if let patience = config.earlyStoppingPatience { out.append(EarlyStopping(patience: patience)) }
+        out.append(DataParallel(communicator: communicator, training: training, fingerprint: fingerprint))
+        return out
+    }
+
+    public func trainingWillStart(_ trainer: Trainer) throws {
+        try checkAgreement(trainer)
+        let model = trainer.model
+        try model.loadStateDict(try broadcast(model.stateDict()))
+        try trainer.optimizer.loadState(try broadcast(trainer.optimizer.stateTensors()))
+        if let ema = trainer.ema, ema.isStarted { ema.loadShadow(try broadcast(ema.shadow)) }
+        buckets = GradientBuckets(elementCounts: model.trainableParameters.map(\.value.count), bucketBytes: bucketBytes)
+    }
+
+    public func gradientsDidCompute(_ trainer: Trainer) throws {
+        guard let buckets else { return }
+        var weight = 1.0
+        if let training, training.lastGlobalCount > 0 {
+            weight = Double(training.lastLocalCount * communicator.size) / Double(training.lastGlobalCount)
+        }
+        try buckets.average(trainer.model.trainableParameters, over: communicator, localWeight: weight)
+    }
+
+    public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
+        try communicator.barrier()
+    }
+
+    public func trainingDidEnd(_ trainer: Trainer) throws {
+        try communicator.barrier()
+    }
+
+    /// What each rank must agree on, one text per item, hashed and gathered.
+    func agreementItems(_ trainer: Trainer) -> [(String, String)] {
+        func layout(_ tensors: [String: Tensor]) -> String {
+            tensors.keys.sorted().map { "\($0) \(tensors[$0]!.dtype) \(tensors[$0]!.shape)" }.joined(separator: "\n")
+        }
+        let trainable = trainer.model.namedParameters().map { "\($0.name) \($0.parameter.isFrozen)" }.joined(separator: "\n")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let config = (try? encoder.encode(trainer.config)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return [("model structure", layout(trainer.model.stateDict()) + "\n" + trainable + "\n" + fingerprint),
+                ("optimizer state", layout(trainer.optimizer.stateTensors())),
+                ("EMA shadow", layout(trainer.ema?.shadow ?? [:])),
+                ("training configuration", config),
+                ("step", String(trainer.step)),
+                ("world size", String(communicator.size))]
+    }
+
+    /// Throws on every rank alike when some rank's items differ from rank 0's.
+    func checkAgreement(_ trainer: Trainer) throws {
+        let items = agreementItems(trainer)
+        var mine: [UInt8] = []
+        for (_, text) in items { withUnsafeBytes(of: DataParallel.fnv1a(text).littleEndian) { mine.append(contentsOf: $0) } }
+        let all = try communicator.allgather(mine)
+        for (k, (what, _)) in items.enumerated() {
+            let slice = { (b: [UInt8]) in Array(b[(k * 8)..<(k * 8 + 8)]) }
+            let differing = (0..<all.count).filter { all[$0].count != mine.count || slice(all[$0]) != slice(all[0]) }
+            if !differing.isEmpty { throw DataParallelError.ranksDisagree(what: what, ranks: differing) }
+        }
+    }
+
+    static func fnv1a(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    /// Rank 0's tensors on every rank (all ranks hold the same names, dtypes
+    /// and shapes: ``checkAgreement(_:)`` ran first), in one broadcast.
+    func broadcast(_ tensors: [String: Tensor]) throws -> [String: Tensor] {
+        guard communicator.size > 1 else { return tensors }
+        let names = tensors.keys.sorted()
+        var bytes: [UInt8] = []
+        for name in names { bytes.append(contentsOf: DataParallel.rawBytes(tensors[name]!)) }
+        try bytes.withUnsafeMutableBytes { try communicator.broadcast($0, root: 0) }
+        var out: [String: Tensor] = [:], offset = 0
+        for name in names {
+            let t = tensors[name]!
+            let n = t.count * t.dtype.byteSize
+            out[name] = DataParallel.tensor(Array(bytes[offset..<(offset + n)]), like: t)
+            offset += n
+        }
+        return out
+    }
+
+    static func rawBytes(_ t: Tensor) -> [UInt8] {
+        switch t.dtype {
+        case .float32: return t.withUnsafePointer(of: Float.self) { Array(UnsafeRawBufferPointer(start: $0, count: t.count * 4)) }
+        case .float64: return t.withUnsafePointer(of: Double.self) { Array(UnsafeRawBufferPointer(start: $0, count: t.count * 8)) }
+        case .int32: return t.withUnsafePointer(of: Int32.self) { Array(UnsafeRawBufferPointer(start: $0, count: t.count * 4)) }
+        case .uint8: return t.withUnsafePointer(of: UInt8.self) { Array(UnsafeRawBufferPointer(start: $0, count: t.count)) }
+        }
+    }
+
+    static func tensor(_ bytes: [UInt8], like t: Tensor) -> Tensor {
+        var out = Tensor.zeros(t.shape, dtype: t.dtype)
+        guard !bytes.isEmpty else { return out }
+        bytes.withUnsafeBytes { src in
+            func copy<T: TensorElement>(_: T.Type) {
+                out.withUnsafeMutablePointer(of: T.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes.count) }
+            }
+            switch t.dtype {
+            case .float32: copy(Float.self)
+            case .float64: copy(Double.self)
+            case .int32: copy(Int32.self)
+            case .uint8: copy(UInt8.self)
+            }
+        }
+        return out
+    }
+
+    /// Runs `body`; if it throws, ends every rank through
+    /// ``Communicator/abort(_:code:)`` with a message naming this rank and
+    /// the error, so no rank is left waiting in a collective for it.
+    public static func runOrAbort<R>(_ communicator: any Communicator, _ body: () throws -> R) -> R {
+        do {
+            return try body()
+        } catch {
+            communicator.abort("rank \(communicator.rank) of \(communicator.size): \(error)")
+        }
+    }
+}
+
+/// Data-parallel training for ``TrainingJob``: each rank trains on its
+/// ``ShardedBatchSource`` share of the global stream, with
+/// ``DataParallel/callbacks(for:communicator:training:fingerprint:)``.
+public struct DataParallelTopology: TrainingTopology {
+    public let communicator: any Communicator
+
+    public init(communicator: any Communicator) { self.communicator = communicator }
+
+    public func trainingSource(_ global: BatchSource) -> BatchSource {
+        ShardedBatchSource(global, rank: communicator.rank, size: communicator.size)
+    }
+
+    public func callbacks(for config: TrainingConfig, training: BatchSource, fingerprint: String) -> [any TrainingCallback] {
+        DataParallel.callbacks(for: config, communicator: communicator, training: training as? ShardedBatchSource,
+                               fingerprint: fingerprint)
+    }
+}

@@ -1,0 +1,124 @@
+import Collectives
+@testable import Distributed
+import Foundation
+import NN
+import Tensor
+import Training
+import XCTest
+import Zoo
+
+/// The single-process parts of data-parallel training: bucket layout,
+/// flattening with zero-filled missing gradients, averaging, the sharded
+/// source, and the agreement check's typed error.
+final class GradientBucketsTests: XCTestCase {
+    func testBucketsFillInReverseParameterOrderUpToTheirSize() {
+        let b = GradientBuckets(elementCounts: [10, 3, 1000, 5], bucketBytes: 4 * 1010)
+        XCTAssertEqual(b.buckets, [[3, 2, 1], [0]])
+        // A parameter larger than a bucket gets one of its own.
+        XCTAssertEqual(GradientBuckets(elementCounts: [2, 50, 2], bucketBytes: 16).buckets, [[2], [1], [0]])
+    }
+
+    func testFlattenZeroFillsMissingGradientsAndUnflattenRestoresThem() {
+        let b = GradientBuckets(elementCounts: [2, 3, 1], bucketBytes: 1 << 20)
+        let grads: [Tensor?] = [Tensor([1, 2] as [Float], shape: [2]), nil, Tensor([7] as [Float], shape: [1, 1])]
+        let flat = b.flatten(0, gradients: grads)
+        // Reverse order: parameter 2, 1 (zeros), 0; then the presence flags.
+        XCTAssertEqual(flat, [7, 0, 0, 0, 1, 2, 1, 0, 1])
+        let back = b.unflatten(0, flat, shapes: [[2], [3], [1, 1]])
+        XCTAssertEqual(back[0]??.floats, [1, 2])
+        XCTAssertNil(back[1]!)
+        XCTAssertEqual(back[2]??.shape, [1, 1])
+        // A sum where another rank had parameter 1's gradient restores it.
+        var summed = flat
+        summed[1] = 4; summed[7] = 1
+        XCTAssertEqual(b.unflatten(0, summed, shapes: [[2], [3], [1, 1]])[1]??.floats, [4, 0, 0])
+    }
+
+    func testAveragingOnOneRankKeepsOrWeightsTheGradients() throws {
+        let p = [Parameter(Tensor([1, 2, 3] as [Float], shape: [3])), Parameter(Tensor([4] as [Float], shape: [1]))]
+        p[0].grad = Tensor([0.5, -1, 2] as [Float], shape: [3])
+        let b = GradientBuckets(elementCounts: [3, 1], bucketBytes: 8)
+        try b.average(p, over: SingleProcessCommunicator())
+        XCTAssertEqual(p[0].grad?.floats, [0.5, -1, 2])
+        XCTAssertNil(p[1].grad)
+        try b.average(p, over: SingleProcessCommunicator(), localWeight: 2)
+        XCTAssertEqual(p[0].grad?.floats, [1, -2, 4])
+    }
+
+    func testShardedSourceDealsStridedSharesOfEveryGlobalBatch() throws {
+        let x = Tensor((0..<20).map(Float.init), shape: [10, 2]), y = Tensor.zeros([10, 3])
+        func source() -> InMemoryBatchSource { InMemoryBatchSource(features: x, labels: y, batchSize: 5, shuffle: true, repeats: true, seed: 9) }
+        let whole = source(), parts = (0..<2).map { ShardedBatchSource(source(), rank: $0, size: 2) }
+        for _ in 0..<4 {
+            let global = try XCTUnwrap(whole.nextBatch())
+            let shares = try parts.map { try XCTUnwrap($0.nextBatch()) }
+            XCTAssertEqual(shares[0].ids + shares[1].ids, global.share(0, of: 2).ids + global.share(1, of: 2).ids)
+            XCTAssertEqual(Set(shares[0].ids + shares[1].ids), Set(global.ids))
+            XCTAssertEqual(parts[0].lastGlobalCount, 5)
+            XCTAssertEqual(parts.map(\.lastLocalCount), [3, 2])
+        }
+        XCTAssertThrowsError(try ShardedBatchSource(source(), rank: 0, size: 6).nextBatch()) {
+            XCTAssertEqual($0 as? DataParallelError, .batchSmallerThanWorld(batch: 5, ranks: 6))
+        }
+    }
+
+    func model() -> LogisticModel {
+        var c = LogisticModel.Config()
+        c.inputSize = 4
+        c.transform = .none
+        var rng = RandomGenerator(seed: 1)
+        return LogisticModel(c, numClasses: 3, rng: &rng)
+    }
+
+    func run(_ callbacks: [any TrainingCallback], _ m: LogisticModel, training: BatchSource) throws {
+        var c = TrainingConfig()
+        c.steps = 6
+        c.validateEvery = 3
+        c.progressInterval = 1e9
+        let dir = NSTemporaryDirectory() + "dp-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Trainer(model: m, config: c, directory: dir, callbacks: callbacks)
+            .run(training: training, validation: nil, progress: ProgressReporter(totalSteps: 6, output: { _ in }))
+    }
+
+    func data() -> InMemoryBatchSource {
+        var rng = RandomGenerator(seed: 4)
+        let x = Tensor.normal([24, 4], using: &rng)
+        let y = Tensor((0..<72).map { Float($0 % 5 == 0 ? 1 : 0) }, shape: [24, 3])
+        return InMemoryBatchSource(features: x, labels: y, batchSize: 8, shuffle: true, repeats: true, seed: 2)
+    }
+
+    /// With one rank, the data-parallel callback changes nothing, bit for bit.
+    func testOneRankTrainsExactlyAsWithoutDistribution() throws {
+        let plain = model(), parallel = model()
+        try run([], plain, training: data())
+        let sharded = ShardedBatchSource(data(), rank: 0, size: 1)
+        try run([DataParallel(communicator: SingleProcessCommunicator(), training: sharded)], parallel, training: sharded)
+        for ((name, a), (_, b)) in zip(plain.namedParameters(), parallel.namedParameters()) {
+            XCTAssertEqual(a.value.floats.map(\.bitPattern), b.value.floats.map(\.bitPattern), name)
+        }
+    }
+
+    /// Two "ranks" where rank 1 reports other hashes: a typed error naming rank 1.
+    final class DisagreeingCommunicator: Communicator {
+        var rank: Int { 0 }
+        var size: Int { 2 }
+        func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {}
+        func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {}
+        func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {}
+        func allgather(_ bytes: [UInt8]) throws -> [[UInt8]] { [bytes, bytes.map { $0 ^ 1 }] }
+        func barrier() throws {}
+        func abort(_ message: String, code: Int32) -> Never { fatalError(message) }
+    }
+
+    func testFingerprintsCompareJSONWhateverTheKeyOrder() {
+        XCTAssertEqual(DataParallel.canonical(#"{"b": 1, "a": {"d": 2, "c": 3}}"#), DataParallel.canonical(#"{"a": {"c": 3, "d": 2}, "b": 1}"#))
+        XCTAssertEqual(DataParallel.canonical("moe small"), "moe small")
+    }
+
+    func testRanksThatDisagreeAreReportedByName() {
+        XCTAssertThrowsError(try run([DataParallel(communicator: DisagreeingCommunicator())], model(), training: data())) {
+            XCTAssertEqual($0 as? DataParallelError, .ranksDisagree(what: "model structure", ranks: [1]))
+        }
+    }
+}
