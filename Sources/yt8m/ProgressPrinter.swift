@@ -6,12 +6,36 @@ func note(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// A status line on standard error that updates in place on a terminal
+/// (`\r`), and on a pipe or a log file becomes ordinary lines, at most one
+/// every `logInterval` seconds plus the final one, so a log reads line by
+/// line instead of as one long `\r`-separated line.
+final class StatusLine {
+    private let isTerminal = isatty(STDERR_FILENO) != 0
+    private let logInterval: Double
+    private var lastLogged = -Double.infinity
+
+    init(logInterval: Double = 5) { self.logInterval = logInterval }
+
+    func show(_ text: String, final: Bool) {
+        if isTerminal {
+            FileHandle.standardError.write(Data(("\r" + text + (final ? "\n" : "")).utf8))
+            return
+        }
+        let now = Date().timeIntervalSince1970
+        guard final || now - lastLogged >= logInterval else { return }
+        lastLogged = now
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+}
+
 /// Shows the library's pipeline events on standard error, as one stateful
 /// printer per command run (the percentage of the synthetic dataset is
 /// printed only when it changes, feature counts at most every 2 seconds).
 final class ProgressPrinter {
     private var shownPercent = -1
     private var lastFeatureLine = 0.0
+    private let status = StatusLine()
 
     /// The callback to pass to the library.
     var callback: PipelineProgress { { [self] in show($0) } }
@@ -25,8 +49,7 @@ final class ProgressPrinter {
             let percent = 100 * done / max(total, 1)
             guard percent != shownPercent else { return }
             shownPercent = percent
-            write("\rmaking the embedded synthetic dataset (first use): \(percent)% of \(total) videos")
-            if done == total { write("\n") }
+            status.show("making the embedded synthetic dataset (first use): \(percent)% of \(total) videos", final: done == total)
         case .resumed(let directory, let step):
             note("resuming \(directory) at step \(step)")
         case .training(let line):
@@ -35,10 +58,10 @@ final class ProgressPrinter {
             let now = Date().timeIntervalSince1970
             if finished {
                 lastFeatureLine = 0
-                write("\rfeatures of the \(split) videos: \(videos)\n")
+                status.show("features of the \(split) videos: \(videos)", final: true)
             } else if now - lastFeatureLine > 2 {
                 lastFeatureLine = now
-                write("\rfeatures of the \(split) videos: \(videos)")
+                status.show("features of the \(split) videos: \(videos)", final: false)
             }
         case .stackedFeatures(let members):
             note("penultimate widths " + members.map { "\($0.model) \($0.width)" }.joined(separator: ", ")
@@ -50,6 +73,4 @@ final class ProgressPrinter {
             break
         }
     }
-
-    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
 }

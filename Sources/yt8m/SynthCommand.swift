@@ -70,15 +70,16 @@ struct Synth: ParsableCommand {
     func run() throws {
         let start = Date()
         var lastReport = Date.distantPast
+        let status = StatusLine()
         let info = try SyntheticData.write(config, to: out, threads: threads) { done, total in
             let now = Date()
             if done == total || now.timeIntervalSince(lastReport) > 0.5 {
                 lastReport = now
-                FileHandle.standardError.write(Data("\rsynth: \(done)/\(total) videos".utf8))
+                status.show("synth: \(done)/\(total) videos", final: done == total)
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        FileHandle.standardError.write(Data(String(format: "\nsynth: wrote %@ in %.1f s\n", out, seconds).utf8))
+        FileHandle.standardError.write(Data(String(format: "synth: wrote %@ in %.1f s\n", out, seconds).utf8))
         let levels = [config.videoLevel ? "video" : nil, config.frameLevel ? "frame" : nil].compactMap { $0 }
         print("directory: \(out)")
         print("levels: \(levels.joined(separator: ", "))")

@@ -103,6 +103,7 @@ struct Train: ParsableCommand {
     var restart = false
 
     func validate() throws {
+        do { _ = try ModelZoo.entry(named: model) } catch let error as ZooError { throw ValidationError(error.description) }
         if let l = loss, !["bce", "rank", "bce+rank", "distill"].contains(l) {
             throw ValidationError("--loss must be bce, rank, bce+rank or distill, got '\(l)'")
         }

@@ -1,5 +1,6 @@
 import TFRecord
 import ArgumentParser
+import Training
 
 /// The `yt8m` command-line tool. Each subcommand lives in its own file as a `ParsableCommand`;
 /// adding one means writing that file and listing its type in `subcommands` below.
@@ -15,6 +16,7 @@ struct YT8M: ParsableCommand {
             Exit status: 0 on success, 1 on an error (message on standard error), \
             64 on a usage error, and 2 when `inspect` finds corrupt or invalid records.
             """,
+        version: YT8MKitVersion.current,
         subcommands: [
             Inspect.self,
             Score.self,

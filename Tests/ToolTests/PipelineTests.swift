@@ -159,6 +159,14 @@ final class PipelineTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r"), "\(arguments) started work")
         }
 
+        let model = try yt8m(["train", "--model", "nosuchmodel"], in: dir)
+        XCTAssertEqual(model.status, 64, model.stderr)
+        XCTAssertTrue(model.stderr.contains("unknown model 'nosuchmodel'"), model.stderr)
+
+        let version = try yt8m(["--version"], in: dir)
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines), YT8MKitVersion.current)
+
         let help = try yt8m(["--help"], in: dir)
         XCTAssertEqual(help.status, 0)
         for command in ["train", "eval", "predict", "export", "ensemble", "stack", "distill", "zoo"] {
