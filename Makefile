@@ -29,6 +29,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
+	scripts/tensorboard_interop.sh .build/debug/yt8m
 
 demo: deps
 	$(SWIFT) build -c release --product yt8m

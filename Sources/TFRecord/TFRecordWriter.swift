@@ -17,18 +17,25 @@ public final class TFRecordWriter {
 
     /// Appends one record.
     public func write(_ data: UnsafeRawBufferPointer) throws {
-        var header = [UInt8](repeating: 0, count: 12)
+        try file.write(TFRecordWriter.framed(data))
+        recordCount += 1
+    }
+
+    /// One record as TensorFlow frames it: `uint64 length (LE) ·
+    /// uint32 masked_crc32c(length) · data · uint32 masked_crc32c(data)`
+    /// (also what TensorBoard event files hold, one `Event` per record).
+    public static func framed(_ data: UnsafeRawBufferPointer) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: 12)
+        out.reserveCapacity(16 + data.count)
         let length = UInt64(data.count)
-        header.withUnsafeMutableBytes { raw in
+        out.withUnsafeMutableBytes { raw in
             raw.storeBytes(of: length.littleEndian, toByteOffset: 0, as: UInt64.self)
             let lengthCRC = CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: raw[0..<8]))
             raw.storeBytes(of: lengthCRC.littleEndian, toByteOffset: 8, as: UInt32.self)
         }
-        try file.write(header)
-        try file.write(data)
-        var footer = CRC32C.maskedChecksum(data).littleEndian
-        try withUnsafeBytes(of: &footer) { try file.write($0) }
-        recordCount += 1
+        out.append(contentsOf: data)
+        withUnsafeBytes(of: CRC32C.maskedChecksum(data).littleEndian) { out.append(contentsOf: $0) }
+        return out
     }
 
     /// Appends one record given as a byte array.

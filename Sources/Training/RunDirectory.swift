@@ -10,7 +10,8 @@ public enum RunDirectory {
 
     /// Removes the run files of `path` and the temporary files an
     /// interrupted atomic write of them left (`.NAME.tmp-XXXXXX`); every other
-    /// file stays. Returns the names removed. Throws ``RunDirectoryError``
+    /// file stays; likewise the TensorBoard event files in `tensorboard/`.
+    /// Returns the names removed. Throws ``RunDirectoryError``
     /// when `path` exists and is not a directory.
     @discardableResult
     public static func clear(_ path: String) throws -> [String] {
@@ -22,7 +23,12 @@ public enum RunDirectory {
             runFiles.contains(name) || runFiles.contains { name.hasPrefix(".\($0).tmp-") }
         }.sorted()
         for name in removed { try FileManager.default.removeItem(atPath: path + "/" + name) }
-        return removed
+        // TensorBoard event files (TensorBoardWriter); other files in that folder stay too.
+        let events = path + "/tensorboard"
+        let eventFiles = ((try? FileManager.default.contentsOfDirectory(atPath: events)) ?? [])
+            .filter { $0.hasPrefix("events.out.tfevents.") }.sorted()
+        for name in eventFiles { try FileManager.default.removeItem(atPath: events + "/" + name) }
+        return removed + eventFiles.map { "tensorboard/" + $0 }
     }
 }
 

@@ -61,10 +61,12 @@ public final class Trainer {
         self.callbacks = callbacks ?? Trainer.standardCallbacks(for: config)
     }
 
-    /// Checkpoints, the metrics CSV, the curve plot, and early stopping when
+    /// Checkpoints, the metrics CSV, the curve plot, TensorBoard events when
+    /// `config.tensorBoard`, and early stopping when
     /// `config.earlyStoppingPatience` is set, in that order.
     public static func standardCallbacks(for config: TrainingConfig) -> [any TrainingCallback] {
         var callbacks: [any TrainingCallback] = [CheckpointWriter(), MetricsCSVWriter(), CurvePlotWriter()]
+        if config.tensorBoard { callbacks.append(TensorBoardWriter()) }
         if let patience = config.earlyStoppingPatience { callbacks.append(EarlyStopping(patience: patience)) }
         return callbacks
     }
@@ -320,6 +322,7 @@ extension TrainingConfig {
         a.progressInterval = 0; b.progressInterval = 0
         a.validationBatches = nil; b.validationBatches = nil
         a.earlyStoppingPatience = nil; b.earlyStoppingPatience = nil
+        a.tensorBoard = false; b.tensorBoard = false
         guard let ja = try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(a)) as? [String: Any],
               let jb = try? JSONSerialization.jsonObject(with: JSONEncoder.sorted.encode(b)) as? [String: Any] else { return [] }
         return Set(ja.keys).union(jb.keys).sorted().filter { key in

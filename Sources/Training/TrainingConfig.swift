@@ -36,6 +36,8 @@ public struct TrainingConfig: Codable, Sendable {
     /// Stop when validation GAP has not improved for this many validations in a row (nil: never).
     public var earlyStoppingPatience: Int? = nil
     public var seed: UInt64 = 0
+    /// Write TensorBoard event files in `<dir>/tensorboard/` (``TensorBoardWriter``).
+    public var tensorBoard = false
     /// Seconds between progress lines.
     public var progressInterval = 2.0
 

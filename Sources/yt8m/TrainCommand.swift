@@ -99,6 +99,9 @@ struct Train: ParsableCommand {
     @Option(help: "Threads for BLAS and kernels.")
     var threads: Int?
 
+    @Flag(help: "Write TensorBoard event files in OUT/tensorboard (view with `tensorboard --logdir OUT`).")
+    var tensorboard = false
+
     @Flag(help: "Start over: remove the run files in OUT (checkpoints, metrics.csv, training-curves.svg), nothing else.")
     var restart = false
 
@@ -149,6 +152,7 @@ struct Train: ParsableCommand {
         o.frames = frames?.sampling
         o.validateEvery = validateEvery
         o.seed = seed
+        o.tensorBoard = tensorboard
         return o
     }
 

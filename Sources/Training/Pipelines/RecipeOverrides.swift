@@ -28,6 +28,8 @@ public struct RecipeOverrides: Sendable {
     public var validateEvery = 250
     /// Seed of the initialisation, the data order, dropout and mixup.
     public var seed: UInt64 = 0
+    /// Write TensorBoard event files.
+    public var tensorBoard = false
 
     public init() {}
 
@@ -47,6 +49,7 @@ public struct RecipeOverrides: Sendable {
         if let k = accumulationSteps { c.accumulationSteps = k }
         c.validateEvery = validateEvery
         c.seed = seed
+        c.tensorBoard = tensorBoard
         return c
     }
 }

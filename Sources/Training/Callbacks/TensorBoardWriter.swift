@@ -1,0 +1,94 @@
+import Foundation
+import Metrics
+import TFRecord
+
+/// Writes the run's scalars as a TensorBoard event file in
+/// `<dir>/tensorboard/` (`tensorboard --logdir <dir>` shows them):
+/// `train/loss` and `train/learning_rate` at every step, and
+/// `validation/gap`, `validation/map`, `validation/hit1`,
+/// `validation/perr` at every validation point.
+///
+/// Each run (and each resume) starts a new file,
+/// `events.out.tfevents.<seconds>.<host>`, as TensorFlow's writers do;
+/// TensorBoard reads every file of the directory and orders the events by
+/// step. Events are TFRecord-framed `Event` protocol buffers
+/// (``TensorBoardEvent``), appended as they happen and flushed at every
+/// validation point and at the end, so TensorBoard can follow a run live;
+/// a crash loses at most the events since the last flush (TensorBoard skips
+/// a truncated last record).
+public final class TensorBoardWriter: TrainingCallback {
+    /// The event file, once training has started.
+    public private(set) var path: String?
+    private var handle: FileHandle?
+    private var pending: [UInt8] = []
+    private let clock: () -> Double
+
+    /// - Parameter clock: seconds since 1970 for each event's wall time (the system clock by default).
+    public init(clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) {
+        self.clock = clock
+    }
+
+    public func trainingWillStart(_ trainer: Trainer) throws {
+        let directory = trainer.directory + "/tensorboard"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
+        let path = "\(directory)/events.out.tfevents.\(Int(clock())).\(host).\(getpid())"
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw TensorBoardError.cannotCreate(path)
+        }
+        self.path = path
+        self.handle = handle
+        append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step), content: .fileVersion("brain.Event:2")))
+        try flush()
+    }
+
+    public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
+        append(TensorBoardEvent(wallTime: clock(), step: Int64(report.step),
+                                content: .scalars([("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate))])))
+        if pending.count > 1 << 20 { try flush() }
+    }
+
+    public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
+        if let r = result {
+            append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step), content: .scalars([
+                ("validation/gap", Float(r.globalAveragePrecision)), ("validation/map", Float(r.meanAveragePrecision)),
+                ("validation/hit1", Float(r.hitAtOne)), ("validation/perr", Float(r.precisionAtEqualRecallRate)),
+            ])))
+        }
+        try flush()
+    }
+
+    public func trainingDidEnd(_ trainer: Trainer) throws {
+        try flush()
+        try handle?.close()
+        handle = nil
+    }
+
+    private func append(_ event: TensorBoardEvent) {
+        pending += event.serialized.withUnsafeBytes { TFRecordWriter.framed($0) }
+    }
+
+    private func flush() throws {
+        guard let handle, !pending.isEmpty else { return }
+        do {
+            try handle.write(contentsOf: pending)
+            try handle.synchronize()
+        } catch {
+            throw TensorBoardError.cannotWrite(path ?? "", "\(error)")
+        }
+        pending.removeAll(keepingCapacity: true)
+    }
+}
+
+/// An event file that cannot be written.
+public enum TensorBoardError: Error, CustomStringConvertible, Equatable {
+    case cannotCreate(String)
+    case cannotWrite(String, String)
+
+    public var description: String {
+        switch self {
+        case .cannotCreate(let p): return "\(p): cannot create the TensorBoard event file"
+        case .cannotWrite(let p, let why): return "\(p): cannot write TensorBoard events: \(why)"
+        }
+    }
+}
