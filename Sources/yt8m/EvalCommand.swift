@@ -22,8 +22,11 @@ struct CheckpointData: ParsableArguments {
     /// The checkpoint and one pass over the data (``CheckpointRun``).
     func open() throws -> CheckpointRun {
         if let t = threads { Parallel.threads = t }
-        return try CheckpointRun(checkpoint: checkpoint, data: data, format: formatOptions.format, batchSize: batchSize,
-                                 progress: ProgressPrinter().callback)
+        let run = try CheckpointRun(checkpoint: checkpoint, data: data, format: formatOptions.format, batchSize: batchSize,
+                                    progress: ProgressPrinter().callback)
+        // Say so: without --data the numbers are the synthetic set's, not the user's data.
+        if run.isSynthetic { note("no --data given: reading the embedded synthetic dataset's validation split") }
+        return run
     }
 }
 
