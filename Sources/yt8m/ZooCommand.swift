@@ -9,7 +9,7 @@ struct ZooList: ParsableCommand {
         commandName: "zoo",
         abstract: "List the zoo's architectures with their parameter counts and sizes.",
         discussion: """
-            Counts are computed from each configuration without building the model. \
+            Counts come from a shape-only build of each configuration, which allocates no weights. \
             Paper sizes use the 2018 vocabulary (3862 classes) unless --num-classes says otherwise; \
             MB is the float32 size (and after partial 8-bit quantization, for tensors over 17,000 elements).
             """)
@@ -23,6 +23,9 @@ struct ZooList: ParsableCommand {
     @Option(help: "Show one model's configuration as JSON instead of the table.")
     var show: String?
 
+    @Flag(help: "Add each model's summary and the full reported result on a line of their own.")
+    var long = false
+
     func validate() throws {
         guard numClasses > 0 else { throw ValidationError("--num-classes must be positive, got \(numClasses)") }
     }
@@ -33,19 +36,25 @@ struct ZooList: ParsableCommand {
             print(try entry.configuration(size: size))
             return
         }
-        let header = ["model", "level", "parameters", "MB", "reported GAP", "summary"]
-        var rows: [[String]] = []
+        let header = ["model", "level", "parameters", "MB", "reported GAP"]
+        var rows: [[String]] = [], details: [String] = []
         for e in ModelZoo.entries {
             let n = try e.parameterCount(size: size, numClasses: numClasses)
+            // The table keeps the leading figure; --long gives the whole result with its source.
+            let gap = e.reportedGAP.map { String($0.prefix { !$0.isWhitespace }) } ?? "—"
             rows.append([e.name, e.level.rawValue, String(format: "%.2f M", Double(n) / 1e6),
-                         String(format: "%.1f", Double(n) * 4 / 1e6), e.reportedGAP ?? "—", e.summary])
+                         String(format: "%.1f", Double(n) * 4 / 1e6), gap])
+            details.append("    " + e.summary + (e.reportedGAP.map { "; reported: " + $0 } ?? ""))
         }
         let widths = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) + 2 }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }.joined()
         }
         print(line(header))
-        for r in rows { print(line(r)) }
+        for (r, detail) in zip(rows, details) {
+            print(line(r))
+            if long { print(detail) }
+        }
     }
 }
 
