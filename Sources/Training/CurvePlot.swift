@@ -9,9 +9,37 @@ public struct CurvePlot {
     public struct Series {
         public let name: String
         public let points: [(x: Double, y: Double)]
-        public init(name: String, points: [(x: Double, y: Double)]) {
+        /// Draw a dot at every point (sparse series such as validation scores).
+        public var markers: Bool
+        /// Draw the raw values faintly under their exponential moving average
+        /// with this weight on the past (TensorBoard's smoothing, debiased;
+        /// nil: the raw line only). Noisy per-step series read better smoothed.
+        public var smoothing: Double?
+        public init(name: String, points: [(x: Double, y: Double)], markers: Bool = false, smoothing: Double? = nil) {
             self.name = name
             self.points = points
+            self.markers = markers
+            self.smoothing = smoothing
+        }
+
+        /// The debiased exponential moving average of the finite points.
+        func smoothed(_ weight: Double) -> [(x: Double, y: Double)] {
+            var average = 0.0, norm = 0.0
+            return points.filter { $0.y.isFinite }.map { p in
+                average = weight * average + (1 - weight) * p.y
+                norm = weight * norm + (1 - weight)
+                return (p.x, average / norm)
+            }
+        }
+    }
+
+    /// A vertical line across a panel at `x` with a label (the best validation step).
+    public struct Marker {
+        public let x: Double
+        public let label: String
+        public init(x: Double, label: String) {
+            self.x = x
+            self.label = label
         }
     }
 
@@ -23,11 +51,13 @@ public struct CurvePlot {
         /// fall over decades, and on a linear axis everything after the first
         /// steps is a flat line.
         public var logScale: Bool
-        public init(title: String, yLabel: String, series: [Series], logScale: Bool = false) {
+        public var marker: Marker?
+        public init(title: String, yLabel: String, series: [Series], logScale: Bool = false, marker: Marker? = nil) {
             self.title = title
             self.yLabel = yLabel
             self.series = series
             self.logScale = logScale
+            self.marker = marker
         }
     }
 
@@ -49,8 +79,11 @@ public struct CurvePlot {
         var out = [#"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Int(width))" height="\#(Int(height))" font-family="sans-serif" font-size="12">"#,
                    #"<rect width="100%" height="100%" fill="white"/>"#,
                    #"<text x="\#(width / 2)" y="24" text-anchor="middle" font-size="16">\#(escape(title))</text>"#]
+        // One step axis for every panel, so a validation point sits under the loss of its step.
+        let xs = panels.flatMap { $0.series.flatMap { $0.points.filter { $0.y.isFinite }.map(\.x) } }
+        let xRange = (xs.min() ?? 0, xs.max() ?? 1)
         for (i, panel) in panels.enumerated() {
-            out.append(contentsOf: draw(panel, y0: top + Double(i) * (panelHeight + 20)))
+            out.append(contentsOf: draw(panel, y0: top + Double(i) * (panelHeight + 20), xRange: xRange))
         }
         out.append("</svg>")
         return out.joined(separator: "\n")
@@ -58,12 +91,12 @@ public struct CurvePlot {
 
     public func save(to path: String) throws { try writeAtomically(svg(), to: path) }
 
-    private func draw(_ panel: Panel, y0: Double) -> [String] {
+    private func draw(_ panel: Panel, y0: Double, xRange: (Double, Double)) -> [String] {
         let left = 70.0, right = width - 150, bottom = y0 + panelHeight - 40, topY = y0 + 20
         let all = panel.series.flatMap(\.points).filter { $0.y.isFinite }
         var out: [String] = []
-        guard let xMin = all.map(\.x).min(), let xMax = all.map(\.x).max(),
-              let lowest = all.map(\.y).min(), let highest = all.map(\.y).max() else {
+        let (xMin, xMax) = xRange
+        guard let lowest = all.map(\.y).min(), let highest = all.map(\.y).max() else {
             out.append(#"<text x="\#(left)" y="\#(y0 + 12)" font-size="13">\#(escape(panel.title))</text>"#)
             out.append(#"<text x="\#(left)" y="\#(y0 + 40)">no data</text>"#)
             return out
@@ -91,14 +124,28 @@ public struct CurvePlot {
         }
         out.append(#"<text x="\#((left + right) / 2)" y="\#(bottom + 32)" text-anchor="middle">step</text>"#)
         out.append(#"<text transform="translate(16 \#((topY + bottom) / 2)) rotate(-90)" text-anchor="middle">\#(escape(panel.yLabel))</text>"#)
+        if let m = panel.marker {
+            out.append(#"<line x1="\#(px(m.x))" y1="\#(topY)" x2="\#(px(m.x))" y2="\#(bottom)" stroke="dimgray" stroke-dasharray="4 3"/>"#)
+            let anchor = px(m.x) > (left + right) / 2 ? "end" : "start", dx = anchor == "end" ? -4.0 : 4.0
+            out.append(#"<text x="\#(px(m.x) + dx)" y="\#(topY + 12)" text-anchor="\#(anchor)" fill="dimgray">\#(escape(m.label))</text>"#)
+        }
+        func polyline(_ points: [(x: Double, y: Double)], _ colour: String, opacity: Double) -> String {
+            let pts = points.filter { $0.y.isFinite }.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }
+            return #"<polyline fill="none" stroke="\#(colour)" stroke-opacity="\#(opacity)" stroke-width="1.5" points="\#(pts.joined(separator: " "))"/>"#
+        }
         for (j, s) in panel.series.enumerated() {
             let colour = CurvePlot.colours[j % CurvePlot.colours.count]
-            let pts = s.points.filter { $0.y.isFinite }.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }
-            if pts.count == 1 {
-                let p = pts[0].split(separator: ",")
-                out.append(#"<circle cx="\#(p[0])" cy="\#(p[1])" r="3" fill="\#(colour)"/>"#)
-            } else if !pts.isEmpty {
-                out.append(#"<polyline fill="none" stroke="\#(colour)" stroke-width="1.5" points="\#(pts.joined(separator: " "))"/>"#)
+            let finite = s.points.filter { $0.y.isFinite }
+            if finite.count > 1 {
+                if let w = s.smoothing {
+                    out.append(polyline(finite, colour, opacity: 0.25))
+                    out.append(polyline(s.smoothed(w), colour, opacity: 1))
+                } else {
+                    out.append(polyline(finite, colour, opacity: 1))
+                }
+            }
+            if s.markers || finite.count == 1 {
+                for p in finite { out.append(String(format: #"<circle cx="%.1f" cy="%.1f" r="2.5" fill="%@"/>"#, px(p.x), py(p.y), colour)) }
             }
             let ly = topY + 14 + Double(j) * 16
             out.append(#"<line x1="\#(right + 10)" y1="\#(ly - 4)" x2="\#(right + 30)" y2="\#(ly - 4)" stroke="\#(colour)" stroke-width="2"/>"#)
@@ -147,16 +194,33 @@ public struct CurvePlot {
 }
 
 extension MetricsLog {
-    /// The standard training-curve figure: training and validation losses in
-    /// one panel, the validation metrics (GAP, MAP, Hit@1, PERR) in another.
+    /// Readable legend names for the trainer's columns (others keep their name).
+    static let legendNames = ["train_loss": "training loss", "val_loss": "validation loss", "val_gap": "GAP@20",
+                              "val_map": "MAP", "val_hit1": "Hit@1", "val_perr": "PERR"]
+
+    /// The standard training-curve figure on one step axis: the losses in
+    /// one panel (per-step training loss smoothed over its faint raw line),
+    /// the validation metrics (GAP@20, MAP, Hit@1, PERR) with a dot per
+    /// validation in another, and a dashed line at the step of the best GAP.
     public func curvePlot(title: String) -> CurvePlot {
         let lossNames = columns.filter { $0.contains("loss") }
         let metricNames = columns.filter { !$0.contains("loss") && ($0.contains("gap") || $0.contains("map") || $0.contains("hit") || $0.contains("perr")) }
-        func series(_ names: [String]) -> [CurvePlot.Series] {
-            names.map { n in CurvePlot.Series(name: n, points: self.series(n).map { (Double($0.step), $0.value) }) }
+        func series(_ names: [String], markers: Bool) -> [CurvePlot.Series] {
+            names.map { n in
+                let points = self.series(n).map { (Double($0.step), $0.value) }
+                // Dense per-step series are smoothed; sparse ones are dotted.
+                return CurvePlot.Series(name: MetricsLog.legendNames[n] ?? n, points: points, markers: markers,
+                                        smoothing: !markers && points.count > 20 ? 0.9 : nil)
+            }
         }
-        var panels = [CurvePlot.Panel(title: "Loss", yLabel: "loss", series: series(lossNames), logScale: true)]
-        if !metricNames.isEmpty { panels.append(CurvePlot.Panel(title: "Validation", yLabel: "score", series: series(metricNames))) }
+        var best: CurvePlot.Marker?
+        if let top = self.series("val_gap").max(by: { $0.value < $1.value }) {
+            best = CurvePlot.Marker(x: Double(top.step), label: String(format: "best GAP@20 %.4f at step %d", top.value, top.step))
+        }
+        var panels = [CurvePlot.Panel(title: "Loss", yLabel: "loss", series: series(lossNames, markers: false), logScale: true, marker: best)]
+        if !metricNames.isEmpty {
+            panels.append(CurvePlot.Panel(title: "Validation", yLabel: "score", series: series(metricNames, markers: true), marker: best))
+        }
         return CurvePlot(title: title, panels: panels)
     }
 }

@@ -73,8 +73,32 @@ final class TrainingReportTests: XCTestCase {
         let svg = log.curvePlot(title: "run").svg()
         XCTAssertTrue(svg.hasPrefix("<svg"))
         XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 2)
-        XCTAssertTrue(svg.contains(">train_loss</text>") && svg.contains(">val_gap</text>"))
+        XCTAssertTrue(svg.contains(">training loss</text>") && svg.contains(">GAP@20</text>"), "readable legend names")
         if let out = ProcessInfo.processInfo.environment["YT8M_PLOT_OUT"] { try? svg.write(toFile: out, atomically: true, encoding: .utf8) }
+    }
+
+    /// A per-step loss over 100 steps with validation every 25: the loss is
+    /// drawn raw (faint) and smoothed, every validation is a dot, the best
+    /// GAP's step is marked in both panels, and both panels share one step axis.
+    func testCurvePlotSmoothsTheLossDotsValidationsAndMarksTheBestStep() {
+        let log = MetricsLog()
+        for s in 1...100 { log.record(step: s, ["train_loss": 1 / Double(s) + (s % 2 == 0 ? 0.05 : 0)]) }
+        for (s, gap) in [(25, 0.3), (50, 0.6), (75, 0.5), (100, 0.55)] { log.record(step: s, ["val_gap": gap]) }
+        let svg = log.curvePlot(title: "run").svg()
+        XCTAssertEqual(svg.components(separatedBy: "<polyline").count - 1, 3, "raw and smoothed loss, and GAP")
+        XCTAssertEqual(svg.components(separatedBy: "stroke-opacity=\"0.25\"").count - 1, 1, "one faint raw line")
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 4, "a dot per validation")
+        XCTAssertEqual(svg.components(separatedBy: ">best GAP@20 0.6000 at step 50</text>").count - 1, 2)
+        // The x tick labels of the two panels are the same (one axis), although GAP starts at step 25.
+        let ticks = svg.components(separatedBy: "\n").filter { $0.contains("text-anchor=\"middle\"") && !$0.contains(">step<") && !$0.contains("rotate") && !$0.contains("font-size=\"16\"") }
+        XCTAssertEqual(ticks.count % 2, 0)
+        XCTAssertEqual(Array(ticks.prefix(ticks.count / 2)).map { $0.split(separator: ">")[1] }, Array(ticks.suffix(ticks.count / 2)).map { $0.split(separator: ">")[1] })
+    }
+
+    func testSmoothingIsTheDebiasedMovingAverage() {
+        let s = CurvePlot.Series(name: "x", points: [(1, 1), (2, 3)], smoothing: 0.5).smoothed(0.5)
+        // First point: 0.5·1 / 0.5 = 1; second: (0.25 + 1.5) / 0.75 = 7/3.
+        XCTAssertEqual(s.map(\.y), [1, 7.0 / 3], accuracy: 1e-12)
     }
 }
 
