@@ -49,6 +49,15 @@ public struct EvaluationMetrics {
         isPositive = [Bool](repeating: false, count: numClasses)
     }
 
+    /// Throws ``MetricsError`` (``MetricsError/Problem/noLabels(videos:)``)
+    /// when videos were accumulated and none of them has a label, so that an
+    /// unlabelled split is an error rather than a GAP of 0.
+    public func requireLabels() throws {
+        guard videoCount == 0 || positivesPerClass.contains(where: { $0 > 0 }) else {
+            throw MetricsError(problem: .noLabels(videos: videoCount))
+        }
+    }
+
     /// Adds a batch: `predictions` row-major `[labels.count, numClasses]`, `labels[v]` the class
     /// indices of video v. Throws `MetricsError` (naming the video) on bad shapes, labels or NaN.
     public mutating func accumulate(predictions: [Float], labels: [[Int]]) throws {

@@ -15,6 +15,8 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
         case duplicateClass(classIndex: Int)
         /// A NaN score.
         case nanScore(classIndex: Int)
+        /// None of the videos accumulated has a label: every metric would be 0 and mean nothing.
+        case noLabels(videos: Int)
     }
 
     /// The video's index over all videos accumulated so far, when the problem concerns one video.
@@ -43,6 +45,8 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
             return "\(video)class \(classIndex) is predicted twice"
         case .nanScore(let classIndex):
             return "\(video)score of class \(classIndex) is NaN"
+        case .noLabels(let videos):
+            return "none of the \(videos) videos has a label (records without a labels feature, such as a test split?): there is nothing to score against"
         }
     }
 }

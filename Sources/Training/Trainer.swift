@@ -40,6 +40,12 @@ public final class Trainer {
     public private(set) var step = 0
     /// The best validation GAP so far (−∞ before the first validation).
     public private(set) var bestGAP = -Double.infinity
+    /// Batches skipped because their loss or gradient was not finite
+    /// (``TrainingConfig/skipNonFiniteBatches``), over the whole run.
+    public private(set) var skippedBatches = 0
+    /// With ``TrainingConfig/skipNonFiniteBatches``, this many non-finite
+    /// batches in a row stop the run anyway: the model itself has gone bad.
+    public static let maxConsecutiveSkippedBatches = 100
     /// Extra metadata stored in checkpoints (model name, configuration).
     public var checkpointMetadata: [String: String] = [:]
     private var mixup: Mixup?
@@ -85,6 +91,7 @@ public final class Trainer {
         static let dataState = "data_state"
         static let mixupState = "mixup_state"
         static let bestGAP = "best_gap"
+        static let skippedBatches = "skipped_batches"
     }
 
     /// Asks the run to stop after the current event (early stopping, a signal, another rank's failure).
@@ -102,7 +109,7 @@ public final class Trainer {
             throw TrainingError.optimizerMismatch(checkpoint: lastCheckpointPath, saved: saved, requested: config.optimizer.rawValue)
         }
         if let json = stored[MetadataKey.trainingConfig] {
-            guard let savedConfig = try? JSONDecoder().decode(TrainingConfig.self, from: Data(json.utf8)) else {
+            guard let savedConfig = try? TrainingConfig.decodeStored(json) else {
                 throw TrainingError.unreadableCheckpointField(checkpoint: lastCheckpointPath, field: MetadataKey.trainingConfig)
             }
             let differing = savedConfig.fieldsThatChangeTraining(comparedWith: config)
@@ -117,6 +124,7 @@ public final class Trainer {
         step = savedStep
         if let state = metadata[MetadataKey.dataState] { try training.restore(state) }
         if let best = metadata[MetadataKey.bestGAP].flatMap(Double.init) { bestGAP = best }
+        if let skipped = metadata[MetadataKey.skippedBatches].flatMap(Int.init) { skippedBatches = skipped }
         if let hex = metadata[MetadataKey.mixupState], mixup != nil {
             guard let bytes = Trainer.bytes(hex: hex), bytes.count == 32 else {
                 throw TrainingError.unreadableCheckpointField(checkpoint: lastCheckpointPath, field: MetadataKey.mixupState)
@@ -144,8 +152,16 @@ public final class Trainer {
         model.train()
         for c in callbacks { try c.trainingWillStart(self) }
         var schedule: LearningRateSchedule?
+        var batches = 0, skippedInARow = 0
         while step < config.steps && !stopRequested {
-            guard var batch = try training.nextBatch() else { break }
+            guard var batch = try training.nextBatch() else {
+                if batches == 0 { throw TrainingError.noTrainingExamples(step: step) }
+                break
+            }
+            batches += 1
+            if batches == 1, batch.labelIndices.allSatisfy(\.isEmpty) {
+                throw TrainingError.unlabelledData(videos: Array(batch.ids.prefix(8)))
+            }
             if var m = mixup {
                 let mixed = m(inputs: [batch.input.features] + (batch.teacher.map { [$0] } ?? []), targets: batch.labels)
                 mixup = m
@@ -161,12 +177,26 @@ public final class Trainer {
             optimizer.zeroGrad()
             let value = try accumulateGradients(batch)
             for c in callbacks { try c.gradientsDidCompute(self) }
+            // Checked after the callbacks, so under data parallelism every rank
+            // sees the same averaged gradient and takes the same decision.
+            if let problem = nonFiniteProblem(loss: value, batch: batch) {
+                guard config.skipNonFiniteBatches else { throw problem }
+                skippedInARow += 1
+                skippedBatches += 1
+                optimizer.zeroGrad()
+                guard skippedInARow < Trainer.maxConsecutiveSkippedBatches else {
+                    throw TrainingError.tooManySkippedBatches(step: step, count: skippedInARow, last: problem)
+                }
+                continue
+            }
+            skippedInARow = 0
             if let c = config.clipNorm { GradientClipping.clipByGlobalNorm(model.trainableParameters, maxNorm: c) }
             optimizer.learningRate = learningRate
             optimizer.update()
             step += 1
             ema?.update(step: step)
             log.record(step: step, ["train_loss": value, "learning_rate": learningRate])
+            if skippedBatches > 0 { log.record(step: step, ["skipped_batches": Double(skippedBatches)]) }
             let report = StepReport(step: step, loss: value, learningRate: learningRate, batchSize: batch.input.batchSize)
             if step % config.validateEvery == 0 || step == config.steps {
                 try validationPoint(validation, callbacks)
@@ -194,6 +224,7 @@ public final class Trainer {
             var l = objective.loss(model(m.input), m)
             let value = l.scalar
             guard value.isFinite else {
+                if config.skipNonFiniteBatches { return value }   // the batch is skipped; no backward pass needed
                 throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, videos: Array(m.ids.prefix(8)))
             }
             let weight = Double(m.count * parts) / Double(batch.count)
@@ -207,6 +238,19 @@ public final class Trainer {
             }
         }
         return total
+    }
+
+    /// Why the step about to be taken must not be (a non-finite loss, or the
+    /// first parameter by name whose gradient holds NaN or ±∞), or nil.
+    private func nonFiniteProblem(loss: Double, batch: TrainingBatch) -> TrainingError? {
+        let videos = Array(batch.ids.prefix(8))
+        guard loss.isFinite else { return .nonFiniteLoss(step: step + 1, loss: loss, videos: videos) }
+        for (name, p) in model.namedParameters() {
+            if let g = p.grad, g.nonFiniteCount > 0 {
+                return .nonFiniteGradient(step: step + 1, parameter: name, count: g.nonFiniteCount, videos: videos)
+            }
+        }
+        return nil
     }
 
     /// Scores the validation set (if any), updates the best GAP and tells the callbacks.
@@ -247,6 +291,7 @@ public final class Trainer {
             try metrics.accumulate(predictions: p.floats, labels: batch.labelIndices)
             n += 1
         }
+        try metrics.requireLabels()
         return metrics.result()
     }
 
@@ -279,6 +324,7 @@ public final class Trainer {
         if let training { meta[MetadataKey.dataState] = training.resumeState }
         if let mixup { meta[MetadataKey.mixupState] = Trainer.hex(mixup.generatorState) }
         meta[MetadataKey.bestGAP] = String(bestGAP)
+        if skippedBatches > 0 { meta[MetadataKey.skippedBatches] = String(skippedBatches) }
         if averaged, let ema, ema.isStarted {
             ema.swapIn()
             defer { ema.swapOut() }
@@ -343,6 +389,14 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case unreadableCheckpointField(checkpoint: String, field: String)
     /// The loss of a step is NaN or infinite (bad features, or a learning rate that diverges).
     case nonFiniteLoss(step: Int, loss: Double, videos: [String])
+    /// The gradient of a parameter holds `count` NaN or infinite values.
+    case nonFiniteGradient(step: Int, parameter: String, count: Int, videos: [String])
+    /// With skipping on, `count` batches in a row were not finite (the last one's problem given).
+    indirect case tooManySkippedBatches(step: Int, count: Int, last: TrainingError)
+    /// The training data gave no batch at all (no records, or files that are empty).
+    case noTrainingExamples(step: Int)
+    /// The first training batch has no labels at all (records without a `labels` feature, such as a test split).
+    case unlabelledData(videos: [String])
 
     public var description: String {
         switch self {
@@ -353,7 +407,19 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
         case .unreadableCheckpointField(let path, let field):
             return "\(path): checkpoint field \(field) cannot be read"
         case .nonFiniteLoss(let step, let loss, let videos):
-            return "step \(step): the loss is \(loss) (videos \(videos.joined(separator: ", "))\(videos.count == 8 ? ", …" : "")); no update was applied: check the features and the learning rate"
+            return "step \(step): the loss is \(loss) (videos \(TrainingError.list(videos))); no update was applied: check the features and the learning rate, or skip such batches with --skip-non-finite"
+        case .nonFiniteGradient(let step, let parameter, let count, let videos):
+            return "step \(step): the gradient of \(parameter) has \(count) non-finite values (videos \(TrainingError.list(videos))); no update was applied: lower the learning rate or clip the gradient norm, or skip such batches with --skip-non-finite"
+        case .tooManySkippedBatches(let step, let count, let last):
+            return "step \(step): \(count) batches in a row were skipped as non-finite; the run stops (last: \(last))"
+        case .noTrainingExamples(let step):
+            return "the training data gave no examples at step \(step): the files hold no records"
+        case .unlabelledData(let videos):
+            return "the training records have no labels (videos \(TrainingError.list(videos))): a test split cannot be trained on"
         }
+    }
+
+    static func list(_ videos: [String]) -> String {
+        videos.joined(separator: ", ") + (videos.count == 8 ? ", …" : "")
     }
 }

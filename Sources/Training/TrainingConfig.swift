@@ -1,3 +1,4 @@
+import Foundation
 import NN
 import Zoo
 
@@ -38,10 +39,31 @@ public struct TrainingConfig: Codable, Sendable {
     public var seed: UInt64 = 0
     /// Write TensorBoard event files in `<dir>/tensorboard/` (``TensorBoardWriter``).
     public var tensorBoard = false
+    /// Skip a batch whose loss or gradient is NaN or infinite (no update,
+    /// counted as `skipped_batches` in the metrics) instead of stopping the
+    /// run; the run still stops after ``Trainer/maxConsecutiveSkippedBatches`` in a row.
+    public var skipNonFiniteBatches = false
     /// Seconds between progress lines.
     public var progressInterval = 2.0
 
     public init() {}
+
+    /// Reads a configuration stored by any earlier version: a field the
+    /// stored JSON lacks (one added since) takes its default, so checkpoints
+    /// written before the field existed still resume. Optional fields are not
+    /// filled in: their absence is how JSON stores nil.
+    public static func decodeStored(_ json: String) throws -> TrainingConfig {
+        let optionalFields = Set(Mirror(reflecting: TrainingConfig()).children.compactMap { field in
+            Mirror(reflecting: field.value).displayStyle == .optional ? field.label : nil
+        })
+        let defaults = (try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainingConfig())) as? [String: Any] ?? [:])
+            .filter { !optionalFields.contains($0.key) }
+        guard let stored = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "a training configuration is a JSON object"))
+        }
+        let merged = defaults.merging(stored) { _, saved in saved }
+        return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+    }
 
     /// The learning rate at each step for batches of `batchSize` videos,
     /// composed from NN's ``Schedules``.

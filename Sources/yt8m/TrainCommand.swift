@@ -102,6 +102,9 @@ struct Train: ParsableCommand {
     @Flag(help: "Write TensorBoard event files in OUT/tensorboard (view with `tensorboard --logdir OUT`).")
     var tensorboard = false
 
+    @Flag(help: "Skip a batch whose loss or gradient is NaN or infinite (counted as skipped_batches in metrics.csv) instead of stopping; 100 in a row still stop the run.")
+    var skipNonFinite = false
+
     @Flag(help: "Start over: remove the run files in OUT (checkpoints, metrics.csv, training-curves.svg), nothing else.")
     var restart = false
 
@@ -153,6 +156,7 @@ struct Train: ParsableCommand {
         o.validateEvery = validateEvery
         o.seed = seed
         o.tensorBoard = tensorboard
+        o.skipNonFiniteBatches = skipNonFinite
         return o
     }
 

@@ -30,6 +30,8 @@ public struct RecipeOverrides: Sendable {
     public var seed: UInt64 = 0
     /// Write TensorBoard event files.
     public var tensorBoard = false
+    /// Skip batches whose loss or gradient is not finite instead of stopping.
+    public var skipNonFiniteBatches = false
 
     public init() {}
 
@@ -50,6 +52,7 @@ public struct RecipeOverrides: Sendable {
         c.validateEvery = validateEvery
         c.seed = seed
         c.tensorBoard = tensorBoard
+        c.skipNonFiniteBatches = skipNonFiniteBatches
         return c
     }
 }

@@ -143,6 +143,7 @@ public struct LabelledPredictions {
         }
         var metrics = EvaluationMetrics(numClasses: model.numClasses)
         try metrics.accumulate(predictions: probabilities, labels: labels)
+        try metrics.requireLabels()
         self.ids = ids
         self.labels = labels
         self.probabilities = probabilities

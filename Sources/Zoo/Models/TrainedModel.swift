@@ -38,7 +38,12 @@ public struct ModelSpec: Codable, Equatable, Sendable {
     }
 
     /// The spec as JSON, as stored in the checkpoint's metadata.
-    public var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
+    /// Keys sorted, so identical specs give identical bytes (and identical checkpoints).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: (try? encoder.encode(self)) ?? Data(), as: UTF8.self)
+    }
 }
 
 /// A checkpoint that cannot be turned back into a model.
@@ -55,7 +60,9 @@ public struct TrainedModelError: Error, CustomStringConvertible {
 public enum TrainedModel {
     /// Rebuilds the model of a checkpoint written by the trainer (weights under
     /// `model.`) or of a quantized export (weights by name, dequantized), and
-    /// loads its weights.
+    /// loads its weights. Refuses a checkpoint whose weights hold NaN or
+    /// infinite values (a run that diverged), naming the tensors, so nothing
+    /// downstream scores or exports them.
     public static func load(_ path: String) throws -> (model: any ZooModel, spec: ModelSpec) {
         let (tensors, metadata) = try SafeTensors.read(path)
         guard let text = metadata["model_spec"],
@@ -68,6 +75,15 @@ public enum TrainedModel {
             state = try Quantization.load(path)
         } else {
             for (k, v) in tensors where k.hasPrefix("model.") { state[String(k.dropFirst(6))] = v }
+        }
+        let bad = state.keys.sorted().compactMap { name -> String? in
+            let n = state[name]!.nonFiniteCount
+            return n == 0 ? nil : "\(name) (\(n) of \(state[name]!.count) values)"
+        }
+        guard bad.isEmpty else {
+            throw TrainedModelError(path: path, reason: "non-finite weights in \(bad.prefix(5).joined(separator: ", "))"
+                                    + (bad.count > 5 ? " and \(bad.count - 5) more tensors" : "")
+                                    + ": the run that wrote it diverged; use an earlier checkpoint")
         }
         try model.loadStateDict(state)
         model.eval()
