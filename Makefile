@@ -1,7 +1,7 @@
 # Set-up and test entry points. `make test` is what CI runs.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config openmpi-bin libopenmpi-dev
+SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config openmpi-bin libopenmpi-dev strace
 
 .PHONY: deps build release test demo bench clean
 
@@ -10,7 +10,8 @@ DEMO_MODEL ?= moe
 DEMO_STEPS ?= 1500
 
 # Installs the BLAS/LAPACK packages, Open MPI (the engine of data-parallel
-# training under mpirun) and pkg-config with apt when missing.
+# training under mpirun), pkg-config and strace (the fault-injection test
+# kills runs with it) with apt when missing.
 deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -30,6 +31,7 @@ test: deps
 	$(SWIFT) test --skip-build --parallel
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
 	scripts/tensorboard_interop.sh .build/debug/yt8m
+	scripts/kill_campaign.sh .build/debug/yt8m
 
 demo: deps
 	$(SWIFT) build -c release --product yt8m

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Metrics
 import NN
@@ -67,11 +68,14 @@ public final class Trainer {
         self.callbacks = callbacks ?? Trainer.standardCallbacks(for: config)
     }
 
-    /// Checkpoints, the metrics CSV, the curve plot, TensorBoard events when
-    /// `config.tensorBoard`, and early stopping when
-    /// `config.earlyStoppingPatience` is set, in that order.
+    /// The claim on the directory, the metrics CSV, the curve plot,
+    /// checkpoints, TensorBoard events when `config.tensorBoard`, and early
+    /// stopping when `config.earlyStoppingPatience` is set, in that order.
+    /// The checkpoint comes after the logs because it is the commit point: a
+    /// run killed between the two resumes from the older checkpoint and keeps
+    /// only the log rows up to it, so metrics.csv never misses a row.
     public static func standardCallbacks(for config: TrainingConfig) -> [any TrainingCallback] {
-        var callbacks: [any TrainingCallback] = [CheckpointWriter(), MetricsCSVWriter(), CurvePlotWriter()]
+        var callbacks: [any TrainingCallback] = [RunDirectoryClaim(), MetricsCSVWriter(), CurvePlotWriter(), CheckpointWriter()]
         if config.tensorBoard { callbacks.append(TensorBoardWriter()) }
         if let patience = config.earlyStoppingPatience { callbacks.append(EarlyStopping(patience: patience)) }
         return callbacks
@@ -143,11 +147,20 @@ public final class Trainer {
     /// (a line on standard error every `config.progressInterval` seconds by
     /// default) is fed by a ``ProgressCallback`` for this run.
     public func run(training: BatchSource, validation: BatchSource?, progress: ProgressReporter? = nil) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try createDirectories(directory)
         let reporter = progress ?? ProgressReporter(totalSteps: config.steps, interval: config.progressInterval)
         let callbacks = self.callbacks + [ProgressCallback(reporter)]
         self.training = training
         defer { self.training = nil }
+        do {
+            try run(training: training, validation: validation, callbacks: callbacks)
+        } catch {
+            for c in callbacks { c.trainingDidFail(self, error: error) }
+            throw error
+        }
+    }
+
+    private func run(training: BatchSource, validation: BatchSource?, callbacks: [any TrainingCallback]) throws {
         stopRequested = false
         model.train()
         for c in callbacks { try c.trainingWillStart(self) }

@@ -21,6 +21,10 @@ public protocol TrainingCallback: AnyObject {
     func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws
     /// After the last step, or when a callback asked to stop.
     func trainingDidEnd(_ trainer: Trainer) throws
+    /// When the run stops with `error` (a callback's, the data's, a
+    /// non-finite step's) instead of ending: give back what was taken in
+    /// ``trainingWillStart(_:)``. The error is rethrown after every callback.
+    func trainingDidFail(_ trainer: Trainer, error: any Error)
 }
 
 extension TrainingCallback {
@@ -29,6 +33,7 @@ extension TrainingCallback {
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {}
     public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {}
     public func trainingDidEnd(_ trainer: Trainer) throws {}
+    public func trainingDidFail(_ trainer: Trainer, error: any Error) {}
 }
 
 /// One finished optimizer step, as the callbacks see it.

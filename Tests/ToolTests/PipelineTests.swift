@@ -183,7 +183,8 @@ final class PipelineTests: XCTestCase {
             try Data("x".utf8).write(to: URL(fileURLWithPath: dir + "/run/" + name))
         }
         try RunDirectory.clear(dir + "/run")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/run"), ["notes.txt"])
+        // .lock is the run's own lock file (RunDirectoryLock): it stays, since removing it would race with another run.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir + "/run").sorted(), [".lock", "notes.txt"])
 
         try Data("weights".utf8).write(to: URL(fileURLWithPath: dir + "/best.safetensors"))
         let run = try yt8m(["train", "--model", "logistic", "--steps", "1", "--out", "best.safetensors", "--restart"], in: dir)

@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Metrics
 import TFRecord
@@ -30,7 +31,7 @@ public final class TensorBoardWriter: TrainingCallback {
 
     public func trainingWillStart(_ trainer: Trainer) throws {
         let directory = trainer.directory + "/tensorboard"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try createDirectories(directory)
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         let path = "\(directory)/events.out.tfevents.\(Int(clock())).\(host).\(getpid())"
         guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {

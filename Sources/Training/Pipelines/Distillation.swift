@@ -1,3 +1,4 @@
+import FileIO
 import Foundation
 import Metrics
 import YT8MData
@@ -160,7 +161,7 @@ public struct Distillation {
                                     teachersAveragedGAP: teacherEnsemble.result().globalAveragePrecision))
 
         // 2. Soft-labelled copies of the training records.
-        try FileManager.default.createDirectory(atPath: directory + "/soft", withIntermediateDirectories: true)
+        try createDirectories(directory + "/soft")
         var softFiles: [String] = []
         for (i, file) in data.trainFiles.enumerated() {
             let path = String(format: "%@/soft/train%04d.tfrecord", directory, i)

@@ -48,7 +48,7 @@ public enum SyntheticData {
         let generator = try SyntheticVideoGenerator(config: config)
         let levels = [YT8MDatasetLevel.video, .frame].filter { $0 == .video ? config.videoLevel : config.frameLevel }
         for level in levels {
-            try createDirectory(directory + "/" + level.rawValue)
+            try createDirectories(directory + "/" + level.rawValue)
         }
         // Shards: (split, shard index, video range).
         var jobs: [(split: String, shard: Int, videos: Range<Int>)] = []
@@ -188,7 +188,7 @@ public enum SyntheticData {
             }
             return target
         }
-        try createDirectory(root)
+        try createDirectories(root)
         // Cached data stays out of version control.
         let ignore = root + "/.gitignore"
         if !FileManager.default.fileExists(atPath: ignore) { try? writeAtomically("*\n", to: ignore) }
@@ -213,14 +213,6 @@ public enum SyntheticData {
     static func fileName(_ split: String, _ shard: Int) -> String {
         let digits = String(shard)
         return split + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + ".tfrecord"
-    }
-
-    private static func createDirectory(_ path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw FileIOError(path: path, operation: "mkdir", code: Int32((error as NSError).code))
-        }
     }
 
     static func readme(_ info: SyntheticDatasetInfo) -> String {

@@ -1,0 +1,64 @@
+#!/bin/sh
+# Fault injection: `yt8m train` is killed (SIGKILL, by strace) at every
+# rename that commits a run file, and at sampled writes and fsyncs (a file
+# half-written), then run again on the same directory. Every such run must
+# resume and end with last.safetensors, best.safetensors and metrics.csv
+# byte-identical to an uninterrupted run's, and leave no temporary file.
+# Usage: scripts/kill_campaign.sh [path/to/yt8m]
+set -eu
+cd "$(dirname "$0")/.."
+YT8M=${1:-.build/debug/yt8m}
+[ -x "$YT8M" ] || { echo "kill_campaign: $YT8M is not built" >&2; exit 1; }
+command -v strace >/dev/null || { echo "kill_campaign: strace is not installed (apt-get install strace)" >&2; exit 1; }
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+"$YT8M" synth --out "$TMP/data" --videos 400 --classes 50 --video-level --shards 2 2>/dev/null
+train() {
+  "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
+    --num-classes 50 --steps 20 --validate-every 5 --batch-size 32 --mixup 0.2 --out "$1" >>"$TMP/log" 2>&1
+}
+train "$TMP/straight"
+
+# How many of each call an uninterrupted run makes.
+strace -f -qq -o "$TMP/trace" -e trace=rename,renameat,renameat2,write,fsync \
+  "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
+  --num-classes 50 --steps 20 --validate-every 5 --batch-size 32 --mixup 0.2 --out "$TMP/counted" >>"$TMP/log" 2>&1
+count() { grep -c -E "^[0-9]+ +$1\(" "$TMP/trace" || true; }
+renames=$(( $(count rename) + $(count renameat) + $(count renameat2) ))
+writes=$(count write)
+fsyncs=$(count fsync)
+echo "kill_campaign: an uninterrupted run makes $renames renames, $writes writes, $fsyncs fsyncs"
+[ "$renames" -ge 10 ] || { echo "kill_campaign: expected at least 10 renames, saw $renames" >&2; exit 1; }
+
+cases=0 failures=0
+attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per thread), then resume
+  dir="$TMP/$1-$3"
+  set +e
+  strace -f -qq -o /dev/null -e trace="$2" -e inject="$2":signal=KILL:when="$3" \
+    "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
+    --num-classes 50 --steps 20 --validate-every 5 --batch-size 32 --mixup 0.2 --out "$dir" >>"$TMP/log" 2>&1
+  status=$?
+  set -e
+  cases=$((cases + 1))
+  if [ "$status" -eq 0 ]; then
+    echo "FAIL $1 #$3: the run was not killed"; failures=$((failures + 1)); return
+  fi
+  if ! train "$dir"; then
+    echo "FAIL $1 #$3: the run did not resume (see below)"; tail -5 "$TMP/log"; failures=$((failures + 1)); return
+  fi
+  for f in last.safetensors best.safetensors metrics.csv; do
+    if ! cmp -s "$TMP/straight/$f" "$dir/$f"; then
+      echo "FAIL $1 #$3: $f differs from the uninterrupted run's"; failures=$((failures + 1))
+    fi
+  done
+  leftovers=$(find "$dir" -name '.*.tmp-*' | wc -l)
+  if [ "$leftovers" -ne 0 ]; then echo "FAIL $1 #$3: $leftovers temporary files left"; failures=$((failures + 1)); fi
+}
+
+n=1; while [ $n -le "$renames" ]; do attempt rename rename,renameat,renameat2 $n; n=$((n + 1)); done
+step=$(( writes / 6 + 1 )); n=1; while [ $n -le "$writes" ]; do attempt write write $n; n=$((n + step)); done
+step=$(( fsyncs / 6 + 1 )); n=1; while [ $n -le "$fsyncs" ]; do attempt fsync fsync $n; n=$((n + step)); done
+
+echo "kill_campaign: $cases killed runs resumed; $failures failures"
+[ "$failures" -eq 0 ]
