@@ -32,6 +32,9 @@ test: deps
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
 	scripts/tensorboard_interop.sh .build/debug/yt8m
 	scripts/kill_campaign.sh .build/debug/yt8m
+	scripts/storage_faults.sh .build/debug/yt8m
+	.build/debug/RecordFuzzer Fuzz/seeds
+	scripts/fuzz.sh 20000
 
 demo: deps
 	$(SWIFT) build -c release --product yt8m

@@ -57,10 +57,13 @@ let package = Package(
         // MPI_FLOAT, MPI_SUM and MPI_IN_PLACE are macros Swift cannot import.
         .target(name: "CMPIShim", dependencies: ["CMPI"]),
         // The Communicator protocol (allreduce, broadcast, allgather, barrier) and its single-process implementation; no MPI.
-        .target(name: "Collectives"),
+        .target(name: "Collectives", dependencies: ["FileIO"]),
         // MPICommunicator and data-parallel training: gradient buckets, the sharded batch source, the DataParallel callback.
         .target(name: "Distributed", dependencies: ["Collectives", "CMPIShim", "Training", "NN", "Tensor", "Zoo", "Metrics"]),
         // Trains a tiny model under mpirun and writes its weights (scripts/mpi_equivalence.sh compares them).
+        // Fuzzing the readers of outside data (scripts/fuzz.sh): libFuzzer's entry point with
+        // -DFUZZING -sanitize=fuzzer, a corpus replay otherwise.
+        .executableTarget(name: "RecordFuzzer", dependencies: ["TFRecord", "YT8MData", "NN", "Tensor", "Metrics"]),
         .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .executableTarget(
             name: "yt8m",

@@ -1,3 +1,4 @@
+import FileIO
 import Tensor
 import Foundation
 
@@ -39,7 +40,7 @@ enum MachineLoad {
             share = b.total > a.total ? (b.busy - a.busy) / (b.total - a.total) : 0
             if share < threshold { return share }
         } while Date().timeIntervalSince(start) < maxWait
-        FileHandle.standardError.write(Data(String(format: "warning: the machine stayed busy (%.0f%% CPU used by other processes); figures will be noisy\n", share * 100).utf8))
+        writeToStandardError(String(format: "warning: the machine stayed busy (%.0f%% CPU used by other processes); figures will be noisy\n", share * 100))
         return share
     }
 

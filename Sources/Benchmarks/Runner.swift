@@ -1,3 +1,4 @@
+import FileIO
 import Tensor
 import ArgumentParser
 import Foundation
@@ -46,12 +47,12 @@ struct Benchmarks: ParsableCommand {
             return
         }
         #if DEBUG
-        FileHandle.standardError.write(Data("warning: this is a debug build; benchmark with `swift run -c release Benchmarks`\n".utf8))
+        writeToStandardError("warning: this is a debug build; benchmark with `swift run -c release Benchmarks`\n")
         #endif
         let selected = ids.isEmpty ? workloads : workloads.filter { ids.contains($0.id) }
         var table: [TableRow] = []
         for w in selected {
-            FileHandle.standardError.write(Data("running \(w.id) \(w.name)…\n".utf8))
+            writeToStandardError("running \(w.id) \(w.name)…\n")
             MachineLoad.waitForQuiet()
             var project: ProjectResult!
             let projectForeign = try MachineLoad.foreignShare { project = try runChild(w.id) }
@@ -63,7 +64,7 @@ struct Benchmarks: ParsableCommand {
             }
             let worst = max(projectForeign, peer == nil ? 0 : peerForeign)
             if worst > 0.1 {
-                FileHandle.standardError.write(Data(String(format: "warning: other processes used %.0f%% of the machine during %@; its figures are noisy\n", worst * 100, w.id).utf8))
+                writeToStandardError(String(format: "warning: other processes used %.0f%% of the machine during %@; its figures are noisy\n", worst * 100, w.id))
             }
             table.append(TableRow(workload: w, project: project, peer: peer, foreignShare: worst))
         }
@@ -97,16 +98,16 @@ struct Benchmarks: ParsableCommand {
     /// Runs a peer script through PEER_PYTHON; nil (with a note) when unavailable.
     private func runPeer(script: String, arguments: [String]) -> [String: Double]? {
         guard let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] else {
-            FileHandle.standardError.write(Data("""
+            writeToStandardError("""
                 note: PEER_PYTHON is not set, so the peer column is empty. Set it to a Python with torch and numpy:
                   python3 -m venv .venv && .venv/bin/pip install torch numpy tensorflow-cpu
                   PEER_PYTHON=.venv/bin/python swift run -c release Benchmarks\n
-                """.utf8))
+                """)
             return nil
         }
         let path = "Benchmarks/peers/\(script)"
         guard FileManager.default.fileExists(atPath: path) else {
-            FileHandle.standardError.write(Data("note: peer script \(path) not found (run from the package root)\n".utf8))
+            writeToStandardError("note: peer script \(path) not found (run from the package root)\n")
             return nil
         }
         let p = Process()
@@ -115,7 +116,7 @@ struct Benchmarks: ParsableCommand {
         let out = Pipe()
         p.standardOutput = out
         do { try p.run() } catch {
-            FileHandle.standardError.write(Data("note: could not start \(python): \(error)\n".utf8))
+            writeToStandardError("note: could not start \(python): \(error)\n")
             return nil
         }
         let data = out.fileHandleForReading.readDataToEndOfFile()
@@ -123,7 +124,7 @@ struct Benchmarks: ParsableCommand {
         guard p.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            FileHandle.standardError.write(Data("note: peer \(path) failed (exit \(p.terminationStatus))\n".utf8))
+            writeToStandardError("note: peer \(path) failed (exit \(p.terminationStatus))\n")
             return nil
         }
         return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }

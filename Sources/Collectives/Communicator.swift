@@ -1,3 +1,4 @@
+import FileIO
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -91,7 +92,7 @@ public final class SingleProcessCommunicator: Communicator {
     public func allgather(_ bytes: [UInt8]) throws -> [[UInt8]] { [bytes] }
     public func barrier() throws {}
     public func abort(_ message: String, code: Int32) -> Never {
-        FileHandleStandardError.write(message)
+        writeToStandardError(message.hasSuffix("\n") ? message : message + "\n")
         exit(code)
     }
 }

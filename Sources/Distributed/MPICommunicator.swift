@@ -1,3 +1,4 @@
+import FileIO
 import CMPIShim
 import Collectives
 import Foundation
@@ -107,7 +108,7 @@ public final class MPICommunicator: Communicator {
     public func barrier() throws { try Self.check("MPI_Barrier", ck_mpi_barrier()) }
 
     public func abort(_ message: String, code: Int32) -> Never {
-        writeToStandardError(message)
+        writeToStandardError(message.hasSuffix("\n") ? message : message + "\n")
         ck_mpi_abort(code)
         exit(code)          // MPI_Abort does not return; this satisfies Never
     }

@@ -12,6 +12,7 @@
 // checking every rank ends with the same weights); `accumulate` is one
 // process with accumulationSteps K; `plain` one process on whole batches.
 // Exit status: 0 on success, 1 on a difference or error, 64 on bad usage.
+import FileIO
 import Collectives
 import Distributed
 import Foundation
@@ -21,7 +22,7 @@ import Training
 import Zoo
 
 func fail(_ message: String, code: Int32 = 1) -> Never {
-    FileHandle.standardError.write(Data(("DistributedCheck: " + message + "\n").utf8))
+    writeToStandardError("DistributedCheck: " + message + "\n")
     exit(code)
 }
 

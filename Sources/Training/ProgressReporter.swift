@@ -1,3 +1,4 @@
+import FileIO
 import Tensor
 import Foundation
 
@@ -18,7 +19,7 @@ public final class ProgressReporter {
         self.totalSteps = totalSteps
         self.interval = interval
         start = ProgressReporter.now()
-        self.output = output ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        self.output = output ?? { writeToStandardError($0 + "\n") }
     }
 
     static func now() -> Double {

@@ -1,3 +1,4 @@
+import FileIO
 import TFRecord
 import Tensor
 import YT8MData
@@ -35,10 +36,10 @@ struct Inspect: ParsableCommand {
         }
         print(InspectReport(stats: stats, top: top).text, terminator: "")
         for problem in stats.problems {
-            FileHandle.standardError.write(Data("problem: \(problem)\n".utf8))
+            writeToStandardError("problem: \(problem)\n")
         }
         if stats.problemCount > stats.problems.count {
-            FileHandle.standardError.write(Data("… and \(stats.problemCount - stats.problems.count) more problems\n".utf8))
+            writeToStandardError("… and \(stats.problemCount - stats.problems.count) more problems\n")
         }
         if stats.corruptRecords + stats.invalidRecords > 0 {
             throw ExitCode(2)

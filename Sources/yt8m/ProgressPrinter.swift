@@ -1,9 +1,10 @@
+import FileIO
 import Training
 import Foundation
 
 /// Writes a line to standard error.
 func note(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeToStandardError(text + "\n")
 }
 
 /// A status line on standard error that updates in place on a terminal
@@ -19,13 +20,13 @@ final class StatusLine {
 
     func show(_ text: String, final: Bool) {
         if isTerminal {
-            FileHandle.standardError.write(Data(("\r" + text + (final ? "\n" : "")).utf8))
+            writeToStandardError("\r" + text + (final ? "\n" : ""))
             return
         }
         let now = Date().timeIntervalSince1970
         guard final || now - lastLogged >= logInterval else { return }
         lastLogged = now
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        writeToStandardError(text + "\n")
     }
 }
 

@@ -1,3 +1,4 @@
+import FileIO
 import Metrics
 import TFRecord
 import YT8MData
@@ -51,10 +52,10 @@ struct Score: ParsableCommand {
         ]
         for (ids, what) in warnings where !ids.isEmpty {
             let examples = ids.prefix(5).joined(separator: ", ")
-            FileHandle.standardError.write(Data("\(strict ? "error" : "warning"): \(ids.count) \(what) (e.g. \(examples))\n".utf8))
+            writeToStandardError("\(strict ? "error" : "warning"): \(ids.count) \(what) (e.g. \(examples))\n")
         }
         if truth.corruptRecordCount > 0 {
-            FileHandle.standardError.write(Data("warning: skipped \(truth.corruptRecordCount) corrupt label records\n".utf8))
+            writeToStandardError("warning: skipped \(truth.corruptRecordCount) corrupt label records\n")
         }
         if strict && (!score.missingVideoIDs.isEmpty || !score.unknownVideoIDs.isEmpty) {
             throw ExitCode.failure

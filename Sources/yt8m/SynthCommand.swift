@@ -1,3 +1,4 @@
+import FileIO
 import YT8MData
 import ArgumentParser
 import Foundation
@@ -79,7 +80,7 @@ struct Synth: ParsableCommand {
             }
         }
         let seconds = Date().timeIntervalSince(start)
-        FileHandle.standardError.write(Data(String(format: "synth: wrote %@ in %.1f s\n", out, seconds).utf8))
+        writeToStandardError(String(format: "synth: wrote %@ in %.1f s\n", out, seconds))
         let levels = [config.videoLevel ? "video" : nil, config.frameLevel ? "frame" : nil].compactMap { $0 }
         print("directory: \(out)")
         print("levels: \(levels.joined(separator: ", "))")

@@ -35,14 +35,15 @@ final class PipelineTests: XCTestCase {
         process.standardError = err
         try process.run()
         // Read both pipes before waiting so a chatty child never blocks on a full pipe.
-        var errData = Data()
-        let errReader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        final class Collected: @unchecked Sendable { var data = Data() }   // written by the reader thread, read after it finished
+        let errData = Collected()
+        let errReader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
         errReader.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         while !errReader.isFinished { usleep(1000) }
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                   stderr: String(decoding: errData, as: UTF8.self))
+                   stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     /// Runs the tool and fails the test, showing its standard error, unless it exits with 0.
@@ -172,6 +173,22 @@ final class PipelineTests: XCTestCase {
         for command in ["train", "eval", "predict", "export", "ensemble", "stack", "distill", "zoo"] {
             XCTAssertTrue(help.stdout.contains(command), "--help lists \(command)")
         }
+    }
+
+    /// Standard error on a full disk (`2>/dev/full`) loses the diagnostics,
+    /// not the work: Foundation's FileHandle.write trapped on ENOSPC.
+    func testAFullStandardErrorDoesNotStopTheTool() throws {
+        let dir = try temporaryDirectory()
+        let process = Process()
+        process.executableURL = toolURL
+        process.arguments = ["synth", "--out", dir + "/data", "--videos", "20", "--classes", "5", "--video-level", "--shards", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/data/video/train0000.tfrecord"))
     }
 
     /// `--restart` removes the files a run writes and nothing else, and

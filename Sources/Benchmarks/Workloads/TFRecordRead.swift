@@ -1,3 +1,4 @@
+import FileIO
 import YT8MData
 import Foundation
 import Zoo
@@ -21,7 +22,7 @@ let tfrecordReadWorkload = Workload(id: "B8", name: "tfrecord-read",
         _ = try SyntheticData.cachedDataset(tfrecordReadConfig, name: (tfrecordReadDirectory as NSString).lastPathComponent,
                                             in: (tfrecordReadDirectory as NSString).deletingLastPathComponent, threads: threads)
     } catch {
-        FileHandle.standardError.write(Data("B8: cannot make the input file: \(error)\n".utf8))
+        writeToStandardError("B8: cannot make the input file: \(error)\n")
         exit(1)
     }
     let fileBytes = Double((try? FileManager.default.attributesOfItem(atPath: tfrecordReadFile)[.size] as? Int) ?? 0)
@@ -34,7 +35,7 @@ let tfrecordReadWorkload = Workload(id: "B8", name: "tfrecord-read",
             while let batch = try dataset.next() { records += batch.count }
             return records
         } catch {
-            FileHandle.standardError.write(Data("B8: \(error)\n".utf8))
+            writeToStandardError("B8: \(error)\n")
             exit(1)
         }
     }
