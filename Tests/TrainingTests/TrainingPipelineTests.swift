@@ -262,4 +262,21 @@ final class TrainingPipelineTests: XCTestCase {
                        "the synthetic dataset's levels hold the same videos, so any mix works there")
         XCTAssertThrowsError(try CheckpointSet([], readsRealData: false)) { XCTAssertEqual($0 as? CheckpointSetError, .empty) }
     }
+
+    func testAReleaseVocabularyCheckpointIsNotScoredOnTheOtherRelease() throws {
+        let old = ModelSpec(model: "logistic", size: .paper, numClasses: 4716)
+        XCTAssertThrowsError(try old.evaluationSource(paths: ["/no/such/2018/*.tfrecord"], format: .yt8m2018, batchSize: 8)) {
+            let mismatch = $0 as? VocabularyMismatch
+            XCTAssertEqual(mismatch?.checkpointClasses, 4716)
+            XCTAssertEqual(mismatch?.dataClasses, 3862)
+            XCTAssertTrue("\($0)".contains("--release 2017"), "\($0)")
+        }
+        // Data read as its own release, or with a class count of its own, is the checkpoint's to decide.
+        for (classes, format) in [(4716, YT8MRecordFormat.yt8m2017), (20, .yt8m2018)] {
+            XCTAssertThrowsError(try ModelSpec(model: "logistic", size: .paper, numClasses: classes)
+                .evaluationSource(paths: ["/no/such/*.tfrecord"], format: format, batchSize: 8)) {
+                XCTAssertNil($0 as? VocabularyMismatch, "\($0)")
+            }
+        }
+    }
 }

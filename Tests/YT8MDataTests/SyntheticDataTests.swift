@@ -35,6 +35,29 @@ final class SyntheticDataTests: XCTestCase {
                        [dir + "/a/frame/validate0000.tfrecord", dir + "/a/frame/validate0001.tfrecord"])
     }
 
+    func testWritingOverALargerDatasetRemovesItsExtraShardsAndNothingElse() throws {
+        let dir = try makeTemporaryDirectory(self) + "/data"
+        var larger = smallConfig()
+        larger.shards = 4
+        try SyntheticData.write(larger, to: dir)
+        FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("mine".utf8))
+        try SyntheticData.write(smallConfig(), to: dir)
+        XCTAssertEqual(try allFiles(dir).filter { $0.hasSuffix(".tfrecord") }.count, 8, "only the new dataset's 2 × 2 × 2 shards")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/notes.txt"))
+
+        // A TFRecord file synth did not write is not its to remove: refused before anything is written.
+        let foreign = dir + "/video/train9999.tfrecord"
+        FileManager.default.createFile(atPath: foreign, contents: Data())
+        let before = try bytesOf(dir + "/video/train0000.tfrecord")
+        XCTAssertThrowsError(try SyntheticData.write(smallConfig(seed: 9), to: dir)) {
+            guard case .notADataset(let path, let reason)? = $0 as? SyntheticDataError else { return XCTFail("\($0)") }
+            XCTAssertEqual(path, dir)
+            XCTAssertTrue(reason.contains("video/train9999.tfrecord"), reason)
+        }
+        XCTAssertEqual(try bytesOf(dir + "/video/train0000.tfrecord"), before)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: foreign))
+    }
+
     func testVideoLevelMeansAreTheMeansOfTheDequantizedFrames() throws {
         let dir = try makeTemporaryDirectory(self)
         let info = try SyntheticData.write(smallConfig(), to: dir)

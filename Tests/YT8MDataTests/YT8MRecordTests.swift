@@ -74,6 +74,32 @@ final class YT8MRecordTests: XCTestCase {
         }
     }
 
+    func testNonFiniteFeaturesAreRejectedNamingFileRecordAndVideo() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir + "/nan.tfrecord"
+        let good = VideoLevelRecord(id: "a", labels: [1], features: [[1, 2, 3, 4], [5, 6]])
+        let bad = Example(features: Features([
+            "id": .bytesList([Array("Xy9".utf8)]), "labels": .int64List([2]),
+            "mean_rgb": .floatList([1, 2, 3, 4]), "mean_audio": .floatList([5, .infinity]),
+        ]))
+        try TFRecordWriter.write(records: [try good.serialized(format: small), bad.serialized()], to: path)
+        let reader = try YT8MRecordReader<VideoLevelRecord>(path: path, format: small)
+        XCTAssertEqual(try reader.next(), good)
+        XCTAssertThrowsError(try reader.next()) {
+            XCTAssertEqual("\($0)", "\(path): record 1: video Xy9: field \"mean_audio\" value 1 is inf")
+        }
+        // The dataset's zero-copy view says the same, and NaN too.
+        let nan = Example(features: Features([
+            "id": .bytesList([Array("Zz".utf8)]), "labels": .int64List([2]),
+            "mean_rgb": .floatList([1, .nan, 3, 4]), "mean_audio": .floatList([5, 6]),
+        ]))
+        try TFRecordWriter.write(records: [try good.serialized(format: small), nan.serialized()], to: path)
+        let dataset = try YT8MDataset(files: [path], options: YT8MDatasetOptions(level: .video, format: small, batchSize: 2, epochs: 1))
+        XCTAssertThrowsError(try dataset.next()) {
+            XCTAssertEqual("\($0)", "\(path): record 1: video Zz: field \"mean_rgb\" value 1 is nan")
+        }
+    }
+
     func testWrongFrameSizeNamesFrame() {
         let bad = SequenceExample(
             context: Features(["id": .bytesList([Array("x".utf8)])]),

@@ -13,6 +13,7 @@ extension ModelSpec {
     public func evaluationSource(paths: [String], format: YT8MRecordFormat, batchSize: Int, syntheticTraining: Bool = false,
                                  progress: PipelineProgress? = nil) throws -> (source: DatasetBatchSource, isSynthetic: Bool) {
         let entry = try ModelZoo.entry(named: model)
+        try VocabularyMismatch.check(checkpointClasses: numClasses, format: format, paths: paths)
         var format = format
         format.numClasses = numClasses
         let selection = try DataSelection.resolve(train: paths, validation: [], level: entry.recordLevel, format: format,
@@ -20,6 +21,36 @@ extension ModelSpec {
         let files = selection.isSynthetic && !syntheticTraining ? selection.validationFiles : selection.trainFiles
         let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: maxFrames, epochs: 1)
         return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
+    }
+}
+
+/// A checkpoint of one YouTube-8M release's vocabulary asked to score data
+/// read as the other release's: the 2017 vocabulary (4,716 classes) and the
+/// 2018 one (3,862) number different entities, so every score would be for
+/// the wrong class while looking plausible. Other class counts (custom or
+/// synthetic data) are the checkpoint's to decide.
+public struct VocabularyMismatch: Error, CustomStringConvertible, Equatable {
+    /// Classes the checkpoint scores.
+    public var checkpointClasses: Int
+    /// Classes of the release the data is read as.
+    public var dataClasses: Int
+
+    /// Throws when the checkpoint's class count is one release's and `format`'s the other's (real data only).
+    static func check(checkpointClasses: Int, format: YT8MRecordFormat, paths: [String]) throws {
+        let releases = [YT8MRecordFormat.yt8m2017.numClasses, YT8MRecordFormat.yt8m2018.numClasses]
+        guard !paths.isEmpty, checkpointClasses != format.numClasses,
+              releases.contains(checkpointClasses), releases.contains(format.numClasses) else { return }
+        throw VocabularyMismatch(checkpointClasses: checkpointClasses, dataClasses: format.numClasses)
+    }
+
+    private static func release(_ classes: Int) -> String {
+        classes == YT8MRecordFormat.yt8m2017.numClasses ? "2017" : "2018"
+    }
+
+    public var description: String {
+        "the checkpoint scores the \(Self.release(checkpointClasses)) vocabulary (\(checkpointClasses) classes) but the data "
+            + "is read as the \(Self.release(dataClasses)) release (\(dataClasses) classes): the class numbers mean other "
+            + "entities; give --release \(Self.release(checkpointClasses)) if the files are of that release"
     }
 }
 

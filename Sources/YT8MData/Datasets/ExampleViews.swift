@@ -56,9 +56,10 @@ struct FrameLevelExampleView {
             throw YT8MRecordError(field: spec.name, problem: .missing)
         }
         let map = context.feature
-        id = try YT8MFields.decodeID(map, format: format)
+        let id = try YT8MFields.decodeID(map, format: format)
+        self.id = id
         labels = try YT8MFields.decodeLabels(map, format: format)
-        teacherPredictions = try predictionsKey.flatMap { try decodeTeacherPredictions(map, key: $0, format: format) }
+        teacherPredictions = try predictionsKey.flatMap { try decodeTeacherPredictions(map, key: $0, format: format, videoID: id) }
         frameOffsets = offsets
     }
 
@@ -192,38 +193,25 @@ struct VideoLevelExampleView {
             throw YT8MRecordError(field: error.field, problem: .malformedProtobuf(error))
         }
         let map = example.features.feature
-        id = try YT8MFields.decodeID(map, format: format)
+        let id = try YT8MFields.decodeID(map, format: format)
+        self.id = id
         labels = try YT8MFields.decodeLabels(map, format: format)
         var features: [Float] = []
         features.reserveCapacity(format.videoFeatureWidth)
         for spec in format.videoFeatures {
-            guard let feature = map[spec.name] else {
-                throw YT8MRecordError(field: spec.name, problem: .missing)
-            }
-            guard case .floatList(let values) = feature else {
-                throw YT8MRecordError(field: spec.name, problem: .wrongKind(expected: "float_list", found: feature.kindName))
-            }
-            guard values.count == spec.size else {
-                throw YT8MRecordError(field: spec.name, problem: .wrongCount(expected: spec.size, found: values.count))
-            }
-            features.append(contentsOf: values)
+            features.append(contentsOf: try YT8MFields.decodeFloats(map, name: spec.name, size: spec.size, videoID: id))
         }
         self.features = features
-        teacherPredictions = try predictionsKey.flatMap { try decodeTeacherPredictions(map, key: $0, format: format) }
+        teacherPredictions = try predictionsKey.flatMap { try decodeTeacherPredictions(map, key: $0, format: format, videoID: id) }
     }
 }
 
 /// The teacher predictions context feature (miha `prepare_distill_dataset.py`): a float list of
 /// `numClasses` values, or nil when the record has no such feature.
-private func decodeTeacherPredictions(_ map: [String: Feature], key: String, format: YT8MRecordFormat) throws -> [Float]? {
-    guard let feature = map[key] else { return nil }
-    guard case .floatList(let values) = feature else {
-        throw YT8MRecordError(field: key, problem: .wrongKind(expected: "float_list", found: feature.kindName))
-    }
-    guard values.count == format.numClasses else {
-        throw YT8MRecordError(field: key, problem: .wrongCount(expected: format.numClasses, found: values.count))
-    }
-    return values
+private func decodeTeacherPredictions(_ map: [String: Feature], key: String, format: YT8MRecordFormat,
+                                      videoID: String) throws -> [Float]? {
+    guard map[key] != nil else { return nil }
+    return try YT8MFields.decodeFloats(map, name: key, size: format.numClasses, videoID: videoID)
 }
 
 /// `decodingField` with a name built only when an error passes through (the per-frame path must not

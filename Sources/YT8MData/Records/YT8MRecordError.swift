@@ -18,6 +18,8 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
         case labelOutOfRange(label: Int64, numClasses: Int)
         /// The id is not valid UTF-8.
         case invalidID
+        /// Value `index` of a float feature is NaN or infinite.
+        case nonFinite(index: Int, value: Float)
         /// The serialized protobuf could not be decoded.
         case malformedProtobuf(ProtobufDecodingError)
     }
@@ -26,15 +28,18 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
     public var path: String?
     /// The record's 0-based index in its file, when known.
     public var recordIndex: Int?
+    /// The video's id, when the problem was found after the id was read.
+    public var videoID: String?
     /// The feature name (e.g. `"mean_rgb"`, `"labels"`) or protobuf field path.
     public var field: String
     /// What was wrong.
     public var problem: Problem
 
     /// Creates an error for `field`; readers fill in `path` and `recordIndex`.
-    public init(path: String? = nil, recordIndex: Int? = nil, field: String, problem: Problem) {
+    public init(path: String? = nil, recordIndex: Int? = nil, videoID: String? = nil, field: String, problem: Problem) {
         self.path = path
         self.recordIndex = recordIndex
+        self.videoID = videoID
         self.field = field
         self.problem = problem
     }
@@ -42,6 +47,7 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         var location = path.map { "\($0): " } ?? ""
         if let index = recordIndex { location += "record \(index): " }
+        if let id = videoID { location += "video \(id): " }
         let what: String
         switch problem {
         case .missing: what = "missing"
@@ -53,6 +59,7 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
             what = "frame \(frame) is a \(found), expected a bytes_list with one value"
         case .labelOutOfRange(let label, let numClasses): what = "label \(label) is outside 0..<\(numClasses)"
         case .invalidID: what = "id is not valid UTF-8"
+        case .nonFinite(let index, let value): what = "value \(index) is \(value)"
         case .malformedProtobuf(let error): return "\(location)\(error)"
         }
         return "\(location)field \"\(field)\" \(what)"

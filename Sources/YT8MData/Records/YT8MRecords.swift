@@ -44,17 +44,9 @@ public struct VideoLevelRecord: YT8MRecord, Equatable {
         let map = example.features.feature
         id = try YT8MFields.decodeID(map, format: format)
         labels = try YT8MFields.decodeLabels(map, format: format)
+        let id = self.id
         features = try format.videoFeatures.map { spec in
-            guard let feature = map[spec.name] else {
-                throw YT8MRecordError(field: spec.name, problem: .missing)
-            }
-            guard case .floatList(let values) = feature else {
-                throw YT8MRecordError(field: spec.name, problem: .wrongKind(expected: "float_list", found: feature.kindName))
-            }
-            guard values.count == spec.size else {
-                throw YT8MRecordError(field: spec.name, problem: .wrongCount(expected: spec.size, found: values.count))
-            }
-            return values
+            try YT8MFields.decodeFloats(map, name: spec.name, size: spec.size, videoID: id)
         }
     }
 
@@ -172,6 +164,24 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
 
 /// The `id` and `labels` fields shared by both record levels.
 enum YT8MFields {
+    /// Float feature `name`: a float list of `size` values, all finite (a NaN
+    /// or ∞ in the features would silently poison every weight it reaches).
+    static func decodeFloats(_ map: [String: Feature], name: String, size: Int, videoID: String) throws -> [Float] {
+        guard let feature = map[name] else {
+            throw YT8MRecordError(field: name, problem: .missing)
+        }
+        guard case .floatList(let values) = feature else {
+            throw YT8MRecordError(field: name, problem: .wrongKind(expected: "float_list", found: feature.kindName))
+        }
+        guard values.count == size else {
+            throw YT8MRecordError(field: name, problem: .wrongCount(expected: size, found: values.count))
+        }
+        if let i = values.firstIndex(where: { !$0.isFinite }) {
+            throw YT8MRecordError(videoID: videoID, field: name, problem: .nonFinite(index: i, value: values[i]))
+        }
+        return values
+    }
+
     static func decodeID(_ map: [String: Feature], format: YT8MRecordFormat) throws -> String {
         guard let feature = map[format.idKey] else {
             throw YT8MRecordError(field: format.idKey, problem: .missing)

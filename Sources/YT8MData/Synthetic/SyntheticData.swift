@@ -42,10 +42,17 @@ public enum SyntheticData {
     /// Writes the dataset of `config` into `directory` (created if needed), generating the shards
     /// on up to `threads` threads. `progress(done, total)` is called (from any thread, serialised)
     /// as videos are written. Throws `SyntheticDataError`, `FileIOError` or `YT8MRecordError`.
+    ///
+    /// Over a dataset written here before, the shards of the old one that the
+    /// new one does not replace are removed (a `train*` glob would otherwise
+    /// mix the two); TFRecord files that no `synthetic.json` lists are not
+    /// this function's to remove, so their presence is an error before
+    /// anything is written.
     @discardableResult
     public static func write(_ config: SyntheticDataConfig, to directory: String, threads: Int = 1,
                              progress: ((Int, Int) -> Void)? = nil) throws -> SyntheticDatasetInfo {
         let generator = try SyntheticVideoGenerator(config: config)
+        let previousFiles = try shardsWrittenBefore(in: directory)
         let levels = [YT8MDatasetLevel.video, .frame].filter { $0 == .video ? config.videoLevel : config.frameLevel }
         for level in levels {
             try createDirectories(directory + "/" + level.rawValue)
@@ -131,7 +138,31 @@ public enum SyntheticData {
         let json = try encoder.encode(info)
         try writeAtomically(readme(info), to: directory + "/README.md")
         try writeAtomically(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/synthetic.json")
+        let written = Set(files.values.flatMap { $0.values.joined() })
+        for stale in previousFiles.subtracting(written).sorted() {
+            try? FileManager.default.removeItem(atPath: directory + "/" + stale)
+        }
         return info
+    }
+
+    /// The shards (`level/NAME.tfrecord`) of the dataset an earlier `write`
+    /// left in `directory`. Throws ``SyntheticDataError/notADataset(path:reason:)``
+    /// when `video/` or `frame/` holds TFRecord files its `synthetic.json` does not list.
+    private static func shardsWrittenBefore(in directory: String) throws -> Set<String> {
+        let listed = Set(((try? info(of: directory))?.files.values.flatMap { $0.values.joined() }) ?? [])
+        let present = [YT8MDatasetLevel.video, .frame].flatMap { level in
+            ((try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + level.rawValue)) ?? [])
+                .filter { $0.hasSuffix(".tfrecord") }.map { level.rawValue + "/" + $0 }
+        }
+        let strangers = present.filter { !listed.contains($0) }.sorted()
+        guard strangers.isEmpty else {
+            throw SyntheticDataError.notADataset(
+                path: directory,
+                reason: "it holds TFRecord files synth did not write (\(strangers.prefix(3).joined(separator: ", "))"
+                    + "\(strangers.count > 3 ? ", …" : "")), which a train* glob would mix with the new data; "
+                    + "give --out an empty or new directory (nothing was written)")
+        }
+        return Set(present)
     }
 
     /// Reads `directory/synthetic.json`. Throws `SyntheticDataError.notADataset` if it is missing or unreadable.
