@@ -5,25 +5,29 @@
 # resume and end with last.safetensors, best.safetensors and metrics.csv
 # byte-identical to an uninterrupted run's, and leave no temporary file.
 # Usage: scripts/kill_campaign.sh [path/to/yt8m]
+# Environment: KILL_STEPS (training steps, default 20; validation every 5)
+# and KILL_EVERY_CALL=1 (kill at every write and fsync, not six of each):
+#   KILL_STEPS=40 KILL_EVERY_CALL=1 scripts/kill_campaign.sh   # over 100 kills
 set -eu
 cd "$(dirname "$0")/.."
 YT8M=${1:-.build/debug/yt8m}
 [ -x "$YT8M" ] || { echo "kill_campaign: $YT8M is not built" >&2; exit 1; }
 command -v strace >/dev/null || { echo "kill_campaign: strace is not installed (apt-get install strace)" >&2; exit 1; }
+STEPS=${KILL_STEPS:-20}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 "$YT8M" synth --out "$TMP/data" --videos 400 --classes 50 --video-level --shards 2 2>/dev/null
 train() {
   "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
-    --num-classes 50 --steps 20 --validate-every 5 --batch-size 32 --mixup 0.2 --out "$1" >>"$TMP/log" 2>&1
+    --num-classes 50 --steps $STEPS --validate-every 5 --batch-size 32 --mixup 0.2 --out "$1" >>"$TMP/log" 2>&1
 }
 train "$TMP/straight"
 
 # How many of each call an uninterrupted run makes.
 strace -f -qq -o "$TMP/trace" -e trace=rename,renameat,renameat2,write,fsync \
   "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
-  --num-classes 50 --steps 20 --validate-every 5 --batch-size 32 --mixup 0.2 --out "$TMP/counted" >>"$TMP/log" 2>&1
+  --num-classes 50 --steps $STEPS --validate-every 5 --batch-size 32 --mixup 0.2 --out "$TMP/counted" >>"$TMP/log" 2>&1
 count() { grep -c -E "^[0-9]+ +$1\(" "$TMP/trace" || true; }
 renames=$(( $(count rename) + $(count renameat) + $(count renameat2) ))
 writes=$(count write)
@@ -37,7 +41,7 @@ attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per 
   set +e
   strace -f -qq -o /dev/null -e trace="$2" -e inject="$2":signal=KILL:when="$3" \
     "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
-    --num-classes 50 --steps 20 --validate-every 5 --batch-size 32 --mixup 0.2 --out "$dir" >>"$TMP/log" 2>&1
+    --num-classes 50 --steps $STEPS --validate-every 5 --batch-size 32 --mixup 0.2 --out "$dir" >>"$TMP/log" 2>&1
   status=$?
   set -e
   cases=$((cases + 1))
@@ -57,8 +61,9 @@ attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per 
 }
 
 n=1; while [ $n -le "$renames" ]; do attempt rename rename,renameat,renameat2 $n; n=$((n + 1)); done
-step=$(( writes / 6 + 1 )); n=1; while [ $n -le "$writes" ]; do attempt write write $n; n=$((n + step)); done
-step=$(( fsyncs / 6 + 1 )); n=1; while [ $n -le "$fsyncs" ]; do attempt fsync fsync $n; n=$((n + step)); done
+points=6; [ "${KILL_EVERY_CALL:-0}" = 1 ] && points=1000000
+step=$(( writes / points + 1 )); n=1; while [ $n -le "$writes" ]; do attempt write write $n; n=$((n + step)); done
+step=$(( fsyncs / points + 1 )); n=1; while [ $n -le "$fsyncs" ]; do attempt fsync fsync $n; n=$((n + step)); done
 
-echo "kill_campaign: $cases killed runs resumed; $failures failures"
+echo "kill_campaign: $cases runs killed and resumed; $failures failures (lost rows, differing bytes, leftovers or failed resumes)"
 [ "$failures" -eq 0 ]
