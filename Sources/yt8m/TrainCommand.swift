@@ -113,8 +113,13 @@ struct Train: ParsableCommand {
         if let l = loss, !["bce", "rank", "bce+rank", "distill"].contains(l) {
             throw ValidationError("--loss must be bce, rank, bce+rank or distill, got '\(l)'")
         }
-        if let c = config, (try? JSONSerialization.jsonObject(with: Data(c.utf8))) as? [String: Any] == nil {
-            throw ValidationError("--config must be a JSON object, got '\(c)'")
+        if let c = config {
+            guard let overrides = (try? JSONSerialization.jsonObject(with: Data(c.utf8))) as? [String: Any] else {
+                throw ValidationError("--config must be a JSON object, got '\(c)'")
+            }
+            // Unknown keys, wrong types and values out of range, before any data is read.
+            do { _ = try ModelZoo.entry(named: model).configuration(size: .small, overrides: overrides) }
+            catch let error as ZooError { throw ValidationError("--config: \(error)") }
         }
         if let t = threads, t <= 0 { throw ValidationError("--threads must be positive, got \(t)") }
         if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }

@@ -153,7 +153,9 @@ final class PipelineTests: XCTestCase {
                                   (["--learning-rate=-1"], "--learning-rate"), (["--mixup=-0.2"], "--mixup"),
                                   (["--threads=-2"], "--threads"), (["--accumulate", "0"], "--accumulate"),
                                   (["--batch-size", "10", "--accumulate", "3"], "--accumulate"),
-                                  (["--loss", "bce+rank", "--rank-weight=-1"], "--loss"), (["--steps", "0"], "--steps")] {
+                                  (["--loss", "bce+rank", "--rank-weight=-1"], "--loss"), (["--steps", "0"], "--steps"),
+                                  (["--model", "moe", "--config", #"{"mixtures": 0}"#], "'mixtures' is 0"),
+                                  (["--model", "moe", "--config", #"{"mixturs": 2}"#], "no configuration field 'mixturs'")] {
             let run = try yt8m(["train", "--out", "r"] + arguments, in: dir)
             XCTAssertEqual(run.status, 64, "\(arguments): \(run.stderr)")
             XCTAssertTrue(run.stderr.contains(flag), "\(arguments): \(run.stderr)")

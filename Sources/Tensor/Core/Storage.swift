@@ -11,6 +11,18 @@ public final class TensorStorage: @unchecked Sendable {
     let raw: UnsafeMutableRawPointer
     /// Made inside ``Tensor/withShapeOnlyStorage(_:)``: mapped on demand, never filled.
     let isShapeOnly: Bool
+    /// A shape-only storage larger than the address space: it has no memory
+    /// of its own (``unbackedPage``), so a configuration of 10⁸ experts can
+    /// still be counted, and refused, instead of trapping here.
+    private let isUnbacked: Bool
+
+    /// One inaccessible page standing for every unbacked storage: reading
+    /// or writing one faults at once rather than touching other memory.
+    private static let unbackedPage: UnsafeMutableRawPointer = {
+        let p = mmap(nil, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANON | MAP_NORESERVE, -1, 0)
+        guard let p, p != MAP_FAILED else { preconditionFailure("TensorStorage: cannot map a guard page") }
+        return p
+    }()
 
     /// Allocates `count` elements; the memory is zero-filled when `zeroed`.
     /// Inside ``Tensor/withShapeOnlyStorage(_:)`` it maps zero pages on demand instead.
@@ -22,9 +34,10 @@ public final class TensorStorage: @unchecked Sendable {
         isShapeOnly = ShapeOnlyStorage.isActive
         if isShapeOnly {
             let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANON | MAP_NORESERVE, -1, 0)
-            guard let p, p != MAP_FAILED else { preconditionFailure("TensorStorage: cannot map \(bytes) bytes") }
-            raw = p
+            isUnbacked = p == nil || p == MAP_FAILED
+            raw = isUnbacked ? Self.unbackedPage : p!
         } else {
+            isUnbacked = false
             raw = BufferPool.allocate(byteCount: bytes)
             if zeroed { memset(raw, 0, bytes) }
         }
@@ -32,6 +45,7 @@ public final class TensorStorage: @unchecked Sendable {
 
     deinit {
         let bytes = max(count * dtype.byteSize, 1)
+        if isUnbacked { return }
         if isShapeOnly { munmap(raw, bytes) } else { BufferPool.release(raw, byteCount: bytes) }
     }
 

@@ -91,19 +91,28 @@ public struct ZooEntry: Sendable {
                 }
                 dict[k] = v
             }
-            do { return try JSONDecoder().decode(C.self, from: JSONSerialization.data(withJSONObject: dict)) }
+            let decoded: C
+            do { decoded = try JSONDecoder().decode(C.self, from: JSONSerialization.data(withJSONObject: dict)) }
             catch { throw ZooError.badConfig(model: name, reason: "\(error)") }
+            try ZooConfigValidation.check(decoded, keys: Set(overrides.keys), model: name)
+            do { try (decoded as? any ZooConfiguration)?.checkConsistency() }
+            catch { throw ZooError.badConfig(model: name, reason: "\(error)") }
+            return decoded
+        }
+        @Sendable func count(_ c: C, _ classes: Int) -> Int {
+            Module.parameterCount {
+                var rng = RandomGenerator(seed: 0)
+                return build(c, classes, &rng)
+            }
         }
         return ZooEntry(
             name: name, level: level, summary: summary, reportedGAP: reportedGAP, recipe: recipe,
-            smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in build(try config(size, o), classes, &rng) },
-            countParameters: { size, o, classes in
+            smallLearningRate: smallLearningRate, featureSize: featureSize, frameStatistics: frameStatistics, makeModel: { size, o, classes, rng in
                 let c = try config(size, o)
-                return Module.parameterCount {
-                    var rng = RandomGenerator(seed: 0)
-                    return build(c, classes, &rng)
-                }
+                try ZooConfigValidation.checkBudget(parameters: count(c, classes), model: name)
+                return build(c, classes, &rng)
             },
+            countParameters: { size, o, classes in count(try config(size, o), classes) },
             describeConfig: { size, o in
                 let e = JSONEncoder()
                 e.outputFormatting = [.sortedKeys]
@@ -117,6 +126,21 @@ public struct ZooEntry: Sendable {
 /// paper's values as the defaults of `init()`.
 public protocol ZooConfiguration: Codable, Sendable {
     init()
+    /// Throws a ``ZooConfigurationConflict`` when fields that are each in
+    /// range do not fit together (two shares that sum to 0, a width that
+    /// does not divide): the rules the per-field ranges cannot state. The
+    /// default has none.
+    func checkConsistency() throws
+}
+
+extension ZooConfiguration {
+    public func checkConsistency() throws {}
+}
+
+/// Fields of a configuration that do not fit together, in words naming them.
+public struct ZooConfigurationConflict: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension ZooEntry {
@@ -145,6 +169,10 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
     case unknownConfigField(model: String, field: String, known: [String])
     /// The overrides do not decode as the model's configuration.
     case badConfig(model: String, reason: String)
+    /// An override's value is outside the field's range.
+    case configValueOutOfRange(model: String, field: String, value: String, allowed: String)
+    /// Training the configuration would need more memory than the machine has.
+    case tooLarge(model: String, parameters: Int, memoryBytes: Int)
 
     /// A message for the user.
     public var description: String {
@@ -152,6 +180,12 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
         case .unknownModel(let n, let known): return "unknown model '\(n)'; the zoo has: \(known.joined(separator: ", "))"
         case .unknownConfigField(let m, let f, let known): return "model \(m) has no configuration field '\(f)'; fields: \(known.joined(separator: ", "))"
         case .badConfig(let m, let r): return "bad configuration for \(m): \(r)"
+        case .configValueOutOfRange(let m, let f, let v, let allowed):
+            return "model \(m): configuration field '\(f)' is \(v); it must be \(allowed)"
+        case .tooLarge(let m, let p, let memory):
+            let gib = { (bytes: Double) in String(format: "%.1f GiB", bytes / 1_073_741_824) }
+            return "model \(m) with this configuration has \(p) parameters: training it needs about "
+                + "\(gib(Double(p) * 16)) (weights, gradients and Adam's moments) and this machine has \(gib(Double(memory)))"
         }
     }
 }

@@ -150,12 +150,23 @@ extension FrameConvModel {
         public var transform = InputTransform.none
         public init() {}
 
+        /// One entry per block in each list, and odd kernels ("same" padding).
+        public func checkConsistency() throws {
+            guard videoChannels.count == audioChannels.count && videoChannels.count == modalityKernelSizes.count
+                    && videoChannels.count == modalityPoolSizes.count else {
+                throw ZooConfigurationConflict("videoChannels \(videoChannels), audioChannels \(audioChannels), modalityKernelSizes \(modalityKernelSizes) and modalityPoolSizes \(modalityPoolSizes) must have one entry per block each")
+            }
+            guard !concatChannels.isEmpty, concatKernelSizes.count == concatChannels.count,
+                  concatPoolSizes.count == concatChannels.count - 1 else {
+                throw ZooConfigurationConflict("concatChannels \(concatChannels) needs one kernel each (concatKernelSizes \(concatKernelSizes)) and one pool fewer (concatPoolSizes \(concatPoolSizes))")
+            }
+            if let even = (modalityKernelSizes + concatKernelSizes).first(where: { $0 % 2 == 0 }) {
+                throw ZooConfigurationConflict("kernel size \(even) is even: kernels must be odd for \"same\" padding")
+            }
+        }
+
         func check() {
-            precondition(videoChannels.count == audioChannels.count && videoChannels.count == modalityKernelSizes.count
-                         && videoChannels.count == modalityPoolSizes.count && !concatChannels.isEmpty
-                         && concatKernelSizes.count == concatChannels.count
-                         && concatPoolSizes.count == concatChannels.count - 1,
-                         "FrameConvModel: per-modality lists \(videoChannels)/\(audioChannels)/\(modalityKernelSizes)/\(modalityPoolSizes) must have one entry per block, concat kernels \(concatKernelSizes) one per channel count \(concatChannels), pools \(concatPoolSizes) one fewer")
+            do { try checkConsistency() } catch { preconditionFailure("FrameConvModel: \(error)") }
         }
     }
 }

@@ -138,5 +138,12 @@ extension TransformerModel {
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}
+
+        /// The heads split the frame size evenly.
+        public func checkConsistency() throws {
+            guard innerSize % heads == 0 else {
+                throw ZooConfigurationConflict("innerSize \(innerSize) does not split into \(heads) heads")
+            }
+        }
     }
 }

@@ -78,14 +78,15 @@ public class WILLOWPoolingModel: ZooModelBase, ClassifierLayerModel {
     public let head: WILLOWClassifier
 
     /// Builds the skeleton; `pooling(featureSize, clusters, &rng)` makes each
-    /// modality's pooling, rgb with K clusters, audio with K / `audioClusterDivisor`.
+    /// modality's pooling, rgb with K clusters, audio with K / `audioClusterDivisor`
+    /// (at least 1, so a K below the divisor still has an audio pooling).
     init(_ config: some WILLOWPoolingConfig, rgbSize: Int, audioSize: Int, audioClusterDivisor: Int, numClasses: Int,
          rng: inout RandomGenerator,
          pooling: (_ featureSize: Int, _ clusters: Int, _ rng: inout RandomGenerator) -> any FramePooling) {
         let m = config.batchNormMomentum, k = config.clusterSize
         inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
         videoPooling = pooling(rgbSize, k, &rng)
-        audioPooling = pooling(audioSize, k / audioClusterDivisor, &rng)
+        audioPooling = pooling(audioSize, max(1, k / audioClusterDivisor), &rng)
         head = WILLOWClassifier(descriptorSize: videoPooling.outputFeatures + audioPooling.outputFeatures,
                                 hiddenSize: config.hiddenSize, clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6,
                                 gating: config.gating, probabilityGating: config.probabilityGating,

@@ -157,13 +157,21 @@ extension ResNetLikeModel {
             return (videoPart * 2 * innerSize / parts, audioPart * 2 * innerSize / parts)
         }
 
+        /// The branch shares must leave a branch and divide 2·inner evenly.
+        public func checkConsistency() throws {
+            let parts = videoPart + audioPart
+            guard parts > 0 else {
+                throw ZooConfigurationConflict("videoPart and audioPart are both 0: at least one branch must be used")
+            }
+            guard (2 * innerSize) % parts == 0 else {
+                throw ZooConfigurationConflict("2·innerSize = \(2 * innerSize) does not divide into videoPart + audioPart = \(parts) parts")
+            }
+        }
+
         /// Checks the sizes; a message naming the field otherwise.
         public func validated() -> Config {
-            let parts = videoPart + audioPart
-            precondition(videoPart >= 0 && audioPart >= 0 && parts > 0,
-                         "ResNetLike: videoPart \(videoPart) and audioPart \(audioPart) must be ≥ 0 and not both 0")
-            precondition((2 * innerSize) % parts == 0,
-                         "ResNetLike: 2·innerSize \(2 * innerSize) must divide into videoPart + audioPart = \(parts) parts")
+            precondition(videoPart >= 0 && audioPart >= 0, "ResNetLike: videoPart \(videoPart) and audioPart \(audioPart) must be ≥ 0")
+            do { try checkConsistency() } catch { preconditionFailure("ResNetLike: \(error)") }
             precondition(innerSize > 0 && lastHiddenSize > 0 && avIdentityBlocks >= 0 && concatIdentityBlocks >= 0,
                          "ResNetLike: innerSize \(innerSize), lastHiddenSize \(lastHiddenSize) must be positive, block counts \(avIdentityBlocks), \(concatIdentityBlocks) ≥ 0")
             precondition((videoPart == 0 || videoFeatures > 0) && (audioPart == 0 || audioFeatures > 0),
