@@ -24,7 +24,7 @@ enum FuzzInput {
         case datasetRecord
         /// A safetensors file: header length, JSON, dtypes, shapes, offsets.
         case safetensorsFile
-        /// A Kaggle submission CSV.
+        /// A Kaggle submission CSV, read as each kind (video and segment).
         case kaggleCSV
     }
 
@@ -67,7 +67,9 @@ enum FuzzInput {
             _ = try? SafeTensors.read(scratchPath)
             _ = try? SafeTensors.readMetadata(scratchPath)
         case .kaggleCSV:
-            _ = try? KaggleSubmission.parse(String(decoding: body, as: UTF8.self), path: "input.csv")
+            let text = String(decoding: body, as: UTF8.self)
+            _ = try? KaggleSubmission.parse(text, path: "input.csv")
+            _ = try? SegmentSubmission.parse(text, path: "input.csv")
         }
     }
 

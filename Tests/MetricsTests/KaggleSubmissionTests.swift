@@ -59,7 +59,7 @@ final class KaggleSubmissionTests: XCTestCase {
         let header = "VideoId,LabelConfidencePairs\n"
         XCTAssertEqual(parseError(""), SubmissionError(path: "s.csv", line: 0, problem: .emptyFile))
         XCTAssertEqual(parseError("VideoId,Labels\nv,1\n"),
-                       SubmissionError(path: "s.csv", line: 1, problem: .badHeader(found: "VideoId,Labels")))
+                       SubmissionError(path: "s.csv", line: 1, problem: .badHeader(found: "VideoId,Labels", expected: KaggleSubmission.header)))
         XCTAssertEqual(parseError(header + "v1,1 0.5\nv2 1 0.5\n"), SubmissionError(path: "s.csv", line: 3, problem: .missingComma))
         XCTAssertEqual(parseError(header + ",1 0.5\n"), SubmissionError(path: "s.csv", line: 2, problem: .emptyVideoID))
         XCTAssertEqual(parseError(header + "v1,1 0.5 2\n"), SubmissionError(path: "s.csv", line: 2, problem: .oddTokenCount(3)))

@@ -69,7 +69,7 @@ public enum KaggleSubmission {
             if line.utf8.last == UInt8(ascii: "\r") { line = Substring(line.utf8.dropLast()) }
             if !sawHeader {
                 guard line == header[...] else {
-                    throw SubmissionError(path: path, line: lineNumber, problem: .badHeader(found: String(line)))
+                    throw SubmissionError(path: path, line: lineNumber, problem: .badHeader(found: String(line), expected: header))
                 }
                 sawHeader = true
                 continue

@@ -4,8 +4,8 @@ public struct SubmissionError: Error, CustomStringConvertible, Equatable {
     public enum Problem: Equatable {
         /// The file is empty (no header).
         case emptyFile
-        /// The first line is not `VideoId,LabelConfidencePairs`.
-        case badHeader(found: String)
+        /// The first line is not the expected header.
+        case badHeader(found: String, expected: String)
         /// A line without the comma separating the id from the pairs.
         case missingComma
         /// A line with an empty video id.
@@ -22,6 +22,14 @@ public struct SubmissionError: Error, CustomStringConvertible, Equatable {
         case duplicateVideoID(String, firstLine: Int)
         /// The file is not valid UTF-8.
         case invalidUTF8
+        /// A segment submission's class that is not a non-negative integer.
+        case badClass(String)
+        /// The same class on two lines of a segment submission.
+        case duplicateClass(Int, firstLine: Int)
+        /// A segment id that is not `VIDEO:START` (START a non-negative integer).
+        case badSegmentID(String)
+        /// The same segment twice in one class's list.
+        case duplicateSegment(String)
     }
 
     /// The submission file.
@@ -41,8 +49,8 @@ public struct SubmissionError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         let what: String
         switch problem {
-        case .emptyFile: what = "file is empty, expected header \"\(KaggleSubmission.header)\""
-        case .badHeader(let found): what = "header is \"\(found)\", expected \"\(KaggleSubmission.header)\""
+        case .emptyFile: what = "file is empty, expected a header line"
+        case .badHeader(let found, let expected): what = "header is \"\(found)\", expected \"\(expected)\""
         case .missingComma: what = "no comma between video id and label/score pairs"
         case .emptyVideoID: what = "empty video id"
         case .oddTokenCount(let n): what = "\(n) tokens after the comma; expected \"label score\" pairs"
@@ -51,6 +59,10 @@ public struct SubmissionError: Error, CustomStringConvertible, Equatable {
         case .duplicateLabel(let label): what = "label \(label) appears twice"
         case .duplicateVideoID(let id, let first): what = "video id \"\(id)\" already appeared on line \(first)"
         case .invalidUTF8: what = "file is not valid UTF-8"
+        case .badClass(let token): what = "class \"\(token)\" is not a non-negative integer"
+        case .duplicateClass(let c, let first): what = "class \(c) already appeared on line \(first)"
+        case .badSegmentID(let token): what = "segment \"\(token)\" is not VIDEO:START"
+        case .duplicateSegment(let id): what = "segment \(id) appears twice"
         }
         return line > 0 ? "\(path):\(line): \(what)" : "\(path): \(what)"
     }

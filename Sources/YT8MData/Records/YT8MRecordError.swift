@@ -20,6 +20,11 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
         case invalidID
         /// Value `index` of a float feature is NaN or infinite.
         case nonFinite(index: Int, value: Float)
+        /// Segment rating `index` starts at `start`: outside the video's `frames`
+        /// frames or not a multiple of the segment length.
+        case segmentStartOutOfRange(index: Int, start: Int64, frames: Int)
+        /// Segment rating `index` has a score other than 0 or 1.
+        case segmentScoreNotBinary(index: Int, value: Float)
         /// The serialized protobuf could not be decoded.
         case malformedProtobuf(ProtobufDecodingError)
     }
@@ -60,6 +65,9 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
         case .labelOutOfRange(let label, let numClasses): what = "label \(label) is outside 0..<\(numClasses)"
         case .invalidID: what = "id is not valid UTF-8"
         case .nonFinite(let index, let value): what = "value \(index) is \(value)"
+        case .segmentStartOutOfRange(let index, let start, let frames):
+            what = "value \(index) is \(start): a segment must start at a multiple of \(SegmentRating.length) below the video's \(frames) frames"
+        case .segmentScoreNotBinary(let index, let value): what = "value \(index) is \(value), expected 0 or 1"
         case .malformedProtobuf(let error): return "\(location)\(error)"
         }
         return "\(location)field \"\(field)\" \(what)"

@@ -82,12 +82,17 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
     public var labels: [Int]
     /// One array per `format.frameFeatures` entry: `frameCount × size` bytes, frame-major.
     public var frames: [[UInt8]]
+    /// The segment ratings of the 2019 segment-rated files (context features
+    /// `segment_labels`, `segment_start_times`, `segment_scores`); empty in
+    /// video-rated files.
+    public var segmentRatings: [SegmentRating]
 
     /// Creates a record; `frames` must follow the order of the format's `frameFeatures`.
-    public init(id: String, labels: [Int], frames: [[UInt8]]) {
+    public init(id: String, labels: [Int], frames: [[UInt8]], segmentRatings: [SegmentRating] = []) {
         self.id = id
         self.labels = labels
         self.frames = frames
+        self.segmentRatings = segmentRatings
     }
 
     /// Number of frames of feature `index` (bytes divided by that feature's width).
@@ -137,12 +142,14 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
             }
             return bytes
         }
+        segmentRatings = try SegmentRatingFields.decode(context, frameCount: frames.isEmpty ? 0 : frames[0].count / format.frameFeatures[0].size,
+                                                        format: format, videoID: id)
     }
 
     /// Serializes as a `tf.train.SequenceExample`, one bytes_list entry per frame; throws
     /// `YT8MRecordError` if a feature's bytes are not whole frames or a label is out of range.
     public func serialized(format: YT8MRecordFormat) throws -> [UInt8] {
-        let context = try YT8MFields.encodeContext(id: id, labels: labels, format: format)
+        var context = try YT8MFields.encodeContext(id: id, labels: labels, format: format)
         guard frames.count == format.frameFeatures.count else {
             throw YT8MRecordError(field: "frames",
                                   problem: .wrongCount(expected: format.frameFeatures.count, found: frames.count))
@@ -158,6 +165,8 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
                 .bytesList([Array(bytes[$0..<$0 + spec.size])])
             }
         }
+        try SegmentRatingFields.encode(segmentRatings, into: &context, frameCount: numFrames(format: format),
+                                       format: format, videoID: id)
         return SequenceExample(context: Features(context), featureLists: FeatureLists(lists)).serialized()
     }
 }
