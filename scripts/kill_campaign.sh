@@ -28,14 +28,16 @@ train "$TMP/straight"
 strace -f -qq -o "$TMP/trace" -e trace=rename,renameat,renameat2,write,fsync \
   "$YT8M" train --model logistic --train "$TMP/data/video/train*" --validation "$TMP/data/video/validate*" \
   --num-classes 50 --steps $STEPS --validate-every 5 --batch-size 32 --mixup 0.2 --out "$TMP/counted" >>"$TMP/log" 2>&1
-count() { grep -c -E "^[0-9]+ +$1\(" "$TMP/trace" || true; }
+# strace's `when=N` counts each thread's calls, so the range to cover is the
+# busiest thread's count.
+count() { awk -v call="$1(" 'index($2, call) == 1 { n[$1]++ } END { m = 0; for (t in n) if (n[t] > m) m = n[t]; print m }' "$TMP/trace"; }
 renames=$(( $(count rename) + $(count renameat) + $(count renameat2) ))
 writes=$(count write)
 fsyncs=$(count fsync)
 echo "kill_campaign: an uninterrupted run makes $renames renames, $writes writes, $fsyncs fsyncs"
 [ "$renames" -ge 10 ] || { echo "kill_campaign: expected at least 10 renames, saw $renames" >&2; exit 1; }
 
-cases=0 failures=0
+cases=0 failures=0 unreached=0
 attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per thread), then resume
   dir="$TMP/$1-$3"
   set +e
@@ -44,10 +46,16 @@ attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per 
     --num-classes 50 --steps $STEPS --validate-every 5 --batch-size 32 --mixup 0.2 --out "$dir" >>"$TMP/log" 2>&1
   status=$?
   set -e
-  cases=$((cases + 1))
   if [ "$status" -eq 0 ]; then
-    echo "FAIL $1 #$3: the run was not killed"; failures=$((failures + 1)); return
+    # This run made fewer such calls than the counted one (progress lines
+    # depend on timing): nothing was injected, so it must simply be right.
+    unreached=$((unreached + 1))
+    for f in last.safetensors best.safetensors metrics.csv; do
+      cmp -s "$TMP/straight/$f" "$dir/$f" || { echo "FAIL $1 #$3: $f differs (run not killed)"; failures=$((failures + 1)); }
+    done
+    return
   fi
+  cases=$((cases + 1))
   if ! train "$dir"; then
     echo "FAIL $1 #$3: the run did not resume (see below)"; tail -5 "$TMP/log"; failures=$((failures + 1)); return
   fi
@@ -65,5 +73,5 @@ points=6; [ "${KILL_EVERY_CALL:-0}" = 1 ] && points=1000000
 step=$(( writes / points + 1 )); n=1; while [ $n -le "$writes" ]; do attempt write write $n; n=$((n + step)); done
 step=$(( fsyncs / points + 1 )); n=1; while [ $n -le "$fsyncs" ]; do attempt fsync fsync $n; n=$((n + step)); done
 
-echo "kill_campaign: $cases runs killed and resumed; $failures failures (lost rows, differing bytes, leftovers or failed resumes)"
+echo "kill_campaign: $cases runs killed and resumed ($unreached kill points not reached); $failures failures (lost rows, differing bytes, leftovers or failed resumes)"
 [ "$failures" -eq 0 ]
