@@ -17,6 +17,8 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
         case nanScore(classIndex: Int)
         /// None of the videos accumulated has a label: every metric would be 0 and mean nothing.
         case noLabels(videos: Int)
+        /// None of the videos has a segment rating: segment mAP needs the segment-rated files.
+        case noSegmentRatings(videos: Int)
     }
 
     /// The video's index over all videos accumulated so far, when the problem concerns one video.
@@ -47,6 +49,8 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
             return "\(video)score of class \(classIndex) is NaN"
         case .noLabels(let videos):
             return "none of the \(videos) videos has a label (records without a labels feature, such as a test split?): there is nothing to score against"
+        case .noSegmentRatings(let videos):
+            return "none of the \(videos) videos has segment ratings (segment_labels): segments are scored against the segment-rated frame-level files"
         }
     }
 }

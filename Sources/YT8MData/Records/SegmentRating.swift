@@ -33,8 +33,9 @@ enum SegmentRatingFields {
 
     /// The ratings of a record's context; none when the three features are absent
     /// (video-rated files). Each rating is checked against the video's
-    /// `frameCount` and the vocabulary, and the lists must be parallel.
-    static func decode(_ context: [String: Feature], frameCount: Int, format: YT8MRecordFormat,
+    /// `frameCount` (when known: reading labels only skips the frames) and
+    /// the vocabulary, and the lists must be parallel.
+    static func decode(_ context: [String: Feature], frameCount: Int?, format: YT8MRecordFormat,
                        videoID: String) throws -> [SegmentRating] {
         func fail(_ field: String, _ problem: YT8MRecordError.Problem) -> YT8MRecordError {
             YT8MRecordError(videoID: videoID, field: field, problem: problem)
@@ -64,7 +65,7 @@ enum SegmentRatingFields {
             guard labels[i] >= 0, labels[i] < Int64(format.numClasses) else {
                 throw fail(self.labels, .labelOutOfRange(label: labels[i], numClasses: format.numClasses))
             }
-            guard starts[i] >= 0, starts[i] < Int64(frameCount), starts[i] % Int64(SegmentRating.length) == 0 else {
+            guard starts[i] >= 0, starts[i] < Int64(frameCount ?? Int.max), starts[i] % Int64(SegmentRating.length) == 0 else {
                 throw fail(startTimes, .segmentStartOutOfRange(index: i, start: starts[i], frames: frameCount))
             }
             guard scores[i] == 0 || scores[i] == 1 else {

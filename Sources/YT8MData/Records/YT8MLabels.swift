@@ -8,6 +8,8 @@ public struct YT8MLabels: Sendable {
         public var id: String
         /// The class indices.
         public var labels: [Int]
+        /// The segment ratings (segment-rated frame-level files only).
+        public var segmentRatings: [SegmentRating] = []
     }
 
     /// A video id found twice in the label files.
@@ -47,7 +49,7 @@ public struct YT8MLabels: Sendable {
                     throw DuplicateID(id: summary.id, path: path, recordIndex: index)
                 }
                 indexByID[summary.id] = entries.count
-                entries.append(Entry(id: summary.id, labels: summary.labels))
+                entries.append(Entry(id: summary.id, labels: summary.labels, segmentRatings: summary.segmentRatings))
             }
             corruptRecordCount += reader.corruptRecordCount
         }

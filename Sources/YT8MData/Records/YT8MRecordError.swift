@@ -22,7 +22,7 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
         case nonFinite(index: Int, value: Float)
         /// Segment rating `index` starts at `start`: outside the video's `frames`
         /// frames or not a multiple of the segment length.
-        case segmentStartOutOfRange(index: Int, start: Int64, frames: Int)
+        case segmentStartOutOfRange(index: Int, start: Int64, frames: Int?)
         /// Segment rating `index` has a score other than 0 or 1.
         case segmentScoreNotBinary(index: Int, value: Float)
         /// The serialized protobuf could not be decoded.
@@ -66,7 +66,8 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
         case .invalidID: what = "id is not valid UTF-8"
         case .nonFinite(let index, let value): what = "value \(index) is \(value)"
         case .segmentStartOutOfRange(let index, let start, let frames):
-            what = "value \(index) is \(start): a segment must start at a multiple of \(SegmentRating.length) below the video's \(frames) frames"
+            what = "value \(index) is \(start): a segment must start at a multiple of \(SegmentRating.length)"
+                + (frames.map { " below the video's \($0) frames" } ?? " ≥ 0")
         case .segmentScoreNotBinary(let index, let value): what = "value \(index) is \(value), expected 0 or 1"
         case .malformedProtobuf(let error): return "\(location)\(error)"
         }

@@ -23,6 +23,9 @@ public struct YT8MRecordSummary: Sendable {
     public var featureValueCounts: [String: Int]
     /// Frame level: number of frames of each feature list (empty if frames were not read).
     public var frameCounts: [String: Int]
+    /// Frame level: the segment ratings of a segment-rated file (start times
+    /// checked against the first feature's frames only when frames were read).
+    public var segmentRatings: [SegmentRating] = []
 
     /// Reads the summary of `bytes`. With `includeFrames: false`, frame-level feature lists are
     /// skipped (cheap label reading). Throws `YT8MRecordError` naming the field.
@@ -54,6 +57,10 @@ public struct YT8MRecordSummary: Sendable {
             }
             id = try YT8MFields.decodeID(map, format: format)
             labels = try YT8MFields.decodeLabels(map, format: format)
+            if level == .frame {
+                segmentRatings = try SegmentRatingFields.decode(map, frameCount: format.frameFeatures.first.flatMap { frameCounts[$0.name] },
+                                                                format: format, videoID: id)
+            }
         } catch let error as ProtobufDecodingError {
             throw YT8MRecordError(field: error.field, problem: .malformedProtobuf(error))
         }

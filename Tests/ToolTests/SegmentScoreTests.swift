@@ -1,0 +1,67 @@
+import Foundation
+import TFRecord
+import XCTest
+import YT8MData
+
+/// `yt8m score` on a 2019 segment submission, against segment-rated files
+/// whose mAP is worked out by hand.
+extension PipelineTests {
+    /// Class 3 rated a:0 +, a:5 −, b:0 +, c:10 −, d:0 + (P = 3); class 7 rated e:0 − only.
+    private func writeSegmentRatedFiles(in dir: String) throws {
+        let format = YT8MRecordFormat.yt8m2018
+        func video(_ id: String, frames: Int, _ ratings: [SegmentRating]) throws -> [UInt8] {
+            try FrameLevelRecord(id: id, labels: [3], frames: format.frameFeatures.map { [UInt8](repeating: 9, count: frames * $0.size) },
+                                 segmentRatings: ratings).serialized(format: format)
+        }
+        let r = { (start: Int, label: Int, positive: Bool) in SegmentRating(startTime: start, label: label, positive: positive) }
+        try TFRecordWriter.write(records: [
+            try video("a", frames: 15, [r(0, 3, true), r(5, 3, false)]),
+            try video("b", frames: 10, [r(0, 3, true)]),
+        ], to: dir + "/validate-0.tfrecord")
+        try TFRecordWriter.write(records: [
+            try video("c", frames: 15, [r(10, 3, false)]),
+            try video("d", frames: 5, [r(0, 3, true)]),
+            try video("e", frames: 5, [r(0, 7, false)]),
+        ], to: dir + "/validate-1.tfrecord")
+        try "Class,Segments\n3,a:5 b:5 a:0 c:10 b:0\n7,e:0\n".write(toFile: dir + "/segments.csv", atomically: true, encoding: .utf8)
+    }
+
+    func testSegmentSubmissionsAreScoredAsTheStarterDoes() throws {
+        let dir = try temporaryDirectory()
+        try writeSegmentRatedFiles(in: dir)
+        let labels = ["--labels", "validate-*.tfrecord"]
+        // Class 3: rated a:5 −, a:0 + (1/2), c:10 −, b:0 + (2/4) over P = 3: 1/3; class 7: 0.
+        let full = try succeed(["score", "--predictions", "segments.csv"] + labels, in: dir)
+        XCTAssertTrue(full.contains("mAP@100000: 0.166667"), full)
+        XCTAssertTrue(full.contains("rated segments: 6 (3 positive) in 5 videos"), full)
+        XCTAssertTrue(full.contains("(1 without a positive rating)"), full)
+        // The first 3 of class 3 hold one rated positive, at rated rank 2: (1/2) / 3, mean 1/12.
+        XCTAssertTrue(try succeed(["score", "--predictions", "segments.csv", "--top-n", "3"] + labels, in: dir)
+            .contains("mAP@3: 0.083333"))
+        // Another rated-class list: class 7 is not rated, class 9 is rated but missing.
+        try "Index\n3\n9\n".write(toFile: dir + "/rated.csv", atomically: true, encoding: .utf8)
+        let listed = try yt8m(["score", "--predictions", "segments.csv", "--segment-classes", "rated.csv"] + labels, in: dir)
+        XCTAssertEqual(listed.status, 0, listed.stderr)
+        XCTAssertTrue(listed.stdout.contains("mAP@100000: 0.333333"), listed.stdout)
+        XCTAssertTrue(listed.stderr.contains("1 rated classes have no row"), listed.stderr)
+        XCTAssertTrue(listed.stderr.contains("for classes that are not rated"), listed.stderr)
+        let strict = try yt8m(["score", "--predictions", "segments.csv", "--segment-classes", "rated.csv", "--strict"] + labels, in: dir)
+        XCTAssertEqual(strict.status, 1, strict.stderr)
+    }
+
+    func testSegmentScoringStopsOnBadInput() throws {
+        let dir = try temporaryDirectory()
+        try writeSegmentRatedFiles(in: dir)
+        try "Class,Segments\n3,a:5 a:5\n".write(toFile: dir + "/twice.csv", atomically: true, encoding: .utf8)
+        let twice = try yt8m(["score", "--predictions", "twice.csv", "--labels", "validate-*.tfrecord"], in: dir)
+        XCTAssertEqual(twice.status, 1)
+        XCTAssertTrue(twice.stderr.contains("twice.csv:2: segment a:5 appears twice"), twice.stderr)
+        let topN = try yt8m(["score", "--predictions", "segments.csv", "--top-n", "0", "--labels", "validate-*.tfrecord"], in: dir)
+        XCTAssertEqual(topN.status, 64)
+        try "Index\nx\n".write(toFile: dir + "/rated.csv", atomically: true, encoding: .utf8)
+        let rated = try yt8m(["score", "--predictions", "segments.csv", "--segment-classes", "rated.csv",
+                              "--labels", "validate-*.tfrecord"], in: dir)
+        XCTAssertEqual(rated.status, 1)
+        XCTAssertTrue(rated.stderr.contains("rated.csv:2: \"x\" is not a class index"), rated.stderr)
+    }
+}
