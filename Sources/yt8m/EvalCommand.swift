@@ -1,4 +1,6 @@
+import Metrics
 import Training
+import YT8MData
 import ArgumentParser
 import NN
 import Tensor
@@ -54,22 +56,47 @@ struct Eval: ParsableCommand {
 /// `yt8m predict`: a Kaggle submission CSV from a checkpoint.
 struct Predict: ParsableCommand {
     static var configuration = CommandConfiguration(
-        abstract: "Write a Kaggle submission CSV (VideoId,LabelConfidencePairs; top-k label score pairs).")
+        abstract: "Write a Kaggle submission CSV (VideoId,LabelConfidencePairs; top-k label score pairs).",
+        discussion: """
+            With --segments (frame-level models), the 2019 segment submission instead (Class,Segments): \
+            every video is cut into 5-frame segments, each segment takes part in its --top-k best rated \
+            classes, and each rated class lists its --segments-per-class most confident segments.
+            """)
 
     @OptionGroup var options: CheckpointData
 
     @Option(help: "Output CSV (written atomically).")
     var out: String
 
-    @Option(help: "Label/score pairs per video.")
+    @Option(help: "Label/score pairs per video (with --segments: classes per segment).")
     var topK = 20
+
+    @Flag(help: "Write the 2019 segment submission (Class,Segments) of a frame-level model.")
+    var segments = false
+
+    @Option(help: "With --segments: the rated classes, one index per line after an Index header (default: the starter's 1,000).")
+    var segmentClasses: String?
+
+    @Option(help: "With --segments: segments listed per class.")
+    var segmentsPerClass = SegmentMeanAveragePrecision.kaggleTopN
 
     func validate() throws {
         guard topK > 0 else { throw ValidationError("--top-k must be positive, got \(topK)") }
+        guard segmentsPerClass > 0 else { throw ValidationError("--segments-per-class must be positive, got \(segmentsPerClass)") }
+        if !segments && segmentClasses != nil { throw ValidationError("--segment-classes needs --segments") }
     }
 
     func run() throws {
-        let videos = try options.open().writeSubmission(to: out, topK: topK)
-        note("wrote predictions for \(videos) videos to \(out)")
+        if segments {
+            // Read the class list first: a bad file stops before the pass over the data.
+            let format = options.formatOptions.format
+            let rated = try segmentClasses.map { try SegmentClassList.read(path: $0, numClasses: format.numClasses) } ?? .starter
+            let count = try options.open().writeSegmentSubmission(to: out, ratedClasses: rated, classesPerSegment: topK,
+                                                                  segmentsPerClass: segmentsPerClass)
+            note("wrote segment predictions (\(count) segments) to \(out)")
+        } else {
+            let videos = try options.open().writeSubmission(to: out, topK: topK)
+            note("wrote predictions for \(videos) videos to \(out)")
+        }
     }
 }

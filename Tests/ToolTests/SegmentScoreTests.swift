@@ -1,6 +1,7 @@
 import Foundation
 import TFRecord
 import XCTest
+import Metrics
 import YT8MData
 
 /// `yt8m score` on a 2019 segment submission, against segment-rated files
@@ -47,6 +48,34 @@ extension PipelineTests {
         XCTAssertTrue(listed.stderr.contains("for classes that are not rated"), listed.stderr)
         let strict = try yt8m(["score", "--predictions", "segments.csv", "--segment-classes", "rated.csv", "--strict"] + labels, in: dir)
         XCTAssertEqual(strict.status, 1, strict.stderr)
+    }
+
+    func testPredictSegmentsWritesASubmissionThatScores() throws {
+        let dir = try temporaryDirectory()
+        try writeSegmentRatedFiles(in: dir)
+        try succeed(["train", "--model", "frame-logistic", "--steps", "4", "--batch-size", "16", "--validate-every", "4",
+                     "--out", "run"], in: dir)
+        try "Index\n3\n7\n".write(toFile: dir + "/rated.csv", atomically: true, encoding: .utf8)
+        let predict = try yt8m(["predict", "--checkpoint", "run/best.safetensors", "--data", "validate-*.tfrecord", "--segments",
+                                "--segment-classes", "rated.csv", "--top-k", "1", "--segments-per-class", "4", "--out", "seg.csv"], in: dir)
+        XCTAssertEqual(predict.status, 0, predict.stderr)
+        XCTAssertTrue(predict.stderr.contains("wrote segment predictions (10 segments) to seg.csv"), predict.stderr)
+        // 10 segments (3 + 2 + 3 + 1 + 1), each in its one best rated class; at most 4 per class.
+        let ranking = try SegmentSubmission.read(path: dir + "/seg.csv")
+        XCTAssertTrue(Set(ranking.segmentsByClass.keys).isSubset(of: [3, 7]), "\(ranking)")
+        XCTAssertTrue(ranking.segmentsByClass.values.allSatisfy { $0.count <= 4 })
+        XCTAssertEqual(ranking.segmentsByClass.values.map(\.count).reduce(0, +), min(10, 4 * ranking.segmentsByClass.count))
+        let score = try succeed(["score", "--predictions", "seg.csv", "--segment-classes", "rated.csv",
+                                 "--labels", "validate-*.tfrecord"], in: dir)
+        XCTAssertTrue(score.contains("mAP@100000: "), score)
+
+        let video = try yt8m(["train", "--model", "logistic", "--steps", "2", "--out", "video"], in: dir)
+        XCTAssertEqual(video.status, 0, video.stderr)
+        let refused = try yt8m(["predict", "--checkpoint", "video/best.safetensors", "--data", "validate-*.tfrecord", "--segments",
+                                "--out", "v.csv"], in: dir)
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertTrue(refused.stderr.contains("segments need a frame-level model"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/v.csv"))
     }
 
     func testSegmentScoringStopsOnBadInput() throws {

@@ -4,6 +4,19 @@ import Tensor
 import YT8MData
 import Zoo
 
+/// Why segment predictions cannot be made.
+public enum SegmentPredictionError: Error, CustomStringConvertible, Equatable {
+    /// The model reads video-level features or frame statistics, not frames, so it cannot score 5-frame segments.
+    case notAFrameModel(model: String)
+
+    public var description: String {
+        switch self {
+        case .notAFrameModel(let model):
+            return "\(model) does not read frames (a video-level or frame-statistics model): segments need a frame-level model"
+        }
+    }
+}
+
 /// A trained checkpoint and one deterministic pass over the data it is run
 /// on: evaluation (`yt8m eval`), prediction to a Kaggle submission
 /// (`yt8m predict`) and 8-bit export scored before and after (`yt8m export`).
@@ -45,6 +58,31 @@ public struct CheckpointRun {
         }
         try writer.close()
         return videos
+    }
+
+    /// Writes the 2019 segment submission (`Class,Segments`) of the data:
+    /// every video cut into 5-frame segments (``SegmentBatchSource``), each
+    /// segment's `classesPerSegment` best classes of `ratedClasses`, each
+    /// class's `segmentsPerClass` most confident segments
+    /// (``SegmentRanking/Builder``). Returns the number of segments scored.
+    /// Throws ``SegmentPredictionError`` for a model that does not read frames.
+    @discardableResult
+    public func writeSegmentSubmission(to path: String, ratedClasses: SegmentClassList = .starter, classesPerSegment: Int = 20,
+                                       segmentsPerClass: Int = SegmentMeanAveragePrecision.kaggleTopN) throws -> Int {
+        let entry = try ModelZoo.entry(named: spec.model)
+        guard entry.recordLevel == .frame, entry.frameStatistics == nil else {
+            throw SegmentPredictionError.notAFrameModel(model: spec.model)
+        }
+        try source.reset()
+        var builder = SegmentRanking.Builder(ratedClasses: ratedClasses.set, classesPerSegment: classesPerSegment,
+                                             segmentsPerClass: segmentsPerClass)
+        var segments = 0
+        try forEachPrediction(of: model, on: SegmentBatchSource(videos: source)) { id, scores in
+            builder.add(segmentID: id, scores: Array(scores))
+            segments += 1
+        }
+        try SegmentSubmission.write(builder.ranking(), to: path)
+        return segments
     }
 
     /// What an 8-bit export gave.
