@@ -36,20 +36,35 @@ struct CheckpointData: ParsableArguments {
 struct Eval: ParsableCommand {
     static var configuration = CommandConfiguration(
         abstract: "Score a trained checkpoint: GAP@20, MAP, Hit@1 and PERR over labelled TFRecords.",
-        discussion: "Frame-level models see every frame (up to the checkpoint's max frames): evaluation is deterministic.")
+        discussion: """
+            Frame-level models see every frame (up to the checkpoint's max frames): evaluation is deterministic. \
+            On segment-rated files (the 2019 release) a frame-level model is also scored on 5-frame segments: \
+            mAP@N over the rated classes, the value `yt8m score` gives the submission of `yt8m predict --segments`.
+            """)
 
     @OptionGroup var options: CheckpointData
 
+    @Option(help: "Segment-rated data: segments per class scored (mAP@N).")
+    var topN = SegmentMeanAveragePrecision.kaggleTopN
+
+    @Option(help: "Segment-rated data: the rated classes, one index per line after an Index header (default: the starter's 1,000).")
+    var segmentClasses: String?
+
     func validate() throws {
         guard options.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard topN > 0 else { throw ValidationError("--top-n must be positive, got \(topN)") }
     }
 
     func run() throws {
+        let format = options.formatOptions.format
+        let rated = try segmentClasses.map { try SegmentClassList.read(path: $0, numClasses: format.numClasses) } ?? .starter
         let run = try options.open()
         let r = try run.evaluate()
         print("\(run.spec.model) (\(run.spec.size.rawValue)) on \(r.videoCount) videos")
         print(String(format: "GAP@20 %.4f\nMAP    %.4f\nHit@1  %.4f\nPERR   %.4f",
                      r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate))
+        guard run.scoresSegments, let segments = try run.evaluateSegments(ratedClasses: rated, topN: topN) else { return }
+        print(String(format: "segment mAP@%d %.4f (%d classes)", topN, segments.meanAveragePrecision, segments.averagePrecisions.count))
     }
 }
 

@@ -65,9 +65,21 @@ extension PipelineTests {
         XCTAssertTrue(Set(ranking.segmentsByClass.keys).isSubset(of: [3, 7]), "\(ranking)")
         XCTAssertTrue(ranking.segmentsByClass.values.allSatisfy { $0.count <= 4 })
         XCTAssertEqual(ranking.segmentsByClass.values.map(\.count).reduce(0, +), min(10, 4 * ranking.segmentsByClass.count))
-        let score = try succeed(["score", "--predictions", "seg.csv", "--segment-classes", "rated.csv",
+        // eval's segment mAP is the score of predict's default submission.
+        try succeed(["predict", "--checkpoint", "run/best.safetensors", "--data", "validate-*.tfrecord", "--segments",
+                     "--segment-classes", "rated.csv", "--out", "full.csv"], in: dir)
+        let score = try succeed(["score", "--predictions", "full.csv", "--segment-classes", "rated.csv",
                                  "--labels", "validate-*.tfrecord"], in: dir)
-        XCTAssertTrue(score.contains("mAP@100000: "), score)
+        let eval = try succeed(["eval", "--checkpoint", "run/best.safetensors", "--data", "validate-*.tfrecord",
+                                "--segment-classes", "rated.csv"], in: dir)
+        func number(after prefix: String, in text: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(prefix) }
+                .flatMap { Double($0.dropFirst(prefix.count).split(separator: " ").first ?? "") }
+        }
+        let scored = try XCTUnwrap(number(after: "mAP@100000: ", in: score), score)
+        let evaluated = try XCTUnwrap(number(after: "segment mAP@100000 ", in: eval), eval)
+        XCTAssertEqual(scored, evaluated, accuracy: 5e-5)
+        XCTAssertTrue(eval.contains("GAP@20"), eval)
 
         let video = try yt8m(["train", "--model", "logistic", "--steps", "2", "--out", "video"], in: dir)
         XCTAssertEqual(video.status, 0, video.stderr)

@@ -29,6 +29,10 @@ public struct CheckpointRun {
     public let source: DatasetBatchSource
     /// Whether the data is the embedded synthetic dataset's validation split.
     public let isSynthetic: Bool
+    /// The record files the source reads, in order.
+    public let files: [String]
+    /// The record format the files are read with (the checkpoint's class count).
+    public let format: YT8MRecordFormat
 
     /// Loads `checkpoint` (written by the trainer or by ``export(to:minimumElements:)``)
     /// and opens `data` (files, directories or globs; the synthetic validation
@@ -37,7 +41,10 @@ public struct CheckpointRun {
     public init(checkpoint: String, data: [String], format: YT8MRecordFormat, batchSize: Int,
                 progress: PipelineProgress? = nil) throws {
         (model, spec) = try TrainedModel.load(checkpoint)
-        (source, isSynthetic) = try spec.evaluationSource(paths: data, format: format, batchSize: batchSize, progress: progress)
+        (source, isSynthetic, files) = try spec.evaluationSource(paths: data, format: format, batchSize: batchSize, progress: progress)
+        var format = format
+        format.numClasses = spec.numClasses
+        self.format = format
     }
 
     /// GAP@20, MAP, Hit@1 and PERR over the data.
@@ -60,6 +67,43 @@ public struct CheckpointRun {
         return videos
     }
 
+    /// Whether the model reads frames, so it can score 5-frame segments.
+    public var scoresSegments: Bool {
+        guard let entry = try? ModelZoo.entry(named: spec.model) else { return false }
+        return entry.recordLevel == .frame && entry.frameStatistics == nil
+    }
+
+    /// Segment mAP@`topN` over the segment ratings of the data, from the
+    /// ranking ``writeSegmentSubmission(to:ratedClasses:classesPerSegment:segmentsPerClass:)``
+    /// would write (so a submission scored by `yt8m score` gives the same
+    /// value); nil when the data holds no segment rating (known from its
+    /// first file, so video-rated data is not read twice). Throws
+    /// ``SegmentPredictionError`` for a model that does not read frames.
+    public func evaluateSegments(ratedClasses: SegmentClassList = .starter, classesPerSegment: Int = 20,
+                                 topN: Int = SegmentMeanAveragePrecision.kaggleTopN) throws -> SegmentMeanAveragePrecision.Result? {
+        guard let first = files.first,
+              try YT8MLabels(files: [first], format: format).entries.contains(where: { !$0.segmentRatings.isEmpty }) else { return nil }
+        let ratings = SegmentRatingSet(labels: try YT8MLabels(files: files, format: format))
+        guard ratings.count > 0 else { return nil }
+        let ranking = try segmentRanking(ratedClasses: ratedClasses, classesPerSegment: classesPerSegment, segmentsPerClass: topN).ranking
+        return SegmentMeanAveragePrecision.compute(ranking: ranking, ratings: ratings, topN: topN, ratedClasses: ratedClasses.set)
+    }
+
+    /// The segment ranking of one pass over the data, and the segments scored.
+    private func segmentRanking(ratedClasses: SegmentClassList, classesPerSegment: Int,
+                                segmentsPerClass: Int) throws -> (ranking: SegmentRanking, segments: Int) {
+        guard scoresSegments else { throw SegmentPredictionError.notAFrameModel(model: spec.model) }
+        try source.reset()
+        var builder = SegmentRanking.Builder(ratedClasses: ratedClasses.set, classesPerSegment: classesPerSegment,
+                                             segmentsPerClass: segmentsPerClass)
+        var segments = 0
+        try forEachPrediction(of: model, on: SegmentBatchSource(videos: source)) { id, scores in
+            builder.add(segmentID: id, scores: Array(scores))
+            segments += 1
+        }
+        return (builder.ranking(), segments)
+    }
+
     /// Writes the 2019 segment submission (`Class,Segments`) of the data:
     /// every video cut into 5-frame segments (``SegmentBatchSource``), each
     /// segment's `classesPerSegment` best classes of `ratedClasses`, each
@@ -69,19 +113,9 @@ public struct CheckpointRun {
     @discardableResult
     public func writeSegmentSubmission(to path: String, ratedClasses: SegmentClassList = .starter, classesPerSegment: Int = 20,
                                        segmentsPerClass: Int = SegmentMeanAveragePrecision.kaggleTopN) throws -> Int {
-        let entry = try ModelZoo.entry(named: spec.model)
-        guard entry.recordLevel == .frame, entry.frameStatistics == nil else {
-            throw SegmentPredictionError.notAFrameModel(model: spec.model)
-        }
-        try source.reset()
-        var builder = SegmentRanking.Builder(ratedClasses: ratedClasses.set, classesPerSegment: classesPerSegment,
-                                             segmentsPerClass: segmentsPerClass)
-        var segments = 0
-        try forEachPrediction(of: model, on: SegmentBatchSource(videos: source)) { id, scores in
-            builder.add(segmentID: id, scores: Array(scores))
-            segments += 1
-        }
-        try SegmentSubmission.write(builder.ranking(), to: path)
+        let (ranking, segments) = try segmentRanking(ratedClasses: ratedClasses, classesPerSegment: classesPerSegment,
+                                                     segmentsPerClass: segmentsPerClass)
+        try SegmentSubmission.write(ranking, to: path)
         return segments
     }
 

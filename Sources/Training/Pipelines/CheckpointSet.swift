@@ -11,7 +11,7 @@ extension ModelSpec {
     /// whether the data is synthetic.
     /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
     public func evaluationSource(paths: [String], format: YT8MRecordFormat, batchSize: Int, syntheticTraining: Bool = false,
-                                 progress: PipelineProgress? = nil) throws -> (source: DatasetBatchSource, isSynthetic: Bool) {
+                                 progress: PipelineProgress? = nil) throws -> (source: DatasetBatchSource, isSynthetic: Bool, files: [String]) {
         let entry = try ModelZoo.entry(named: model)
         try VocabularyMismatch.check(checkpointClasses: numClasses, format: format, paths: paths)
         var format = format
@@ -20,7 +20,7 @@ extension ModelSpec {
                                                   events: progress)
         let files = selection.isSynthetic && !syntheticTraining ? selection.validationFiles : selection.trainFiles
         let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: maxFrames, epochs: 1)
-        return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic)
+        return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic, files)
     }
 }
 
