@@ -50,13 +50,17 @@ struct Synth: ParsableCommand {
     @Option(help: "Share of the videos in the validate split.")
     var validationFraction: Double = SyntheticDataConfig().validationFraction
 
+    @Option(help: "Further frame-level videos with segment ratings, the 2019 task's data (frame/segments*).")
+    var segmentRatedVideos = 0
+
     @Option(help: "Threads generating shards.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
     var config: SyntheticDataConfig {
         SyntheticDataConfig(videos: videos, validationFraction: validationFraction, numClasses: classes,
                             minFrames: minFrames, maxFrames: maxFrames, labelNoise: labelNoise, shards: shards,
-                            videoLevel: videoLevel || !frameLevel, frameLevel: frameLevel || !videoLevel, seed: seed)
+                            videoLevel: videoLevel || !frameLevel, frameLevel: frameLevel || !videoLevel, seed: seed,
+                            segmentRatedVideos: segmentRatedVideos)
     }
 
     func validate() throws {

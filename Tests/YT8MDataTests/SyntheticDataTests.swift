@@ -35,6 +35,54 @@ final class SyntheticDataTests: XCTestCase {
                        [dir + "/a/frame/validate0000.tfrecord", dir + "/a/frame/validate0001.tfrecord"])
     }
 
+    func testTheSegmentRatedSplitRatesWholeSegmentsByTheirScenes() throws {
+        let dir = try makeTemporaryDirectory(self)
+        var config = SyntheticDataConfig(videos: 30, numClasses: 60, minFrames: 12, maxFrames: 60, shards: 2, seed: 5)
+        let plain = try SyntheticData.write(config, to: dir + "/plain")
+        config.segmentRatedVideos = 20
+        let info = try SyntheticData.write(config, to: dir + "/rated")
+        // The other splits are byte for byte those of the same dataset without ratings.
+        for file in plain.files.values.flatMap({ $0.values.joined() }) {
+            XCTAssertEqual(try bytesOf(dir + "/plain/" + file), try bytesOf(dir + "/rated/" + file), file)
+        }
+        XCTAssertEqual(info.videos[SyntheticData.segmentSplit], 20)
+        XCTAssertNil(info.files[SyntheticData.segmentSplit]?["video"], "segment-rated files are frame level only")
+        let rated = SyntheticData.ratedClasses(numClasses: 60)
+        XCTAssertEqual(rated, Set(SegmentClassList.starter.classes.filter { $0 < 60 }))
+        XCTAssertEqual(try SegmentClassList.read(path: dir + "/rated/" + SyntheticData.segmentClassesFile, numClasses: 60).set, rated)
+        let vocabulary = try YT8MVocabulary.read(path: dir + "/rated/" + SyntheticData.vocabularyFile, numClasses: 60)
+        XCTAssertEqual(vocabulary.name(of: 7), "Class 7, synthetic")
+
+        let generator = try SyntheticVideoGenerator(config: config)
+        var ratings = 0, positives = 0
+        for path in info.paths(split: SyntheticData.segmentSplit, level: .frame, in: dir + "/rated") {
+            let reader = try YT8MRecordReader<FrameLevelRecord>(path: path, format: info.format)
+            while let record = try reader.next() {
+                let index = Int(record.id.dropFirst())!
+                XCTAssertGreaterThanOrEqual(index, 30)
+                let video = generator.video(index)
+                for rating in record.segmentRatings {
+                    XCTAssertTrue(rated.contains(rating.label) && video.trueLabels.contains(rating.label))
+                    XCTAssertLessThanOrEqual(rating.startTime + SegmentRating.length, video.frameCount, "whole segments only")
+                    let about = video.frameScenes[rating.startTime..<(rating.startTime + 5)].filter { $0 == rating.label }.count
+                    XCTAssertEqual(about >= 3, rating.positive, "\(record.id) \(rating)")
+                    ratings += 1
+                    positives += rating.positive ? 1 : 0
+                }
+            }
+        }
+        XCTAssertGreaterThan(positives, 5)
+        XCTAssertGreaterThan(ratings - positives, 5)
+    }
+
+    func testAConfigurationWrittenBeforeSegmentRatingsDecodesWithoutThem() throws {
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(smallConfig())) as! [String: Any]
+        json["segmentRatedVideos"] = nil
+        let decoded = try JSONDecoder().decode(SyntheticDataConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        XCTAssertEqual(decoded, smallConfig())
+        XCTAssertEqual(decoded.segmentRatedVideos, 0)
+    }
+
     func testWritingOverALargerDatasetRemovesItsExtraShardsAndNothingElse() throws {
         let dir = try makeTemporaryDirectory(self) + "/data"
         var larger = smallConfig()

@@ -37,7 +37,7 @@ public struct SyntheticDatasetInfo: Codable, Equatable, Sendable {
 /// videos), `synthetic.json` (`SyntheticDatasetInfo`) and a `README.md` describing the contents.
 public enum SyntheticData {
     /// Layout version; part of the default dataset's directory name.
-    public static let version = 1
+    public static let version = 2
 
     /// Writes the dataset of `config` into `directory` (created if needed), generating the shards
     /// on up to `threads` threads. `progress(done, total)` is called (from any thread, serialised)
@@ -59,7 +59,8 @@ public enum SyntheticData {
         }
         // Shards: (split, shard index, video range).
         var jobs: [(split: String, shard: Int, videos: Range<Int>)] = []
-        let splits = [("train", 0..<config.trainVideos), ("validate", config.trainVideos..<config.videos)]
+        let splits = [("train", 0..<config.trainVideos), ("validate", config.trainVideos..<config.videos),
+                      (segmentSplit, config.videos..<(config.videos + config.segmentRatedVideos))]
         var files: [String: [String: [String]]] = [:]
         for (split, range) in splits where !range.isEmpty {
             let shards = min(config.shards, range.count)
@@ -67,28 +68,33 @@ public enum SyntheticData {
                 let lo = range.lowerBound + range.count * shard / shards
                 let hi = range.lowerBound + range.count * (shard + 1) / shards
                 jobs.append((split, shard, lo..<hi))
-                for level in levels {
+                for level in levels where split != segmentSplit || level == .frame {
                     files[split, default: [:]][level.rawValue, default: []].append("\(level.rawValue)/\(fileName(split, shard))")
                 }
             }
         }
+        let rated = ratedClasses(numClasses: config.numClasses)
         let lock = NSLock()
         var done = 0, totalFrames = 0, totalLabels = 0
         var firstError: Error?
         let work = { (job: Int) in
             let (split, shard, videos) = jobs[job]
+            let isSegmentRated = split == segmentSplit
+            let jobLevels = isSegmentRated ? [.frame] : levels
             do {
-                let writers = try levels.map { level -> TFRecordWriter in
+                let writers = try jobLevels.map { level -> TFRecordWriter in
                     try TFRecordWriter(path: directory + "/" + level.rawValue + "/" + fileName(split, shard))
                 }
                 defer { writers.forEach { $0.abort() } }  // no-op after a successful close
                 var frames = 0, labels = 0
                 for index in videos {
                     let video = generator.video(index)
-                    for (level, writer) in zip(levels, writers) {
+                    for (level, writer) in zip(jobLevels, writers) {
+                        var frameRecord = video.frameLevelRecord
+                        if isSegmentRated { frameRecord.segmentRatings = generator.segmentRatings(of: video, index: index, ratedClasses: rated) }
                         let bytes = try level == .video
                             ? video.videoLevelRecord.serialized(format: generator.format)
-                            : video.frameLevelRecord.serialized(format: generator.format)
+                            : frameRecord.serialized(format: generator.format)
                         try writer.write(bytes)
                     }
                     frames += video.frameCount
@@ -96,7 +102,7 @@ public enum SyntheticData {
                     lock.lock()
                     done += 1
                     let count = done
-                    progress?(count, config.videos)
+                    progress?(count, config.videos + config.segmentRatedVideos)
                     lock.unlock()
                 }
                 for writer in writers { try writer.close() }
@@ -131,12 +137,18 @@ public enum SyntheticData {
         if let firstError { throw firstError }
         let info = SyntheticDatasetInfo(
             version: version, config: config, numClasses: config.numClasses, files: files,
-            videos: ["train": config.trainVideos, "validate": config.validationVideos],
+            videos: ["train": config.trainVideos, "validate": config.validationVideos]
+                .merging(config.segmentRatedVideos > 0 ? [segmentSplit: config.segmentRatedVideos] : [:]) { a, _ in a },
             totalFrames: totalFrames, totalLabels: totalLabels)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let json = try encoder.encode(info)
         try writeAtomically(readme(info), to: directory + "/README.md")
+        if config.segmentRatedVideos > 0 {
+            try writeAtomically("Index\n" + rated.sorted().map(String.init).joined(separator: "\n") + "\n",
+                                to: directory + "/" + segmentClassesFile)
+        }
+        try writeAtomically(vocabularyCSV(numClasses: config.numClasses), to: directory + "/" + vocabularyFile)
         try writeAtomically(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/synthetic.json")
         let written = Set(files.values.flatMap { $0.values.joined() })
         for stale in previousFiles.subtracting(written).sorted() {
@@ -198,11 +210,11 @@ public enum SyntheticData {
         return FileManager.default.currentDirectoryPath + "/.yt8m-data"
     }
 
-    /// The embedded default dataset (`SyntheticDataConfig()`), made on first use: returns the path
-    /// of `<cacheDirectory>/synthetic-v1`, generating it there first if it is not complete.
+    /// The embedded default dataset (``SyntheticDataConfig/embedded``), made on first use: returns the path
+    /// of `<cacheDirectory>/synthetic-v2`, generating it there first if it is not complete.
     public static func defaultDataset(threads: Int = ProcessInfo.processInfo.activeProcessorCount,
                                       progress: ((Int, Int) -> Void)? = nil) throws -> String {
-        try cachedDataset(SyntheticDataConfig(), name: "synthetic-v\(version)", in: cacheDirectory(),
+        try cachedDataset(.embedded, name: "synthetic-v\(version)", in: cacheDirectory(),
                           threads: threads, progress: progress)
     }
 
@@ -241,6 +253,31 @@ public enum SyntheticData {
         return target
     }
 
+    /// The segment-rated split's name (`frame/segments0000.tfrecord …`).
+    public static let segmentSplit = "segments"
+    /// The rated classes' list in the dataset directory, in the starter's `segment_label_ids.csv` format.
+    public static let segmentClassesFile = "segment_label_ids.csv"
+    /// The made-up vocabulary in the dataset directory, in the release's `vocabulary.csv` format.
+    public static let vocabularyFile = "vocabulary.csv"
+
+    /// The classes rated in synthetic segment ratings: the starter's rated
+    /// classes that the dataset has, so the default class list applies.
+    public static func ratedClasses(numClasses: Int) -> Set<Int> {
+        Set(SegmentClassList.starter.classes.filter { $0 < numClasses })
+    }
+
+    /// A vocabulary of made-up names in the release's columns (names quoted
+    /// with a comma, so readers meet the CSV quoting of the real file).
+    static func vocabularyCSV(numClasses: Int) -> String {
+        let verticals = ["Games", "Arts & Entertainment", "Autos & Vehicles", "Food & Drink", "Sports", "Science"]
+        var text = "Index,TrainVideoCount,KnowledgeGraphId,Name,WikiUrl,Vertical1,Vertical2,Vertical3,WikiDescription\n"
+        for c in 0..<numClasses {
+            text += "\(c),0,/m/synthetic\(c),\"Class \(c), synthetic\",,\(verticals[c % verticals.count]),,,"
+                + "\"Made-up class \(c) of the \"\"synthetic\"\" dataset.\"\n"
+        }
+        return text
+    }
+
     static func fileName(_ split: String, _ shard: Int) -> String {
         let digits = String(shard)
         return split + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + ".tfrecord"
@@ -268,6 +305,10 @@ public enum SyntheticData {
               \(c.videoSignal)·(weighted mean of the video's label prototypes) + scene offset (σ \(c.sceneNoise)) +
               frame noise (σ \(c.frameNoise)); audio signals × \(c.audioSignalFactor); quantized to uint8 as the real
               data (dequantize: x = q·4/255 + 4/512 − 2). Video-level means are the means of the dequantized frames.
+            - Segment-rated split (the 2019 task): `frame/segments*`, \(info.videos[segmentSplit] ?? 0) further videos whose
+              records carry `segment_labels`, `segment_start_times` and `segment_scores`: for each rated true label,
+              up to two 5-frame segments mostly about it (score 1) and two mostly about another label (score 0).
+              Rated classes: `\(segmentClassesFile)`; made-up names: `\(vocabularyFile)`.
             - Seed: \(c.seed). All parameters: `synthetic.json`.
 
             """

@@ -8,8 +8,12 @@
 /// steps, lr 0.02) reaches GAP@20 0.62 on `validate` (0.81 on `train`), so there is room for better
 /// models, while predicting the training label frequencies for every video scores 0.11. Feature
 /// sizes are the real ones (rgb 1024, audio 128); labels stay below 3862, so models sized for the
-/// real vocabulary work too.
+/// real vocabulary work too. The embedded dataset (``embedded``) adds 400 segment-rated videos.
 public struct SyntheticDataConfig: Codable, Equatable, Sendable {
+    /// The embedded default dataset's parameters: the defaults and a
+    /// segment-rated split of 400 videos for the 2019 segment task.
+    public static let embedded = SyntheticDataConfig(segmentRatedVideos: 400)
+
     /// Number of videos over both splits.
     public var videos: Int
     /// Share of the videos written to the `validate` split (the last ones).
@@ -45,13 +49,17 @@ public struct SyntheticDataConfig: Codable, Equatable, Sendable {
     public var frameNoise: Double
     /// Audio signals are the rgb ones times this factor (audio is the weaker modality).
     public var audioSignalFactor: Double
+    /// Videos of the segment-rated split (`segments`, frame level only, as
+    /// the 2019 release): further videos of the same model whose records
+    /// carry segment ratings (``SyntheticVideoGenerator/segmentRatings(of:index:ratedClasses:)``).
+    public var segmentRatedVideos: Int
 
     /// Creates a configuration; every parameter has the embedded default.
     public init(videos: Int = 4000, validationFraction: Double = 0.2, numClasses: Int = 500,
                 zipfExponent: Double = 1.0, meanLabels: Double = 3.0, minFrames: Int = 20, maxFrames: Int = 120,
                 labelNoise: Double = 0.05, shards: Int = 4, videoLevel: Bool = true, frameLevel: Bool = true,
                 seed: UInt64 = 1, sceneSignal: Double = 0.25, videoSignal: Double = 0.2, sceneNoise: Double = 0.3,
-                frameNoise: Double = 0.35, audioSignalFactor: Double = 0.6) {
+                frameNoise: Double = 0.35, audioSignalFactor: Double = 0.6, segmentRatedVideos: Int = 0) {
         self.videos = videos
         self.validationFraction = validationFraction
         self.numClasses = numClasses
@@ -69,6 +77,27 @@ public struct SyntheticDataConfig: Codable, Equatable, Sendable {
         self.sceneNoise = sceneNoise
         self.frameNoise = frameNoise
         self.audioSignalFactor = audioSignalFactor
+        self.segmentRatedVideos = segmentRatedVideos
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case videos, validationFraction, numClasses, zipfExponent, meanLabels, minFrames, maxFrames, labelNoise, shards
+        case videoLevel, frameLevel, seed, sceneSignal, videoSignal, sceneNoise, frameNoise, audioSignalFactor, segmentRatedVideos
+    }
+
+    /// Decodes a configuration; one written before the segment-rated split existed has none.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(videos: try c.decode(Int.self, forKey: .videos), validationFraction: try c.decode(Double.self, forKey: .validationFraction),
+                  numClasses: try c.decode(Int.self, forKey: .numClasses), zipfExponent: try c.decode(Double.self, forKey: .zipfExponent),
+                  meanLabels: try c.decode(Double.self, forKey: .meanLabels), minFrames: try c.decode(Int.self, forKey: .minFrames),
+                  maxFrames: try c.decode(Int.self, forKey: .maxFrames), labelNoise: try c.decode(Double.self, forKey: .labelNoise),
+                  shards: try c.decode(Int.self, forKey: .shards), videoLevel: try c.decode(Bool.self, forKey: .videoLevel),
+                  frameLevel: try c.decode(Bool.self, forKey: .frameLevel), seed: try c.decode(UInt64.self, forKey: .seed),
+                  sceneSignal: try c.decode(Double.self, forKey: .sceneSignal), videoSignal: try c.decode(Double.self, forKey: .videoSignal),
+                  sceneNoise: try c.decode(Double.self, forKey: .sceneNoise), frameNoise: try c.decode(Double.self, forKey: .frameNoise),
+                  audioSignalFactor: try c.decode(Double.self, forKey: .audioSignalFactor),
+                  segmentRatedVideos: try c.decodeIfPresent(Int.self, forKey: .segmentRatedVideos) ?? 0)
     }
 
     /// Number of videos in the validate split.
@@ -92,6 +121,10 @@ public struct SyntheticDataConfig: Codable, Equatable, Sendable {
         try require(labelNoise >= 0 && labelNoise <= 1, "labelNoise", labelNoise, "must be in [0, 1]")
         try require(shards >= 1, "shards", shards, "must be at least 1")
         try require(videoLevel || frameLevel, "levels", "none", "write at least one level")
+        try require(segmentRatedVideos >= 0, "segmentRatedVideos", segmentRatedVideos, "must be ≥ 0")
+        try require(segmentRatedVideos == 0 || frameLevel, "segmentRatedVideos", segmentRatedVideos, "needs the frame level")
+        try require(segmentRatedVideos == 0 || minFrames >= SegmentRating.length, "segmentRatedVideos", segmentRatedVideos,
+                    "needs videos of at least \(SegmentRating.length) frames (minFrames)")
         for (name, value) in [("sceneSignal", sceneSignal), ("videoSignal", videoSignal), ("sceneNoise", sceneNoise),
                               ("frameNoise", frameNoise), ("audioSignalFactor", audioSignalFactor)] {
             try require(value >= 0 && value.isFinite, name, value, "must be finite and ≥ 0")

@@ -15,6 +15,8 @@ public struct SyntheticVideo: Sendable {
     public var means: [[Float]]
     /// Number of frames.
     public var frameCount: Int
+    /// The label each frame's scene is about, one per frame: the ground truth of segment ratings.
+    public var frameScenes: [Int]
 
     /// The video-level record.
     public var videoLevelRecord: VideoLevelRecord { VideoLevelRecord(id: id, labels: labels, features: means) }
@@ -168,7 +170,35 @@ public struct SyntheticVideoGenerator: Sendable {
         }
         let id = "s" + String(repeating: "0", count: max(0, 6 - String(index).count)) + String(index)
         return SyntheticVideo(id: id, trueLabels: trueLabels.sorted(), labels: written.sorted(), frames: frames,
-                              means: means, frameCount: frameCount)
+                              means: means, frameCount: frameCount,
+                              frameScenes: scenes.flatMap { Array(repeating: $0.label, count: $0.length) })
+    }
+
+    /// Segment ratings for `video` (number `index`), as the 2019 raters gave
+    /// them: for each of the video's true labels that is rated, up to two
+    /// whole 5-frame segments mostly about it (positive) and up to two mostly
+    /// about another label (negative), drawn from a stream of their own so
+    /// the frames do not change.
+    public func segmentRatings(of video: SyntheticVideo, index: Int, ratedClasses: Set<Int>) -> [SegmentRating] {
+        var generator = RandomGenerator(seed: DatasetSeeds.seed(config.seed, epoch: -3, stream: index))
+        let length = SegmentRating.length
+        let starts = Array(stride(from: 0, through: video.frameCount - length, by: length))
+        // The label most of a segment's frames are about.
+        let majority = starts.map { start -> Int in
+            let labels = video.frameScenes[start..<(start + length)]
+            return labels.max { a, b in labels.filter { $0 == a }.count < labels.filter { $0 == b }.count }!
+        }
+        var ratings: [SegmentRating] = []
+        for c in video.trueLabels where ratedClasses.contains(c) {
+            for positive in [true, false] {
+                var candidates = starts.indices.filter { (majority[$0] == c) == positive }
+                for _ in 0..<min(2, candidates.count) {
+                    let pick = candidates.remove(at: generator.nextInt(below: candidates.count))
+                    ratings.append(SegmentRating(startTime: starts[pick], label: c, positive: positive))
+                }
+            }
+        }
+        return ratings
     }
 
     private func noise(_ generator: inout RandomGenerator) -> Float {
