@@ -47,8 +47,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Segment-rated data: segments per class scored (mAP@N).")
     var topN = SegmentMeanAveragePrecision.kaggleTopN
 
-    @Option(help: "Segment-rated data: the rated classes, one index per line after an Index header (default: the starter's 1,000).")
-    var segmentClasses: String?
+    @OptionGroup var segmentClassOption: SegmentClassOption
 
     func validate() throws {
         guard options.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
@@ -57,7 +56,7 @@ struct Eval: ParsableCommand {
 
     func run() throws {
         let format = options.formatOptions.format
-        let rated = try segmentClasses.map { try SegmentClassList.read(path: $0, numClasses: format.numClasses) } ?? .starter
+        let rated = try segmentClassOption.ratedClasses(numClasses: format.numClasses)
         let run = try options.open()
         let r = try run.evaluate()
         print("\(run.spec.model) (\(run.spec.size.rawValue)) on \(r.videoCount) videos")
@@ -89,8 +88,7 @@ struct Predict: ParsableCommand {
     @Flag(help: "Write the 2019 segment submission (Class,Segments) of a frame-level model.")
     var segments = false
 
-    @Option(help: "With --segments: the rated classes, one index per line after an Index header (default: the starter's 1,000).")
-    var segmentClasses: String?
+    @OptionGroup var segmentClassOption: SegmentClassOption
 
     @Option(help: "With --segments: segments listed per class.")
     var segmentsPerClass = SegmentMeanAveragePrecision.kaggleTopN
@@ -98,14 +96,14 @@ struct Predict: ParsableCommand {
     func validate() throws {
         guard topK > 0 else { throw ValidationError("--top-k must be positive, got \(topK)") }
         guard segmentsPerClass > 0 else { throw ValidationError("--segments-per-class must be positive, got \(segmentsPerClass)") }
-        if !segments && segmentClasses != nil { throw ValidationError("--segment-classes needs --segments") }
+        if !segments && segmentClassOption.segmentClasses != nil { throw ValidationError("--segment-classes needs --segments") }
     }
 
     func run() throws {
         if segments {
             // Read the class list first: a bad file stops before the pass over the data.
             let format = options.formatOptions.format
-            let rated = try segmentClasses.map { try SegmentClassList.read(path: $0, numClasses: format.numClasses) } ?? .starter
+            let rated = try segmentClassOption.ratedClasses(numClasses: format.numClasses)
             let count = try options.open().writeSegmentSubmission(to: out, ratedClasses: rated, classesPerSegment: topK,
                                                                   segmentsPerClass: segmentsPerClass)
             note("wrote segment predictions (\(count) segments) to \(out)")

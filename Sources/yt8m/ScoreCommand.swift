@@ -39,8 +39,7 @@ struct Score: ParsableCommand {
     @Option(help: "Segment submissions: segments per class scored (mAP@N).")
     var topN: Int = SegmentMeanAveragePrecision.kaggleTopN
 
-    @Option(help: "Segment submissions: the rated classes, one index per line after an Index header (default: the starter's 1,000).")
-    var segmentClasses: String?
+    @OptionGroup var segmentClassOption: SegmentClassOption
 
     @Flag(help: "Fail if the CSV misses labelled videos or rated classes, or lists unknown videos.")
     var strict = false
@@ -59,7 +58,7 @@ struct Score: ParsableCommand {
         let text = try submissionText()
         let isSegmentSubmission = text.split(whereSeparator: \.isNewline).first?
             .trimmingCharacters(in: .whitespaces) == SegmentSubmission.header
-        let rated = try segmentClasses.map { try SegmentClassList.read(path: $0, numClasses: format.numClasses) } ?? .starter
+        let rated = try segmentClassOption.ratedClasses(numClasses: format.numClasses)
         let files = try RecordFileDiscovery.files(for: labels)
         let truth = try YT8MLabels(files: files, format: format, skipCorrupt: skipCorrupt)
         if truth.corruptRecordCount > 0 {
