@@ -1,3 +1,4 @@
+import FileIO
 import Metrics
 import Training
 import YT8MData
@@ -49,19 +50,36 @@ struct Eval: ParsableCommand {
 
     @OptionGroup var segmentClassOption: SegmentClassOption
 
+    @OptionGroup var vocabularyOption: VocabularyOption
+
+    @Option(help: "With --vocabulary: the best and the worst classes by AP listed (0: none).")
+    var classes = 5
+
     func validate() throws {
         guard options.batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         guard topN > 0 else { throw ValidationError("--top-n must be positive, got \(topN)") }
+        guard classes >= 0 else { throw ValidationError("--classes must be ≥ 0, got \(classes)") }
     }
 
     func run() throws {
         let format = options.formatOptions.format
         let rated = try segmentClassOption.ratedClasses(numClasses: format.numClasses)
+        let vocabulary = try vocabularyOption.load(numClasses: format.numClasses)
         let run = try options.open()
         let r = try run.evaluate()
         print("\(run.spec.model) (\(run.spec.size.rawValue)) on \(r.videoCount) videos")
         print(String(format: "GAP@20 %.4f\nMAP    %.4f\nHit@1  %.4f\nPERR   %.4f",
                      r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate))
+        if vocabulary != nil && classes > 0 {
+            // Classes with a label in the data, best AP first (ties by index).
+            let ranked = r.perClassAveragePrecision.enumerated().compactMap { c, ap in ap.map { (c, $0) } }
+                .sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            print("classes by AP@20 (\(ranked.count) with labels):")
+            let best = ranked.prefix(classes), worst = ranked.suffix(min(classes, max(0, ranked.count - best.count)))
+            for (title, rows) in [("best ", best), ("worst", worst)] {
+                for (c, ap) in rows { print("  \(title) \(String(format: "%.4f", ap))  \(vocabulary.label(c))") }
+            }
+        }
         guard run.scoresSegments, let segments = try run.evaluateSegments(ratedClasses: rated, topN: topN) else { return }
         print(String(format: "segment mAP@%d %.4f (%d classes)", topN, segments.meanAveragePrecision, segments.averagePrecisions.count))
     }
@@ -93,10 +111,13 @@ struct Predict: ParsableCommand {
     @Option(help: "With --segments: segments listed per class.")
     var segmentsPerClass = SegmentMeanAveragePrecision.kaggleTopN
 
+    @OptionGroup var vocabularyOption: VocabularyOption
+
     func validate() throws {
         guard topK > 0 else { throw ValidationError("--top-k must be positive, got \(topK)") }
         guard segmentsPerClass > 0 else { throw ValidationError("--segments-per-class must be positive, got \(segmentsPerClass)") }
         if !segments && segmentClassOption.segmentClasses != nil { throw ValidationError("--segment-classes needs --segments") }
+        if segments && vocabularyOption.vocabulary != nil { throw ValidationError("--vocabulary names the classes of video predictions, not --segments") }
     }
 
     func run() throws {
@@ -108,8 +129,32 @@ struct Predict: ParsableCommand {
                                                                   segmentsPerClass: segmentsPerClass)
             note("wrote segment predictions (\(count) segments) to \(out)")
         } else {
+            let vocabulary = try vocabularyOption.load(numClasses: options.formatOptions.format.numClasses)
             let videos = try options.open().writeSubmission(to: out, topK: topK)
             note("wrote predictions for \(videos) videos to \(out)")
+            if let vocabulary {
+                let named = Self.namedPath(out)
+                try Self.writeNamed(KaggleSubmission.read(path: out), vocabulary: vocabulary, to: named)
+                note("wrote the same predictions with class names to \(named)")
+            }
         }
+    }
+
+    /// `sub.csv` → `sub.names.tsv`: the readable file beside the submission.
+    static func namedPath(_ out: String) -> String {
+        (out.hasSuffix(".csv") ? String(out.dropLast(4)) : out) + ".names.tsv"
+    }
+
+    /// One line per video and rank: `VideoId, Rank, Index, Name, Score`, tab-separated (names hold commas).
+    static func writeNamed(_ rows: [KaggleSubmission.Row], vocabulary: YT8MVocabulary, to path: String) throws {
+        let file = try AtomicFileWriter(path: path)
+        try file.write("VideoId\tRank\tIndex\tName\tScore\n")
+        for row in rows {
+            for (rank, p) in row.predictions.enumerated() {
+                let name = vocabulary.name(of: p.classIndex).replacingOccurrences(of: "\t", with: " ")
+                try file.write("\(row.videoID)\t\(rank + 1)\t\(p.classIndex)\t\(name)\t\(KaggleSubmission.formatScore(p.score))\n")
+            }
+        }
+        try file.commit()
     }
 }

@@ -28,13 +28,16 @@ struct Inspect: ParsableCommand {
     @Option(help: "Number of most frequent labels to list.")
     var top: Int = 10
 
+    @OptionGroup var vocabularyOption: VocabularyOption
+
     func run() throws {
+        let vocabulary = try vocabularyOption.load(numClasses: formatOptions.format.numClasses)
         let files = try RecordFileDiscovery.files(for: paths)
         var stats = YT8MDatasetStatistics(format: formatOptions.format)
         for file in files {
             try stats.add(file: file)
         }
-        print(InspectReport(stats: stats, top: top).text, terminator: "")
+        print(InspectReport(stats: stats, top: top, vocabulary: vocabulary).text, terminator: "")
         for problem in stats.problems {
             writeToStandardError("problem: \(problem)\n")
         }
@@ -51,6 +54,7 @@ struct Inspect: ParsableCommand {
 struct InspectReport {
     let stats: YT8MDatasetStatistics
     let top: Int
+    var vocabulary: YT8MVocabulary? = nil
 
     var text: String {
         var out = ""
@@ -91,7 +95,7 @@ struct InspectReport {
             out += "top labels (class: videos):\n"
             for entry in most {
                 let share = 100 * Double(entry.count) / Double(max(valid, 1))
-                out += "  \(entry.label): \(entry.count) (\(fixed(share, 1))%)\n"
+                out += "  \(vocabulary.label(entry.label)): \(entry.count) (\(fixed(share, 1))%)\n"
             }
         }
         return out
