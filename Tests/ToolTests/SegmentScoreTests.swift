@@ -53,7 +53,10 @@ extension PipelineTests {
     func testPredictSegmentsWritesASubmissionThatScores() throws {
         let dir = try temporaryDirectory()
         try writeSegmentRatedFiles(in: dir)
+        // A small frame-level set of 12 classes to train on (the segment files' classes 3 and 7 are among them).
+        try succeed(["synth", "--out", "data", "--frame-level", "--videos", "60", "--classes", "12", "--shards", "1"], in: dir)
         try succeed(["train", "--model", "frame-logistic", "--steps", "4", "--batch-size", "16", "--validate-every", "4",
+                     "--train", "data/frame/train*", "--validation", "data/frame/validate*", "--num-classes", "12",
                      "--out", "run"], in: dir)
         try "Index\n3\n7\n".write(toFile: dir + "/rated.csv", atomically: true, encoding: .utf8)
         let predict = try yt8m(["predict", "--checkpoint", "run/best.safetensors", "--data", "validate-*.tfrecord", "--segments",
@@ -81,7 +84,9 @@ extension PipelineTests {
         XCTAssertEqual(scored, evaluated, accuracy: 5e-5)
         XCTAssertTrue(eval.contains("GAP@20"), eval)
 
-        let video = try yt8m(["train", "--model", "logistic", "--steps", "2", "--out", "video"], in: dir)
+        try succeed(["synth", "--out", "vdata", "--video-level", "--videos", "40", "--classes", "12", "--shards", "1"], in: dir)
+        let video = try yt8m(["train", "--model", "logistic", "--steps", "2", "--train", "vdata/video/train*",
+                              "--validation", "vdata/video/validate*", "--num-classes", "12", "--out", "video"], in: dir)
         XCTAssertEqual(video.status, 0, video.stderr)
         let refused = try yt8m(["predict", "--checkpoint", "video/best.safetensors", "--data", "validate-*.tfrecord", "--segments",
                                 "--out", "v.csv"], in: dir)
