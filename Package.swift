@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Training", "YT8MData", "NN", "Tensor"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "NN", "Tensor", "FileIO", "TestSupport"]),
         // Runs the built yt8m executable as a separate process.
-        .testTarget(name: "ToolTests", dependencies: ["yt8m", "Training", "Metrics", "YT8MData", "TFRecord"]),
+        .testTarget(name: "ToolTests", dependencies: ["yt8m", "Training", "Zoo", "Metrics", "YT8MData", "TFRecord"]),
     ],
     swiftLanguageModes: [.v5]
 )

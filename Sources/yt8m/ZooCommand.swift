@@ -26,6 +26,9 @@ struct ZooList: ParsableCommand {
     @Flag(help: "Add each model's summary and the full reported result on a line of their own.")
     var long = false
 
+    @Flag(help: "Print the table as JSON (one object per model, for scripts).")
+    var json = false
+
     func validate() throws {
         guard numClasses > 0 else { throw ValidationError("--num-classes must be positive, got \(numClasses)") }
     }
@@ -34,6 +37,19 @@ struct ZooList: ParsableCommand {
         if let name = show {
             let entry = try ModelZoo.entry(named: name)
             print(try entry.configuration(size: size))
+            return
+        }
+        if json {
+            // Exact counts and the whole reported result: what a script wants, not what fits a terminal.
+            let models: [[String: Any]] = try ModelZoo.entries.map { e in
+                let n = try e.parameterCount(size: size, numClasses: numClasses)
+                var object: [String: Any] = ["name": e.name, "level": e.level.rawValue, "parameters": n,
+                                             "megabytes": Double(n) * 4 / 1e6, "summary": e.summary]
+                if let gap = e.reportedGAP { object["reportedGAP"] = gap }
+                return object
+            }
+            let data = try JSONSerialization.data(withJSONObject: models, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
             return
         }
         let header = ["model", "level", "parameters", "MB", "reported GAP"]
