@@ -30,6 +30,22 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(binaryCrossEntropy(probabilities: p, targets: y).scalar, 0.5979750357827377, accuracy: 1e-14)
     }
 
+    func testLabelWeightsCountOnlyTheWeightedElements() {
+        // The starter's label_weights: −ln(0.90001) and −ln(0.70001) count, the zero-weighted elements do not.
+        let p = Tensor([0.9, 0.2, 0.4, 0.7] as [Double], shape: [2, 2]), y = Tensor([1, 0, 0, 1] as [Double], shape: [2, 2])
+        let w = Tensor([1, 0, 0, 1] as [Double], shape: [2, 2])
+        XCTAssertEqual(binaryCrossEntropy(probabilities: p, targets: y, weights: w).scalar, 0.23100503146746482, accuracy: 1e-14)
+        // From logits [[0, 2], [−3, 1]], targets [[1, 0], [1, 1]], the third element weighted 0: (ln 2 + softplus 2 + softplus 1 − 1)/2.
+        let x = Tensor([0, 2, -3, 1] as [Double], shape: [2, 2]), t = Tensor([1, 0, 1, 1] as [Double], shape: [2, 2])
+        XCTAssertEqual(binaryCrossEntropy(logits: x, targets: t, weights: Tensor([1, 1, 0, 1] as [Double], shape: [2, 2]),
+                                          reduction: .sumOverClassesMeanOverBatch).scalar, 1.5666684395605706, accuracy: 1e-14)
+        let weights = Tensor([1, 0, 0.5, 1, 0, 2] as [Double], shape: [2, 3]), soft = Tensor([1, 0, 0.3, 1, 0, 0] as [Double], shape: [2, 3])
+        XCTAssertTrue(checkGradients(of: { binaryCrossEntropy(logits: $0[0], targets: soft, weights: weights) },
+                                     at: [doubleInput([2, 3], seed: 4)]).passed)
+        XCTAssertTrue(checkGradients(of: { binaryCrossEntropy(probabilities: sigmoid($0[0]), targets: soft, weights: weights) },
+                                     at: [doubleInput([2, 3], seed: 5)]).passed)
+    }
+
     func testDistillationLossMixesHardAndTeacherTargets() {
         let loss = distillationLoss(logits: Tensor([1, -1] as [Double]), hardTargets: Tensor([1, 0] as [Double]),
                                     teacherProbabilities: Tensor([0.8, 0.3] as [Double]), lambda: 0.5)

@@ -23,18 +23,30 @@ public enum LossReduction: Sendable {
 /// Binary cross-entropy from logits: softplus(x) − x·y per element, which is
 /// log(1 + eˣ) − x·y, exact for any |x| (no log of a rounded probability)
 /// and with gradient σ(x) − y. Targets may be soft (distillation, mixup).
-public func binaryCrossEntropy(logits: Tensor, targets: Tensor, reduction: LossReduction = .mean) -> Tensor {
+/// `weights`, of the same shape, scale each element before the reduction:
+/// the starter's `label_weights`, with which the segment task counts only
+/// the rated classes of a segment.
+public func binaryCrossEntropy(logits: Tensor, targets: Tensor, weights: Tensor? = nil,
+                               reduction: LossReduction = .mean) -> Tensor {
     precondition(logits.shape == targets.shape,
                  "binaryCrossEntropy: logits \(logits.shape) and targets \(targets.shape) differ")
-    return reduction.apply(softplus(logits) - logits * targets)
+    return reduction.apply(weighted(softplus(logits) - logits * targets, weights, "binaryCrossEntropy"))
+}
+
+/// `perElement · weights`, checking the shapes; `perElement` without weights.
+private func weighted(_ perElement: Tensor, _ weights: Tensor?, _ loss: String) -> Tensor {
+    guard let weights else { return perElement }
+    precondition(weights.shape == perElement.shape, "\(loss): weights \(weights.shape) and targets \(perElement.shape) differ")
+    return perElement * weights
 }
 
 /// Binary cross-entropy from probabilities as the YouTube-8M starter code
-/// computes it: −[y·log(p + ε) + (1 − y)·log(1 − p + ε)], ε = 1e-5.
-public func binaryCrossEntropy(probabilities p: Tensor, targets y: Tensor, epsilon: Double = 1e-5,
+/// computes it: −[y·log(p + ε) + (1 − y)·log(1 − p + ε)], ε = 1e-5, each
+/// element scaled by `weights` (the starter's `label_weights`) when given.
+public func binaryCrossEntropy(probabilities p: Tensor, targets y: Tensor, weights: Tensor? = nil, epsilon: Double = 1e-5,
                                reduction: LossReduction = .sumOverClassesMeanOverBatch) -> Tensor {
     precondition(p.shape == y.shape, "binaryCrossEntropy: probabilities \(p.shape) and targets \(y.shape) differ")
-    return reduction.apply(-(y * log(p + epsilon) + (1 - y) * log(1 - p + epsilon)))
+    return reduction.apply(weighted(-(y * log(p + epsilon) + (1 - y) * log(1 - p + epsilon)), weights, "binaryCrossEntropy"))
 }
 
 /// Soft-label distillation (Skalic & Austin 2018, miha's MixedCrossEntropyLoss):
