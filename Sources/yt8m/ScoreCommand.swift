@@ -84,13 +84,14 @@ struct Score: ParsableCommand {
         guard ratings.count > 0 else { throw MetricsError(problem: .noSegmentRatings(videos: truth.entries.count)) }
         let result = SegmentMeanAveragePrecision.compute(ranking: ranking, ratings: ratings, topN: topN, ratedClasses: rated.set)
         let ignored = ranking.segmentsByClass.keys.filter { !rated.set.contains($0) }.sorted()
-        let warnings = [
-            (result.missingClasses, "rated classes have no row in \(predictions) and are not averaged"),
-            (ignored, "rows of \(predictions) are for classes that are not rated and are ignored"),
+        // Missing rated classes fail a --strict run; rows for unrated classes never do.
+        let reports = [
+            (result.missingClasses, strict, "rated classes have no row in \(predictions) and are not averaged"),
+            (ignored, false, "rows of \(predictions) are for classes that are not rated and are ignored"),
         ]
-        for (classes, what) in warnings where !classes.isEmpty {
+        for (classes, isError, what) in reports where !classes.isEmpty {
             let examples = classes.prefix(5).map(String.init).joined(separator: ", ")
-            writeToStandardError("\(strict && what.contains("rated classes") ? "error" : "warning"): \(classes.count) \(what) (e.g. \(examples))\n")
+            writeToStandardError("\(isError ? "error" : "warning"): \(classes.count) \(what) (e.g. \(examples))\n")
         }
         if strict && !result.missingClasses.isEmpty { throw ExitCode.failure }
         let positives = ratings.positives.values.reduce(0, +)

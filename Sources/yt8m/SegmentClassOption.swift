@@ -12,6 +12,6 @@ struct SegmentClassOption: ParsableArguments {
     /// file stops early.
     func ratedClasses(numClasses: Int) throws -> SegmentClassList {
         try segmentClasses.map { try SegmentClassList.read(path: $0, numClasses: numClasses) }
-            ?? SegmentClassList(SegmentClassList.starter.classes.filter { $0 < numClasses })
+            ?? SegmentClassList.starter.below(numClasses)
     }
 }

@@ -47,7 +47,7 @@ final class SyntheticDataTests: XCTestCase {
         }
         XCTAssertEqual(info.videos[SyntheticData.segmentSplit], 20)
         XCTAssertNil(info.files[SyntheticData.segmentSplit]?["video"], "segment-rated files are frame level only")
-        let rated = SyntheticData.ratedClasses(numClasses: 60)
+        let rated = SegmentClassList.starter.below(60).set
         XCTAssertEqual(rated, Set(SegmentClassList.starter.classes.filter { $0 < 60 }))
         XCTAssertEqual(try SegmentClassList.read(path: dir + "/rated/" + SyntheticData.segmentClassesFile, numClasses: 60).set, rated)
         let vocabulary = try YT8MVocabulary.read(path: dir + "/rated/" + SyntheticData.vocabularyFile, numClasses: 60)

@@ -41,10 +41,8 @@ public struct CheckpointRun {
     public init(checkpoint: String, data: [String], format: YT8MRecordFormat, batchSize: Int,
                 progress: PipelineProgress? = nil) throws {
         (model, spec) = try TrainedModel.load(checkpoint)
-        (source, isSynthetic, files) = try spec.evaluationSource(paths: data, format: format, batchSize: batchSize, progress: progress)
-        var format = format
-        format.numClasses = spec.numClasses
-        self.format = format
+        (source, isSynthetic, files, self.format) = try spec.evaluationSource(paths: data, format: format, batchSize: batchSize,
+                                                                              progress: progress)
     }
 
     /// GAP@20, MAP, Hit@1 and PERR over the data.
@@ -67,11 +65,9 @@ public struct CheckpointRun {
         return videos
     }
 
-    /// Whether the model reads frames, so it can score 5-frame segments.
-    public var scoresSegments: Bool {
-        guard let entry = try? ModelZoo.entry(named: spec.model) else { return false }
-        return entry.recordLevel == .frame && entry.frameStatistics == nil
-    }
+    /// Whether the model reads frames (not video-level features or frame
+    /// statistics), so it can score 5-frame segments.
+    public var scoresSegments: Bool { model.level == .frame }
 
     /// Segment mAP@`topN` over the segment ratings of the data, from the
     /// ranking ``writeSegmentSubmission(to:ratedClasses:classesPerSegment:segmentsPerClass:)``
@@ -84,7 +80,6 @@ public struct CheckpointRun {
         guard let first = files.first,
               try YT8MLabels(files: [first], format: format).entries.contains(where: { !$0.segmentRatings.isEmpty }) else { return nil }
         let ratings = SegmentRatingSet(labels: try YT8MLabels(files: files, format: format))
-        guard ratings.count > 0 else { return nil }
         let ranking = try segmentRanking(ratedClasses: ratedClasses, classesPerSegment: classesPerSegment, segmentsPerClass: topN).ranking
         return SegmentMeanAveragePrecision.compute(ranking: ranking, ratings: ratings, topN: topN, ratedClasses: ratedClasses.set)
     }

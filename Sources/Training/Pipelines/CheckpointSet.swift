@@ -8,10 +8,11 @@ extension ModelSpec {
     /// over `paths`, or over the embedded synthetic dataset when `paths` is
     /// empty: its validation split, or its training split with
     /// `syntheticTraining`. The records' class count is the model's. Also says
-    /// whether the data is synthetic.
+    /// whether the data is synthetic, with the files it reads and the format it reads them with.
     /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
     public func evaluationSource(paths: [String], format: YT8MRecordFormat, batchSize: Int, syntheticTraining: Bool = false,
-                                 progress: PipelineProgress? = nil) throws -> (source: DatasetBatchSource, isSynthetic: Bool, files: [String]) {
+                                 progress: PipelineProgress? = nil) throws
+        -> (source: DatasetBatchSource, isSynthetic: Bool, files: [String], format: YT8MRecordFormat) {
         let entry = try ModelZoo.entry(named: model)
         try VocabularyMismatch.check(checkpointClasses: numClasses, format: format, paths: paths)
         var format = format
@@ -20,7 +21,8 @@ extension ModelSpec {
                                                   events: progress)
         let files = selection.isSynthetic && !syntheticTraining ? selection.validationFiles : selection.trainFiles
         let options = entry.evaluationOptions(format: selection.format, batchSize: batchSize, maxFrames: maxFrames, epochs: 1)
-        return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic, files)
+        return (DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false), selection.isSynthetic, files,
+                selection.format)
     }
 }
 

@@ -62,16 +62,24 @@ enum SegmentRatingFields {
         guard starts.count == labels.count else { throw fail(startTimes, .wrongCount(expected: labels.count, found: starts.count)) }
         guard scores.count == labels.count else { throw fail(self.scores, .wrongCount(expected: labels.count, found: scores.count)) }
         return try (0..<labels.count).map { i in
-            guard labels[i] >= 0, labels[i] < Int64(format.numClasses) else {
-                throw fail(self.labels, .labelOutOfRange(label: labels[i], numClasses: format.numClasses))
-            }
-            guard starts[i] >= 0, starts[i] < Int64(frameCount ?? Int.max), starts[i] % Int64(SegmentRating.length) == 0 else {
-                throw fail(startTimes, .segmentStartOutOfRange(index: i, start: starts[i], frames: frameCount))
-            }
+            try check(label: labels[i], start: starts[i], index: i, frameCount: frameCount, format: format, videoID: videoID)
             guard scores[i] == 0 || scores[i] == 1 else {
                 throw fail(self.scores, .segmentScoreNotBinary(index: i, value: scores[i]))
             }
             return SegmentRating(startTime: Int(starts[i]), label: Int(labels[i]), positive: scores[i] == 1)
+        }
+    }
+
+    /// Rating `index`'s label lies in the vocabulary and its start is a
+    /// multiple of the segment length inside the video (below `frameCount`, when known).
+    private static func check(label: Int64, start: Int64, index: Int, frameCount: Int?, format: YT8MRecordFormat,
+                              videoID: String) throws {
+        guard label >= 0, label < Int64(format.numClasses) else {
+            throw YT8MRecordError(videoID: videoID, field: labels, problem: .labelOutOfRange(label: label, numClasses: format.numClasses))
+        }
+        guard start >= 0, start < Int64(frameCount ?? Int.max), start % Int64(SegmentRating.length) == 0 else {
+            throw YT8MRecordError(videoID: videoID, field: startTimes,
+                                  problem: .segmentStartOutOfRange(index: index, start: start, frames: frameCount))
         }
     }
 
@@ -80,14 +88,8 @@ enum SegmentRatingFields {
                        format: YT8MRecordFormat, videoID: String) throws {
         guard !ratings.isEmpty else { return }
         for (i, rating) in ratings.enumerated() {
-            guard rating.label >= 0, rating.label < format.numClasses else {
-                throw YT8MRecordError(videoID: videoID, field: labels,
-                                      problem: .labelOutOfRange(label: Int64(rating.label), numClasses: format.numClasses))
-            }
-            guard rating.startTime >= 0, rating.startTime < frameCount, rating.startTime % SegmentRating.length == 0 else {
-                throw YT8MRecordError(videoID: videoID, field: startTimes,
-                                      problem: .segmentStartOutOfRange(index: i, start: Int64(rating.startTime), frames: frameCount))
-            }
+            try check(label: Int64(rating.label), start: Int64(rating.startTime), index: i, frameCount: frameCount,
+                      format: format, videoID: videoID)
         }
         context[labels] = .int64List(ratings.map { Int64($0.label) })
         context[startTimes] = .int64List(ratings.map { Int64($0.startTime) })

@@ -142,8 +142,8 @@ public struct FrameLevelRecord: YT8MRecord, Equatable {
             }
             return bytes
         }
-        segmentRatings = try SegmentRatingFields.decode(context, frameCount: frames.isEmpty ? 0 : frames[0].count / format.frameFeatures[0].size,
-                                                        format: format, videoID: id)
+        segmentRatings = []   // every property set, so numFrames(format:) can be asked
+        segmentRatings = try SegmentRatingFields.decode(context, frameCount: numFrames(format: format), format: format, videoID: id)
     }
 
     /// Serializes as a `tf.train.SequenceExample`, one bytes_list entry per frame; throws

@@ -54,6 +54,8 @@ public enum SyntheticData {
         let generator = try SyntheticVideoGenerator(config: config)
         let previousFiles = try shardsWrittenBefore(in: directory)
         let levels = [YT8MDatasetLevel.video, .frame].filter { $0 == .video ? config.videoLevel : config.frameLevel }
+        // The segment-rated split is frame level only, as the 2019 release.
+        let splitLevels = { (split: String) in split == segmentSplit ? [YT8MDatasetLevel.frame] : levels }
         for level in levels {
             try createDirectories(directory + "/" + level.rawValue)
         }
@@ -68,19 +70,19 @@ public enum SyntheticData {
                 let lo = range.lowerBound + range.count * shard / shards
                 let hi = range.lowerBound + range.count * (shard + 1) / shards
                 jobs.append((split, shard, lo..<hi))
-                for level in levels where split != segmentSplit || level == .frame {
+                for level in splitLevels(split) {
                     files[split, default: [:]][level.rawValue, default: []].append("\(level.rawValue)/\(fileName(split, shard))")
                 }
             }
         }
-        let rated = ratedClasses(numClasses: config.numClasses)
+        let rated = SegmentClassList.starter.below(config.numClasses)
         let lock = NSLock()
         var done = 0, totalFrames = 0, totalLabels = 0
         var firstError: Error?
         let work = { (job: Int) in
             let (split, shard, videos) = jobs[job]
             let isSegmentRated = split == segmentSplit
-            let jobLevels = isSegmentRated ? [.frame] : levels
+            let jobLevels = splitLevels(split)
             do {
                 let writers = try jobLevels.map { level -> TFRecordWriter in
                     try TFRecordWriter(path: directory + "/" + level.rawValue + "/" + fileName(split, shard))
@@ -91,7 +93,7 @@ public enum SyntheticData {
                     let video = generator.video(index)
                     for (level, writer) in zip(jobLevels, writers) {
                         var frameRecord = video.frameLevelRecord
-                        if isSegmentRated { frameRecord.segmentRatings = generator.segmentRatings(of: video, index: index, ratedClasses: rated) }
+                        if isSegmentRated { frameRecord.segmentRatings = generator.segmentRatings(of: video, index: index, ratedClasses: rated.set) }
                         let bytes = try level == .video
                             ? video.videoLevelRecord.serialized(format: generator.format)
                             : frameRecord.serialized(format: generator.format)
@@ -145,8 +147,7 @@ public enum SyntheticData {
         let json = try encoder.encode(info)
         try writeAtomically(readme(info), to: directory + "/README.md")
         if config.segmentRatedVideos > 0 {
-            try writeAtomically("Index\n" + rated.sorted().map(String.init).joined(separator: "\n") + "\n",
-                                to: directory + "/" + segmentClassesFile)
+            try writeAtomically(rated.csv, to: directory + "/" + segmentClassesFile)
         }
         try writeAtomically(vocabularyCSV(numClasses: config.numClasses), to: directory + "/" + vocabularyFile)
         try writeAtomically(String(decoding: json, as: UTF8.self) + "\n", to: directory + "/synthetic.json")
@@ -259,12 +260,6 @@ public enum SyntheticData {
     public static let segmentClassesFile = "segment_label_ids.csv"
     /// The made-up vocabulary in the dataset directory, in the release's `vocabulary.csv` format.
     public static let vocabularyFile = "vocabulary.csv"
-
-    /// The classes rated in synthetic segment ratings: the starter's rated
-    /// classes that the dataset has, so the default class list applies.
-    public static func ratedClasses(numClasses: Int) -> Set<Int> {
-        Set(SegmentClassList.starter.classes.filter { $0 < numClasses })
-    }
 
     /// A vocabulary of made-up names in the release's columns (names quoted
     /// with a comma, so readers meet the CSV quoting of the real file).

@@ -8,14 +8,25 @@ import Foundation
 public struct SegmentClassList: Equatable, Sendable {
     /// The class indices, ascending.
     public let classes: [Int]
+    /// The same classes as a set, for membership tests.
+    public let set: Set<Int>
 
     /// A list of `classes` (duplicates removed).
     public init(_ classes: some Sequence<Int>) {
-        self.classes = Array(Set(classes)).sorted()
+        set = Set(classes)
+        self.classes = set.sorted()
     }
 
-    /// The set, for membership tests.
-    public var set: Set<Int> { Set(classes) }
+    /// The classes of the list below `numClasses`: the starter's list on a
+    /// smaller vocabulary (synthetic or custom data) keeps the classes it has.
+    public func below(_ numClasses: Int) -> SegmentClassList {
+        SegmentClassList(classes.filter { $0 < numClasses })
+    }
+
+    /// The list in the starter's `segment_label_ids.csv` format, as ``read(path:numClasses:)`` reads it.
+    public var csv: String {
+        "Index\n" + classes.map { "\($0)\n" }.joined()
+    }
 
     /// The 1,000 classes the 2019 challenge rated (the starter's
     /// `segment_label_ids.csv`), all below the 2018 vocabulary's 3,862.
