@@ -88,7 +88,7 @@ let package = Package(
         .testTarget(name: "YT8MDataTests", dependencies: ["YT8MData", "TFRecord", "Metrics", "NN", "Tensor", "FileIO", "TestSupport"]),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "FileIO", "TestSupport"]),
         .testTarget(name: "ZooTests", dependencies: ["Zoo", "Training", "YT8MData", "NN", "Tensor"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "NN", "Tensor", "FileIO", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "Zoo", "Metrics", "YT8MData", "NN", "Tensor", "FileIO", "TFRecord", "TestSupport"]),
         // Runs the built yt8m executable as a separate process.
         .testTarget(name: "ToolTests", dependencies: ["yt8m", "Training", "Zoo", "Metrics", "YT8MData", "TFRecord"]),
     ],

@@ -18,13 +18,20 @@ public final class DatasetBatchSource: BatchSource {
     }
 
     public func nextBatch() throws -> TrainingBatch? {
+        guard let b = try nextDatasetBatch() else { return nil }
+        let frameLevel = b.features.rank == 3
+        let input = ModelInput(features: b.features, lengths: frameLevel ? b.frameCounts.map { max($0, 1) } : nil)
+        return TrainingBatch(input: input, labels: b.labels, teacher: b.teacherPredictions, ids: b.ids)
+    }
+
+    /// The dataset's next batch as read, with what ``TrainingBatch`` leaves
+    /// out (the segment ratings), for the views built on this source.
+    public func nextDatasetBatch() throws -> YT8MBatch? {
         var batch = try dataset.next()
         if batch == nil && repeats && !dataset.isFinished { batch = try dataset.next() }   // the next epoch
         guard let b = batch else { return nil }
         last = b.stateAfter
-        let frameLevel = b.features.rank == 3
-        let input = ModelInput(features: b.features, lengths: frameLevel ? b.frameCounts.map { max($0, 1) } : nil)
-        return TrainingBatch(input: input, labels: b.labels, teacher: b.teacherPredictions, ids: b.ids)
+        return b
     }
 
     public var resumeState: String {

@@ -172,8 +172,12 @@ public final class Trainer {
                 break
             }
             batches += 1
-            if batches == 1, batch.labelIndices.allSatisfy(\.isEmpty) {
-                throw TrainingError.unlabelledData(videos: Array(batch.ids.prefix(8)))
+            if batches == 1 {
+                if batch.hasNoLabels { throw TrainingError.unlabelledData(videos: Array(batch.ids.prefix(8))) }
+                if batch.labelWeights != nil {
+                    if !objective.acceptsLabelWeights { throw TrainingError.labelWeightsNotSupported(by: "the \(objective.name) loss") }
+                    if mixup != nil { throw TrainingError.labelWeightsNotSupported(by: "mixup") }
+                }
             }
             if var m = mixup {
                 let mixed = m(inputs: [batch.input.features] + (batch.teacher.map { [$0] } ?? []), targets: batch.labels)
@@ -301,7 +305,7 @@ public final class Trainer {
         var n = 0
         while maxBatches.map({ n < $0 }) ?? true, let batch = try source.nextBatch() {
             let p = withoutGrad { model(batch.input).probabilities }
-            try metrics.accumulate(predictions: p.floats, labels: batch.labelIndices)
+            try metrics.accumulate(predictions: batch.weighted(p.floats), labels: batch.labelIndices)
             n += 1
         }
         try metrics.requireLabels()
@@ -315,13 +319,25 @@ public final class Trainer {
         try source.reset()
         var counts = [Double](repeating: 0, count: numClasses), videos = 0
         var labels: [[Int]] = []
+        // With label weights, the classes each example was rated for (the others score 0, as in evaluation).
+        var rated: [[Int]?] = []
         while let b = try source.nextBatch() {
             for l in b.labelIndices { for c in l { counts[c] += 1 }; labels.append(l) }
             videos += b.ids.count
+            let w = b.labelWeights?.floats
+            rated += (0..<b.count).map { i in w.map { w in (0..<numClasses).filter { w[i * numClasses + $0] > 0 } } }
         }
         let prior = counts.map { Float($0 / Double(max(videos, 1))) }
+        var predictions = [Float]()
+        predictions.reserveCapacity(labels.count * numClasses)
+        for r in rated {
+            guard let r else { predictions += prior; continue }
+            var row = [Float](repeating: 0, count: numClasses)
+            for c in r { row[c] = prior[c] }
+            predictions += row
+        }
         var metrics = EvaluationMetrics(numClasses: numClasses)
-        try metrics.accumulate(predictions: Array(repeating: prior, count: labels.count).flatMap { $0 }, labels: labels)
+        try metrics.accumulate(predictions: predictions, labels: labels)
         return metrics.result()
     }
 
@@ -410,6 +426,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     case noTrainingExamples(step: Int)
     /// The first training batch has no labels at all (records without a `labels` feature, such as a test split).
     case unlabelledData(videos: [String])
+    /// The training data has label weights (segment labels) and `by` (a loss, or mixup) cannot honour them.
+    case labelWeightsNotSupported(by: String)
 
     public var description: String {
         switch self {
@@ -429,6 +447,8 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
             return "the training data gave no examples at step \(step): the files hold no records"
         case .unlabelledData(let videos):
             return "the training records have no labels (videos \(TrainingError.list(videos))): a test split cannot be trained on"
+        case .labelWeightsNotSupported(let what):
+            return "the training data weights its labels (segment labels: only rated classes count) and \(what) cannot honour label weights: train with the bce loss and without mixup"
         }
     }
 

@@ -8,14 +8,22 @@ public struct TrainingBatch {
     public var labels: Tensor
     /// Teacher probabilities [B, C] for distillation, when the data has them.
     public var teacher: Tensor?
+    /// How much each label counts [B, C], when not all do: the starter's
+    /// `label_weights`, 1 for the classes a segment was rated for and 0 for
+    /// the rest, so unrated classes add nothing to the loss or the metrics.
+    public var labelWeights: Tensor?
+    /// Example ids: video ids, or `VIDEO:START` for segments.
     public var ids: [String]
 
-    public init(input: ModelInput, labels: Tensor, teacher: Tensor? = nil, ids: [String]) {
+    public init(input: ModelInput, labels: Tensor, teacher: Tensor? = nil, labelWeights: Tensor? = nil, ids: [String]) {
         precondition(labels.rank == 2 && labels.shape[0] == input.batchSize,
                      "TrainingBatch: labels \(labels.shape) do not match a batch of \(input.batchSize)")
+        precondition(labelWeights.map { $0.shape == labels.shape } ?? true,
+                     "TrainingBatch: label weights \(labelWeights!.shape) and labels \(labels.shape) differ")
         self.input = input
         self.labels = labels
         self.teacher = teacher
+        self.labelWeights = labelWeights
         self.ids = ids
     }
 
@@ -37,7 +45,26 @@ public struct TrainingBatch {
         }
         return TrainingBatch(input: ModelInput(features: features, lengths: lengths, rgbSize: input.rgbSize),
                              labels: labels.indexSelect(axis: 0, indices: indices),
-                             teacher: teacher?.indexSelect(axis: 0, indices: indices), ids: indices.map { ids[$0] })
+                             teacher: teacher?.indexSelect(axis: 0, indices: indices),
+                             labelWeights: labelWeights?.indexSelect(axis: 0, indices: indices), ids: indices.map { ids[$0] })
+    }
+
+    /// `predictions` [B, C] (row-major) as the metrics should see them: with
+    /// label weights, each score times its weight, so an unrated class scores
+    /// 0 and ranks below every rated one (the starter's `eval.py` does this
+    /// "to ignore the unrated labels"); without, unchanged.
+    public func weighted(_ predictions: [Float]) -> [Float] {
+        guard let labelWeights else { return predictions }
+        precondition(predictions.count == labelWeights.count,
+                     "TrainingBatch.weighted: \(predictions.count) predictions for label weights \(labelWeights.shape)")
+        return zip(predictions, labelWeights.floats).map { $0 * $1 }
+    }
+
+    /// Whether nothing in the batch is labelled: no positive label (a test
+    /// split's records), or with label weights, no rated class at all.
+    var hasNoLabels: Bool {
+        if let labelWeights { return !labelWeights.floats.contains { $0 > 0 } }
+        return labelIndices.allSatisfy(\.isEmpty)
     }
 
     /// Label indices per video (for the metrics).

@@ -14,15 +14,19 @@ public struct TrainingObjective {
     public let requiresLogits: Bool
     /// Whether the loss reads teacher predictions from the batch.
     public let requiresTeacher: Bool
+    /// Whether the loss weights each label by the batch's ``TrainingBatch/labelWeights``
+    /// (segment labels); the trainer refuses weighted data for one that does not.
+    public let acceptsLabelWeights: Bool
     private let compute: (ModelOutput, TrainingBatch) -> Tensor
 
     /// An objective from a loss function; the flags say what it needs, so a
     /// caller can refuse a model or data that cannot provide it before training starts.
-    public init(name: String, requiresLogits: Bool = false, requiresTeacher: Bool = false,
+    public init(name: String, requiresLogits: Bool = false, requiresTeacher: Bool = false, acceptsLabelWeights: Bool = false,
                 loss: @escaping (ModelOutput, TrainingBatch) -> Tensor) {
         self.name = name
         self.requiresLogits = requiresLogits
         self.requiresTeacher = requiresTeacher
+        self.acceptsLabelWeights = acceptsLabelWeights
         compute = loss
     }
 
@@ -38,9 +42,10 @@ public struct TrainingObjective {
     }
 
     /// Binary cross-entropy with the labels, from logits or, for
-    /// mixture-of-experts heads, from probabilities (nothing passes through a sigmoid twice).
-    public static let binaryCrossEntropy = TrainingObjective(name: "bce") { output, batch in
-        bce(output, batch.labels)
+    /// mixture-of-experts heads, from probabilities (nothing passes through a
+    /// sigmoid twice); each element scaled by the batch's label weights when it has them.
+    public static let binaryCrossEntropy = TrainingObjective(name: "bce", acceptsLabelWeights: true) { output, batch in
+        bce(output, batch.labels, weights: batch.labelWeights)
     }
 
     /// The pairwise ranking loss alone (Samsung 2018).
@@ -73,10 +78,10 @@ public struct TrainingObjective {
         }
     }
 
-    private static func bce(_ output: ModelOutput, _ targets: Tensor) -> Tensor {
+    private static func bce(_ output: ModelOutput, _ targets: Tensor, weights: Tensor? = nil) -> Tensor {
         switch output {
-        case .logits(let l): return NN.binaryCrossEntropy(logits: l, targets: targets)
-        case .probabilities(let p): return NN.binaryCrossEntropy(probabilities: p, targets: targets, reduction: .mean)
+        case .logits(let l): return NN.binaryCrossEntropy(logits: l, targets: targets, weights: weights)
+        case .probabilities(let p): return NN.binaryCrossEntropy(probabilities: p, targets: targets, weights: weights, reduction: .mean)
         }
     }
 

@@ -20,10 +20,16 @@ struct Train: ParsableCommand {
             is scored (GAP@20, MAP, Hit@1, PERR) and OUT/last.safetensors is written; OUT/best.safetensors \
             keeps the best validation GAP. OUT/metrics.csv logs every metric and OUT/training-curves.svg \
             plots them. Running again on the same OUT resumes exactly where it stopped (--restart to start over).
+
+            Fine-tuning on the 2019 segment labels (the starter code's baseline): --segment-labels trains on \
+            each rated 5-frame segment of segment-rated files, only the rated classes counting (label weights), \
+            and validates on the same kind of examples; --init-from starts from a checkpoint trained on video \
+            labels, whose model, size and configuration are then the defaults. Without --train the embedded \
+            dataset's segment-rated split is used, its last shard held out for validation.
             """)
 
-    @Option(help: "Zoo model (see `yt8m zoo`).")
-    var model = "moe"
+    @Option(help: "Zoo model (see `yt8m zoo`; default: the --init-from checkpoint's, else moe).")
+    var model: String?
 
     @Option(help: "Configuration size: paper or small (default: small on synthetic data, paper otherwise).")
     var size: ModelSize?
@@ -105,11 +111,17 @@ struct Train: ParsableCommand {
     @Flag(help: "Skip a batch whose loss or gradient is NaN or infinite (counted as skipped_batches in metrics.csv) instead of stopping; 100 in a row still stop the run.")
     var skipNonFinite = false
 
+    @Flag(help: "Train on the segment ratings of 2019 segment-rated files instead of video labels (frame-level models).")
+    var segmentLabels = false
+
+    @Option(help: "Start from this checkpoint's weights (fine-tuning) instead of a random initialisation.")
+    var initFrom: String?
+
     @Flag(help: "Start over: remove the run files in OUT (checkpoints, metrics.csv, training-curves.svg), nothing else.")
     var restart = false
 
     func validate() throws {
-        do { _ = try ModelZoo.entry(named: model) } catch let error as ZooError { throw ValidationError(error.description) }
+        if let model { do { _ = try ModelZoo.entry(named: model) } catch let error as ZooError { throw ValidationError(error.description) } }
         if let l = loss, !["bce", "rank", "bce+rank", "distill"].contains(l) {
             throw ValidationError("--loss must be bce, rank, bce+rank or distill, got '\(l)'")
         }
@@ -118,8 +130,10 @@ struct Train: ParsableCommand {
                 throw ValidationError("--config must be a JSON object, got '\(c)'")
             }
             // Unknown keys, wrong types and values out of range, before any data is read.
-            do { _ = try ModelZoo.entry(named: model).configuration(size: .small, overrides: overrides) }
-            catch let error as ZooError { throw ValidationError("--config: \(error)") }
+            if let model {
+                do { _ = try ModelZoo.entry(named: model).configuration(size: .small, overrides: overrides) }
+                catch let error as ZooError { throw ValidationError("--config: \(error)") }
+            }
         }
         if let t = threads, t <= 0 { throw ValidationError("--threads must be positive, got \(t)") }
         if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
@@ -162,6 +176,11 @@ struct Train: ParsableCommand {
         o.seed = seed
         o.tensorBoard = tensorboard
         o.skipNonFiniteBatches = skipNonFinite
+        if segmentLabels {
+            // The starter's fine-tuning: plain weighted BCE; a recipe's mixup or ranking term unless asked for (and then refused).
+            o.loss = o.loss ?? .binaryCrossEntropy
+            o.mixupAlpha = mixup ?? 0
+        }
         return o
     }
 
@@ -184,11 +203,20 @@ struct Train: ParsableCommand {
             // The ranks of one machine share its cores instead of each taking them all.
             Parallel.threads = max(1, ProcessInfo.processInfo.activeProcessorCount / local)
         }
+        // The checkpoint to fine-tune gives the model, size and configuration the flags leave open.
+        let initial = try initFrom.map { try TrainedModel.spec(of: $0) }
+        let model = self.model ?? initial?.model ?? "moe"
         let entry = try ModelZoo.entry(named: model)
+        let sameModel = initial?.model == model
+        let size = self.size ?? (sameModel ? initial?.size : nil)
+        let config = self.config ?? (sameModel ? initial?.overrides : nil)
         let printer = ProgressPrinter()
         let resolve = {
-            try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
-                                      progress: isRoot ? printer.syntheticData : nil)
+            segmentLabels
+                ? try DataSelection.resolveSegmentRated(train: train, validation: validation, format: formatOptions.format,
+                                                        progress: isRoot ? printer.syntheticData : nil)
+                : try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
+                                            progress: isRoot ? printer.syntheticData : nil)
         }
         let data: DataSelection
         if let world, world.size > 1 {
@@ -200,12 +228,16 @@ struct Train: ParsableCommand {
             data = try resolve()
         }
         let directory = out ?? "runs/\(model)"
-        let job: TrainingJob
+        var job: TrainingJob
         do {
             job = try TrainingJob(model: model, size: size, configuration: config, data: data, steps: steps,
                                   overrides: overrides, directory: directory)
+            job.segmentLabels = segmentLabels
+            job.initialWeights = initFrom
+            try job.checkSegmentLabels()
         } catch let error as TrainingConfigError { throw ValidationError(Self.flagMessage(error)) }
         catch let error as TrainingJobError { throw ValidationError(error.description) }
+        catch let error as TrainingError { throw ValidationError(error.description) }
         // Equal shares per rank and micro-batch keep N ranks × K micro-batches the arithmetic of one batch.
         let parts = ranks * job.config.accumulationSteps
         guard job.batchSize % parts == 0 else {
@@ -218,7 +250,8 @@ struct Train: ParsableCommand {
         }
         let parameters = try entry.parameterCount(size: job.spec.size, overrides: job.spec.overrideDictionary, numClasses: job.spec.numClasses)
         if isRoot {
-            note("\(model) (\(job.spec.size.rawValue), \(Self.millions(parameters)) parameters) on \(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files"), batch \(job.batchSize)\(ranks > 1 ? " over \(ranks) ranks" : ""), \(job.config.loss), \(job.config.optimizer) lr \(job.config.learningRate)")
+            let examples = segmentLabels ? "segment labels of" : "", start = initFrom.map { ", from \($0)" } ?? ""
+            note("\(model) (\(job.spec.size.rawValue), \(Self.millions(parameters)) parameters) on \(examples)\(examples.isEmpty ? "" : " ")\(data.isSynthetic ? "the synthetic dataset" : "\(data.trainFiles.count) files")\(start), batch \(job.batchSize)\(segmentLabels ? " segments" : "")\(ranks > 1 ? " over \(ranks) ranks" : ""), \(job.config.loss), \(job.config.optimizer) lr \(job.config.learningRate)")
         }
         let result: TrainingJob.Result
         if let world {

@@ -99,11 +99,19 @@ extension TrainingJob {
 public enum TrainingJobError: Error, CustomStringConvertible, Equatable {
     /// Fewer videos per batch than micro-batches (or none).
     case batchTooSmall(batchSize: Int, microBatches: Int)
+    /// Segment labels asked of a model that reads video-level vectors (or frame statistics), not frames.
+    case segmentLabelsNeedFrameModel(model: String)
+    /// The checkpoint to start from holds another model (or another size, class count or configuration).
+    case initialWeightsMismatch(checkpoint: String, fields: [String], saved: String, requested: String)
 
     public var description: String {
         switch self {
         case .batchTooSmall(let b, let k):
             return "a batch of \(b) videos cannot be split into \(k) micro-batches: the batch size must be at least the number of micro-batches"
+        case .segmentLabelsNeedFrameModel(let model):
+            return "\(model) does not read frames, so it cannot be trained on 5-frame segments: segment labels need a frame-level model (see `yt8m zoo`)"
+        case .initialWeightsMismatch(let path, let fields, let saved, let requested):
+            return "\(path) holds another \(fields.joined(separator: ", ")) than this run asks for (checkpoint: \(saved); run: \(requested)): start from a checkpoint of the same model, or leave --model, --size and --config to the checkpoint"
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import NN
 import Tensor
@@ -42,11 +43,20 @@ public struct TrainingJob {
     public var seed: UInt64
     /// Read teacher predictions from this context feature (distillation), or nil.
     public var teacherKey: String?
+    /// Train and validate on the files' segment ratings instead of their video
+    /// labels: each rated segment is an example (``RatedSegmentBatchSource``),
+    /// `batchSize` segments per batch, unrated classes weighted 0. Needs a
+    /// frame-level model and the 2019 segment-rated files.
+    public var segmentLabels: Bool
+    /// A checkpoint whose weights the model starts from instead of a random
+    /// initialisation (fine-tuning); it must hold the same model. A run that
+    /// resumes takes its own last checkpoint instead.
+    public var initialWeights: String?
 
     /// A job; see the properties.
     public init(spec: ModelSpec, trainFiles: [String], validationFiles: [String], format: YT8MRecordFormat,
                 config: TrainingConfig, batchSize: Int, frames: FrameSampling, directory: String,
-                seed: UInt64 = 0, teacherKey: String? = nil) {
+                seed: UInt64 = 0, teacherKey: String? = nil, segmentLabels: Bool = false, initialWeights: String? = nil) {
         self.spec = spec
         self.trainFiles = trainFiles
         self.validationFiles = validationFiles
@@ -57,6 +67,8 @@ public struct TrainingJob {
         self.directory = directory
         self.seed = seed
         self.teacherKey = teacherKey
+        self.segmentLabels = segmentLabels
+        self.initialWeights = initialWeights
     }
 
     /// What a run gives back.
@@ -80,10 +92,13 @@ public struct TrainingJob {
     public func run(resume: Bool = true, callbacks: [any TrainingCallback] = [], progress: PipelineProgress? = nil,
                     topology: (any TrainingTopology)? = nil) throws -> Result {
         let entry = try ModelZoo.entry(named: spec.model)
-        let network = try spec.build(seed: seed)
-        let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, frames: frames,
+        try checkSegmentLabels()
+        let network = try initialWeights.map { try initialModel(from: $0) } ?? spec.build(seed: seed)
+        // A segment is cut from its video's frames in order, so segment training reads them all.
+        let trainOptions = entry.trainingOptions(format: format, batchSize: batchSize, frames: segmentLabels ? .all : frames,
                                                  maxFrames: spec.maxFrames, seed: seed, teacherKey: teacherKey)
-        let globalSource = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
+        let videos = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
+        let globalSource: BatchSource = segmentLabels ? RatedSegmentBatchSource(videos: videos, segmentsPerBatch: batchSize) : videos
         let trainSource = topology?.trainingSource(globalSource) ?? globalSource
         let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
 
@@ -103,11 +118,40 @@ public struct TrainingJob {
     }
 
     /// One deterministic pass over `files` (every frame, up to the spec's max),
-    /// reset before each validation.
-    public func evaluationSource(_ files: [String]) throws -> DatasetBatchSource {
+    /// reset before each validation: their videos, or with ``segmentLabels``
+    /// their rated segments.
+    public func evaluationSource(_ files: [String]) throws -> BatchSource {
         let entry = try ModelZoo.entry(named: spec.model)
         let options = entry.evaluationOptions(format: format, batchSize: batchSize, maxFrames: spec.maxFrames, epochs: nil)
-        return DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
+        let videos = DatasetBatchSource(try YT8MDataset(files: files, options: options), repeats: false)
+        return segmentLabels ? RatedSegmentBatchSource(videos: videos, segmentsPerBatch: batchSize) : videos
+    }
+
+    /// With ``segmentLabels``, refuses what cannot train on segments before
+    /// any work: a model that does not read frames
+    /// (``TrainingJobError/segmentLabelsNeedFrameModel(model:)``), a loss or
+    /// mixup that cannot honour label weights (``TrainingError/labelWeightsNotSupported(by:)``).
+    public func checkSegmentLabels() throws {
+        guard segmentLabels else { return }
+        guard try ModelZoo.entry(named: spec.model).level == .frame else {
+            throw TrainingJobError.segmentLabelsNeedFrameModel(model: spec.model)
+        }
+        let objective = TrainingObjective(config.loss)
+        if !objective.acceptsLabelWeights { throw TrainingError.labelWeightsNotSupported(by: "the \(objective.name) loss") }
+        if config.mixupAlpha != nil { throw TrainingError.labelWeightsNotSupported(by: "mixup") }
+    }
+
+    /// The model of checkpoint `path`, which must be this job's model, to fine-tune.
+    private func initialModel(from path: String) throws -> any ZooModel {
+        let (model, saved) = try TrainedModel.load(path)
+        let differing = [("model", saved.model == spec.model), ("size", saved.size == spec.size),
+                         ("classes", saved.numClasses == spec.numClasses),
+                         ("configuration", NSDictionary(dictionary: saved.overrideDictionary ?? [:])
+                            .isEqual(to: spec.overrideDictionary ?? [:]))].filter { !$0.1 }.map(\.0)
+        guard differing.isEmpty else {
+            throw TrainingJobError.initialWeightsMismatch(checkpoint: path, fields: differing, saved: saved.json, requested: spec.json)
+        }
+        return model
     }
 
     /// The predictions of `model` for every video of `files` in order, with

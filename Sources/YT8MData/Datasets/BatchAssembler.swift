@@ -12,6 +12,7 @@ struct BatchAssembler {
         var labels: [Int] = []
         var frameCount = 0
         var teacher: [Float]?
+        var segmentRatings: [SegmentRating] = []
         var error: Error?
     }
 
@@ -66,7 +67,7 @@ struct BatchAssembler {
         }
         return YT8MBatch(features: features, labels: labels, numFrames: Tensor(counts.map { Int32($0) }, shape: [b]),
                          frameCounts: counts, ids: slots.map(\.id), labelIndices: slots.map(\.labels),
-                         teacherPredictions: teacher, stateAfter: stateAfter)
+                         teacherPredictions: teacher, segmentRatings: slots.map(\.segmentRatings), stateAfter: stateAfter)
     }
 
     /// Scratch memory reused by one decoding thread.
@@ -95,6 +96,7 @@ struct BatchAssembler {
                 slot.id = view.id
                 slot.labels = view.labels
                 slot.teacher = view.teacherPredictions
+                slot.segmentRatings = view.segmentRatings
                 slot.frameCount = try record.data.withUnsafeBufferPointer { bytes in
                     try fill(row: row, view: view, bytes: bytes.baseAddress!, position: position, epoch: epoch,
                              scratch: &scratch)

@@ -42,4 +42,23 @@ public struct DataSelection: Sendable, Equatable {
                              validationFiles: validation.isEmpty ? [] : try RecordFileDiscovery.files(for: validation),
                              format: format, isSynthetic: false)
     }
+
+    /// Segment-rated files (the 2019 release) to fine-tune on: `train` and
+    /// `validation` as ``resolve(train:validation:level:format:progress:)``
+    /// finds them; with no `train`, the embedded synthetic dataset's
+    /// segment-rated split, its last shard held out for validation unless
+    /// `validation` is given (the real release's segment labels are only in
+    /// its validation set, which users split the same way).
+    public static func resolveSegmentRated(train: [String], validation: [String], format: YT8MRecordFormat,
+                                           progress: ((Int, Int) -> Void)? = nil) throws -> DataSelection {
+        guard train.isEmpty else { return try resolve(train: train, validation: validation, level: .frame, format: format) }
+        let directory = try SyntheticData.defaultDataset(progress: progress)
+        let info = try SyntheticData.info(of: directory)
+        let rated = info.paths(split: SyntheticData.segmentSplit, level: .frame, in: directory)
+        if validation.isEmpty, let last = rated.last, rated.count > 1 {
+            return DataSelection(trainFiles: Array(rated.dropLast()), validationFiles: [last], format: info.format, isSynthetic: true)
+        }
+        return DataSelection(trainFiles: rated, validationFiles: try RecordFileDiscovery.files(for: validation),
+                             format: info.format, isSynthetic: true)
+    }
 }

@@ -16,6 +16,8 @@ struct FrameLevelExampleView {
     var teacherPredictions: [Float]?
     /// Per `format.frameFeatures` entry, the offset of each frame's bytes in the serialized record.
     var frameOffsets: [[Int]]
+    /// The 2019 segment ratings (none in video-rated files), checked as ``FrameLevelRecord`` checks them.
+    var segmentRatings: [SegmentRating]
 
     /// Number of frames of feature `index`.
     func frameCount(feature index: Int) -> Int { frameOffsets[index].count }
@@ -61,6 +63,7 @@ struct FrameLevelExampleView {
         labels = try YT8MFields.decodeLabels(map, format: format)
         teacherPredictions = try predictionsKey.flatMap { try decodeTeacherPredictions(map, key: $0, format: format, videoID: id) }
         frameOffsets = offsets
+        segmentRatings = try SegmentRatingFields.decode(map, frameCount: offsets.first?.count ?? 0, format: format, videoID: id)
     }
 
     /// `FeatureLists` body: entries `key = 1`, `FeatureList value = 2`; a later entry for the same

@@ -42,6 +42,9 @@ public struct YT8MBatch {
     /// The teacher's predictions `[B, numClasses]` (context feature `predictions`), when the
     /// records carry them and the dataset asks for them.
     public var teacherPredictions: Tensor?
+    /// Frame level: each video's 2019 segment ratings (empty for a video-rated
+    /// file). Video level: empty lists.
+    public var segmentRatings: [[SegmentRating]]
     /// The dataset state after this batch (resuming from it continues with the next batch).
     public var stateAfter: DatasetState
 

@@ -65,10 +65,7 @@ public enum TrainedModel {
     /// downstream scores or exports them.
     public static func load(_ path: String) throws -> (model: any ZooModel, spec: ModelSpec) {
         let (tensors, metadata) = try SafeTensors.read(path)
-        guard let text = metadata["model_spec"],
-              let spec = try? JSONDecoder().decode(ModelSpec.self, from: Data(text.utf8)) else {
-            throw TrainedModelError(path: path, reason: "no model_spec in the checkpoint metadata (not written by `yt8m train`?)")
-        }
+        let spec = try spec(in: metadata, of: path)
         let model = try spec.build()
         var state: [String: Tensor] = [:]
         if metadata["quantized"] != nil {
@@ -88,5 +85,18 @@ public enum TrainedModel {
         try model.loadStateDict(state)
         model.eval()
         return (model, spec)
+    }
+
+    /// The spec of the checkpoint at `path`, read from its header alone (no weights).
+    public static func spec(of path: String) throws -> ModelSpec {
+        try spec(in: try SafeTensors.readMetadata(path), of: path)
+    }
+
+    private static func spec(in metadata: [String: String], of path: String) throws -> ModelSpec {
+        guard let text = metadata["model_spec"],
+              let spec = try? JSONDecoder().decode(ModelSpec.self, from: Data(text.utf8)) else {
+            throw TrainedModelError(path: path, reason: "no model_spec in the checkpoint metadata (not written by `yt8m train`?)")
+        }
+        return spec
     }
 }
