@@ -2,5 +2,5 @@
 /// following semantic versioning; CHANGELOG.md says what each one changed.
 public enum YT8MKitVersion {
     /// This build's version.
-    public static let current = "0.2.0"
+    public static let current = "0.3.0"
 }

@@ -210,12 +210,15 @@ struct Train: ParsableCommand {
         let sameModel = initial?.model == model
         let size = self.size ?? (sameModel ? initial?.size : nil)
         let config = self.config ?? (sameModel ? initial?.overrides : nil)
+        var format = formatOptions.format
+        // Fine-tuning keeps the checkpoint's classes unless --num-classes says otherwise.
+        if formatOptions.numClasses == nil, let classes = initial?.numClasses { format.numClasses = classes }
         let printer = ProgressPrinter()
         let resolve = {
             segmentLabels
-                ? try DataSelection.resolveSegmentRated(train: train, validation: validation, format: formatOptions.format,
+                ? try DataSelection.resolveSegmentRated(train: train, validation: validation, format: format,
                                                         progress: isRoot ? printer.syntheticData : nil)
-                : try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: formatOptions.format,
+                : try DataSelection.resolve(train: train, validation: validation, level: entry.recordLevel, format: format,
                                             progress: isRoot ? printer.syntheticData : nil)
         }
         let data: DataSelection
@@ -264,8 +267,9 @@ struct Train: ParsableCommand {
         }
         guard isRoot else { return }
         if let r = result.validation {
-            print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
-                         r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
+            print(String(format: "validation: GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f",
+                         r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate)
+                  + "  (\(r.videoCount) \(segmentLabels ? "rated segments, rated classes only" : "videos"))")
         }
         if let base = try job.labelFrequencyBaseline() {
             print(String(format: "a model that ignores its input (label frequencies): GAP@20 %.4f", base.globalAveragePrecision))

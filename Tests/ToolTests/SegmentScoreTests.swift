@@ -8,7 +8,7 @@ import YT8MData
 /// whose mAP is worked out by hand.
 extension PipelineTests {
     /// Class 3 rated a:0 +, a:5 −, b:0 +, c:10 −, d:0 + (P = 3); class 7 rated e:0 − only.
-    private func writeSegmentRatedFiles(in dir: String) throws {
+    fileprivate func writeSegmentRatedFiles(in dir: String) throws {
         let format = YT8MRecordFormat.yt8m2018
         func video(_ id: String, frames: Int, _ ratings: [SegmentRating]) throws -> [UInt8] {
             try FrameLevelRecord(id: id, labels: [3], frames: format.frameFeatures.map { [UInt8](repeating: 9, count: frames * $0.size) },
@@ -109,5 +109,45 @@ extension PipelineTests {
                               "--labels", "validate-*.tfrecord"], in: dir)
         XCTAssertEqual(rated.status, 1)
         XCTAssertTrue(rated.stderr.contains("rated.csv:2: \"x\" is not a class index"), rated.stderr)
+    }
+}
+
+extension PipelineTests {
+    /// The starter's baseline from the tool: a frame-level model trained on
+    /// video labels, then fine-tuned on the segment ratings from its checkpoint.
+    func testTrainFineTunesOnSegmentLabels() throws {
+        let dir = try temporaryDirectory()
+        try writeSegmentRatedFiles(in: dir)
+        try succeed(["synth", "--out", "data", "--frame-level", "--videos", "40", "--classes", "12", "--shards", "1"], in: dir)
+        try succeed(["train", "--model", "frame-logistic", "--steps", "2", "--batch-size", "8", "--validate-every", "2",
+                     "--train", "data/frame/train*", "--validation", "data/frame/validate*", "--num-classes", "12",
+                     "--out", "video"], in: dir)
+        // validate-0 holds 3 rated segments, validate-1 3: train on one, validate on the other.
+        let segments = ["--segment-labels", "--train", "validate-0.tfrecord", "--validation", "validate-1.tfrecord"]
+        let tuned = try yt8m(["train", "--init-from", "video/best.safetensors", "--steps", "3", "--batch-size", "2",
+                              "--validate-every", "3", "--out", "seg"] + segments, in: dir)
+        XCTAssertEqual(tuned.status, 0, tuned.stderr)
+        XCTAssertTrue(tuned.stderr.contains("frame-logistic"), "the model comes from the checkpoint:\n\(tuned.stderr)")
+        XCTAssertTrue(tuned.stderr.contains("segment labels of 1 files, from video/best.safetensors"), tuned.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/seg/best.safetensors"))
+        // The fine-tuned checkpoint is a frame-level model like any other: eval scores segments with it.
+        let eval = try succeed(["eval", "--checkpoint", "seg/best.safetensors", "--data", "validate-*.tfrecord"], in: dir)
+        XCTAssertTrue(eval.contains("segment mAP@100000"), eval)
+
+        // Mistakes stop before training, as usage errors, and write nothing.
+        let videoModel = try yt8m(["train", "--model", "moe", "--steps", "1", "--out", "moe", "--num-classes", "12"] + segments, in: dir)
+        XCTAssertEqual(videoModel.status, 64, videoModel.stderr)
+        XCTAssertTrue(videoModel.stderr.contains("segment labels need a frame-level model"), videoModel.stderr)
+        let rank = try yt8m(["train", "--model", "frame-logistic", "--loss", "rank", "--steps", "1", "--out", "rank",
+                             "--num-classes", "12"] + segments, in: dir)
+        XCTAssertEqual(rank.status, 64, rank.stderr)
+        XCTAssertTrue(rank.stderr.contains("cannot honour label weights"), rank.stderr)
+        let other = try yt8m(["train", "--init-from", "video/best.safetensors", "--model", "dbof", "--steps", "1",
+                              "--batch-size", "2", "--out", "other"] + segments, in: dir)
+        XCTAssertNotEqual(other.status, 0)
+        XCTAssertTrue(other.stderr.contains("holds another model"), other.stderr)
+        for run in ["moe", "rank", "other"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/\(run)/last.safetensors"), run)
+        }
     }
 }
