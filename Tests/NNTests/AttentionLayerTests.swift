@@ -71,13 +71,13 @@ final class AttentionLayerTests: XCTestCase {
 
     func testMultiHeadSelfAttentionParameterNamesFollowPyTorch() {
         let mha = MultiHeadSelfAttention(embedDim: 8, numHeads: 2, rng: &rng)
-        XCTAssertEqual(mha.namedParameters().map(\.name), ["inProjWeight", "inProjBias", "outProj.weight", "outProj.bias"])
+        XCTAssertEqual(mha.namedParameters().map(\.name), ["in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias"])
         XCTAssertEqual(mha.inProjWeight.shape, [24, 8])
         XCTAssertEqual(mha.inProjBias!.value.doubles, [Double](repeating: 0, count: 24))
         XCTAssertEqual(mha.outProj.bias!.value.doubles, [Double](repeating: 0, count: 8))
         let layer = TransformerEncoderLayer(dModel: 8, numHeads: 2, feedForward: 16, rng: &rng)
         XCTAssertEqual(layer.namedParameters().map(\.name), [
-            "selfAttn.inProjWeight", "selfAttn.inProjBias", "selfAttn.outProj.weight", "selfAttn.outProj.bias",
+            "self_attn.in_proj_weight", "self_attn.in_proj_bias", "self_attn.out_proj.weight", "self_attn.out_proj.bias",
             "linear1.weight", "linear1.bias", "linear2.weight", "linear2.bias",
             "norm1.weight", "norm1.bias", "norm2.weight", "norm2.bias"])
         // PyTorch's count for d_model 8, 2 heads, feed-forward 16: 4·8·8 + 4·8 + 2·8·16 + 16 + 8 + 4·8.
@@ -195,7 +195,7 @@ final class AttentionLayerTests: XCTestCase {
         let encoder = TransformerEncoder(numLayers: 2, dModel: 4, numHeads: 1, feedForward: 5, dropout: 0,
                                          normFirst: true, finalNorm: true, dtype: .float64, rng: &rng)
         XCTAssertEqual(encoder.namedParameters().last?.name, "norm.bias")
-        XCTAssertTrue(encoder.namedParameters().contains { $0.name == "layers.1.selfAttn.inProjWeight" })
+        XCTAssertTrue(encoder.namedParameters().contains { $0.name == "layers.1.self_attn.in_proj_weight" })
         checkSequenceLayerGradients(encoder, input: doubleInput([2, 3, 4], seed: 54)) {
             encoder($0, mask: SequenceMask(lengths: [1, 3], time: 3))
         }

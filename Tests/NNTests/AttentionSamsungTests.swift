@@ -27,7 +27,7 @@ final class AttentionSamsungTests: XCTestCase {
         assertValues(y, expected)
         XCTAssertEqual(layer.temperature, 2)
         XCTAssertEqual(layer.namedParameters().map(\.name),
-                       ["queryProjections", "keyProjections", "valueProjections", "projection.weight", "projection.bias"])
+                       ["query_projections", "key_projections", "value_projections", "projection.weight", "projection.bias"])
     }
 
     func testSamsungTransformerLayerGradients() {
@@ -129,8 +129,8 @@ final class AttentionSamsungTests: XCTestCase {
     func testStackedAttentionPoolingDropoutMaterialisesOnlyInTraining() {
         let pool = StackedAttentionPooling(inputSize: 4, hiddenSize: 3, layers: 2, dropouts: [0.1, 0.2], rng: &rng)
         XCTAssertEqual(pool.namedParameters().map(\.name), [
-            "linearLayers.0.weight", "linearLayers.0.bias", "linearLayers.1.weight", "linearLayers.1.bias",
-            "attentionLayers.0.weight", "attentionLayers.0.bias", "attentionLayers.1.weight", "attentionLayers.1.bias"])
+            "linear_layers.0.weight", "linear_layers.0.bias", "linear_layers.1.weight", "linear_layers.1.bias",
+            "attention_layers.0.weight", "attention_layers.0.bias", "attention_layers.1.weight", "attention_layers.1.bias"])
         XCTAssertEqual(pool.linearLayers[1].weight.shape, [3, 7])
         let x = Tensor.normal([2, 5, 4], using: &rng)
         XCTAssertNotEqual(pool(x).floats, pool(x).floats)

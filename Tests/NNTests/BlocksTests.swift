@@ -118,8 +118,8 @@ final class BlocksParameterCountTests: XCTestCase {
             XCTAssertEqual(shapeOnlyCount { MergeAndRunBlock(features: a, inner: b, rng: &$0) }, 2 * (a * b + 3 * b + b * a + a))
         }
         XCTAssertEqual(MergeAndRunBlock(features: 2, rng: &rng).namedParameters().map(\.name).prefix(5), [
-            "branchA.block.linear.weight", "branchA.block.linear.bias", "branchA.block.batchNorm.weight",
-            "branchA.block.batchNorm.bias", "branchA.output.weight",
+            "branch_a.block.linear.weight", "branch_a.block.linear.bias", "branch_a.block.batch_norm.weight",
+            "branch_a.block.batch_norm.bias", "branch_a.output.weight",
         ])
     }
 

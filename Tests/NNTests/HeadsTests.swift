@@ -121,8 +121,8 @@ final class HeadsParameterCountTests: XCTestCase {
         }
         let moe = MixtureOfExperts(3, classes: 2, probabilityGating: true, lowRankGating: 2, rng: &rng)
         XCTAssertEqual(moe.namedParameters().map(\.name), [
-            "gatesBottleneck.weight", "gates.weight", "experts.weight", "experts.bias",
-            "probabilityGating.gate.weight", "probabilityGating.batchNorm.weight", "probabilityGating.batchNorm.bias",
+            "gates_bottleneck.weight", "gates.weight", "experts.weight", "experts.bias",
+            "probability_gating.gate.weight", "probability_gating.batch_norm.weight", "probability_gating.batch_norm.bias",
         ])
     }
 

@@ -10,6 +10,23 @@ final class LossTests: XCTestCase {
         XCTAssertEqual(loss.scalar, 1.9562208477255532, accuracy: 1e-14)
     }
 
+    func testNoReductionGivesEveryElementsLoss() {
+        // ln 2; ln(1 + e²); ln(1 + e⁻³) + 3: their mean is the value above.
+        let logits = Tensor([0, 2, -3] as [Double]), targets = Tensor([1, 0, 1] as [Double])
+        let each = binaryCrossEntropy(logits: logits, targets: targets, reduction: .none)
+        XCTAssertEqual(each.shape, [3])
+        for (got, expected) in zip(each.doubles, [0.6931471805599453, 2.1269280110429727, 3.048587351573742]) {
+            XCTAssertEqual(got, expected, accuracy: 1e-14)
+        }
+        let p = Tensor([0.9, 0.2, 0.4, 0.7] as [Double], shape: [2, 2]), y = Tensor([1, 0, 0, 1] as [Double], shape: [2, 2])
+        XCTAssertEqual(binaryCrossEntropy(probabilities: p, targets: y, reduction: .none).shape, [2, 2])
+        // Weighted afterwards by the caller: ∂/∂x Σ wᵢ·lossᵢ = wᵢ·(σ(xᵢ) − yᵢ); at x = 0, σ = ½.
+        let w = Tensor([2, 0, 1] as [Double])
+        let g = gradient(of: { (binaryCrossEntropy(logits: $0, targets: targets, reduction: .none) * w).sum() },
+                         wrt: Tensor([0, 0, 0] as [Double]))
+        XCTAssertEqual(g.doubles, [-1, 0, -0.5])
+    }
+
     func testBinaryCrossEntropyFromLogitsIsStableForLargeLogits() {
         let loss = binaryCrossEntropy(logits: Tensor([100, -100, 60] as [Float]), targets: Tensor([0, 1, 1] as [Float]),
                                       reduction: .sum)

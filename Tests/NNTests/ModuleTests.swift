@@ -34,7 +34,8 @@ final class ModuleTests: XCTestCase {
             "head.weight",
         ])
         XCTAssertEqual(net.namedBuffers().map(\.name), [
-            "blocks.0.norm.runningMean", "blocks.0.norm.runningVar", "blocks.1.norm.runningMean", "blocks.1.norm.runningVar",
+            "blocks.0.norm.running_mean", "blocks.0.norm.running_var", "blocks.0.norm.num_batches_tracked",
+            "blocks.1.norm.running_mean", "blocks.1.norm.running_var", "blocks.1.norm.num_batches_tracked",
         ])
         // 2·3 + 3 + 2 × (9 + 3 + 3 + 3) + 3
         XCTAssertEqual(net.parameterCount, 48)

@@ -148,7 +148,7 @@ final class PoolingForwardTests: XCTestCase {
         let layer = VLADBoW(featureSize: 5, clusters: 4, rng: &rng)
         XCTAssertEqual(layer.assignment.logitPower?.power, 3)
         XCTAssertEqual(layer.namedParameters().map(\.name),
-                       ["assignment.weight", "assignment.bias", "assignment.logitPower.exponent"])
+                       ["assignment.weight", "assignment.bias", "assignment.logit_power.exponent"])
     }
 }
 
@@ -190,8 +190,8 @@ final class PoolingGradientTests: XCTestCase {
                             descriptorPower: .learnable(initial: 0.8), dtype: .float64, rng: &rng)
         perturb(layer.assignment, seed: 3)
         XCTAssertEqual(layer.namedParameters().map(\.name), [
-            "assignment.weight", "assignment.batchNorm.weight", "assignment.batchNorm.bias",
-            "assignment.logitPower.exponent", "clusterCentres", "descriptorPower.exponent",
+            "assignment.weight", "assignment.batch_norm.weight", "assignment.batch_norm.bias",
+            "assignment.logit_power.exponent", "cluster_centres", "descriptor_power.exponent",
         ])
         check(layer, seed: 4)
     }

@@ -88,14 +88,14 @@ final class SyntheticDataTests: XCTestCase {
         var larger = smallConfig()
         larger.shards = 4
         try SyntheticData.write(larger, to: dir)
-        FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("mine".utf8))
+        _ = FileManager.default.createFile(atPath: dir + "/notes.txt", contents: Data("mine".utf8))
         try SyntheticData.write(smallConfig(), to: dir)
         XCTAssertEqual(try allFiles(dir).filter { $0.hasSuffix(".tfrecord") }.count, 8, "only the new dataset's 2 × 2 × 2 shards")
         XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/notes.txt"))
 
         // A TFRecord file synth did not write is not its to remove: refused before anything is written.
         let foreign = dir + "/video/train9999.tfrecord"
-        FileManager.default.createFile(atPath: foreign, contents: Data())
+        _ = FileManager.default.createFile(atPath: foreign, contents: Data())
         let before = try bytesOf(dir + "/video/train0000.tfrecord")
         XCTAssertThrowsError(try SyntheticData.write(smallConfig(seed: 9), to: dir)) {
             guard case .notADataset(let path, let reason)? = $0 as? SyntheticDataError else { return XCTFail("\($0)") }

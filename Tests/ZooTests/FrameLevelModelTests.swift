@@ -136,9 +136,9 @@ final class FrameLevelModelTests: XCTestCase {
     func testVLADBoWPowerIsLearned() throws {
         var rng = RandomGenerator(seed: 9)
         let model = try ModelZoo.entry(named: "vlad-bow").build(size: .small, numClasses: 3, rng: &rng)
-        let exponents = model.namedParameters().filter { $0.name.hasSuffix("logitPower.exponent") }
-        XCTAssertEqual(exponents.map(\.name).sorted(), ["audioBoW.assignment.logitPower.exponent",
-                                                        "videoBoW.assignment.logitPower.exponent"])
+        let exponents = model.namedParameters().filter { $0.name.hasSuffix("logit_power.exponent") }
+        XCTAssertEqual(exponents.map(\.name).sorted(), ["audio_bo_w.assignment.logit_power.exponent",
+                                                        "video_bo_w.assignment.logit_power.exponent"])
         XCTAssertEqual(exponents[0].parameter.value.scalar, 3)
         let x = ModelInput(features: Tensor.normal([3, 6, 1152], std: 0.5, using: &rng), lengths: [6, 4, 2])
         let loss = binaryCrossEntropy(logits: { if case .logits(let l) = model(x) { return l }; fatalError() }(),

@@ -25,25 +25,6 @@ public enum SafeTensors {
         }
     }
 
-    static func code(_ dtype: DType) -> String {
-        switch dtype {
-        case .float32: return "F32"
-        case .float64: return "F64"
-        case .int32: return "I32"
-        case .uint8: return "U8"
-        }
-    }
-
-    static func dtype(_ code: String) -> DType? {
-        switch code {
-        case "F32": return .float32
-        case "F64": return .float64
-        case "I32": return .int32
-        case "U8": return .uint8
-        default: return nil
-        }
-    }
-
     /// Writes `tensors` (sorted by name) and `metadata` atomically to `path`.
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to path: String) throws {
         let names = tensors.keys.sorted()
@@ -52,7 +33,7 @@ public enum SafeTensors {
         for name in names {
             let t = tensors[name]!
             let bytes = t.count * t.dtype.byteSize
-            header[name] = ["dtype": code(t.dtype), "shape": t.shape, "data_offsets": [offset, offset + bytes]]
+            header[name] = ["dtype": ElementType(storing: t.dtype).rawValue, "shape": t.shape, "data_offsets": [offset, offset + bytes]]
             offset += bytes
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }
@@ -97,12 +78,13 @@ public enum SafeTensors {
                   let shape = entry["shape"] as? [Int], let offsets = entry["data_offsets"] as? [Int], offsets.count == 2 else {
                 throw FormatError.badEntry(path: path, name: name, reason: "needs dtype, shape and two data_offsets")
             }
-            guard let dtype = dtype(code) else {
-                throw FormatError.badEntry(path: path, name: name, reason: "unsupported dtype \(code) (F32, F64, I32, U8 are supported)")
+            guard let type = ElementType(rawValue: code) else {
+                throw FormatError.badEntry(path: path, name: name, reason: "unsupported dtype \(code) (readable: "
+                                           + ElementType.allCases.map(\.rawValue).joined(separator: ", ") + ")")
             }
             guard shape.allSatisfy({ $0 >= 0 }) else { throw FormatError.badEntry(path: path, name: name, reason: "negative dimension in \(shape)") }
             // Overflow-checked: a crafted header's shape or offsets must not wrap around.
-            var product: Int? = dtype.byteSize
+            var product: Int? = type.byteSize
             for d in shape { product = product.flatMap { p in
                 let (r, overflow) = p.multipliedReportingOverflow(by: d)
                 return overflow ? nil : r
@@ -117,15 +99,9 @@ public enum SafeTensors {
                                            reason: "data_offsets \(offsets) do not hold \(bytes) bytes within the \(body)-byte data")
             }
             let slice = data.subdata(in: (headerEnd + offsets[0])..<(headerEnd + offsets[1]))
-            var t = Tensor.zeros(shape, dtype: dtype)
-            if bytes > 0 { slice.withUnsafeBytes { src in
-                switch dtype {
-                case .float32: t.withUnsafeMutablePointer(of: Float.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
-                case .float64: t.withUnsafeMutablePointer(of: Double.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
-                case .int32: t.withUnsafeMutablePointer(of: Int32.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
-                case .uint8: t.withUnsafeMutablePointer(of: UInt8.self) { UnsafeMutableRawPointer($0).copyMemory(from: src.baseAddress!, byteCount: bytes) }
-                }
-            } }
+            let t: Tensor
+            do { t = try slice.withUnsafeBytes { try decode($0, type: type, shape: shape) } }
+            catch let error as ElementError { throw FormatError.badEntry(path: path, name: name, reason: error.reason) }
             tensors[name] = t
         }
         return (tensors, metadata)

@@ -25,11 +25,21 @@ public struct StateDictError: Error, CustomStringConvertible {
 }
 
 extension Module {
-    /// Parameters and buffers by name (PyTorch's state_dict).
+    /// Parameters and persistent buffers by name: PyTorch's `state_dict()`,
+    /// what a twin `torch.nn` module loads with `strict=True`.
     public func stateDict() -> [String: Tensor] {
         var out: [String: Tensor] = [:]
         for (n, p) in namedParameters() { out[n] = p.value.detached() }
-        for (n, b) in namedBuffers() { out[n] = b.value }
+        for (n, b) in namedBuffers() where b.isPersistent { out[n] = b.value }
+        return out
+    }
+
+    /// The non-persistent buffers by name (dropout's random state): not part
+    /// of ``stateDict()``, saved by training checkpoints so a resumed run
+    /// draws the same masks.
+    public func nonPersistentState() -> [String: Tensor] {
+        var out: [String: Tensor] = [:]
+        for (n, b) in namedBuffers() where !b.isPersistent { out[n] = b.value }
         return out
     }
 
@@ -37,7 +47,13 @@ extension Module {
     /// unexpected or mis-shaped tensor stops the load before anything is
     /// assigned, and every one of them is reported. Values are converted to
     /// each parameter's dtype.
-    public func loadStateDict(_ state: [String: Tensor], strict: Bool = true) throws {
+    ///
+    /// Keys are read through ``StateDictNames/normalized(_:)``, so a state
+    /// written before 0.3.0 (camelCase keys) loads. Non-persistent buffers
+    /// are loaded when present and never missing; buffers that are not
+    /// required (BatchNorm's `num_batches_tracked`) keep their value when absent.
+    public func loadStateDict(_ stored: [String: Tensor], strict: Bool = true) throws {
+        let state = StateDictNames.normalized(stored)
         let params = namedParameters(), buffers = namedBuffers()
         var mismatches: [StateMismatch] = []
         var known = Set<String>()
@@ -49,7 +65,7 @@ extension Module {
         for (n, b) in buffers {
             known.insert(n)
             if let t = state[n] { if t.shape != b.value.shape { mismatches.append(.shape(name: n, expected: b.value.shape, found: t.shape)) } }
-            else { mismatches.append(.missing(n)) }
+            else if b.isPersistent && b.isRequired { mismatches.append(.missing(n)) }
         }
         for n in state.keys.sorted() where !known.contains(n) { mismatches.append(.unexpected(n)) }
         let blocking = strict ? mismatches : mismatches.filter { if case .shape = $0 { return true } else { return false } }

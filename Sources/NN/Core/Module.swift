@@ -5,8 +5,10 @@ import Tensor
 ///
 /// Parameters, buffers and sub-modules are found by reflection over stored
 /// properties (including arrays and optionals of them) and named by path in
-/// PyTorch's state-dict style: `blocks.0.fc.weight`. A leading underscore
-/// (from a property wrapper or a private backing store) is dropped. The
+/// PyTorch's state-dict style: `blocks.0.fc.weight`, each property's name in
+/// snake_case as PyTorch spells its attributes (`runningMean` is
+/// `running_mean`; ``StateDictNames``). A leading underscore (from a
+/// property wrapper or a private backing store) is dropped. The
 /// structure is reflected once and cached (see ``structureDidChange()``).
 open class Module {
     /// Training mode switches dropout on and makes batch norm use batch statistics.
@@ -116,7 +118,7 @@ open class Module {
                 guard var label = child.label else { continue }
                 if label.hasPrefix("_") { label.removeFirst() }
                 if label == "isTraining" || label == "directItems" { continue }
-                Module.collect(child.value, path: label, into: &items)
+                Module.collect(child.value, path: StateDictNames.pytorch(label), into: &items)
             }
         }
         Module.directItemsLock.lock()

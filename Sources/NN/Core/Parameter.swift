@@ -48,5 +48,20 @@ public final class Parameter {
 /// given gradients.
 public final class Buffer {
     public var value: Tensor
-    public init(_ value: Tensor) { self.value = value.detached() }
+    /// Whether the buffer is part of the module's ``Module/stateDict()``
+    /// (PyTorch's `register_buffer(…, persistent=)`). A non-persistent
+    /// buffer, such as a dropout layer's random state, is saved only in
+    /// training checkpoints, so an exported state dict holds what PyTorch's
+    /// twin module holds.
+    public let isPersistent: Bool
+    /// Whether a stored state must hold the buffer. BatchNorm's
+    /// `num_batches_tracked` is not required, so state dicts from before it
+    /// existed still load strictly, as PyTorch's BatchNorm allows.
+    public let isRequired: Bool
+
+    public init(_ value: Tensor, persistent: Bool = true, required: Bool = true) {
+        self.value = value.detached()
+        isPersistent = persistent
+        isRequired = required
+    }
 }

@@ -3,8 +3,9 @@ import Tensor
 /// Inverted dropout: in training, each element is zeroed with probability
 /// p and the rest scaled by 1/(1−p); identity in evaluation mode.
 ///
-/// The random state lives in a buffer (32 bytes), so a checkpoint restores
-/// the exact masks a resumed run would have drawn.
+/// The random state lives in a non-persistent buffer (32 bytes): a training
+/// checkpoint restores the exact masks a resumed run would have drawn, and
+/// the state dict holds nothing, as PyTorch's `Dropout`.
 public final class Dropout: Module, Layer {
     public let probability: Double
     public let rngState: Buffer
@@ -12,7 +13,7 @@ public final class Dropout: Module, Layer {
     public init(_ probability: Double, seed: UInt64 = 0xD0) {
         precondition(probability >= 0 && probability < 1, "Dropout: probability must be in [0, 1), got \(probability)")
         self.probability = probability
-        rngState = Buffer(Tensor(RandomGenerator(seed: seed).stateBytes, shape: [32]))
+        rngState = Buffer(Tensor(RandomGenerator(seed: seed).stateBytes, shape: [32]), persistent: false)
     }
 
     public func forward(_ x: Tensor) -> Tensor {

@@ -5,12 +5,17 @@ import Tensor
 /// conventions: in training, y = (x − μ_B)/√(σ²_B + ε)·γ + β with the biased
 /// batch variance, and running statistics updated as
 /// r ← (1 − momentum)·r + momentum·stat (running variance unbiased);
-/// in evaluation the running statistics are used.
+/// in evaluation the running statistics are used. The state dict is
+/// `torch.nn.BatchNorm1d`'s: `weight`, `bias`, `running_mean`,
+/// `running_var` and `num_batches_tracked`.
 public final class BatchNorm: Module, Layer {
     public let weight: Parameter?
     public let bias: Parameter?
     public let runningMean: Buffer
     public let runningVar: Buffer
+    /// Training batches seen (an int32 scalar; PyTorch's int64
+    /// `num_batches_tracked`, which it needs only without a momentum).
+    public let numBatchesTracked: Buffer
     public let epsilon: Double
     public let momentum: Double
 
@@ -20,6 +25,7 @@ public final class BatchNorm: Module, Layer {
         bias = affine ? Parameter(Tensor.zeros([features], dtype: dtype)) : nil
         runningMean = Buffer(Tensor.zeros([features], dtype: dtype))
         runningVar = Buffer(Tensor.ones([features], dtype: dtype))
+        numBatchesTracked = Buffer(Tensor.zeros([], dtype: .int32), required: false)
         self.epsilon = epsilon
         self.momentum = momentum
     }
@@ -42,6 +48,7 @@ public final class BatchNorm: Module, Layer {
                 let m = momentum
                 runningMean.value = runningMean.value * (1 - m) + mean.detached() * m
                 runningVar.value = runningVar.value * (1 - m) + variance.detached() * (m * Double(n) / Double(n - 1))
+                numBatchesTracked.value = Tensor.full([], value: numBatchesTracked.value.scalar + 1, dtype: .int32)
             }
         } else {
             normalized = (x - runningMean.value) * rsqrt(runningVar.value + epsilon)

@@ -1,7 +1,10 @@
 import Tensor
 
-/// How a loss over [batch, classes] is reduced to a scalar.
+/// How a loss over [batch, classes] is reduced (to a scalar, or not at all).
 public enum LossReduction: Sendable {
+    /// No reduction: the loss of every element, in the input's shape
+    /// (PyTorch's `reduction='none'`), for weighting or inspecting per example.
+    case none
     /// Mean over every element (PyTorch's default).
     case mean
     /// Sum over classes, mean over the batch (the YouTube-8M starter code).
@@ -11,6 +14,7 @@ public enum LossReduction: Sendable {
 
     func apply(_ perElement: Tensor) -> Tensor {
         switch self {
+        case .none: return perElement
         case .mean: return perElement.mean()
         case .sum: return perElement.sum()
         case .sumOverClassesMeanOverBatch:
