@@ -1,7 +1,7 @@
 # Set-up and test entry points. `make test` is what CI runs.
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config openmpi-bin libopenmpi-dev strace
+SYSTEM_PACKAGES := libopenblas-dev liblapacke-dev pkg-config openmpi-bin libopenmpi-dev strace libc6-dev-arm64-cross
 
 .PHONY: deps build release test demo bench clean
 
@@ -10,8 +10,9 @@ DEMO_MODEL ?= moe
 DEMO_STEPS ?= 1500
 
 # Installs the BLAS/LAPACK packages, Open MPI (the engine of data-parallel
-# training under mpirun), pkg-config and strace (the fault-injection test
-# kills runs with it) with apt when missing.
+# training under mpirun), pkg-config, strace (the fault-injection test
+# kills runs with it) and the arm64 libc headers (the C target's arm64
+# compile check) with apt when missing.
 deps:
 	@missing=""; for p in $(SYSTEM_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -29,6 +30,8 @@ release: deps
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
+	TENSOR_VECTOR_KERNELS=portable $(SWIFT) test --skip-build --parallel
+	scripts/portability_check.sh
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
 	scripts/tensorboard_interop.sh .build/debug/yt8m
 	scripts/kill_campaign.sh .build/debug/yt8m

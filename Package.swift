@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(name: "TrainingCallbacks", dependencies: ["Training"], path: "Examples/TrainingCallbacks"),
         .executableTarget(name: "CustomOp", dependencies: ["Tensor"], path: "Examples/CustomOp"),
         .executableTarget(name: "CustomArchitecture", dependencies: ["Training"], path: "Examples/CustomArchitecture"),
-        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor", "CKernels"]),
         .testTarget(name: "DistributedTests", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
         .testTarget(name: "NNTests", dependencies: ["NN", "FileIO"], resources: [.copy("Fixtures")]),
         // The fixtures and temporary-directory helpers the data, metrics and training tests share.

@@ -1,3 +1,4 @@
+import CKernels
 import XCTest
 @testable import Tensor
 
@@ -160,5 +161,15 @@ final class VectorMathAccuracyTests: XCTestCase {
         }
         XCTAssertTrue(exp(Tensor([Float.nan])).floats[0].isNaN)
         XCTAssertEqual(exp(Tensor([-Float.infinity, Float.infinity])).floats, [0, .infinity])
+    }
+
+    /// `TENSOR_VECTOR_KERNELS=portable` (CI's second test run) really takes
+    /// the portable path, so that run tests what arm64 and pre-AVX2 CPUs run.
+    func testThePortableSwitchIsHonoured() {
+        if ProcessInfo.processInfo.environment["TENSOR_VECTOR_KERNELS"] == "portable" {
+            XCTAssertEqual(VectorMath.kernels, "portable")
+        } else {
+            XCTAssertEqual(VectorMath.kernels, ck_has_avx2_fma() != 0 ? "avx2+fma" : "portable")
+        }
     }
 }

@@ -60,7 +60,7 @@ final class RunDirectoryTests: XCTestCase {
     func testLeftoversOfAKilledRunAreRemovedAndNothingElse() throws {
         try createDirectories(dir)
         for name in [".last.safetensors.tmp-Ab12Cd", ".metrics.csv.tmp-x9Y8z7", "notes.txt", ".other.tmp-123456"] {
-            FileManager.default.createFile(atPath: dir + "/" + name, contents: Data("x".utf8))
+            _ = FileManager.default.createFile(atPath: dir + "/" + name, contents: Data("x".utf8))
         }
         try trainer().run(training: source(), validation: nil, progress: quiet())
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
@@ -75,7 +75,7 @@ final class RunDirectoryTests: XCTestCase {
 
     func testADirectoryThatCannotBeMadeIsNamedWithTheSystemsReason() throws {
         try createDirectories(dir)
-        FileManager.default.createFile(atPath: dir + "/file", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir + "/file", contents: Data())
         XCTAssertThrowsError(try createDirectories(dir + "/file/run")) {
             XCTAssertEqual($0 as? FileIOError, FileIOError(path: dir + "/file", operation: "create directory", code: ENOTDIR))
         }

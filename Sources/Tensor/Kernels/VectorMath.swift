@@ -1,4 +1,5 @@
 import CKernels
+import Foundation
 
 /// Float32 exp and tanh written branch-free (Cephes expf/tanhf polynomials,
 /// ~1–2 ulp) so the loop vectoriser turns a plain loop over them into SIMD
@@ -7,8 +8,17 @@ import CKernels
 /// type, where accuracy matters more than speed. Public and inlinable so
 /// kernels outside Tensor (custom ops) vectorise the same way.
 public enum VectorMath {
-    /// Whether the AVX2 + FMA loops of the CKernels target can run here.
-    static let hasAVX2: Bool = ck_has_avx2_fma() != 0
+    /// Whether the AVX2 + FMA loops of the CKernels target run here: the CPU
+    /// has them and `TENSOR_VECTOR_KERNELS=portable` does not switch them off.
+    static let hasAVX2: Bool = ck_has_avx2_fma() != 0 && !portableOnly
+
+    /// `TENSOR_VECTOR_KERNELS=portable`: only the portable Swift loops run,
+    /// as on a CPU without AVX2 or on arm64. CI runs the test suite once
+    /// this way, so that path is tested on every machine.
+    static let portableOnly = ProcessInfo.processInfo.environment["TENSOR_VECTOR_KERNELS"] == "portable"
+
+    /// The element-wise kernels in use: `avx2+fma` or `portable`.
+    public static var kernels: String { hasAVX2 ? "avx2+fma" : "portable" }
 
     /// eˣ: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ through the exponent bits.
     /// Results below float32's normal range (x < −87.34) are flushed to 0.
