@@ -2,9 +2,11 @@ import FileIO
 import Tensor
 import Foundation
 
-/// A line chart of training curves as a standalone SVG file: one panel per
-/// group of series (e.g. losses in one, GAP in another), steps on x, with
-/// axes, ticks, a legend and a title. No dependencies; opens in any browser.
+/// A line chart of training curves: one panel per group of series (e.g.
+/// losses in one, GAP in another), steps on x, with axes, ticks, a legend
+/// and a title. Drawn once as ``PlotShape``s, written as a standalone SVG
+/// (opens in any browser) and as a PNG (for viewers, reports and chat
+/// tools that show images but not SVG). No dependencies.
 public struct CurvePlot {
     public struct Series {
         public let name: String
@@ -71,41 +73,62 @@ public struct CurvePlot {
         self.panels = panels
     }
 
-    static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+    static let colours = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"].map(PlotColour.init(hex:))
 
-    /// The SVG document.
-    public func svg() -> String {
-        let top = 40.0, height = top + Double(panels.count) * (panelHeight + 20)
-        var out = [#"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Int(width))" height="\#(Int(height))" font-family="sans-serif" font-size="12">"#,
-                   #"<rect width="100%" height="100%" fill="white"/>"#,
-                   #"<text x="\#(width / 2)" y="24" text-anchor="middle" font-size="16">\#(escape(title))</text>"#]
+    /// The figure's height: the title, then the panels.
+    var height: Double { 40 + Double(panels.count) * (panelHeight + 20) }
+
+    /// Every primitive of the figure, in drawing order, in SVG units.
+    func shapes() -> [PlotShape] {
+        var out: [PlotShape] = [.text(title, x: width / 2, y: 24, anchor: .middle, size: 16)]
         // One step axis for every panel, so a validation point sits under the loss of its step.
         let xs = panels.flatMap { $0.series.flatMap { $0.points.filter { $0.y.isFinite }.map(\.x) } }
         let xRange = (xs.min() ?? 0, xs.max() ?? 1)
         for (i, panel) in panels.enumerated() {
-            out.append(contentsOf: draw(panel, y0: top + Double(i) * (panelHeight + 20), xRange: xRange))
+            out.append(contentsOf: draw(panel, y0: 40 + Double(i) * (panelHeight + 20), xRange: xRange))
         }
-        out.append("</svg>")
-        return out.joined(separator: "\n")
+        return out
     }
 
-    public func save(to path: String) throws { try writeAtomically(svg(), to: path) }
+    /// The SVG document.
+    public func svg() -> String {
+        let lines = [#"<svg xmlns="http://www.w3.org/2000/svg" width="\#(Int(width))" height="\#(Int(height))" font-family="sans-serif" font-size="12">"#,
+                     #"<rect width="100%" height="100%" fill="white"/>"#]
+            + shapes().map(\.svg) + ["</svg>"]
+        return lines.joined(separator: "\n")
+    }
 
-    private func draw(_ panel: Panel, y0: Double, xRange: (Double, Double)) -> [String] {
+    /// The same figure as a PNG file, at `scale` pixels per SVG unit (2:
+    /// sharp on high-density screens, and the text large enough to read).
+    public func png(scale: Double = 2) -> [UInt8] {
+        var raster = Raster(width: width, height: height, scale: scale)
+        for shape in shapes() { raster.draw(shape) }
+        return raster.png()
+    }
+
+    /// Writes the SVG to `path`, and with `png` the PNG beside it (the same name ending in `.png`), each atomically.
+    public func save(to path: String, png writePNG: Bool = false) throws {
+        try writeAtomically(svg(), to: path)
+        if writePNG {
+            let pngPath = (path.hasSuffix(".svg") ? String(path.dropLast(4)) : path) + ".png"
+            try writeAtomically(png(), to: pngPath)
+        }
+    }
+
+    private func draw(_ panel: Panel, y0: Double, xRange: (Double, Double)) -> [PlotShape] {
         let left = 70.0, right = width - 150, bottom = y0 + panelHeight - 40, topY = y0 + 20
         let all = panel.series.flatMap(\.points).filter { $0.y.isFinite }
-        var out: [String] = []
+        var out: [PlotShape] = []
         let (xMin, xMax) = xRange
         guard let lowest = all.map(\.y).min(), let highest = all.map(\.y).max() else {
-            out.append(#"<text x="\#(left)" y="\#(y0 + 12)" font-size="13">\#(escape(panel.title))</text>"#)
-            out.append(#"<text x="\#(left)" y="\#(y0 + 40)">no data</text>"#)
+            out.append(.text(panel.title, x: left, y: y0 + 12, size: 13))
+            out.append(.text("no data", x: left, y: y0 + 40))
             return out
         }
         // Positions are computed on log10(y) for a log axis.
         let logScale = panel.logScale && lowest > 0
         func scaled(_ y: Double) -> Double { logScale ? log10(y) : y }
-        let title = panel.title + (logScale ? " (log scale)" : "")
-        out.append(#"<text x="\#(left)" y="\#(y0 + 12)" font-size="13">\#(escape(title))</text>"#)
+        out.append(.text(panel.title + (logScale ? " (log scale)" : ""), x: left, y: y0 + 12, size: 13))
         var yMin = scaled(lowest), yMax = scaled(highest)
         if yMax == yMin { yMax += 0.5; yMin -= 0.5 }
         let pad = (yMax - yMin) * 0.05
@@ -113,25 +136,24 @@ public struct CurvePlot {
         let xSpan = max(xMax - xMin, 1)
         func px(_ x: Double) -> Double { left + (x - xMin) / xSpan * (right - left) }
         func py(_ y: Double) -> Double { bottom - (scaled(y) - yMin) / (yMax - yMin) * (bottom - topY) }
-        out.append(#"<rect x="\#(left)" y="\#(topY)" width="\#(right - left)" height="\#(bottom - topY)" fill="none" stroke="gray"/>"#)
+        out.append(.rect(x: left, y: topY, width: right - left, height: bottom - topY, stroke: .gray))
         let yTicks = logScale ? CurvePlot.logTicks(pow(10, yMin), pow(10, yMax)) : CurvePlot.niceTicks(yMin, yMax)
         for yv in yTicks {
-            out.append(#"<line x1="\#(left - 4)" y1="\#(py(yv))" x2="\#(right)" y2="\#(py(yv))" stroke="gainsboro"/>"#)
-            out.append(#"<text x="\#(left - 6)" y="\#(py(yv) + 4)" text-anchor="end">\#(CurvePlot.tick(yv))</text>"#)
+            out.append(.line(x1: left - 4, y1: py(yv), x2: right, y2: py(yv), colour: .gainsboro))
+            out.append(.text(CurvePlot.tick(yv), x: left - 6, y: py(yv) + 4, anchor: .end))
         }
         for xv in CurvePlot.niceTicks(xMin, xMin + xSpan) {
-            out.append(#"<text x="\#(px(xv))" y="\#(bottom + 16)" text-anchor="middle">\#(CurvePlot.tick(xv))</text>"#)
+            out.append(.text(CurvePlot.tick(xv), x: px(xv), y: bottom + 16, anchor: .middle))
         }
-        out.append(#"<text x="\#((left + right) / 2)" y="\#(bottom + 32)" text-anchor="middle">step</text>"#)
-        out.append(#"<text transform="translate(16 \#((topY + bottom) / 2)) rotate(-90)" text-anchor="middle">\#(escape(panel.yLabel))</text>"#)
+        out.append(.text("step", x: (left + right) / 2, y: bottom + 32, anchor: .middle))
+        out.append(.text(panel.yLabel, x: 16, y: (topY + bottom) / 2, anchor: .middle, vertical: true))
         if let m = panel.marker {
-            out.append(#"<line x1="\#(px(m.x))" y1="\#(topY)" x2="\#(px(m.x))" y2="\#(bottom)" stroke="dimgray" stroke-dasharray="4 3"/>"#)
-            let anchor = px(m.x) > (left + right) / 2 ? "end" : "start", dx = anchor == "end" ? -4.0 : 4.0
-            out.append(#"<text x="\#(px(m.x) + dx)" y="\#(topY + 12)" text-anchor="\#(anchor)" fill="dimgray">\#(escape(m.label))</text>"#)
+            out.append(.line(x1: px(m.x), y1: topY, x2: px(m.x), y2: bottom, colour: .dimGray, dashed: true))
+            let onRight = px(m.x) > (left + right) / 2
+            out.append(.text(m.label, x: px(m.x) + (onRight ? -4 : 4), y: topY + 12, anchor: onRight ? .end : .start, colour: .dimGray))
         }
-        func polyline(_ points: [(x: Double, y: Double)], _ colour: String, opacity: Double) -> String {
-            let pts = points.filter { $0.y.isFinite }.map { String(format: "%.1f,%.1f", px($0.x), py($0.y)) }
-            return #"<polyline fill="none" stroke="\#(colour)" stroke-opacity="\#(opacity)" stroke-width="1.5" points="\#(pts.joined(separator: " "))"/>"#
+        func polyline(_ points: [(x: Double, y: Double)], _ colour: PlotColour, opacity: Double) -> PlotShape {
+            .polyline(points.filter { $0.y.isFinite }.map { (px($0.x), py($0.y)) }, colour: colour, opacity: opacity, width: 1.5)
         }
         for (j, s) in panel.series.enumerated() {
             let colour = CurvePlot.colours[j % CurvePlot.colours.count]
@@ -145,11 +167,11 @@ public struct CurvePlot {
                 }
             }
             if s.markers || finite.count == 1 {
-                for p in finite { out.append(String(format: #"<circle cx="%.1f" cy="%.1f" r="2.5" fill="%@"/>"#, px(p.x), py(p.y), colour)) }
+                for p in finite { out.append(.circle(x: px(p.x), y: py(p.y), radius: 2.5, colour: colour)) }
             }
             let ly = topY + 14 + Double(j) * 16
-            out.append(#"<line x1="\#(right + 10)" y1="\#(ly - 4)" x2="\#(right + 30)" y2="\#(ly - 4)" stroke="\#(colour)" stroke-width="2"/>"#)
-            out.append(#"<text x="\#(right + 36)" y="\#(ly)">\#(escape(s.name))</text>"#)
+            out.append(.line(x1: right + 10, y1: ly - 4, x2: right + 30, y2: ly - 4, colour: colour, width: 2))
+            out.append(.text(s.name, x: right + 36, y: ly))
         }
         return out
     }
@@ -186,10 +208,6 @@ public struct CurvePlot {
         if a != 0 && (a >= 1e5 || a < 1e-3) { return String(format: "%.2g", v) }
         if a >= 100 { return String(format: "%.0f", v) }
         return String(format: "%.4g", v)
-    }
-
-    private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// given by mistake as `--out`).
 public enum RunDirectory {
     /// The names a run writes (checkpoints, the metrics log, the plot).
-    public static let runFiles = ["last.safetensors", "best.safetensors", "metrics.csv", "training-curves.svg"]
+    public static let runFiles = ["last.safetensors", "best.safetensors", "metrics.csv", "training-curves.svg", "training-curves.png"]
 
     /// Removes the run files of `path` and the temporary files an
     /// interrupted atomic write of them left (`.NAME.tmp-XXXXXX`); every other

@@ -109,7 +109,7 @@ struct Stack: ParsableCommand {
         let r = report.final
         print(String(format: "final classifier (best step): GAP@20 %.4f  MAP %.4f  Hit@1 %.4f  PERR %.4f  (%d videos)",
                      r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate, r.videoCount))
-        print("final classifier checkpoints, metrics.csv and training-curves.svg in \(out)")
+        print("final classifier checkpoints, metrics.csv and training-curves.svg/.png in \(out)")
 
         guard let submission else { return }
         let videos = try stack.writeSubmission(of: report.classifier, over: data, to: submission, topK: topK, progress: progress)

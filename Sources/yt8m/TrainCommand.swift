@@ -18,8 +18,8 @@ struct Train: ParsableCommand {
             video) is the paper's unless an option overrides it; some small configurations train at a rate of \
             their own (the first line printed gives it). Every --validate-every steps the model \
             is scored (GAP@20, MAP, Hit@1, PERR) and OUT/last.safetensors is written; OUT/best.safetensors \
-            keeps the best validation GAP. OUT/metrics.csv logs every metric and OUT/training-curves.svg \
-            plots them. Running again on the same OUT resumes exactly where it stopped (--restart to start over).
+            keeps the best validation GAP. OUT/metrics.csv logs every metric and OUT/training-curves.svg (and .png) \
+            plot them. Running again on the same OUT resumes exactly where it stopped (--restart to start over).
 
             Fine-tuning on the 2019 segment labels (the starter code's baseline): --segment-labels trains on \
             each rated 5-frame segment of segment-rated files, only the rated classes counting (label weights), \
@@ -117,7 +117,7 @@ struct Train: ParsableCommand {
     @Option(help: "Start from this checkpoint's weights (fine-tuning) instead of a random initialisation.")
     var initFrom: String?
 
-    @Flag(help: "Start over: remove the run files in OUT (checkpoints, metrics.csv, training-curves.svg), nothing else.")
+    @Flag(help: "Start over: remove the run files in OUT (checkpoints, metrics.csv, training-curves.svg and .png), nothing else.")
     var restart = false
 
     func validate() throws {
@@ -274,7 +274,7 @@ struct Train: ParsableCommand {
         if let base = try job.labelFrequencyBaseline() {
             print(String(format: "a model that ignores its input (label frequencies): GAP@20 %.4f", base.globalAveragePrecision))
         }
-        print("checkpoints, metrics.csv and training-curves.svg in \(directory)")
+        print("checkpoints, metrics.csv and training-curves.svg/.png in \(directory)")
     }
 
     static func millions(_ n: Int) -> String { String(format: "%.2f M", Double(n) / 1e6) }

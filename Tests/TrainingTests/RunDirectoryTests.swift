@@ -65,7 +65,7 @@ final class RunDirectoryTests: XCTestCase {
         try trainer().run(training: source(), validation: nil, progress: quiet())
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: dir))
         XCTAssertEqual(names, [".lock", "notes.txt", ".other.tmp-123456", "last.safetensors",
-                               "metrics.csv", "training-curves.svg"])
+                               "metrics.csv", "training-curves.svg", "training-curves.png"])
     }
 
     func testTheCheckpointIsWrittenAfterTheLogsItCommits() {
