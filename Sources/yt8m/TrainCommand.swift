@@ -105,8 +105,9 @@ struct Train: ParsableCommand {
     @Option(help: "Threads for BLAS and kernels.")
     var threads: Int?
 
-    @Flag(help: "Write TensorBoard event files in OUT/tensorboard (view with `tensorboard --logdir OUT`).")
-    var tensorboard = false
+    @Flag(inversion: .prefixedNo,
+          help: "Write TensorBoard event files in OUT/tensorboard: scalars every step, weight and gradient histograms at every validation (view with `tensorboard --logdir OUT`).")
+    var tensorboard = true
 
     @Flag(help: "Skip a batch whose loss or gradient is NaN or infinite (counted as skipped_batches in metrics.csv) instead of stopping; 100 in a row still stop the run.")
     var skipNonFinite = false

@@ -49,15 +49,64 @@ final class TensorBoardTests: XCTestCase {
         XCTAssertEqual(events.first?.content, .fileVersion("brain.Event:2"))
         var steps: [String: [Int64]] = [:], losses: [Float] = []
         for e in events.dropFirst() {
-            guard case .scalars(let values) = e.content else { return XCTFail("\(e)") }
-            for (tag, v) in values {
-                steps[tag, default: []].append(e.step)
-                if tag == "train/loss" { losses.append(v) }
+            switch e.content {
+            case .scalars(let values):
+                for (tag, v) in values {
+                    steps[tag, default: []].append(e.step)
+                    if tag == "train/loss" { losses.append(v) }
+                }
+            case .histograms(let values):
+                for (tag, h) in values {
+                    steps[tag, default: []].append(e.step)
+                    XCTAssertEqual(h.bucketCounts.reduce(0, +), h.count, tag)
+                }
+            default: XCTFail("\(e)")
             }
         }
         XCTAssertEqual(steps["train/loss"], Array(1...12))
+        XCTAssertEqual(steps["train/examples_per_second"], Array(1...12))
         XCTAssertEqual(steps["validation/gap"], [5, 10, 12])
         XCTAssertEqual(losses, trainer.log.series("train_loss").map { Float($0.value) })
-        XCTAssertEqual(try RunDirectory.clear(dir).filter { $0.hasPrefix("tensorboard/") }, ["tensorboard/" + files[0]])
+        // A histogram of every parameter and of its gradient at every validation point.
+        for (name, p) in trainer.model.namedParameters() {
+            XCTAssertEqual(steps["weights/\(name)"], [5, 10, 12], name)
+            XCTAssertEqual(steps["gradients/\(name)"], [5, 10, 12], name)
+            XCTAssertNotNil(p.grad)
+        }
+
+        // Resuming to step 20 starts a second file with the restart marker at step 13, the first it trains:
+        // TensorBoard drops events at or past the marker's step, and step 12 is the checkpoint's.
+        config.steps = 20
+        let resumed = Trainer(model: LogisticModel(modelConfig, numClasses: 10, rng: &rng), config: config, directory: dir)
+        let source = InMemoryBatchSource(features: train.features, labels: train.labels, batchSize: 32, shuffle: true, repeats: true)
+        XCTAssertTrue(try resumed.resumeIfPossible(training: source))
+        Thread.sleep(forTimeInterval: 1.1)                   // a new second for the new file's name
+        try resumed.run(training: source, validation: nil, progress: ProgressReporter(totalSteps: 20, output: { _ in }))
+        let second = try FileManager.default.contentsOfDirectory(atPath: dir + "/tensorboard").filter { $0 != files[0] }
+        XCTAssertEqual(second.count, 1)
+        let secondReader = try TFRecordReader(path: dir + "/tensorboard/" + second[0])
+        var resumedEvents: [TensorBoardEvent] = []
+        while let record = try secondReader.next() { resumedEvents.append(try TensorBoardEvent(serialized: record)) }
+        XCTAssertEqual(resumedEvents[1].content, .sessionStart)
+        XCTAssertEqual(resumedEvents[1].step, 13)
+        XCTAssertEqual(resumedEvents[2].step, 13)
+        XCTAssertEqual(Set(try RunDirectory.clear(dir).filter { $0.hasPrefix("tensorboard/") }),
+                       Set(([files[0]] + second).map { "tensorboard/" + $0 }))
+    }
+
+    /// Values 0, 1, 2, 3 in three buckets (0, 1], (1, 2], (2, 3] from the
+    /// minimum 0: the first bucket takes 0 and 1; the sums are 6 and 14.
+    func testAHistogramHasTensorFlowsBucketsAndSums() throws {
+        let h = TensorBoardEvent.Histogram([0, 1, 2, 3, .nan] as [Double], buckets: 3)
+        XCTAssertEqual([h.min, h.max, h.count, h.sum, h.sumOfSquares], [0, 3, 4, 6, 14])
+        XCTAssertEqual(h.bucketLimits, [1, 2, 3])
+        XCTAssertEqual(h.bucketCounts, [2, 1, 1])
+        XCTAssertEqual(TensorBoardEvent.Histogram([Float](repeating: 0.5, count: 4)).bucketCounts, [4], "equal values: one bucket")
+        let event = TensorBoardEvent(wallTime: 2, step: 7, content: .histograms([("weights/w", h)]))
+        XCTAssertEqual(try TensorBoardEvent(serialized: event.serialized), event)
+        // Event{step: 30, session_log{status: START}}: field 7 length-delimited (0x3A), 2 bytes: 08 01.
+        let start = TensorBoardEvent(wallTime: 0, step: 30, content: .sessionStart)
+        XCTAssertEqual(Array(start.serialized.suffix(6)), [0x10, 0x1E, 0x3A, 0x02, 0x08, 0x01])
+        XCTAssertEqual(try TensorBoardEvent(serialized: start.serialized), start)
     }
 }

@@ -1,18 +1,26 @@
 import FileIO
 import Foundation
 import Metrics
+import NN
 import TFRecord
+import Tensor
 
-/// Writes the run's scalars as a TensorBoard event file in
-/// `<dir>/tensorboard/` (`tensorboard --logdir <dir>` shows them):
-/// `train/loss` and `train/learning_rate` at every step, and
+/// Writes the run as a TensorBoard event file in `<dir>/tensorboard/`
+/// (`tensorboard --logdir <dir>` shows it): `train/loss`,
+/// `train/learning_rate` and `train/examples_per_second` at every step;
 /// `validation/gap`, `validation/map`, `validation/hit1`,
-/// `validation/perr` at every validation point.
+/// `validation/perr` at every validation point, and there too a histogram
+/// of every parameter (`weights/<name>`) and of its last gradient
+/// (`gradients/<name>`).
 ///
 /// Each run (and each resume) starts a new file,
 /// `events.out.tfevents.<seconds>.<host>`, as TensorFlow's writers do;
 /// TensorBoard reads every file of the directory and orders the events by
-/// step. Events are TFRecord-framed `Event` protocol buffers
+/// step. A resumed run's file starts with a `SessionLog` START at the first
+/// step it trains, the restart marker on which TensorBoard drops every
+/// event of that step or later, what the interrupted run logged past its
+/// last checkpoint, so no step is shown twice and the checkpoint's own step
+/// is kept. Events are TFRecord-framed `Event` protocol buffers
 /// (``TensorBoardEvent``), appended as they happen and flushed at every
 /// validation point and at the end, so TensorBoard can follow a run live;
 /// a crash loses at most the events since the last flush (TensorBoard skips
@@ -23,6 +31,8 @@ public final class TensorBoardWriter: TrainingCallback {
     private var handle: FileHandle?
     private var pending: [UInt8] = []
     private let clock: () -> Double
+    /// When the last step ended (or training started), for examples/s.
+    private var lastStepTime = 0.0
 
     /// - Parameter clock: seconds since 1970 for each event's wall time (the system clock by default).
     public init(clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) {
@@ -40,12 +50,17 @@ public final class TensorBoardWriter: TrainingCallback {
         self.path = path
         self.handle = handle
         append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step), content: .fileVersion("brain.Event:2")))
+        if trainer.step > 0 { append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step + 1), content: .sessionStart)) }
+        lastStepTime = clock()
         try flush()
     }
 
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
-        append(TensorBoardEvent(wallTime: clock(), step: Int64(report.step),
-                                content: .scalars([("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate))])))
+        let now = clock(), seconds = now - lastStepTime
+        lastStepTime = now
+        var scalars = [("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate))]
+        if seconds > 0 { scalars.append(("train/examples_per_second", Float(Double(report.batchSize) / seconds))) }
+        append(TensorBoardEvent(wallTime: now, step: Int64(report.step), content: .scalars(scalars)))
         if pending.count > 1 << 20 { try flush() }
     }
 
@@ -56,6 +71,13 @@ public final class TensorBoardWriter: TrainingCallback {
                 ("validation/hit1", Float(r.hitAtOne)), ("validation/perr", Float(r.precisionAtEqualRecallRate)),
             ])))
         }
+        // The gradients are still those of the step just taken (they are cleared when the next one starts).
+        var histograms: [(tag: String, histogram: TensorBoardEvent.Histogram)] = []
+        for (name, p) in trainer.model.namedParameters() {
+            histograms.append(("weights/\(name)", Self.histogram(of: p.value)))
+            if let g = p.grad { histograms.append(("gradients/\(name)", Self.histogram(of: g))) }
+        }
+        append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step), content: .histograms(histograms)))
         try flush()
     }
 
@@ -63,6 +85,15 @@ public final class TensorBoardWriter: TrainingCallback {
         try flush()
         try handle?.close()
         handle = nil
+    }
+
+    /// The histogram of a float tensor's elements, read in place.
+    static func histogram(of t: Tensor) -> TensorBoardEvent.Histogram {
+        if t.dtype == .float64 {
+            return t.withUnsafePointer(of: Double.self) { TensorBoardEvent.Histogram(UnsafeBufferPointer(start: $0, count: t.count)) }
+        }
+        let x = t.dtype == .float32 ? t : t.converted(to: .float32)
+        return x.withUnsafePointer(of: Float.self) { TensorBoardEvent.Histogram(UnsafeBufferPointer(start: $0, count: x.count)) }
     }
 
     private func append(_ event: TensorBoardEvent) {

@@ -1,10 +1,12 @@
 import TFRecord
 
 /// One TensorBoard event (TensorFlow's `tensorflow.Event` protocol buffer,
-/// `tensorflow/core/util/event.proto`), as far as scalar logs need it:
+/// `tensorflow/core/util/event.proto`), as far as training logs need it:
 /// `double wall_time = 1; int64 step = 2; oneof what { string file_version = 3;
-/// Summary summary = 5; }` with `Summary { repeated Value value = 1; }` and
-/// `Value { string tag = 1; float simple_value = 2; }`.
+/// Summary summary = 5; SessionLog session_log = 7; }` with
+/// `Summary { repeated Value value = 1; }`,
+/// `Value { string tag = 1; oneof { float simple_value = 2; HistogramProto histo = 5; } }`
+/// and `SessionLog { SessionStatus status = 1; }` (START = 1).
 public struct TensorBoardEvent: Equatable, Sendable {
     /// Seconds since 1970.
     public var wallTime: Double
@@ -12,18 +14,89 @@ public struct TensorBoardEvent: Equatable, Sendable {
     /// What the event holds.
     public var content: Content
 
-    /// The kinds of event a scalar log writes.
+    /// The kinds of event a training log writes.
     public enum Content: Equatable, Sendable {
         /// The first event of a file: the format version, `brain.Event:2`.
         case fileVersion(String)
         /// Scalars by tag at `step`.
         case scalars([(tag: String, value: Float)])
+        /// Histograms by tag at `step` (weights and gradients).
+        case histograms([(tag: String, histogram: Histogram)])
+        /// `SessionLog` START: the run (re)starts at `step`, so TensorBoard
+        /// drops what an earlier, interrupted run logged after it.
+        case sessionStart
 
         public static func == (a: Content, b: Content) -> Bool {
             switch (a, b) {
             case (.fileVersion(let x), .fileVersion(let y)): return x == y
             case (.scalars(let x), .scalars(let y)): return x.map(\.tag) == y.map(\.tag) && x.map(\.value) == y.map(\.value)
+            case (.histograms(let x), .histograms(let y)): return x.map(\.tag) == y.map(\.tag) && x.map(\.histogram) == y.map(\.histogram)
+            case (.sessionStart, .sessionStart): return true
             default: return false
+            }
+        }
+    }
+
+    /// TensorFlow's `HistogramProto`: `double min = 1; max = 2; num = 3;
+    /// sum = 4; sum_squares = 5; repeated double bucket_limit = 6; repeated
+    /// double bucket = 7;`. Bucket i counts the values in
+    /// (bucket_limit[i−1], bucket_limit[i]], the first from −∞.
+    public struct Histogram: Equatable, Sendable {
+        public var min = 0.0, max = 0.0, count = 0.0, sum = 0.0, sumOfSquares = 0.0
+        /// The upper edge of each bucket, increasing.
+        public var bucketLimits: [Double] = []
+        /// The number of values in each bucket.
+        public var bucketCounts: [Double] = []
+
+        public init() {}
+
+        /// The histogram of the finite `values` in `buckets` equal-width
+        /// buckets from their minimum to their maximum (one bucket when they
+        /// are all equal). Two passes over the values and no copy, so a
+        /// parameter of hundreds of millions of elements costs no memory.
+        public init<C: Collection>(_ values: C, buckets: Int = 30) where C.Element: BinaryFloatingPoint {
+            var lo = Double.infinity, hi = -Double.infinity
+            for v in values where v.isFinite {
+                let d = Double(v)
+                (count, sum, sumOfSquares) = (count + 1, sum + d, sumOfSquares + d * d)
+                lo = Swift.min(lo, d)
+                hi = Swift.max(hi, d)
+            }
+            guard count > 0 else { return }
+            (min, max) = (lo, hi)
+            let n = hi > lo ? Swift.max(buckets, 1) : 1
+            let width = (hi - lo) / Double(n)
+            bucketLimits = (1...n).map { $0 == n ? hi : lo + Double($0) * width }
+            bucketCounts = [Double](repeating: 0, count: n)
+            for v in values where v.isFinite {
+                let index = width > 0 ? Swift.min(n - 1, Swift.max(0, Int(((Double(v) - lo) / width).rounded(.up)) - 1)) : 0
+                bucketCounts[index] += 1
+            }
+        }
+
+        func write(into e: inout ProtobufEncoder) {
+            for (field, v) in [(1, min), (2, max), (3, count), (4, sum), (5, sumOfSquares)] {
+                e.writeTag(field: field, wireType: .fixed64)
+                e.writeFixed64(v.bitPattern)
+            }
+            for (field, list) in [(6, bucketLimits), (7, bucketCounts)] {
+                e.writeMessage(field: field) { packed in for v in list { packed.writeFixed64(v.bitPattern) } }
+            }
+        }
+
+        init(decoding d: inout ProtobufDecoder) throws {
+            while !d.isAtEnd {
+                let (field, wire) = try d.readTag()
+                switch (field, wire) {
+                case (1...5, .fixed64):
+                    let v = Double(bitPattern: try d.readFixed64())
+                    switch field { case 1: min = v; case 2: max = v; case 3: count = v; case 4: sum = v; default: sumOfSquares = v }
+                case (6, .lengthDelimited), (7, .lengthDelimited):
+                    var packed = try d.readMessage(), list: [Double] = []
+                    while !packed.isAtEnd { list.append(Double(bitPattern: try packed.readFixed64())) }
+                    if field == 6 { bucketLimits = list } else { bucketCounts = list }
+                default: try d.skip(wire)
+                }
             }
         }
     }
@@ -53,6 +126,20 @@ public struct TensorBoardEvent: Equatable, Sendable {
                     }
                 }
             }
+        case .histograms(let values):
+            e.writeMessage(field: 5) { summary in
+                for (tag, histogram) in values {
+                    summary.writeMessage(field: 1) { v in
+                        v.writeString(field: 1, tag)
+                        v.writeMessage(field: 5) { histogram.write(into: &$0) }
+                    }
+                }
+            }
+        case .sessionStart:
+            e.writeMessage(field: 7) { log in
+                log.writeTag(field: 1, wireType: .varint)
+                log.writeVarint(1)
+            }
         }
         return e.bytes
     }
@@ -68,22 +155,35 @@ public struct TensorBoardEvent: Equatable, Sendable {
             case (2, .varint): step = Int64(bitPattern: try d.readVarint())
             case (3, .lengthDelimited): content = .fileVersion(try d.readString())
             case (5, .lengthDelimited):
-                var summary = try d.readMessage(), values: [(tag: String, value: Float)] = []
+                var summary = try d.readMessage()
+                var values: [(tag: String, value: Float)] = [], histograms: [(tag: String, histogram: Histogram)] = []
                 while !summary.isAtEnd {
                     let (f, w) = try summary.readTag()
                     guard f == 1, w == .lengthDelimited else { try summary.skip(w); continue }
-                    var value = try summary.readMessage(), tag = "", number: Float = 0
+                    var value = try summary.readMessage(), tag = "", number: Float = 0, histogram: Histogram?
                     while !value.isAtEnd {
                         let (vf, vw) = try value.readTag()
                         switch (vf, vw) {
                         case (1, .lengthDelimited): tag = try value.readString()
                         case (2, .fixed32): number = Float(bitPattern: try value.readFixed32())
+                        case (5, .lengthDelimited):
+                            var h = try value.readMessage()
+                            histogram = try Histogram(decoding: &h)
                         default: try value.skip(vw)
                         }
                     }
-                    values.append((tag, number))
+                    if let histogram { histograms.append((tag, histogram)) } else { values.append((tag, number)) }
                 }
-                content = .scalars(values)
+                content = histograms.isEmpty ? .scalars(values) : .histograms(histograms)
+            case (7, .lengthDelimited):
+                var log = try d.readMessage()
+                while !log.isAtEnd {
+                    let (f, w) = try log.readTag()
+                    switch (f, w) {
+                    case (1, .varint): if try log.readVarint() == 1 { content = .sessionStart }
+                    default: try log.skip(w)
+                    }
+                }
             default: try d.skip(wire)
             }
         }
