@@ -58,6 +58,37 @@ final class ZooConfigValidationTests: XCTestCase {
         }
     }
 
+    /// Settings shared by several models sit in a field group (`head`), but
+    /// users name their fields flat, as before the groups existed.
+    func testTheFieldsOfAGroupAreNamedFlat() throws {
+        let entry = try ModelZoo.entry(named: "netvlad")
+        let json = try entry.configuration(size: .paper)
+        let fields = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        XCTAssertEqual(Set(fields.keys), ["batchNormMomentum", "clusterSize", "gating", "hiddenBatchNormReLU6", "hiddenSize",
+                                          "lightVLAD", "mixtures", "probabilityGating", "transform"])
+        XCTAssertEqual(fields["hiddenSize"] as? Int, 1024)
+
+        // An override of a grouped field reaches the group: the same model as setting it in code.
+        var config = NetVLADModel.Config()
+        config.clusterSize = 8
+        config.head.hiddenSize = 24
+        config.head.gating = false
+        let direct = Module.parameterCount { () -> Module in
+            var rng = RandomGenerator(seed: 0)
+            return NetVLADModel(config, numClasses: 10, rng: &rng)
+        }
+        XCTAssertEqual(try entry.parameterCount(size: .paper, overrides: ["clusterSize": 8, "hiddenSize": 24, "gating": false],
+                                                numClasses: 10), direct)
+        XCTAssertEqual(outOfRange("netvlad", ["mixtures": 0]),
+                       .configValueOutOfRange(model: "netvlad", field: "mixtures", value: "0", allowed: "an integer in 1…16777216"))
+        XCTAssertEqual(outOfRange("vlad-bow", ["dropout": 1.5]),
+                       .configValueOutOfRange(model: "vlad-bow", field: "dropout", value: "1.5", allowed: "a probability in [0, 1)"))
+        // The group itself is not a field a user can set.
+        guard case .unknownConfigField(model: "vlad-bow", field: "head", _)? = outOfRange("vlad-bow", ["head": ["innerSize": 8]]) else {
+            return XCTFail("a group's name was accepted as a field")
+        }
+    }
+
     func testFieldsThatDoNotFitTogetherAreNamed() {
         XCTAssertEqual(outOfRange("resnet-like-video-only", ["videoPart": 0])?.description,
                        "bad configuration for resnet-like-video-only: videoPart and audioPart are both 0: at least one branch must be used")

@@ -68,7 +68,9 @@ public struct ZooEntry: Sendable {
         try countParameters(size, overrides, numClasses)
     }
 
-    /// The configuration as JSON (defaults merged with overrides).
+    /// The configuration as one flat JSON object with sorted keys (defaults
+    /// merged with overrides; the fields of groups at the top level, as
+    /// overrides name them).
     public func configuration(size: ModelSize, overrides: [String: Any]? = nil) throws -> String {
         try describeConfig(size, overrides)
     }
@@ -84,15 +86,15 @@ public struct ZooEntry: Sendable {
         @Sendable func config(_ size: ModelSize, _ overrides: [String: Any]?) throws -> C {
             let base = size == .paper ? paper : small
             guard let overrides, !overrides.isEmpty else { return base }
-            var dict = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+            var fields = try ConfigurationFields(base)
             for (k, v) in overrides {
-                guard dict[k] != nil else {
-                    throw ZooError.unknownConfigField(model: name, field: k, known: dict.keys.sorted())
+                guard fields.has(k) else {
+                    throw ZooError.unknownConfigField(model: name, field: k, known: fields.names)
                 }
-                dict[k] = v
+                fields.set(k, to: v)
             }
             let decoded: C
-            do { decoded = try JSONDecoder().decode(C.self, from: JSONSerialization.data(withJSONObject: dict)) }
+            do { decoded = try fields.decode(C.self) }
             catch { throw ZooError.badConfig(model: name, reason: "\(error)") }
             try ZooConfigValidation.check(decoded, keys: Set(overrides.keys), model: name)
             do { try (decoded as? any ZooConfiguration)?.checkConsistency() }
@@ -113,11 +115,7 @@ public struct ZooEntry: Sendable {
                 return build(c, classes, &rng)
             },
             countParameters: { size, o, classes in count(try config(size, o), classes) },
-            describeConfig: { size, o in
-                let e = JSONEncoder()
-                e.outputFormatting = [.sortedKeys]
-                return String(decoding: try e.encode(try config(size, o)), as: UTF8.self)
-            })
+            describeConfig: { size, o in try ConfigurationFields(try config(size, o)).json() })
     }
 }
 

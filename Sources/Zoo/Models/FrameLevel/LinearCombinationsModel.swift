@@ -26,7 +26,7 @@ public final class LinearCombinationsModel: ZooModelBase, ResNetLikeHeadModel {
         // the per-position frame weights start with random signs, so a video's content enters with a
         // length-dependent sign until they agree. 1e-2 and inner 64: GAP 0.22.
         smallLearningRate: 1e-2,
-        small: { $0.innerSize = 64; $0.dropout = 0.1 },
+        small: { $0.head.innerSize = 64; $0.head.dropout = 0.1 },
         build: { LinearCombinationsModel($0, numClasses: $1, rng: &$2) })
 
     /// The learned combinations of the rgb frames.
@@ -43,8 +43,8 @@ public final class LinearCombinationsModel: ZooModelBase, ResNetLikeHeadModel {
                 rng: inout RandomGenerator) {
         videoCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
         audioCombinations = LinearCombinationsOfFrames(frames: config.frames, heads: config.combinations, rng: &rng)
-        dropout = Dropout(config.dropout, seed: rng.next())
-        head = ResNetLikeHead(videoFeatures: config.combinations * rgbSize, audioFeatures: config.combinations * audioSize, config: config,
+        dropout = Dropout(config.head.dropout, seed: rng.next())
+        head = ResNetLikeHead(videoFeatures: config.combinations * rgbSize, audioFeatures: config.combinations * audioSize, settings: config.head,
                               classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -62,19 +62,14 @@ public final class LinearCombinationsModel: ZooModelBase, ResNetLikeHeadModel {
 
 extension LinearCombinationsModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
-    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration {
         /// Combinations of frames per modality (`head_size`; 3 here, the reported model mixes 5).
         public var combinations = 3
         /// Frames the combinations span (the reference's MAX_SEQ_LEN, 303).
         public var frames = 303
-        /// Width of each ResNet-like stream (`inner_size`, the reference's 2048).
-        public var innerSize = 2048
-        /// Identity blocks on each stream of the ResNet-like head (`av_id_block_num`, the reference's 1).
-        public var avBlocks = 1
-        /// Identity blocks after the concatenation in the ResNet-like head (`concat_id_block_num`, the reference's 1).
-        public var concatBlocks = 1
-        /// Dropout on the combinations and inside the ResNet-like head (the reference's 0.5, passed on to its head).
-        public var dropout = 0.5
+        /// The ResNet-like head (its defaults, the reference's: 2048 wide, dropout 0.5,
+        /// which the reference also applies to the combinations).
+        public var head = ResNetLikeHead.Settings()
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}

@@ -19,7 +19,7 @@ public final class NetFVModel: WILLOWPoolingModel {
         "netfv", level: .frame,
         summary: "Gated NetFV: learnable Fisher vectors, 128 (rgb) + 64 (audio) clusters, 1024 hidden, gated MoE (WILLOW NetFVModelLF)",
         recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-        small: { $0.clusterSize = 4; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        small: { $0.clusterSize = 4; $0.head.hiddenSize = 32; $0.head.batchNormMomentum = SmallConfiguration.batchNormMomentum },
         build: { NetFVModel($0, numClasses: $1, rng: &$2) })
 
     /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
@@ -28,7 +28,7 @@ public final class NetFVModel: WILLOWPoolingModel {
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
                    rng: &rng) { d, k, rng in
             NetFV(featureSize: d, clusters: k, coupledCentres: config.coupledCentres,
-                  batchNormMomentum: config.batchNormMomentum, rng: &rng)
+                  batchNormMomentum: config.head.batchNormMomentum, rng: &rng)
         }
     }
 }
@@ -38,20 +38,11 @@ extension NetFVModel {
     public struct Config: WILLOWPoolingConfig {
         /// K, clusters of the rgb stream; the audio stream gets K/2 (`fv_cluster_size`; the recipe's 128).
         public var clusterSize = 128
-        /// H, width of the hidden layer over the Fisher vectors (`fv_hidden_size`; the flag default is 2048, the recipe 1024).
-        public var hiddenSize = 1024
         /// Centres = 0.01·assignment weights (`fv_couple_weights`).
         public var coupledCentres = false
-        /// BN + relu6 after the hidden layer instead of a bias (`fv_relu`).
-        public var hiddenBatchNormReLU6 = false
-        /// Context gating after the hidden layer (`gating`; on in the recipe).
-        public var gating = true
-        /// Context gating of the MoE probabilities (`moe_prob_gating`; on in the recipe).
-        public var probabilityGating = true
-        /// m, experts of the MoE head (`moe_num_mixtures`, the recipe's 2).
-        public var mixtures = 2
-        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
-        public var batchNormMomentum = 0.001
+        /// The classifier over the Fisher vectors (the recipe's: H = 1024 (`fv_hidden_size`,
+        /// whose flag default is 2048), a bias (`fv_relu` off), both gatings, m = 2).
+        public var head = WILLOWClassifier.Settings()
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}

@@ -23,7 +23,7 @@ public final class NetVLADModel: WILLOWPoolingModel {
         .make("netvlad", level: .frame,
               summary: "Gated NetVLAD: 256 (rgb) + 128 (audio) clusters, 1024 hidden, context gating, gated MoE (WILLOW NetVLADModelLF)",
               recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
-              small: { $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+              small: { $0.clusterSize = 8; $0.head.hiddenSize = 32; $0.head.batchNormMomentum = SmallConfiguration.batchNormMomentum },
               build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
 
         .make("netrvlad", level: .frame,
@@ -31,7 +31,7 @@ public final class NetVLADModel: WILLOWPoolingModel {
               recipe: .willow(decayRate: 0.8), smallLearningRate: SmallConfiguration.willowLearningRate,
               paper: { $0.lightVLAD = true },
               small: {
-                  $0.lightVLAD = true; $0.clusterSize = 8; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum
+                  $0.lightVLAD = true; $0.clusterSize = 8; $0.head.hiddenSize = 32; $0.head.batchNormMomentum = SmallConfiguration.batchNormMomentum
               },
               build: { NetVLADModel($0, numClasses: $1, rng: &$2) }),
     ]
@@ -39,7 +39,7 @@ public final class NetVLADModel: WILLOWPoolingModel {
     /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        let m = config.batchNormMomentum
+        let m = config.head.batchNormMomentum
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 2, numClasses: numClasses,
                    rng: &rng) { d, k, rng in
             if config.lightVLAD { return NetRVLAD(featureSize: d, clusters: k, batchNormMomentum: m, rng: &rng) }
@@ -53,20 +53,11 @@ extension NetVLADModel {
     public struct Config: WILLOWPoolingConfig {
         /// K, clusters of the rgb stream; the audio stream gets K/2 (`netvlad_cluster_size`; the recipe's 256).
         public var clusterSize = 256
-        /// H, width of the hidden layer over the VLAD descriptors (`netvlad_hidden_size`; the recipe's 1024).
-        public var hiddenSize = 1024
         /// NetRVLAD: no `a_sum·c` residual term (`lightvlad`).
         public var lightVLAD = false
-        /// BN + relu6 after the hidden layer instead of a bias (`netvlad_relu`).
-        public var hiddenBatchNormReLU6 = false
-        /// Context gating after the hidden layer (`gating`; on in the recipe).
-        public var gating = true
-        /// Context gating of the MoE probabilities (`moe_prob_gating`; on in the recipe).
-        public var probabilityGating = true
-        /// m, experts per class of the MoE head (`moe_num_mixtures`; the recipe's 2).
-        public var mixtures = 2
-        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
-        public var batchNormMomentum = 0.001
+        /// The classifier over the VLAD descriptors (the recipe's: H = 1024
+        /// (`netvlad_hidden_size`), a bias (`netvlad_relu` off), both gatings, m = 2).
+        public var head = WILLOWClassifier.Settings()
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}

@@ -101,21 +101,30 @@ extension ResNetLikeHeadModel {
     public var classifier: Linear { head.classifier }
 }
 
-/// The fields of a configuration that sizes a ``ResNetLikeHead``: stream width,
-/// identity blocks per stream and after the concatenation, dropout.
-public protocol ResNetLikeHeadConfig {
-    var innerSize: Int { get }
-    var avBlocks: Int { get }
-    var concatBlocks: Int { get }
-    var dropout: Double { get }
-}
-
 extension ResNetLikeHead {
-    /// The head `config` sizes, over pooled video and audio vectors of the given widths.
-    convenience init(videoFeatures: Int, audioFeatures: Int, config: some ResNetLikeHeadConfig, classes: Int,
+    /// The settings of a ``ResNetLikeHead``, a field group of the configurations
+    /// of the models that end in one (their `head`; users name its fields
+    /// directly, `{"innerSize": 512}`). `init()` gives the reference's defaults.
+    public struct Settings: Codable, Sendable, Equatable {
+        /// Width of each stream and of the last hidden activation (`inner_size`; the reference's 2048).
+        public var innerSize = 2048
+        /// Identity blocks on each stream (`av_id_block_num`; the reference's 1).
+        public var avBlocks = 1
+        /// Identity blocks after the concatenation (`concat_id_block_num`; the reference's 1).
+        public var concatBlocks = 1
+        /// Dropout of every FCBlock and identity block (the reference's 0.5); the
+        /// models also use it where their own layers drop out, as the reference does.
+        public var dropout = 0.5
+        /// The reference's defaults.
+        public init() {}
+        init(innerSize: Int) { self.innerSize = innerSize }
+    }
+
+    /// The head `settings` size, over pooled video and audio vectors of the given widths.
+    convenience init(videoFeatures: Int, audioFeatures: Int, settings: Settings, classes: Int,
                      rng: inout RandomGenerator) {
-        self.init(videoFeatures: videoFeatures, audioFeatures: audioFeatures, innerSize: config.innerSize,
-                  avBlocks: config.avBlocks, concatBlocks: config.concatBlocks, dropout: config.dropout,
+        self.init(videoFeatures: videoFeatures, audioFeatures: audioFeatures, innerSize: settings.innerSize,
+                  avBlocks: settings.avBlocks, concatBlocks: settings.concatBlocks, dropout: settings.dropout,
                   classes: classes, rng: &rng)
     }
 }

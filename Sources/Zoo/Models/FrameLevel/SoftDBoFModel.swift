@@ -18,7 +18,7 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
         "soft-dbof", level: .frame,
         summary: "Soft-DBoW: soft assignment to 8000 (rgb) + 1000 (audio) clusters summed over frames, MoE (WILLOW SoftDbofModelLF)",
         recipe: .willow(decayRate: 0.9), smallLearningRate: SmallConfiguration.willowLearningRate,
-        small: { $0.clusterSize = 64; $0.hiddenSize = 32; $0.batchNormMomentum = SmallConfiguration.batchNormMomentum },
+        small: { $0.clusterSize = 64; $0.head.hiddenSize = 32; $0.head.batchNormMomentum = SmallConfiguration.batchNormMomentum },
         build: { SoftDBoFModel($0, numClasses: $1, rng: &$2) })
 
     /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
@@ -26,7 +26,7 @@ public final class SoftDBoFModel: WILLOWPoolingModel {
                 rng: inout RandomGenerator) {
         super.init(config, rgbSize: rgbSize, audioSize: audioSize, audioClusterDivisor: 8, numClasses: numClasses,
                    rng: &rng) { d, k, rng in
-            SoftDBoF(featureSize: d, clusters: k, maxPool: config.maxPool, batchNormMomentum: config.batchNormMomentum,
+            SoftDBoF(featureSize: d, clusters: k, maxPool: config.maxPool, batchNormMomentum: config.head.batchNormMomentum,
                      rng: &rng)
         }
     }
@@ -37,20 +37,11 @@ extension SoftDBoFModel {
     public struct Config: WILLOWPoolingConfig {
         /// K, clusters of the rgb stream; the audio stream gets K/8 (`dbof_cluster_size`; the recipe's 8000).
         public var clusterSize = 8000
-        /// H, width of the hidden layer over the pooled assignments (`dbof_hidden_size`; the recipe's 1024).
-        public var hiddenSize = 1024
         /// Also concatenate the L2-normalised max-pool of the assignments (`softdbof_maxpool`).
         public var maxPool = false
-        /// BN + relu6 after the hidden layer instead of a bias (`dbof_relu`).
-        public var hiddenBatchNormReLU6 = false
-        /// Context gating after the hidden layer (`gating`; off in the recipe).
-        public var gating = false
-        /// Context gating of the MoE probabilities (`moe_prob_gating`; off in the recipe).
-        public var probabilityGating = false
-        /// m, experts of the MoE head (`moe_num_mixtures`, the recipe's 2).
-        public var mixtures = 2
-        /// Momentum of every batch norm's running statistics (TF-slim decay 0.999).
-        public var batchNormMomentum = 0.001
+        /// The classifier over the pooled assignments (the recipe's: H = 1024
+        /// (`dbof_hidden_size`), a bias (`dbof_relu` off), no gating, m = 2).
+        public var head = WILLOWClassifier.Settings(gating: false, probabilityGating: false)
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
         public init() {}

@@ -25,7 +25,7 @@ public final class TimeDistributedMaxPoolModel: ZooModelBase, ResNetLikeHeadMode
         recipe: .samsung(batchSize: 512, learningRate: 5e-3),
         small: {
             // Inner 32 for 500 classes: GAP 0.23 after 200 steps of batch 64; inner 64: 0.28.
-            $0.videoReducedSize = 32; $0.audioReducedSize = 16; $0.innerSize = 64
+            $0.videoReducedSize = 32; $0.audioReducedSize = 16; $0.head.innerSize = 64
         },
         build: { TimeDistributedMaxPoolModel($0, numClasses: $1, rng: &$2) })
 
@@ -47,7 +47,7 @@ public final class TimeDistributedMaxPoolModel: ZooModelBase, ResNetLikeHeadMode
         videoBatchNorm = BatchNorm(config.videoReducedSize)
         audioDense = Linear(audioSize, config.audioReducedSize, rng: &rng)
         audioBatchNorm = BatchNorm(config.audioReducedSize)
-        head = ResNetLikeHead(videoFeatures: config.videoReducedSize, audioFeatures: config.audioReducedSize, config: config,
+        head = ResNetLikeHead(videoFeatures: config.videoReducedSize, audioFeatures: config.audioReducedSize, settings: config.head,
                               classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -67,19 +67,14 @@ public final class TimeDistributedMaxPoolModel: ZooModelBase, ResNetLikeHeadMode
 
 extension TimeDistributedMaxPoolModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
-    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration {
         /// Per-frame output size of the rgb dense layer (`video_reduced_sz`; the reference's 1024).
         public var videoReducedSize = 1024
         /// Per-frame output size of the audio dense layer (`audio_reduced_sz`; the reference's 128).
         public var audioReducedSize = 128
-        /// Width of each ResNet-like stream (the reference's 1024).
-        public var innerSize = 1024
-        /// Identity blocks on each stream of the ResNet-like head (`av_id_block_num`, the reference's 1).
-        public var avBlocks = 1
-        /// Identity blocks after the concatenation in the ResNet-like head (`concat_id_block_num`, the reference's 1).
-        public var concatBlocks = 1
-        /// Dropout inside the ResNet-like head (0.5: the reference does not pass its own `dropout` on).
-        public var dropout = 0.5
+        /// The ResNet-like head (the reference's: 1024 wide, dropout 0.5, as the
+        /// reference does not pass its own `dropout` on).
+        public var head = ResNetLikeHead.Settings(innerSize: 1024)
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
         public init() {}

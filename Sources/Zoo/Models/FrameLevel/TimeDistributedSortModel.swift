@@ -31,7 +31,7 @@ public final class TimeDistributedSortModel: ZooModelBase, ZooModel {
         recipe: .samsungDefault,
         small: {
             // Dropout 0.5 over a few rank units shared by every class stalls short runs (GAP 0.016 vs 0.146 at 0.1, 200 steps).
-            $0.innerSize = 32; $0.rankHiddenSize = 64; $0.dropout = 0.1
+            $0.head.innerSize = 32; $0.rankHiddenSize = 64; $0.head.dropout = 0.1
         },
         build: { TimeDistributedSortModel($0, numClasses: $1, rng: &$2) })
 
@@ -45,10 +45,10 @@ public final class TimeDistributedSortModel: ZooModelBase, ZooModel {
     /// Builds the model for `numClasses` classes over frames of `rgbSize` rgb and `audioSize` audio features, drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), rgbSize: Int = 1024, audioSize: Int = 128, numClasses: Int,
                 rng: inout RandomGenerator) {
-        frameNetwork = ResNetLikeHead(videoFeatures: rgbSize, audioFeatures: audioSize, config: config,
+        frameNetwork = ResNetLikeHead(videoFeatures: rgbSize, audioFeatures: audioSize, settings: config.head,
                                       classes: numClasses, rng: &rng)
         orderStatistics = OrderStatisticsPooling(frames: config.sortedFrames, hiddenSize: config.rankHiddenSize,
-                                                 dropout: config.dropout, rng: &rng)
+                                                 dropout: config.head.dropout, rng: &rng)
         rankBatchNorm = BatchNorm(config.rankHiddenSize)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -86,15 +86,10 @@ public final class TimeDistributedSortModel: ZooModelBase, ZooModel {
 
 extension TimeDistributedSortModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
-    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
-        /// Width of each stream of the per-frame ResNet-like network (the reference's 2048).
-        public var innerSize = 2048
-        /// Identity blocks on each stream of the ResNet-like head (`av_id_block_num`, the reference's 1).
-        public var avBlocks = 1
-        /// Identity blocks after the concatenation in the ResNet-like head (`concat_id_block_num`, the reference's 1).
-        public var concatBlocks = 1
-        /// Dropout of the per-frame network's FCBlocks and of the rank network (the reference's 0.5).
-        public var dropout = 0.5
+    public struct Config: ZooConfiguration {
+        /// The per-frame ResNet-like network (the reference's defaults: 2048 wide,
+        /// dropout 0.5, which the rank network uses as well).
+        public var head = ResNetLikeHead.Settings()
         /// Sorted ranks mixed (the reference's MAX_SEQ_LEN, 303).
         public var sortedFrames = 303
         /// Hidden units of the network over ranks (`frame_inner_size`; the reference's 1000).

@@ -31,7 +31,7 @@ public final class VLADBoWModel: ZooModelBase, ResNetLikeHeadModel {
         // at Adam 1e-3 200 steps only learn the label prior (GAP 0.079, below the 0.108 baseline);
         // 512 words, inner 64 at 5e-3 reach 0.19 (0.24 at 600 steps).
         smallLearningRate: 5e-3,
-        small: { $0.clusterSize = 512; $0.innerSize = 64 },
+        small: { $0.clusterSize = 512; $0.head.innerSize = 64 },
         build: { VLADBoWModel($0, numClasses: $1, rng: &$2) })
 
     /// The soft bag of words over the rgb frames (K clusters).
@@ -49,7 +49,7 @@ public final class VLADBoWModel: ZooModelBase, ResNetLikeHeadModel {
         videoBoW = VLADBoW(featureSize: rgbSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         audioBoW = VLADBoW(featureSize: audioSize, clusters: config.clusterSize, logitPower: config.logitPower, rng: &rng)
         bowDropout = Dropout(config.bowDropout, seed: rng.next())
-        head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize, config: config,
+        head = ResNetLikeHead(videoFeatures: config.clusterSize, audioFeatures: config.clusterSize, settings: config.head,
                               classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -65,19 +65,14 @@ public final class VLADBoWModel: ZooModelBase, ResNetLikeHeadModel {
 
 extension VLADBoWModel {
     /// The model's configuration; `init()` gives the paper's values (``ZooConfiguration``).
-    public struct Config: ZooConfiguration, ResNetLikeHeadConfig {
+    public struct Config: ZooConfiguration {
         /// K, clusters of each modality (`n_clusters`; config 91's 4096).
         public var clusterSize = 4096
-        /// The ResNet-like stream width (`inner_size`; config 91's 1024).
-        public var innerSize = 1024
-        /// Identity blocks per stream (`av_id_block_num`; config 91's 1).
-        public var avBlocks = 1
-        /// Identity blocks after the concatenation (`concat_id_block_num`; config 91's 1).
-        public var concatBlocks = 1
+        /// The ResNet-like head (config 91's: 1024 wide, one identity block per stream
+        /// and one after the concatenation; dropout the reference's ResNetLike default 0.5).
+        public var head = ResNetLikeHead.Settings(innerSize: 1024)
         /// Dropout on the bag-of-words vectors (`dropout` with `bow_dropout`; config 91's 0.1).
         public var bowDropout = 0.1
-        /// Dropout inside the ResNet-like head (the reference's ResNetLike default 0.5).
-        public var dropout = 0.5
         /// Initial exponent p (`softmax_power`; the reference's 3); nil for a plain soft BoW.
         public var power: Double? = 3
         /// Train p (`learnable_power`, on in config 91) or keep it fixed.

@@ -35,6 +35,14 @@ public final class WILLOWClassifier: Module {
                                       probabilityGatingBatchNormMomentum: batchNormMomentum, rng: &rng)
     }
 
+    /// The classifier `settings` describe, over descriptors of `descriptorSize` features.
+    public convenience init(descriptorSize: Int, settings: Settings, clusters: Int, classes: Int, rng: inout RandomGenerator) {
+        self.init(descriptorSize: descriptorSize, hiddenSize: settings.hiddenSize, clusters: clusters,
+                  batchNormReLU6: settings.hiddenBatchNormReLU6, gating: settings.gating,
+                  probabilityGating: settings.probabilityGating, mixtures: settings.mixtures,
+                  batchNormMomentum: settings.batchNormMomentum, classes: classes, rng: &rng)
+    }
+
     /// Width of ``features(_:)``: the hidden size H.
     public var featureCount: Int { classifier.inFeatures }
 
@@ -45,17 +53,42 @@ public final class WILLOWClassifier: Module {
     }
 }
 
+extension WILLOWClassifier {
+    /// The settings of a ``WILLOWClassifier``, a field group of the WILLOW
+    /// pooling models' configurations (their `head`; users name its fields
+    /// directly, `{"hiddenSize": 512}`). `init()` gives WILLOW's recipe values.
+    public struct Settings: Codable, Sendable, Equatable {
+        /// H, width of the hidden layer over the pooled descriptor (the models'
+        /// `*_hidden_size` flags; the recipes' 1024).
+        public var hiddenSize = 1024
+        /// BN + relu6 after the hidden layer instead of a bias (the `*_relu` flags; off in the recipes).
+        public var hiddenBatchNormReLU6 = false
+        /// Context gating after the hidden layer (`gating`; on in the NetVLAD and NetFV recipes).
+        public var gating = true
+        /// Context gating of the MoE probabilities (`moe_prob_gating`; on in the NetVLAD and NetFV recipes).
+        public var probabilityGating = true
+        /// m, experts per class of the MoE (`moe_num_mixtures`; the recipes' 2).
+        public var mixtures = 2
+        /// Momentum of every batch norm's running statistics, the pooling model's
+        /// input and pooling batch norms included (TF-slim's decay 0.999).
+        public var batchNormMomentum = 0.001
+        /// WILLOW's recipe values.
+        public init() {}
+        init(gating: Bool, probabilityGating: Bool) {
+            self.gating = gating
+            self.probabilityGating = probabilityGating
+        }
+    }
+}
+
 /// The fields of a WILLOW pooling model's configuration its skeleton reads
-/// (``WILLOWPoolingModel``): K, H, the hidden layer's form, the gatings, m,
-/// the batch-norm momentum and the input transform.
+/// (``WILLOWPoolingModel``): K, the classifier's settings and the input transform.
 public protocol WILLOWPoolingConfig: ZooConfiguration {
+    /// K, clusters of the rgb stream (the audio stream's are K / r).
     var clusterSize: Int { get }
-    var hiddenSize: Int { get }
-    var hiddenBatchNormReLU6: Bool { get }
-    var gating: Bool { get }
-    var probabilityGating: Bool { get }
-    var mixtures: Int { get }
-    var batchNormMomentum: Double { get }
+    /// The hidden layer, gatings, m and batch-norm momentum.
+    var head: WILLOWClassifier.Settings { get }
+    /// The transform of the input frames.
     var transform: InputTransform { get }
 }
 
@@ -83,14 +116,12 @@ public class WILLOWPoolingModel: ZooModelBase, ClassifierLayerModel {
     init(_ config: some WILLOWPoolingConfig, rgbSize: Int, audioSize: Int, audioClusterDivisor: Int, numClasses: Int,
          rng: inout RandomGenerator,
          pooling: (_ featureSize: Int, _ clusters: Int, _ rng: inout RandomGenerator) -> any FramePooling) {
-        let m = config.batchNormMomentum, k = config.clusterSize
+        let m = config.head.batchNormMomentum, k = config.clusterSize
         inputBatchNorm = FrameBatchNorm(rgbSize + audioSize, momentum: m)
         videoPooling = pooling(rgbSize, k, &rng)
         audioPooling = pooling(audioSize, max(1, k / audioClusterDivisor), &rng)
         head = WILLOWClassifier(descriptorSize: videoPooling.outputFeatures + audioPooling.outputFeatures,
-                                hiddenSize: config.hiddenSize, clusters: k, batchNormReLU6: config.hiddenBatchNormReLU6,
-                                gating: config.gating, probabilityGating: config.probabilityGating,
-                                mixtures: config.mixtures, batchNormMomentum: m, classes: numClasses, rng: &rng)
+                                settings: config.head, clusters: k, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
 
