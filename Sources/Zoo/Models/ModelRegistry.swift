@@ -62,7 +62,7 @@ public struct ZooEntry: Sendable {
     }
 
     /// Parameters of the configuration (trainable and frozen), read from the
-    /// shapes of a shape-only build of the model (``Module/parameterCount(building:)``):
+    /// shapes of a shape-only build of the model (`Module.parameterCount(building:)`):
     /// the count of its own construction, without allocating or initialising it.
     public func parameterCount(size: ModelSize, overrides: [String: Any]? = nil, numClasses: Int) throws -> Int {
         try countParameters(size, overrides, numClasses)
@@ -132,12 +132,15 @@ public protocol ZooConfiguration: Codable, Sendable {
 }
 
 extension ZooConfiguration {
+    /// No cross-field rule: every combination of in-range values builds.
     public func checkConsistency() throws {}
 }
 
 /// Fields of a configuration that do not fit together, in words naming them.
 public struct ZooConfigurationConflict: Error, CustomStringConvertible {
+    /// The conflict in words, naming the fields and their values.
     public var description: String
+    /// A conflict described by `description`.
     public init(_ description: String) { self.description = description }
 }
 
@@ -193,7 +196,7 @@ public enum ModelZoo {
     /// The zoo's entries in their listing order, video level first; each is
     /// declared beside its model. Recipes of td-dense-sort, td-conv,
     /// linear-combinations and early-concat-lstm are not recorded in docs/zoo.md:
-    /// they use ``Recipe/samsungDefault``.
+    /// they use the Samsung defaults (batch 512, learning rate 0.001).
     public static let entries: [ZooEntry] = [
         [LogisticModel.videoZooEntry], MoeModel.zooEntries, ResNetLikeModel.zooEntries,
         [DMRNetModel.zooEntry, FrameStatisticsModel.zooEntry],

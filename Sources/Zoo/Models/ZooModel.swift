@@ -153,7 +153,7 @@ open class ZooModelBase: Module {
 }
 
 /// The last layer or head of a zoo model as ``ZooModel/classify(_:)`` runs
-/// it on the features: a `Linear` (logits), a ``MixtureOfExperts``
+/// it on the features: a `Linear` (logits), a `MixtureOfExperts`
 /// (probabilities) or a ``RecurrentClassifier`` (either).
 public protocol ZooClassifierLayer {
     /// Width of the representation the layer reads.

@@ -4,7 +4,7 @@ import Tensor
 /// Stacked attention "AttentionNet", Samsung 2018's `AttentionModel`
 /// (Model1; twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// logits = FCN(BN(mean_{t valid} X_L)), X_{i+1} = [X_i, Σ_t softmax_t(a_i(V_i))_t·V_{i,t}], V_i = ReLU(W_i·X_i + b_i),
-/// with ``StackedAttentionPooling`` (L layers of width H) and the FCN
+/// with `StackedAttentionPooling` (L layers of width H) and the FCN
 /// Linear(1152 + L·H → 4096) → Dropout → ReLU → Linear(4096 → 4096) →
 /// Dropout → ReLU → Linear(4096 → C). Model1: L = 3, H = 1024, dropout 0
 /// → 56.6 M; Model2 is dropout 0.3, Model3 L = 5, H = 512 (overrides).
@@ -66,6 +66,7 @@ extension AttentionNetModel {
         public var batchNorm = true
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -74,6 +74,7 @@ extension BidirectionalGRUModel {
         public var mixtures = 2
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

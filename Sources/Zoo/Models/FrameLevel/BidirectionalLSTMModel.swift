@@ -65,6 +65,7 @@ extension BidirectionalLSTMModel {
         public var mixtures = 2
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

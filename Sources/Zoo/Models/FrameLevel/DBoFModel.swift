@@ -9,7 +9,7 @@ import Tensor
 /// a mixture of experts (m = 2) over the hidden vector. K = 8192, H = 1024 →
 /// 37.6 M parameters.
 ///
-/// The frame batch norms use the valid frames only (``FrameBatchNorm``),
+/// The frame batch norms use the valid frames only (`FrameBatchNorm`),
 /// and the max runs over them, so padding never changes a video's output.
 /// Weights are drawn from N(0, 1/√fan-in) as in the starter; batch norms are
 /// TF-slim's (ε 1e-3; `batchNormMomentum` 0.001 = decay 0.999 in the paper
@@ -80,6 +80,7 @@ extension DBoFModel {
         public var batchNormMomentum = 0.001
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

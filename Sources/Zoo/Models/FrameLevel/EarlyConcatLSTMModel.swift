@@ -65,6 +65,7 @@ extension EarlyConcatLSTMModel {
         public var dropout = 0.1
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -148,6 +148,7 @@ extension FrameConvModel {
         public var dropout = 0.1
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
 
         /// One entry per block in each list, and odd kernels ("same" padding).

@@ -123,6 +123,7 @@ extension LSTMBiAttentionModel {
         public var batchNorm = true
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -5,7 +5,7 @@ import Tensor
 /// `LinearCombinations` (twoleggedeye/youtube8m sequence_models/models.py), docs/zoo.md:
 /// logits = ResNetLike(Drop(flat(C_v·x̃^rgb)), Drop(flat(C_a·x̃^audio))), (C·x̃)[h, f] = c_h + Σ_{t<303} W[h, t]·x̃[t, f],
 /// where x̃ is the video with its padding frames zeroed and zero-padded to
-/// 303 frames, C_v and C_a are ``LinearCombinationsOfFrames`` (one set of
+/// 303 frames, C_v and C_a are `LinearCombinationsOfFrames` (one set of
 /// 303 weights per combination, shared by all features), flattened to
 /// heads·1024 and heads·128, then dropout and ``ResNetLikeHead`` (inner 2048,
 /// av = concat = 1, the same dropout, which the reference passes on).
@@ -72,6 +72,7 @@ extension LinearCombinationsModel {
         public var head = ResNetLikeHead.Settings()
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

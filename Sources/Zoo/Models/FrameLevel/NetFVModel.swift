@@ -4,7 +4,7 @@ import Tensor
 /// Gated NetFV, WILLOW's `NetFVModelLF` (Miech et al. 2017,
 /// antoine77340/Youtube-8M-WILLOW frame_level_models.py), docs/zoo.md:
 /// p = CG_p(MoE(CG(W·[FV_K(x̂_rgb), FV_{K/2}(x̂_audio)] + b))), x̂ = BN_in(x),
-/// with FV the learnable Fisher vector ``NetFV`` ([fv1, fv2], 2·K·D per
+/// with FV the learnable Fisher vector `NetFV` ([fv1, fv2], 2·K·D per
 /// stream), centres not coupled to the assignment weights (the recipe's
 /// `fv_couple_weights=False`), the hidden layer with bias only
 /// (`fv_relu=False`), context gating, MoE (m = 2) and probability gating.
@@ -45,6 +45,7 @@ extension NetFVModel {
         public var head = WILLOWClassifier.Settings()
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -4,7 +4,7 @@ import Tensor
 /// Gated NetVLAD / NetRVLAD, WILLOW's `NetVLADModelLF` (Miech et al. 2017,
 /// antoine77340/Youtube-8M-WILLOW frame_level_models.py), docs/zoo.md:
 /// p = CG_p(MoE(CG(W·[VLAD_K(x̂_rgb), VLAD_{K/2}(x̂_audio)] + b))), x̂ = BN_in(x),
-/// with VLAD the ``NetVLAD`` pooling (or ``NetRVLAD``, `lightVLAD`, WILLOW's
+/// with VLAD the `NetVLAD` pooling (or `NetRVLAD`, `lightVLAD`, WILLOW's
 /// `--lightvlad`: no centre term), input batch norm once over the 1152
 /// features before the split, the hidden layer with bias only (the recipes'
 /// `netvlad_relu=False`), context gating (`--gating`), MoE (m = 2) and
@@ -15,7 +15,7 @@ import Tensor
 /// Padding frames get no assignment and the batch norms use valid frames
 /// only, so a video's output is independent of its batch's padding. The
 /// VLAD descriptors are flattened cluster-major (a fixed permutation of
-/// WILLOW's hidden-layer rows; see ``NetVLAD``). Outputs probabilities.
+/// WILLOW's hidden-layer rows; see `NetVLAD`). Outputs probabilities.
 /// Features: CG(W·[VLAD, VLAD] + b), the MoE's input (H wide).
 public final class NetVLADModel: WILLOWPoolingModel {
     /// The zoo's `netvlad`, `netrvlad` entries (``ModelZoo/entries``).
@@ -60,6 +60,7 @@ extension NetVLADModel {
         public var head = WILLOWClassifier.Settings()
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -63,6 +63,7 @@ extension QRNNModel {
         public var mixtures = 2
         /// The input transform: L2-normalise each frame (the starter LSTM's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -5,8 +5,8 @@ import Tensor
 /// video_level_nn_models/models.py `ResNetLike`; n01z3's `fc_identity`
 /// network), docs/zoo.md, as the classifier over a video and an audio vector:
 /// a = Idᵃᵥ∘…∘FCBlock(audio), v = Idᵃᵥ∘…∘FCBlock(video), z = FCBlock(Id_c∘…∘Id_c([a, v])), logits = W·z + b,
-/// with FCBlock = Linear → BN → LeakyReLU(0.01) → Dropout (``FCBlock``) and
-/// Id(x) = LeakyReLU(x + W₂·FCBlock(x) + b₂) (``ResidualIdentityBlock``);
+/// with FCBlock = Linear → BN → LeakyReLU(0.01) → Dropout (`FCBlock`) and
+/// Id(x) = LeakyReLU(x + W₂·FCBlock(x) + b₂) (`ResidualIdentityBlock`);
 /// both streams are `innerSize` wide, the concatenation 2·innerSize, the
 /// concat blocks' inner size `innerSize`.
 ///
@@ -32,12 +32,17 @@ public final class ResNetLikeHead: Module {
     /// The final Linear(inner → C).
     public let classifier: Linear
 
+    /// A head over a video vector and an audio vector, with weights drawn from `rng`.
+    ///
     /// - Parameters:
-    ///   - videoFeatures, audioFeatures: sizes of the two input vectors.
+    ///   - videoFeatures: size of the video input vector.
+    ///   - audioFeatures: size of the audio input vector.
     ///   - innerSize: width of each stream (the reference's `inner_size`, default 2048).
     ///   - avBlocks: identity blocks per stream (`av_id_block_num`).
     ///   - concatBlocks: identity blocks after the concatenation (`concat_id_block_num`).
     ///   - dropout: of every FCBlock (the reference's default 0.5).
+    ///   - classes: C, the width of the final Linear's output.
+    ///   - rng: the generator the initial weights are drawn from.
     public init(videoFeatures: Int, audioFeatures: Int, innerSize: Int = 2048, avBlocks: Int = 1,
                 concatBlocks: Int = 1, dropout: Double = 0.5, classes: Int, rng: inout RandomGenerator) {
         precondition(avBlocks >= 0 && concatBlocks >= 0,

@@ -4,7 +4,7 @@ import Tensor
 /// Soft deep bag of words, WILLOW's `SoftDbofModelLF` (Miech et al. 2017,
 /// antoine77340/Youtube-8M-WILLOW frame_level_models.py), docs/zoo.md:
 /// p = MoE(W·[L2(Σ_t softmax(BN(x̂_t·W_v))), L2(Σ_t softmax(BN(x̂_t·W_a)))] + b), x̂ = BN_in(x),
-/// with K clusters for rgb and K/8 for audio (``SoftDBoF``), the hidden
+/// with K clusters for rgb and K/8 for audio (`SoftDBoF`), the hidden
 /// layer with bias only (`dbof_relu=False`), and MoE (m = 2); the recipe
 /// uses neither context gating nor probability gating (both options).
 /// K = 8000, H = 1024 → 37.3 M.
@@ -44,6 +44,7 @@ extension SoftDBoFModel {
         public var head = WILLOWClassifier.Settings(gating: false, probabilityGating: false)
         /// The input transform: L2-normalise each feature row (the reference's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

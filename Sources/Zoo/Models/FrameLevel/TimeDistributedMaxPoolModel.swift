@@ -77,6 +77,7 @@ extension TimeDistributedMaxPoolModel {
         public var head = ResNetLikeHead.Settings(innerSize: 1024)
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

@@ -6,7 +6,7 @@ import Tensor
 /// y_c = w₂·Drop(LeakyReLU(BN(W₁·sort_t(s_{·,c}) + b₁))) + b₂, s_t = ResNetLike(x_t^rgb, x_t^audio),
 /// a ResNet-like network applied to every frame (per-frame class scores
 /// s_t ∈ ℝ^C; the reference's 1×1 convolutions), the scores of each class
-/// sorted over time (``OrderStatisticsPooling``: T = 303 ranks), and one
+/// sorted over time (`OrderStatisticsPooling`: T = 303 ranks), and one
 /// small network over the sorted ranks shared by all classes
 /// (Conv1d(303 → 1000) → BN → LeakyReLU → Dropout → Conv1d(1000 → 1)).
 /// Defaults are the reference's: inner 2048, av = concat = 1, dropout 0.5,
@@ -96,6 +96,7 @@ extension TimeDistributedSortModel {
         public var rankHiddenSize = 1000
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

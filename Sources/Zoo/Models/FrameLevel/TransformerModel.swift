@@ -6,14 +6,14 @@ import Tensor
 /// - `.samsung`: Samsung 2018's `EarlyConcatTransformerClassifier`
 ///   (twoleggedeye/youtube8m sequence_models/models.py, attention.py):
 ///   logits = W·mean_{t valid} Lₙ∘…∘L₁(x) + b, each L the
-///   ``SamsungTransformerLayer`` (per-head Q, K, V without bias, temperature
+///   `SamsungTransformerLayer` (per-head Q, K, V without bias, temperature
 ///   √D_in, position codes on queries and keys only, projection, dropout,
 ///   ReLU; no residual, LayerNorm or feed-forward), 1152 → inner. Configs
 ///   11/88: inner 500, 1 layer, 1 head, dropout 0, max length 303 → 3.9 M.
 /// - `.standard`: a standard encoder (Vaswani et al. 2017):
 ///   logits = W·mean_{t valid} Enc(P·x + b_P + PE) + b, with a linear
 ///   projection 1152 → d_model, Vaswani's sinusoidal position codes, and
-///   post-norm ``TransformerEncoderLayer``s (residuals, LayerNorm, FFN).
+///   post-norm `TransformerEncoderLayer`s (residuals, LayerNorm, FFN).
 ///   No reference trained it on YouTube-8M; the sizes are ours.
 ///
 /// `positionalEncoding` false gives the "without positional encoding"
@@ -56,9 +56,9 @@ public final class TransformerModel: ZooModelBase, LinearClassifierModel {
 
     /// Which encoder layer the model stacks.
     public enum Architecture: String, Codable, Sendable {
-        /// Samsung's ``SamsungTransformerLayer`` stack, fed the frames directly.
+        /// Samsung's `SamsungTransformerLayer` stack, fed the frames directly.
         case samsung
-        /// A projection to d_model, sinusoidal codes and post-norm ``TransformerEncoderLayer``s.
+        /// A projection to d_model, sinusoidal codes and post-norm `TransformerEncoderLayer`s.
         case standard
     }
 
@@ -137,6 +137,7 @@ extension TransformerModel {
         public var maxLength = 303
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
 
         /// The heads split the frame size evenly.

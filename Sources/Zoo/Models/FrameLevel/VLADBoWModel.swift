@@ -5,7 +5,7 @@ import Tensor
 /// `BoWResnetLike` (Ostyakov et al. 2018, twoleggedeye/youtube8m
 /// sequence_models/models.py), docs/zoo.md:
 /// logits = ResNetLike(Drop(s_rgb), Drop(s_audio)), s_k = Σ_{t valid} softmax_k(sign(z_t)·|z_t|^p)_k, z_t = x_t·Wᵀ + b,
-/// with K clusters for each modality (``VLADBoW``), p a trained exponent
+/// with K clusters for each modality (`VLADBoW`), p a trained exponent
 /// starting at 3 (`learnable_power`), dropout on the bag-of-words vectors
 /// (`bow_dropout`, probability `bowDropout`) and ``ResNetLikeHead`` with the
 /// reference's default dropout 0.5 (its `dropout` argument is not passed to
@@ -79,6 +79,7 @@ extension VLADBoWModel {
         public var learnablePower = true
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
 
         var logitPower: PowerNormalization? {

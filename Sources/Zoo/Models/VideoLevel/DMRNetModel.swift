@@ -10,7 +10,7 @@ import Tensor
 /// logits = W·[v, a] + b; the features are [v, a] (2·inner).
 ///
 /// Each branch body H is Linear → BatchNorm → LeakyReLU(0.01) → Dropout →
-/// Linear (``MergeAndRunBlock``); the stream projections are the FCBlocks
+/// Linear (`MergeAndRunBlock`); the stream projections are the FCBlocks
 /// (Linear → BatchNorm → LeakyReLU → Dropout) that open the ResNet-like
 /// branches, so the two networks differ only in how the streams interact.
 /// No reference code exists; the paper gives the merge-and-run mapping for
@@ -83,6 +83,7 @@ extension DMRNetModel {
         public var dropout = 0.5
         /// The input transform: none, the features as they are (the project's choice, as the Samsung models).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
     }
 }

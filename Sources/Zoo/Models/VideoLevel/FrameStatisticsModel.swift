@@ -3,7 +3,7 @@ import NN
 import Tensor
 
 /// How the frame-statistics model reads the dataset's frame statistics
-/// (``FrameStatistics``, computed by the dataset from the frames; docs/zoo.md
+/// (`FrameStatistics`, computed by the dataset from the frames; docs/zoo.md
 /// §3.21): the dataset lays out one 1152-wide block per statistic (rgb then
 /// audio) followed by the frame count; the model regroups them by modality,
 /// `[rgb: mean std min max median mode | audio: the same | frames/300]`, so
@@ -114,6 +114,7 @@ extension FrameStatisticsModel {
         public var dropout = 0.3
         /// The input transform the network applies to the regrouped statistics: none (Samsung's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
 
         /// The ResNet-like network over the layout's two slices.

@@ -47,6 +47,7 @@ extension LogisticModel {
         public var inputSize = 1152
         /// The input transform: L2-normalise each feature row (the starter's).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

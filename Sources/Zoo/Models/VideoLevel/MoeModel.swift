@@ -70,6 +70,7 @@ extension MoeModel {
         public var batchNormMomentum = 0.001
         /// The input transform: L2-normalise the video vector (the starter's train.py).
         public var transform = InputTransform.l2
+        /// Every field at the default given above.
         public init() {}
     }
 }

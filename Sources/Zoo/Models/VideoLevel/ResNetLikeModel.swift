@@ -7,7 +7,7 @@ import Tensor
 /// a = Identity^av(FCBlock(audio)), v = Identity^av(FCBlock(rgb)),
 /// logits = W·FCBlock(Identity^concat([a, v])) + b,
 /// with FCBlock = Linear → BatchNorm → LeakyReLU(0.01) → Dropout and
-/// Identity(x) = LeakyReLU(x + Linear(FCBlock(x))) (``ResidualIdentityBlock``).
+/// Identity(x) = LeakyReLU(x + Linear(FCBlock(x))) (`ResidualIdentityBlock`).
 ///
 /// Widths: the audio and video branches are `audioPart`·2·inner/(video +
 /// audio parts) and `videoPart`·2·inner/(…) wide (inner each with the
@@ -149,6 +149,7 @@ extension ResNetLikeModel {
         public var contextGating = false
         /// The input transform: none, the features as they are (the reference's).
         public var transform = InputTransform.none
+        /// Every field at the default given above.
         public init() {}
 
         /// Widths of the video and audio branches (0 when a branch is dropped).
