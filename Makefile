@@ -32,6 +32,7 @@ test: deps
 	$(SWIFT) test --skip-build --parallel
 	TENSOR_VECTOR_KERNELS=portable $(SWIFT) test --skip-build --parallel
 	scripts/portability_check.sh
+	scripts/docs_check.sh
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
 	scripts/tensorboard_interop.sh .build/debug/yt8m
 	scripts/kill_campaign.sh .build/debug/yt8m

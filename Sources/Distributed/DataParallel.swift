@@ -76,7 +76,7 @@ public final class ShardedBatchSource: BatchSource {
 /// - after each validation point and at the end, waits at a barrier, so the
 ///   files rank 0 has just written are complete when any rank goes on.
 ///
-/// Put it after the callbacks that write (``callbacks(for:communicator:training:)``
+/// Put it after the callbacks that write (`callbacks(for:communicator:training:)`
 /// does), so its barrier follows them.
 public final class DataParallel: TrainingCallback {
     public let communicator: any Communicator
@@ -223,7 +223,7 @@ public final class DataParallel: TrainingCallback {
     }
 
     /// Runs `body`; if it throws, ends every rank through
-    /// ``Communicator/abort(_:code:)`` with a message naming this rank and
+    /// `Communicator.abort(_:code:)` with a message naming this rank and
     /// the error, so no rank is left waiting in a collective for it.
     public static func runOrAbort<R>(_ communicator: any Communicator, _ body: () throws -> R) -> R {
         do {
@@ -234,7 +234,7 @@ public final class DataParallel: TrainingCallback {
     }
 }
 
-/// Data-parallel training for ``TrainingJob``: each rank trains on its
+/// Data-parallel training for `TrainingJob`: each rank trains on its
 /// ``ShardedBatchSource`` share of the global stream, with
 /// ``DataParallel/callbacks(for:communicator:training:fingerprint:)``.
 public struct DataParallelTopology: TrainingTopology {

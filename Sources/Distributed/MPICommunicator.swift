@@ -15,7 +15,7 @@ public struct MPIError: Error, CustomStringConvertible, Equatable {
     public var description: String { "\(operation) failed (MPI error \(code)): \(message)" }
 }
 
-/// The processes `mpirun` started, as a ``Communicator`` over
+/// The processes `mpirun` started, as a `Communicator` over
 /// `MPI_COMM_WORLD` (Open MPI through the CMPIShim C functions).
 ///
 /// MPI is initialised once per process, on first use of ``world()``, with

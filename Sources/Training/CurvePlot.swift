@@ -4,7 +4,7 @@ import Foundation
 
 /// A line chart of training curves: one panel per group of series (e.g.
 /// losses in one, GAP in another), steps on x, with axes, ticks, a legend
-/// and a title. Drawn once as ``PlotShape``s, written as a standalone SVG
+/// and a title. Drawn once as `PlotShape`s, written as a standalone SVG
 /// (opens in any browser) and as a PNG (for viewers, reports and chat
 /// tools that show images but not SVG). No dependencies.
 public struct CurvePlot {

@@ -3,7 +3,7 @@ import YT8MData
 import Zoo
 import Foundation
 
-/// A ``YT8MDataset`` as the trainer's batch source. For training the stream
+/// A `YT8MDataset` as the trainer's batch source. For training the stream
 /// runs epoch after epoch (`repeats`); for evaluation one pass ends with nil
 /// and `reset()` starts the next pass from the beginning.
 public final class DatasetBatchSource: BatchSource {

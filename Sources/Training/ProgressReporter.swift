@@ -14,7 +14,10 @@ public final class ProgressReporter {
     private var smoothedLoss: Double?
     private let output: (String) -> Void
 
-    /// - Parameter output: where lines go (standard error by default).
+    /// - Parameters:
+    ///   - totalSteps: the steps the run will take (for the ETA).
+    ///   - interval: the least time between two progress lines, in seconds.
+    ///   - output: where lines go (standard error by default).
     public init(totalSteps: Int, interval: Double = 2, output: ((String) -> Void)? = nil) {
         self.totalSteps = totalSteps
         self.interval = interval

@@ -66,7 +66,7 @@ public struct TrainingConfig: Codable, Sendable {
     }
 
     /// The learning rate at each step for batches of `batchSize` videos,
-    /// composed from NN's ``Schedules``.
+    /// composed from NN's `Schedules`.
     public func learningRateSchedule(batchSize: Int) -> LearningRateSchedule {
         let decaying: LearningRateSchedule
         switch schedule {

@@ -4,7 +4,7 @@ import Zoo
 
 /// What a run minimises, as a value: the loss of a model's output on a
 /// batch. The trainer calls ``loss(_:_:)`` and knows nothing of which loss it
-/// is; a recipe names one with ``TrainingLoss`` and ``init(_:)`` turns that
+/// is; a recipe names one with `TrainingLoss` and ``init(_:)`` turns that
 /// name into the function, and a library user can pass any other.
 public struct TrainingObjective {
     /// Short name for logs and plot titles (`bce`, `bce+0.5·rank`).

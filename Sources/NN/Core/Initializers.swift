@@ -1,7 +1,7 @@
 import Foundation
 import Tensor
 
-/// Weight initialisers, all drawn from a seeded ``RandomGenerator`` so a
+/// Weight initialisers, all drawn from a seeded `RandomGenerator` so a
 /// model built with the same seed is the same on every machine.
 ///
 /// Fan-in and fan-out follow PyTorch: for a weight [out, in, k…] fan-in is
@@ -40,7 +40,7 @@ public enum Initializer {
     }
 
     /// A tensor of `shape` drawn from this initialiser; inside
-    /// ``Tensor/withShapeOnlyStorage(_:)`` a shape-only tensor, drawing nothing.
+    /// `Tensor.withShapeOnlyStorage(_:)` a shape-only tensor, drawing nothing.
     public func make(_ shape: [Int], dtype: DType = .float32, using rng: inout RandomGenerator,
                      fanIn: Int? = nil) -> Tensor {
         if Tensor.isShapeOnlyStorageActive { return Tensor.zeros(shape, dtype: dtype) }

@@ -1,7 +1,7 @@
 import Tensor
 
 /// NN's list of differentiable primitives: the ops NN defines on Tensor's
-/// public extension point (``Tensor/Tensor/record(_:_:_:_:)``) and records
+/// public extension point (`Tensor.Tensor.record(_:_:_:_:)`) and records
 /// like built-ins, under these names in `recordedOps`. NN's test suite fails
 /// when a case has no gradient check, as Tensor's does for
 /// `DifferentiableOp`. Composite layers are built from these and the

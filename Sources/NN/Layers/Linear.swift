@@ -7,7 +7,13 @@ public final class Linear: Module, Layer {
     public let bias: Parameter?
 
     /// - Parameters:
+    ///   - inFeatures: width of each input row.
+    ///   - outFeatures: width of each output row.
+    ///   - bias: whether to learn a bias b.
     ///   - weightInit: defaults to PyTorch's U(−1/√in, 1/√in), as is the bias.
+    ///   - biasInit: the bias initialiser; nil for PyTorch's U(−1/√in, 1/√in).
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(_ inFeatures: Int, _ outFeatures: Int, bias: Bool = true,
                 weightInit: Initializer = .lecunUniformTorch, biasInit: Initializer? = nil,
                 dtype: DType = .float32, rng: inout RandomGenerator) {

@@ -5,7 +5,7 @@ import Foundation
 public typealias LearningRateSchedule = (Int) -> Double
 
 /// Learning-rate schedules as closures from a 0-based step to a rate (mlx-swift's style): the
-/// trainer composes them from ``TrainingConfig``, and a library user can pass their own.
+/// trainer composes them from `TrainingConfig`, and a library user can pass their own.
 public enum Schedules {
     /// lr·rate^(step / decaySteps), floored when `staircase` (TensorFlow's
     /// exponential_decay; the starter code decays by 0.95 every 4M examples).

@@ -20,8 +20,8 @@ public enum OptimizerKind: String, Codable, Sendable, CaseIterable, CustomString
 
 extension KeyedDecodingContainer {
     /// A missing optimizer field decodes as Adam, the only optimizer before
-    /// the field existed; the synthesized decoders of ``TrainingConfig`` and
-    /// ``Recipe`` pick this overload, so their other fields stay required.
+    /// the field existed; the synthesized decoders of `TrainingConfig` and
+    /// `Recipe` pick this overload, so their other fields stay required.
     public func decode(_ type: OptimizerKind.Type, forKey key: Key) throws -> OptimizerKind {
         try decodeIfPresent(type, forKey: key) ?? .adam
     }

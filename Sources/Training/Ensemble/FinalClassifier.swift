@@ -3,7 +3,7 @@ import Tensor
 import Zoo
 
 /// The final stage of Samsung's 2018 pipeline: a classifier trained over the
-/// concatenated penultimate layers (``ZooModel/features(_:)``) of frozen zoo
+/// concatenated penultimate layers (`ZooModel.features(_:)`) of frozen zoo
 /// models. Its input is a video-level row of `inputSize` features;
 /// BatchNorm first puts the members' representations, which live on very
 /// different scales (pooled descriptors, LSTM states, hidden activations),

@@ -2,7 +2,7 @@ import Tensor
 import Zoo
 
 /// One pass of several frozen models over the same videos: per video the
-/// concatenation of the models' penultimate layers (``ZooModel/features(_:)``),
+/// concatenation of the models' penultimate layers (`ZooModel.features(_:)`),
 /// the labels, and optionally each model's own predictions (to compare the
 /// final classifier with its members). The training set of a
 /// ``FinalClassifier``.

@@ -37,7 +37,13 @@ public struct CheckpointRun {
     /// Loads `checkpoint` (written by the trainer or by ``export(to:minimumElements:)``)
     /// and opens `data` (files, directories or globs; the synthetic validation
     /// split when empty) with the checkpoint's class count.
-    /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
+    /// - Parameters:
+    ///   - checkpoint: path of the checkpoint `yt8m train` or `yt8m export` wrote.
+    ///   - data: TFRecord files, directories or globs to read; empty for the synthetic validation split.
+    ///   - format: the record format (feature keys, release) the files are read with; its class count
+    ///     is replaced by the checkpoint's.
+    ///   - batchSize: videos per batch.
+    ///   - progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
     public init(checkpoint: String, data: [String], format: YT8MRecordFormat, batchSize: Int,
                 progress: PipelineProgress? = nil) throws {
         (model, spec) = try TrainedModel.load(checkpoint)
@@ -103,7 +109,7 @@ public struct CheckpointRun {
     /// every video cut into 5-frame segments (``SegmentBatchSource``), each
     /// segment's `classesPerSegment` best classes of `ratedClasses`, each
     /// class's `segmentsPerClass` most confident segments
-    /// (``SegmentRanking/Builder``). Returns the number of segments scored.
+    /// (`SegmentRanking.Builder`). Returns the number of segments scored.
     /// Throws ``SegmentPredictionError`` for a model that does not read frames.
     @discardableResult
     public func writeSegmentSubmission(to path: String, ratedClasses: SegmentClassList = .starter, classesPerSegment: Int = 20,
@@ -127,7 +133,7 @@ public struct CheckpointRun {
     }
 
     /// Writes the checkpoint to `path` with float tensors of more than
-    /// `minimumElements` elements quantized to 8 bits (``Quantization``) and
+    /// `minimumElements` elements quantized to 8 bits (`Quantization`) and
     /// scores the data before and after. The model is left holding the
     /// exported (dequantized) weights, so the score is the file's, not an
     /// estimate of it.

@@ -9,7 +9,13 @@ extension ModelSpec {
     /// empty: its validation split, or its training split with
     /// `syntheticTraining`. The records' class count is the model's. Also says
     /// whether the data is synthetic, with the files it reads and the format it reads them with.
-    /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
+    /// - Parameters:
+    ///   - paths: TFRecord files, directories or globs; empty for the synthetic validation split.
+    ///   - format: the record format (feature keys, release) the files are read with; its class count
+    ///     is replaced by the checkpoint's.
+    ///   - batchSize: videos per batch.
+    ///   - syntheticTraining: read the synthetic training split instead of the validation split when `paths` is empty.
+    ///   - progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
     public func evaluationSource(paths: [String], format: YT8MRecordFormat, batchSize: Int, syntheticTraining: Bool = false,
                                  progress: PipelineProgress? = nil) throws
         -> (source: DatasetBatchSource, isSynthetic: Bool, files: [String], format: YT8MRecordFormat) {
@@ -94,7 +100,7 @@ public struct CheckpointSet {
     /// The classes every model predicts.
     public let numClasses: Int
 
-    /// Loads `paths` (``TrainedModel/load(_:)``) and checks that they can be
+    /// Loads `paths` (`TrainedModel.load(_:)`) and checks that they can be
     /// used together; `readsRealData` says whether record paths (not the
     /// synthetic dataset) will be read. Throws ``CheckpointSetError`` or the
     /// loading error naming the file.
@@ -117,7 +123,7 @@ public struct CheckpointSet {
     }
 
     /// One deterministic pass of each checkpoint's record level over `paths`
-    /// (``ModelSpec/evaluationSource(paths:format:batchSize:syntheticTraining:progress:)``),
+    /// (`ModelSpec.evaluationSource(paths:format:batchSize:syntheticTraining:progress:)`),
     /// one source per checkpoint, to read in lockstep.
     public func sources(_ paths: [String], format: YT8MRecordFormat, batchSize: Int, syntheticTraining: Bool = false,
                         progress: PipelineProgress? = nil) throws -> [BatchSource] {

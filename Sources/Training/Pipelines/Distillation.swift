@@ -38,7 +38,7 @@ public enum DistillationError: Error, CustomStringConvertible, Equatable {
 /// (``SoftLabels``), and the student trains on λ·BCE(labels) + (1−λ)·BCE(teacher);
 /// the same student trained on the labels alone shows what the teacher adds.
 public struct Distillation {
-    /// Teacher model (a ``ModelZoo`` name).
+    /// Teacher model (a `ModelZoo` name).
     public var teacher: String
     /// Student model.
     public var student: String
@@ -101,13 +101,17 @@ public struct Distillation {
     /// from scratch. `train` and `validation` are record files, directories or
     /// globs; with no `train`, the embedded synthetic dataset. Throws
     /// ``DistillationError`` before training anything when the setup cannot work.
-    /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)``,
-    ///   ``PipelineEvent/teacherStarted(fold:folds:trainingFiles:heldOutFiles:)``,
-    ///   ``PipelineEvent/teacherFinished(fold:heldOutGAP:validationGAP:)``,
-    ///   ``PipelineEvent/teachersFinished(softLabelGAP:teachersAveragedGAP:)``,
-    ///   ``PipelineEvent/softLabelsWritten(labels:files:directory:)``,
-    ///   ``PipelineEvent/studentStarted(distilled:)`` and the students' ``PipelineEvent/training(line:)``
-    ///   lines (the teachers train silently).
+    /// - Parameters:
+    ///   - train: TFRecord files, directories or globs of the training videos, which the folds are cut from
+    ///     (empty: the embedded synthetic dataset).
+    ///   - validation: TFRecord files, directories or globs the teachers and students are scored on.
+    ///   - progress: gets ``PipelineEvent/makingSyntheticData(done:total:)``,
+    ///     ``PipelineEvent/teacherStarted(fold:folds:trainingFiles:heldOutFiles:)``,
+    ///     ``PipelineEvent/teacherFinished(fold:heldOutGAP:validationGAP:)``,
+    ///     ``PipelineEvent/teachersFinished(softLabelGAP:teachersAveragedGAP:)``,
+    ///     ``PipelineEvent/softLabelsWritten(labels:files:directory:)``,
+    ///     ``PipelineEvent/studentStarted(distilled:)`` and the students' ``PipelineEvent/training(line:)``
+    ///     lines (the teachers train silently).
     public func run(train: [String], validation: [String], progress: PipelineProgress? = nil) throws -> Report {
         let teacherEntry = try ModelZoo.entry(named: teacher), studentEntry = try ModelZoo.entry(named: student)
         guard teacherEntry.level == studentEntry.level else {

@@ -40,7 +40,12 @@ public struct EnsemblePipeline {
     /// `weights`, or with weights searched among equal weights, each member
     /// alone and `trials` random draws (so the ensemble never scores below its
     /// best member there) when `weights` is nil.
-    /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
+    /// - Parameters:
+    ///   - validation: TFRecord files, directories or globs the members are scored on.
+    ///   - weights: one weight per member; nil to search for the weights that score best.
+    ///   - trials: random weightings tried by the search.
+    ///   - seed: seed of the search's random weightings.
+    ///   - progress: gets ``PipelineEvent/makingSyntheticData(done:total:)`` on first use.
     public func validate(on validation: [String], weights: [Double]? = nil, trials: Int = 200, seed: UInt64 = 0,
                          progress: PipelineProgress? = nil) throws -> Validation {
         let models = checkpoints.models

@@ -63,7 +63,7 @@ extension TrainingJob {
     /// `configuration` (a JSON object), trained on `data` for `steps` steps
     /// with its recipe changed by `overrides`, into `directory`. The batch
     /// is the recipe's (at most 128 on the synthetic data). Throws
-    /// ``ZooError`` for an unknown model or configuration field,
+    /// `ZooError` for an unknown model or configuration field,
     /// ``TrainingConfigError`` for a value outside its range, and
     /// ``TrainingJobError`` for a batch the micro-batches cannot split.
     public init(model: String, size: ModelSize?, configuration: String?, data: DataSelection, steps: Int,

@@ -70,10 +70,15 @@ public struct StackedClassifierPipeline {
     /// classifier on them (resuming from `directory` unless `restart`, which
     /// removes it first), reloads its best checkpoint and scores everything on
     /// the validation videos. Memory: videos × (Σ feature widths + classes) floats.
-    /// - Parameter progress: gets ``PipelineEvent/makingSyntheticData(done:total:)``,
-    ///   ``PipelineEvent/collectingFeatures(split:videos:finished:)``, ``PipelineEvent/stackedFeatures(members:)``,
-    ///   ``PipelineEvent/resumed(directory:step:)``, ``PipelineEvent/finalClassifierStarting(parameters:hiddenSizes:trainingVideos:)``
-    ///   and the trainer's ``PipelineEvent/training(line:)`` lines.
+    /// - Parameters:
+    ///   - train: TFRecord files, directories or globs the stacked classifier is trained on
+    ///     (empty: the synthetic training split).
+    ///   - validation: TFRecord files, directories or globs it is validated on (empty: the synthetic validation split).
+    ///   - restart: remove the final classifier's directory first instead of resuming from it.
+    ///   - progress: gets ``PipelineEvent/makingSyntheticData(done:total:)``,
+    ///     ``PipelineEvent/collectingFeatures(split:videos:finished:)``, ``PipelineEvent/stackedFeatures(members:)``,
+    ///     ``PipelineEvent/resumed(directory:step:)``, ``PipelineEvent/finalClassifierStarting(parameters:hiddenSizes:trainingVideos:)``
+    ///     and the trainer's ``PipelineEvent/training(line:)`` lines.
     public func run(train: [String], validation: [String], restart: Bool = false,
                     progress: PipelineProgress? = nil) throws -> Report {
         let classes = checkpoints.numClasses

@@ -84,11 +84,13 @@ public struct TrainingJob {
 
     /// Builds the model and trains it for `config.steps` steps, resuming from
     /// the checkpoint in `directory` when `resume` and there is one.
-    /// - Parameter callbacks: run after the trainer's standard ones (checkpoints, metrics, plot, early stopping).
-    /// - Parameter progress: gets ``PipelineEvent/resumed(directory:step:)`` and the
-    ///   trainer's ``PipelineEvent/training(line:)`` lines; nil runs silently.
-    /// - Parameter topology: how the run is shared with other processes
-    ///   (the Distributed module's data parallelism); nil trains alone.
+    /// - Parameters:
+    ///   - resume: continue from the run directory's last checkpoint when there is one.
+    ///   - callbacks: run after the trainer's standard ones (checkpoints, metrics, plot, early stopping).
+    ///   - progress: gets ``PipelineEvent/resumed(directory:step:)`` and the
+    ///     trainer's ``PipelineEvent/training(line:)`` lines; nil runs silently.
+    ///   - topology: how the run is shared with other processes
+    ///     (the Distributed module's data parallelism); nil trains alone.
     public func run(resume: Bool = true, callbacks: [any TrainingCallback] = [], progress: PipelineProgress? = nil,
                     topology: (any TrainingTopology)? = nil) throws -> Result {
         let entry = try ModelZoo.entry(named: spec.model)

@@ -5,7 +5,7 @@ import Zoo
 
 /// The training view of segment-rated files (the starter's frame reader with
 /// `segment_labels`): each rated segment of a video, that is each distinct
-/// start time among its ratings, is one example of ``SegmentRating/length``
+/// start time among its ratings, is one example of `SegmentRating.length`
 /// frames from that start. Its target for a rated class is the rating's score
 /// (1 or 0) and its label weights are 1 for the rated classes and 0 for all
 /// others, so a segment says nothing about classes nobody rated. Ids are
@@ -38,7 +38,7 @@ public final class RatedSegmentBatchSource: BatchSource {
     }
 
     /// The rated segments of `videos`, a frame-level source reading every frame
-    /// in order (``FrameSampling/all``): a segment's frames are cut at its start time.
+    /// in order (`FrameSampling.all`): a segment's frames are cut at its start time.
     public init(videos: DatasetBatchSource, segmentsPerBatch: Int) {
         let options = videos.dataset.options
         guard options.level == .frame, case .frames(.all) = options.frameInput else {

@@ -4,7 +4,7 @@ import Zoo
 
 /// The segment inference view of a frame-level pass (the starter's
 /// `inference.py` `get_segments`): every video is cut into segments of
-/// ``SegmentRating/length`` frames from frame 0, the last one padded with
+/// `SegmentRating.length` frames from frame 0, the last one padded with
 /// zero frames and given its true length, each with the id `VIDEO:START`
 /// and its video's labels. Batches hold at most `segmentsPerBatch`
 /// segments, in video then start order.

@@ -23,11 +23,16 @@ public struct DataSelection: Sendable, Equatable {
     }
 
     /// The files for a record level. `train` and `validation` are files,
-    /// directories or globs (``RecordFileDiscovery``); with no `train`, the
+    /// directories or globs (`RecordFileDiscovery`); with no `train`, the
     /// embedded synthetic dataset's splits of `level` (its validation split
     /// unless `validation` is given), generated first if it is not cached yet.
-    /// - Parameter progress: `(videos written, total)` while the synthetic dataset is made;
-    ///   generation takes a while on first use, so callers show it.
+    /// - Parameters:
+    ///   - train: training files, directories or globs; empty for the embedded synthetic dataset.
+    ///   - validation: validation files, directories or globs; with no `train`, empty means the synthetic validation split.
+    ///   - level: whether the video-level or the frame-level files are wanted.
+    ///   - format: the record format (feature keys, class count) the files are read with.
+    ///   - progress: `(videos written, total)` while the synthetic dataset is made;
+    ///     generation takes a while on first use, so callers show it.
     public static func resolve(train: [String], validation: [String], level: YT8MDatasetLevel, format: YT8MRecordFormat,
                                progress: ((Int, Int) -> Void)? = nil) throws -> DataSelection {
         if train.isEmpty {

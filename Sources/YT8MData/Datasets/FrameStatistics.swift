@@ -39,7 +39,9 @@ public enum FrameStatistics {
 
     /// The statistics of one video's frames.
     /// - Parameters:
+    ///   - statistics: the statistics to compute, in the order they are laid out.
     ///   - frames: per frame feature, its frames as `count × size` quantized bytes, frame-major.
+    ///   - format: the record format, whose feature sizes split each frame into rgb and audio.
     ///   - frameCount: `num_frames` of the video (already limited to `maxFrames`; the first feature's count).
     /// - Returns: `width(of:frameWidth:)` values.
     public static func compute(_ statistics: [FrameStatistic], frames: [[UInt8]], format: YT8MRecordFormat,

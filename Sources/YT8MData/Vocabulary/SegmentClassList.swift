@@ -3,7 +3,7 @@ import Foundation
 
 /// The classes rated in the 2019 segment task: the 1,000 of the starter's
 /// `segment_label_ids.csv` by default, or a list in the same format read
-/// with ``read(path:)``. Segment mAP averages over these classes and the
+/// with `read(path:)`. Segment mAP averages over these classes and the
 /// 2019 submission lists only them.
 public struct SegmentClassList: Equatable, Sendable {
     /// The class indices, ascending.

@@ -36,6 +36,8 @@ public final class MultiHeadSelfAttention: Module, Layer {
     ///   - numHeads: H; must divide D.
     ///   - dropout: probability of dropping an attention weight in training.
     ///   - bias: whether the in- and out-projections have biases.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(embedDim: Int, numHeads: Int, dropout: Double = 0, bias: Bool = true,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
         precondition(embedDim > 0 && numHeads > 0 && embedDim % numHeads == 0,

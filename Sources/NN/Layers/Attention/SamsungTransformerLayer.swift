@@ -50,6 +50,8 @@ public final class SamsungTransformerLayer: Module, Layer {
     ///   - numHeads: H.
     ///   - dropout: after the output projection (the reference's default 0.3).
     ///   - positionCoding: defaults to the reference's codes with its `max_length` default 500.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(inputSize: Int, outputSize: Int, numHeads: Int, dropout: Double = 0.3,
                 positionCoding: PositionCoding = .samsungSine(maxLength: 500),
                 dtype: DType = .float32, rng: inout RandomGenerator) {

@@ -29,6 +29,8 @@ public final class StackedAttentionPooling: Module, Layer {
     ///   - hiddenSize: H (1024 in models 1–2, 512 in 3, 768 in 4–5).
     ///   - layers: L (3 in models 1–2, 5 in 3, 4 in 4–5).
     ///   - dropouts: per layer, after the concatenation; empty for none.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(inputSize: Int, hiddenSize: Int = 1024, layers: Int = 3, dropouts: [Double] = [],
                 dtype: DType = .float32, rng: inout RandomGenerator) {
         precondition(inputSize > 0 && hiddenSize > 0 && layers >= 1,

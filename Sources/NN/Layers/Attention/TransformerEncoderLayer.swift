@@ -34,6 +34,11 @@ public final class TransformerEncoderLayer: Module, Layer {
     ///   - numHeads: attention heads; must divide D.
     ///   - feedForward: hidden size of the feed-forward block (PyTorch's `dim_feedforward`).
     ///   - dropout: one probability for the attention weights, the feed-forward hidden layer and both residual branches.
+    ///   - activation: the feed-forward block's non-linearity (PyTorch's default ReLU).
+    ///   - normFirst: layer norm before each sub-block instead of after (PyTorch's `norm_first`).
+    ///   - layerNormEpsilon: ε of both layer norms (PyTorch's `layer_norm_eps`, 1e-5).
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(dModel: Int, numHeads: Int, feedForward: Int = 2048, dropout: Double = 0.1,
                 activation: Activation = .relu, normFirst: Bool = false, layerNormEpsilon: Double = 1e-5,
                 dtype: DType = .float32, rng: inout RandomGenerator) {

@@ -11,7 +11,13 @@ public final class FCBlock: Module, Layer {
     public let dropout: Dropout
     public let negativeSlope: Double
 
-    /// - Parameter rng: initialises the linear layer and seeds the dropout mask stream.
+    /// - Parameters:
+    ///   - inFeatures: width of each input row.
+    ///   - outFeatures: width of each output row.
+    ///   - dropout: drop probability after the activation, training only (the reference's 0.5).
+    ///   - negativeSlope: slope of the LeakyReLU for negative inputs (the reference's 0.01).
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: initialises the linear layer and seeds the dropout mask stream.
     public init(_ inFeatures: Int, _ outFeatures: Int, dropout: Double = 0.5, negativeSlope: Double = 0.01,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
         linear = Linear(inFeatures, outFeatures, dtype: dtype, rng: &rng)

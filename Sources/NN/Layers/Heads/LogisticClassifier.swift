@@ -3,7 +3,7 @@ import Tensor
 /// Logistic classifier (starter code `LogisticModel`): logits = W·x + b,
 /// p = σ(logits), one independent logistic regression per class.
 ///
-/// `callAsFunction` returns logits for ``binaryCrossEntropy(logits:targets:reduction:)``
+/// `callAsFunction` returns logits for `binaryCrossEntropy(logits:targets:reduction:)`
 /// (the starter code returns σ(·) and applies BCE on probabilities; the two
 /// losses agree up to its ε = 1e-5). The starter's L2 penalty of 1e-8 on W
 /// is the optimizer's weight decay, not part of the layer. Initialisation

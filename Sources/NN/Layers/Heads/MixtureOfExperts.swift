@@ -7,7 +7,7 @@ import Tensor
 /// gating of the probabilities, p ⊙ σ(BN(W_p·p)) (WILLOW `moe_prob_gating`).
 ///
 /// The head outputs **probabilities** — a mixture of sigmoids has no logit
-/// form. Train it with ``binaryCrossEntropy(probabilities:targets:epsilon:reduction:)``
+/// form. Train it with `binaryCrossEntropy(probabilities:targets:epsilon:reduction:)`
 /// (the starter's loss, ε = 1e-5), which ``loss(_:targets:reduction:)``
 /// does; never with BCE-on-logits (that would apply a second sigmoid).
 ///

@@ -21,9 +21,17 @@ public final class SoftAssignment: Module {
     public let logitPower: SignedPower?
 
     /// - Parameters:
-    ///   - weightInit, biasInit: WILLOW draws both from N(0, 1/√D); Samsung's
-    ///     `nn.Linear` uses U(−1/√D, 1/√D).
-    ///   - batchNormEpsilon, batchNormMomentum: see ``FrameBatchNorm``.
+    ///   - featureSize: D, features per frame.
+    ///   - clusters: K, clusters the frames are assigned to.
+    ///   - batchNorm: batch-normalise the assignment logits instead of adding a bias (WILLOW's `add_batch_norm`).
+    ///   - logitPower: a signed power on the logits before the softmax (VLAD-BoW's), or nil.
+    ///   - weightInit: the assignment weights' initialiser; WILLOW draws them from N(0, 1/√D), Samsung's
+    ///     `nn.Linear` from U(−1/√D, 1/√D) (nil: WILLOW's).
+    ///   - biasInit: the assignment bias's initialiser, drawn as the weights are (unused with `batchNorm`).
+    ///   - batchNormEpsilon: ε of the assignment batch norm (see ``FrameBatchNorm``).
+    ///   - batchNormMomentum: momentum of its running statistics (TF-slim's 0.001).
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(featureSize: Int, clusters: Int, batchNorm: Bool, logitPower: PowerNormalization? = nil,
                 weightInit: Initializer? = nil, biasInit: Initializer? = nil,
                 batchNormEpsilon: Double = 1e-3, batchNormMomentum: Double = 0.001,
@@ -45,6 +53,7 @@ public final class SoftAssignment: Module {
     /// - Parameters:
     ///   - frames: [B, T, D]
     ///   - mask: [B, T, 1] valid-frame mask or nil.
+    ///   - layer: the name the traced activations are recorded under.
     /// - Returns: [B, T, K], rows of padded frames all 0.
     public func callAsFunction(_ frames: Tensor, mask: Tensor?, layer: String) -> Tensor { traced(forward(frames, mask: mask, layer: layer)) }
 

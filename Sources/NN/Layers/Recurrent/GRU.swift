@@ -27,13 +27,16 @@ public final class GRU: Module, Layer, CustomReflectable {
     var rng: RandomGenerator
 
     /// - Parameters:
-    ///   - inputSize, hiddenSize: F and H.
+    ///   - inputSize: F, features per frame of the input.
+    ///   - hiddenSize: H, units of the hidden state.
     ///   - layers: stacked layers; layer k > 0 reads the outputs of layer k − 1.
     ///   - bidirectional: add a direction that reads each sequence backwards.
     ///   - bias: learn b_ih and b_hh.
     ///   - dropout: between layers, as PyTorch's `dropout`.
     ///   - inputInit: W_ih initialiser, default PyTorch's U(−1/√H, 1/√H) (biases always use it).
     ///   - recurrentInit: applied to each gate's [H, H] block of W_hh, default orthogonal.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     ///   - seed: seeds the dropout masks.
     public init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false, bias: Bool = true,
                 dropout: Double = 0, inputInit: Initializer? = nil, recurrentInit: Initializer = .orthogonal(),
@@ -65,6 +68,7 @@ public final class GRU: Module, Layer, CustomReflectable {
 
     /// Runs the GRU over x [B, T, inputSize].
     /// - Parameters:
+    ///   - x: the input sequences [B, T, inputSize].
     ///   - lengths: valid frames per example (1…T); nil when every sequence fills T.
     ///   - initialHidden: [layers·directions, B, H]; zeros when nil.
     public func callAsFunction(_ x: Tensor, lengths: [Int]?, initialHidden: Tensor? = nil) -> RecurrentOutput {

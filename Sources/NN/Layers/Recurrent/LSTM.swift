@@ -39,7 +39,8 @@ public final class LSTM: Module, Layer, CustomReflectable {
     var rng: RandomGenerator
 
     /// - Parameters:
-    ///   - inputSize, hiddenSize: F and H.
+    ///   - inputSize: F, features per frame of the input.
+    ///   - hiddenSize: H, units of the hidden and cell states.
     ///   - layers: stacked layers; layer k > 0 reads the outputs of layer k − 1 (H·directions features).
     ///   - bidirectional: add a direction that reads each sequence backwards.
     ///   - bias: learn b_ih and b_hh (PyTorch's `bias`).
@@ -47,6 +48,8 @@ public final class LSTM: Module, Layer, CustomReflectable {
     ///   - forgetBias: TensorFlow's constant forget-gate bias (1.0 in the starter `LstmModel`).
     ///   - inputInit: W_ih initialiser, default PyTorch's U(−1/√H, 1/√H) (biases always use it).
     ///   - recurrentInit: applied to each gate's [H, H] block of W_hh, default orthogonal.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     ///   - seed: seeds the dropout masks.
     public init(inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false, bias: Bool = true,
                 dropout: Double = 0, forgetBias: Double = 0, inputInit: Initializer? = nil,
@@ -80,8 +83,10 @@ public final class LSTM: Module, Layer, CustomReflectable {
 
     /// Runs the LSTM over x [B, T, inputSize].
     /// - Parameters:
+    ///   - x: the input sequences [B, T, inputSize].
     ///   - lengths: valid frames per example (1…T); nil when every sequence fills T.
-    ///   - initialHidden, initialCell: [layers·directions, B, H]; zeros when nil.
+    ///   - initialHidden: h₀ of every layer and direction, [layers·directions, B, H]; zeros when nil.
+    ///   - initialCell: c₀, [layers·directions, B, H]; zeros when nil.
     public func callAsFunction(_ x: Tensor, lengths: [Int]?, initialHidden: Tensor? = nil,
                                initialCell: Tensor? = nil) -> RecurrentOutput {
         checkSequenceInput(x, features: inputSize, lengths: lengths, layer: "LSTM")

@@ -24,10 +24,13 @@ public final class QRNNLayer: Module {
     var rng: RandomGenerator
 
     /// - Parameters:
+    ///   - inputSize: F, features per frame of the input.
+    ///   - hiddenSize: H, units of the cell state and of the output.
     ///   - window: frames per gate computation, k ≥ 1 (pytorch-qrnn's `window`
     ///     allows 1 or 2; wider filters read [xₜ | xₜ₋₁ | … | xₜ₋ₖ₊₁], zero before t = 0).
     ///   - zoneout: probability of zeroing a forget-gate value in training.
     ///   - outputGate: fo-pooling (pytorch-qrnn's default) or f-pooling.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
     ///   - rng: initialises the Linear as PyTorch does, U(−1/√(window·in), 1/√(window·in)).
     ///   - seed: seeds the zoneout masks.
     public init(inputSize: Int, hiddenSize: Int, window: Int = 1, zoneout: Double = 0, outputGate: Bool = true,
@@ -86,9 +89,15 @@ public final class QRNN: Module, Layer {
     var rng: RandomGenerator
 
     /// - Parameters:
+    ///   - inputSize: F, features per frame of the input.
+    ///   - hiddenSize: H, units of the cell state and of the output.
     ///   - layers: stacked layers; layer k > 0 reads the H outputs of layer k − 1.
-    ///   - window, zoneout, outputGate: as for ``QRNNLayer``, the same in every layer.
+    ///   - window: frames per gate computation, as for ``QRNNLayer`` (every layer).
+    ///   - zoneout: probability of zeroing a forget-gate value in training (every layer).
+    ///   - outputGate: fo-pooling (pytorch-qrnn's default) or f-pooling, in every layer.
     ///   - dropout: between layers, as pytorch-qrnn's `dropout`.
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     ///   - seed: seeds the dropout masks (and, offset per layer, the zoneout masks).
     public init(inputSize: Int, hiddenSize: Int, layers: Int = 1, window: Int = 1, zoneout: Double = 0,
                 outputGate: Bool = true, dropout: Double = 0, dtype: DType = .float32,
@@ -111,6 +120,7 @@ public final class QRNN: Module, Layer {
 
     /// Runs the stack over x [B, T, inputSize].
     /// - Parameters:
+    ///   - x: the input sequences [B, T, inputSize].
     ///   - lengths: valid frames per example (1…T); nil when every sequence fills T.
     ///   - initialCell: [layers, B, H]; zeros when nil.
     /// - Returns: outputs [B, T, H] and, as `hidden`, each layer's last valid memory c [layers, B, H].

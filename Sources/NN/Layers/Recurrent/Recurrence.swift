@@ -47,8 +47,10 @@ enum RecurrenceChecks {
 /// - Parameters:
 ///   - projections: [B, T, 4H], x·W_ihᵀ for every frame.
 ///   - recurrentWeight: W_hh, [4H, H].
-///   - initialHidden, initialCell: h₋₁ and c₋₁, [B, H].
-///   - inputBias, recurrentBias: optional [4H] biases (both simply add).
+///   - initialHidden: h₋₁, [B, H].
+///   - initialCell: c₋₁, [B, H].
+///   - inputBias: b_ih, [4H], or nil.
+///   - recurrentBias: b_hh, [4H], or nil (the two biases simply add).
 ///   - lengths: valid frames per example (1...T). Frames past a sequence's
 ///     length leave its state unchanged.
 ///   - reversed: run each sequence backwards from its own last valid frame
@@ -143,8 +145,10 @@ public func lstmRecurrence(_ projections: Tensor, recurrentWeight: Tensor, initi
 ///   - projections: [B, T, 3H], x·W_ihᵀ for every frame.
 ///   - recurrentWeight: W_hh, [3H, H].
 ///   - initialHidden: h₋₁, [B, H].
-///   - inputBias, recurrentBias: optional b_ih and b_hh, [3H] (b_hn sits inside r⊙(·)).
-///   - lengths, reversed: as for ``lstmRecurrence(_:recurrentWeight:initialHidden:initialCell:inputBias:recurrentBias:lengths:reversed:)``.
+///   - inputBias: b_ih, [3H], or nil.
+///   - recurrentBias: b_hh, [3H], or nil (b_hn sits inside r⊙(·)).
+///   - lengths: valid frames per example (1...T); frames past a sequence's length leave its state unchanged.
+///   - reversed: run each sequence backwards from its own last valid frame, the backward direction of a bidirectional GRU.
 /// - Returns: [B, T, H] holding hₜ at each frame, in frame order; padded
 ///   frames hold the last valid state (final state at frame T − 1 forward,
 ///   frame 0 reversed).

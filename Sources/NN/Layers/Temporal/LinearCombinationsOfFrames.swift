@@ -18,6 +18,8 @@ public final class LinearCombinationsOfFrames: Module, Layer {
     /// - Parameters:
     ///   - frames: T, the padded length (the reference's MAX_SEQ_LEN = 303).
     ///   - heads: number of combinations (the reference's `head_size`, 3).
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(frames: Int = 303, heads: Int = 3, dtype: DType = .float32, rng: inout RandomGenerator) {
         combination = Linear(frames, heads, dtype: dtype, rng: &rng)
     }

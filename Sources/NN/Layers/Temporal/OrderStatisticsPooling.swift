@@ -32,6 +32,8 @@ public final class OrderStatisticsPooling: Module, Layer {
     ///   - hiddenSize: H (1000 in the reference), or nil for one linear mix of the order statistics.
     ///   - negativeSlope: of the LeakyReLU (PyTorch's 0.01).
     ///   - dropout: after the hidden activation (the reference's 0.5).
+    ///   - dtype: the element type of the parameters (float32; float64 for gradient checks).
+    ///   - rng: the generator the initial weights are drawn from.
     public init(frames: Int = 303, hiddenSize: Int? = 1000, negativeSlope: Double = 0.01, dropout: Double = 0.5,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
         precondition(frames > 0 && (hiddenSize ?? 1) > 0,
