@@ -12,11 +12,17 @@ import Tensor
 public enum Quantization {
     /// Sizes before and after, in bytes.
     public struct Report: CustomStringConvertible, Sendable {
+        /// Bytes the tensors take as float32.
         public let floatBytes: Int
+        /// Bytes they take after partial 8-bit quantization.
         public let quantizedBytes: Int
+        /// Tensors stored as 8-bit values.
         public let quantizedTensors: Int
+        /// Tensors kept as float32 (those below the size threshold).
         public let keptTensors: Int
+        /// The quantized size as a fraction of the float32 size.
         public var ratio: Double { Double(quantizedBytes) / Double(max(floatBytes, 1)) }
+        /// The sizes and counts on one line.
         public var description: String {
             String(format: "%d tensors quantised to 8 bits, %d kept as float32: %.1f MB → %.1f MB (%.1f%%)",
                    quantizedTensors, keptTensors, Double(floatBytes) / 1e6, Double(quantizedBytes) / 1e6, 100 * ratio)

@@ -15,6 +15,7 @@ public enum SafeTensors {
         case badHeader(path: String, reason: String)
         case badEntry(path: String, name: String, reason: String)
 
+        /// The problem in words, naming what was wrong and where.
         public var description: String {
             switch self {
             case .unreadable(let p, let r): return "\(p): cannot read: \(r)"

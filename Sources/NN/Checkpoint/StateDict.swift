@@ -6,6 +6,7 @@ public enum StateMismatch: Equatable, CustomStringConvertible, Sendable {
     case unexpected(String)
     case shape(name: String, expected: [Int], found: [Int])
 
+    /// The mismatch in words, naming the key and the shapes.
     public var description: String {
         switch self {
         case .missing(let n): return "missing '\(n)'"
@@ -17,7 +18,9 @@ public enum StateMismatch: Equatable, CustomStringConvertible, Sendable {
 
 /// Loading failed; every mismatch is listed by name.
 public struct StateDictError: Error, CustomStringConvertible {
+    /// Every key that is missing, unexpected or of the wrong shape.
     public let mismatches: [StateMismatch]
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         "state does not fit the module (\(mismatches.count) problem\(mismatches.count == 1 ? "" : "s")): "
             + mismatches.map(\.description).joined(separator: "; ")

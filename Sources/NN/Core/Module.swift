@@ -14,6 +14,7 @@ open class Module {
     /// Training mode switches dropout on and makes batch norm use batch statistics.
     public private(set) var isTraining = true
 
+    /// A module with no parameters yet; subclasses declare theirs as stored properties.
     public init() {}
 
     /// Every parameter with its dotted path, in declaration order.
@@ -158,5 +159,6 @@ public protocol Layer: Module {
 }
 
 extension Layer {
+    /// `forward(_:)` of `input`, traced when activation tracing is on.
     public func callAsFunction(_ input: Tensor) -> Tensor { traced(forward(input)) }
 }

@@ -14,6 +14,7 @@ public final class Parameter {
         didSet { value = isFrozen ? value.detached() : value.detached().requiringGrad() }
     }
 
+    /// A parameter holding `value` (detached); a frozen one is not updated by optimizers.
     public init(_ value: Tensor, frozen: Bool = false) {
         precondition(value.dtype.isFloatingPoint, "Parameter: needs a float tensor, got \(value.dtype)")
         self.value = frozen ? value.detached() : value.detached().requiringGrad()
@@ -31,6 +32,7 @@ public final class Parameter {
     /// Drops the accumulated gradient.
     public func zeroGrad() { value.zeroGrad() }
 
+    /// The shape of the value.
     public var shape: [Int] { value.shape }
 
     /// Replaces the value (keeping the parameter's trainable state), e.g. when
@@ -47,6 +49,7 @@ public final class Parameter {
 /// running statistics): saved in checkpoints and averaged by EMA, never
 /// given gradients.
 public final class Buffer {
+    /// The buffer's tensor.
     public var value: Tensor
     /// Whether the buffer is part of the module's ``Module/stateDict()``
     /// (PyTorch's `register_buffer(…, persistent=)`). A non-persistent
@@ -59,6 +62,7 @@ public final class Buffer {
     /// existed still load strictly, as PyTorch's BatchNorm allows.
     public let isRequired: Bool
 
+    /// A buffer holding `value` (detached).
     public init(_ value: Tensor, persistent: Bool = true, required: Bool = true) {
         self.value = value.detached()
         isPersistent = persistent

@@ -7,15 +7,19 @@ import Tensor
 /// checkpoint restores the exact masks a resumed run would have drawn, and
 /// the state dict holds nothing, as PyTorch's `Dropout`.
 public final class Dropout: Module, Layer {
+    /// p, the probability of zeroing each element in training.
     public let probability: Double
+    /// The mask generator's state, a non-persistent buffer: saved in training checkpoints, not in the state dict.
     public let rngState: Buffer
 
+    /// Dropout with probability `probability`, its masks drawn from a generator seeded with `seed`.
     public init(_ probability: Double, seed: UInt64 = 0xD0) {
         precondition(probability >= 0 && probability < 1, "Dropout: probability must be in [0, 1), got \(probability)")
         self.probability = probability
         rngState = Buffer(Tensor(RandomGenerator(seed: seed).stateBytes, shape: [32]), persistent: false)
     }
 
+    /// In training, x with each element zeroed with probability p and the rest scaled by 1/(1 − p); x itself in evaluation.
     public func forward(_ x: Tensor) -> Tensor {
         guard isTraining, probability > 0 else { return x }
         var rng = RandomGenerator(stateBytes: rngState.value.scalars(as: UInt8.self))

@@ -3,7 +3,9 @@ import Tensor
 /// y = x·Wᵀ + b with W stored [out, in] as in PyTorch. Inputs of any rank
 /// [..., in] (a time-distributed [B, T, in] is one GEMM over B·T rows).
 public final class Linear: Module, Layer {
+    /// W, [outFeatures, inFeatures] (PyTorch's layout).
     public let weight: Parameter
+    /// b, [outFeatures], or nil without a bias.
     public let bias: Parameter?
 
     /// - Parameters:
@@ -24,9 +26,12 @@ public final class Linear: Module, Layer {
             : nil
     }
 
+    /// Width of each input row.
     public var inFeatures: Int { weight.shape[1] }
+    /// Width of each output row.
     public var outFeatures: Int { weight.shape[0] }
 
+    /// y = x·Wᵀ + b for x [..., inFeatures].
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == inFeatures,
                      "Linear: input \(x.shape) does not end in \(inFeatures) features (weight \(weight.shape))")

@@ -9,16 +9,23 @@ import Tensor
 /// `torch.nn.BatchNorm1d`'s: `weight`, `bias`, `running_mean`,
 /// `running_var` and `num_batches_tracked`.
 public final class BatchNorm: Module, Layer {
+    /// γ, the per-feature scale, or nil when not affine.
     public let weight: Parameter?
+    /// β, the per-feature shift, or nil when not affine.
     public let bias: Parameter?
+    /// The running mean evaluation normalises with (`running_mean`).
     public let runningMean: Buffer
+    /// The running unbiased variance evaluation normalises with (`running_var`).
     public let runningVar: Buffer
     /// Training batches seen (an int32 scalar; PyTorch's int64
     /// `num_batches_tracked`, which it needs only without a momentum).
     public let numBatchesTracked: Buffer
+    /// ε, added to the variance before its root.
     public let epsilon: Double
+    /// The weight of a batch's statistics in the running ones (PyTorch's convention, 0.1).
     public let momentum: Double
 
+    /// Batch normalisation over `features` features, PyTorch's `BatchNorm1d`.
     public init(_ features: Int, epsilon: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
                 dtype: DType = .float32) {
         weight = affine ? Parameter(Tensor.ones([features], dtype: dtype)) : nil
@@ -30,8 +37,10 @@ public final class BatchNorm: Module, Layer {
         self.momentum = momentum
     }
 
+    /// The number of normalised features.
     public var features: Int { runningMean.value.shape[0] }
 
+    /// x [N, features] normalised with the batch's statistics in training (updating the running ones), with the running ones in evaluation.
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
                      "BatchNorm: input \(x.shape) does not end in \(features) features")
@@ -61,16 +70,21 @@ public final class BatchNorm: Module, Layer {
 /// Layer normalisation over the last axis (Ba et al. 2016):
 /// y = (x − mean)/√(var + ε)·γ + β, statistics per example.
 public final class LayerNorm: Module, Layer {
+    /// γ, the per-feature scale (initially 1).
     public let weight: Parameter
+    /// β, the per-feature shift (initially 0).
     public let bias: Parameter
+    /// ε, added to the variance before its root.
     public let epsilon: Double
 
+    /// Layer normalisation over the last axis of `features` features, PyTorch's `LayerNorm`.
     public init(_ features: Int, epsilon: Double = 1e-5, dtype: DType = .float32) {
         weight = Parameter(Tensor.ones([features], dtype: dtype))
         bias = Parameter(Tensor.zeros([features], dtype: dtype))
         self.epsilon = epsilon
     }
 
+    /// Each row of x [..., features] normalised to mean 0 and variance 1, then scaled and shifted.
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 1 && x.shape[x.rank - 1] == weight.shape[0],
                      "LayerNorm: input \(x.shape) does not end in \(weight.shape[0]) features")

@@ -6,14 +6,19 @@ import Tensor
 /// `weightDecay` adds λw to the gradient (L2, coupled); with `decoupled`
 /// it is AdamW (Loshchilov & Hutter 2019): w ← w − lr·λ·w before the step.
 public final class Adam: Optimizer {
+    /// The parameters the optimizer updates, with their state-dict names (frozen ones left out).
     public let namedParameters: [(name: String, parameter: Parameter)]
+    /// The step size, which a schedule may change between steps.
     public var learningRate: Double
+    /// β₁ and β₂, the decay of the first and second moments; ε, added to the root of the second; the weight decay.
     public let beta1, beta2, epsilon, weightDecay: Double
+    /// Decoupled weight decay (AdamW, applied to the weights) instead of L2 added to the gradient (Adam).
     public let decoupledWeightDecay: Bool
     public private(set) var step = 0
     var expAvg: [String: Tensor] = [:]
     var expAvgSq: [String: Tensor] = [:]
 
+    /// Adam (or AdamW with `decoupledWeightDecay`) over the trainable parameters of `module`, with PyTorch's defaults.
     public init(_ module: Module, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Double = 1e-8, weightDecay: Double = 0, decoupledWeightDecay: Bool = false) {
         namedParameters = module.namedParameters()
@@ -30,6 +35,7 @@ public final class Adam: Optimizer {
         Adam(module, learningRate: learningRate, weightDecay: weightDecay, decoupledWeightDecay: true)
     }
 
+    /// Applies one step to every parameter from its gradient.
     public func update() {
         step += 1
         let b1 = beta1, b2 = beta2, eps = epsilon, wd = weightDecay, decoupled = decoupledWeightDecay
@@ -92,6 +98,7 @@ public final class Adam: Optimizer {
         }
     }
 
+    /// The optimizer's per-parameter state by name, for a training checkpoint.
     public func stateTensors() -> [String: Tensor] {
         var out: [String: Tensor] = ["step": Tensor(scalar: Double(step))]
         for (k, v) in expAvg { out["exp_avg.\(k)"] = v }
@@ -99,6 +106,7 @@ public final class Adam: Optimizer {
         return out
     }
 
+    /// Restores the state ``stateTensors()`` wrote; throws when it does not fit these parameters.
     public func loadState(_ state: [String: Tensor]) throws {
         guard let s = state["step"] else { throw OptimizerStateError.missing("step") }
         var m: [String: Tensor] = [:], v: [String: Tensor] = [:]

@@ -39,5 +39,6 @@ public enum Schedules {
         }
     }
 
+    /// The same rate `lr` at every step.
     public static func constant(_ lr: Double) -> LearningRateSchedule { { _ in lr } }
 }

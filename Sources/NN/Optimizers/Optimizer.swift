@@ -29,6 +29,7 @@ public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
     case missing(String)
     case shapeMismatch(name: String, expected: [Int], found: [Int])
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .missing(let n): return "optimizer state: missing tensor '\(n)'"

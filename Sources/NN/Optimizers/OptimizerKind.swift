@@ -7,6 +7,7 @@ public enum OptimizerKind: String, Codable, Sendable, CaseIterable, CustomString
     /// RMSprop with PyTorch's defaults (α 0.99, ε 1e-8): Samsung's LSTM-bi-attention (configs 27/28).
     case rmsprop
 
+    /// The name used in recipes and on the command line.
     public var description: String { rawValue }
 
     /// The optimizer over `module`'s parameters; `weightDecay` is L2 added to the gradient in both.

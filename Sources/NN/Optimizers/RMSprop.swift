@@ -15,15 +15,20 @@ import Tensor
 /// `momentum_buffer.<parameter>` (momentum > 0), `grad_avg.<parameter>`
 /// (centred), and `step`.
 public final class RMSprop: Optimizer {
+    /// The parameters the optimizer updates, with their state-dict names (frozen ones left out).
     public let namedParameters: [(name: String, parameter: Parameter)]
+    /// The step size, which a schedule may change between steps.
     public var learningRate: Double
+    /// α, the smoothing of the squared-gradient average; ε, added to its root; the L2 weight decay; the momentum (PyTorch's names and defaults).
     public let alpha, epsilon, weightDecay, momentum: Double
+    /// Whether the squared average is centred by the gradients' running mean (PyTorch's `centered`).
     public let centered: Bool
     public private(set) var step = 0
     var squareAvg: [String: Tensor] = [:]
     var momentumBuffer: [String: Tensor] = [:]
     var gradAvg: [String: Tensor] = [:]
 
+    /// RMSprop over the trainable parameters of `module`, with PyTorch's defaults.
     public init(_ module: Module, learningRate: Double = 1e-2, alpha: Double = 0.99, epsilon: Double = 1e-8,
                 weightDecay: Double = 0, momentum: Double = 0, centered: Bool = false) {
         precondition(alpha >= 0 && alpha < 1, "RMSprop: alpha must be in [0, 1), got \(alpha)")
@@ -43,6 +48,7 @@ public final class RMSprop: Optimizer {
         ["square_avg"] + (momentum > 0 ? ["momentum_buffer"] : []) + (centered ? ["grad_avg"] : [])
     }
 
+    /// Applies one step to every parameter from its gradient.
     public func update() {
         step += 1
         let lr = learningRate, a = alpha, eps = epsilon, wd = weightDecay, mu = momentum, centered = centered
@@ -91,6 +97,7 @@ public final class RMSprop: Optimizer {
         }
     }
 
+    /// The optimizer's per-parameter state by name, for a training checkpoint.
     public func stateTensors() -> [String: Tensor] {
         var out: [String: Tensor] = ["step": Tensor(scalar: Double(step))]
         for (k, v) in squareAvg { out["square_avg.\(k)"] = v }
@@ -99,6 +106,7 @@ public final class RMSprop: Optimizer {
         return out
     }
 
+    /// Restores the state ``stateTensors()`` wrote; throws when it does not fit these parameters.
     public func loadState(_ state: [String: Tensor]) throws {
         guard let s = state["step"] else { throw OptimizerStateError.missing("step") }
         var loaded: [String: [String: Tensor]] = [:]

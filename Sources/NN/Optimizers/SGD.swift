@@ -4,13 +4,18 @@ import Tensor
 /// L2 weight decay, as PyTorch: b ← μb + g (+ λw in g); w ← w − lr·(g + μb)
 /// with Nesterov, else w ← w − lr·b.
 public final class SGD: Optimizer {
+    /// The parameters the optimizer updates, with their state-dict names (frozen ones left out).
     public let namedParameters: [(name: String, parameter: Parameter)]
+    /// The step size, which a schedule may change between steps.
     public var learningRate: Double
+    /// The momentum factor (0: plain SGD) and the L2 weight decay added to each gradient.
     public let momentum, weightDecay: Double
+    /// Nesterov momentum instead of the heavy-ball form (PyTorch's `nesterov`).
     public let nesterov: Bool
     public private(set) var step = 0
     var velocity: [String: Tensor] = [:]
 
+    /// Stochastic gradient descent over the trainable parameters of `module` (PyTorch's `torch.optim.SGD`).
     public init(_ module: Module, learningRate: Double, momentum: Double = 0, nesterov: Bool = false,
                 weightDecay: Double = 0) {
         precondition(!nesterov || momentum > 0, "SGD: Nesterov needs a positive momentum")
@@ -21,6 +26,7 @@ public final class SGD: Optimizer {
         self.weightDecay = weightDecay
     }
 
+    /// Applies one step to every parameter from its gradient.
     public func update() {
         step += 1
         let lr = learningRate, mu = momentum, wd = weightDecay, nesterov = nesterov
@@ -52,12 +58,14 @@ public final class SGD: Optimizer {
         }
     }
 
+    /// The optimizer's per-parameter state by name, for a training checkpoint.
     public func stateTensors() -> [String: Tensor] {
         var out: [String: Tensor] = ["step": Tensor(scalar: Double(step))]
         for (k, v) in velocity { out["momentum_buffer.\(k)"] = v }
         return out
     }
 
+    /// Restores the state ``stateTensors()`` wrote; throws when it does not fit these parameters.
     public func loadState(_ state: [String: Tensor]) throws {
         guard let s = state["step"] else { throw OptimizerStateError.missing("step") }
         var vel: [String: Tensor] = [:]

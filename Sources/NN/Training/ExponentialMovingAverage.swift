@@ -8,6 +8,7 @@ import Tensor
 /// TensorFlow writes the same update as decay d = 1 − γ; miha's
 /// `ema_halflife` h gives γ = 1/h.
 public final class ExponentialMovingAverage {
+    /// The module whose weights are averaged.
     public let module: Module
     /// γ, the weight of the current weights in each update.
     public let rate: Double
@@ -16,6 +17,7 @@ public final class ExponentialMovingAverage {
     public private(set) var shadow: [String: Tensor] = [:]
     private var stashed: [String: Tensor]? = nil
 
+    /// An average of `module`'s weights with γ = `rate`, starting at `startStep`.
     public init(_ module: Module, rate: Double, startStep: Int = 0) {
         precondition(rate > 0 && rate <= 1, "ExponentialMovingAverage: rate γ must be in (0, 1], got \(rate)")
         self.module = module

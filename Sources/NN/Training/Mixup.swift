@@ -6,6 +6,7 @@ import Tensor
 /// x'ᵢ = λᵢ·xᵢ + (1 − λᵢ)·xⱼ for every input, and the targets likewise
 /// (soft multi-label targets).
 public struct Mixup {
+    /// α of the Beta(α, α) distribution each λ is drawn from.
     public let alpha: Double
     var rng: RandomGenerator
 
@@ -16,6 +17,7 @@ public struct Mixup {
         set { rng = RandomGenerator(stateBytes: newValue) }
     }
 
+    /// Mixup with α = `alpha`, its partners and λ drawn from a generator seeded with `seed`.
     public init(alpha: Double, seed: UInt64 = 0x3A1) {
         precondition(alpha > 0, "Mixup: α must be positive, got \(alpha)")
         self.alpha = alpha

@@ -12,8 +12,10 @@ import Tensor
 /// them take a share exp(c) of the softmax). A video without a real frame
 /// pools to 0.
 public final class AttentionPooling: Module, Layer {
+    /// The score of each frame, features → 1.
     public let attention: Linear
 
+    /// Attention pooling over frames of `features` features.
     public init(_ features: Int, dtype: DType = .float32, rng: inout RandomGenerator) {
         precondition(features > 0, "AttentionPooling: features must be positive, got \(features)")
         attention = Linear(features, 1, dtype: dtype, rng: &rng)
@@ -28,6 +30,7 @@ public final class AttentionPooling: Module, Layer {
     /// The pooled vectors [B, D] over the real frames of each video.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The attention-weighted mean [B, features] of frames x [B, T, features]; masked frames get weight 0.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor { pool(x, mask: mask).output }
 
     /// The pooled vectors [B, D] and the attention weights [B, T] (a

@@ -24,11 +24,15 @@ import Tensor
 /// transpose passed to BLAS (no copy of K), batched P·V, one copy to merge
 /// heads, one output GEMM.
 public final class MultiHeadSelfAttention: Module, Layer {
+    /// W_q, W_k and W_v stacked, [3·embedDim, embedDim] (PyTorch's `in_proj_weight`).
     public let inProjWeight: Parameter
+    /// Their biases, [3·embedDim] (`in_proj_bias`), or nil without bias.
     public let inProjBias: Parameter?
+    /// The output projection (`out_proj`).
     public let outProj: Linear
     /// Dropout on the attention weights (PyTorch's `dropout`).
     public let dropout: Dropout
+    /// Attention heads; each attends over embedDim / numHeads dimensions.
     public let numHeads: Int
 
     /// - Parameters:
@@ -49,7 +53,9 @@ public final class MultiHeadSelfAttention: Module, Layer {
         self.numHeads = numHeads
     }
 
+    /// Width of the input and output vectors.
     public var embedDim: Int { inProjWeight.shape[1] }
+    /// Dimensions per head.
     public var headDim: Int { embedDim / numHeads }
 
     /// Self-attention over every frame (no padding).
@@ -58,6 +64,7 @@ public final class MultiHeadSelfAttention: Module, Layer {
     /// Self-attention over the real frames of each video.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// Self-attention over x [B, T, embedDim]; masked frames are not attended to.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor { attend(x, mask: mask).output }
 
     /// The output [B, T, D] and the attention weights [B, H, T, T]

@@ -34,10 +34,15 @@ public final class SamsungTransformerLayer: Module, Layer {
         case sinusoidal(maxLength: Int)
     }
 
+    /// Each head's query projection, [heads, inputSize, outputSize].
     public let queryProjections: Parameter
+    /// Each head's key projection, [heads, inputSize, outputSize].
     public let keyProjections: Parameter
+    /// Each head's value projection, [heads, inputSize, outputSize].
     public let valueProjections: Parameter
+    /// The projection of the concatenated heads back to the output width.
     public let projection: Linear
+    /// Dropout on the attention output, training only.
     public let dropout: Dropout
     /// [maxLength, D_in], or nil without position codes (a constant, not saved).
     public let positionCodes: Tensor?
@@ -71,15 +76,20 @@ public final class SamsungTransformerLayer: Module, Layer {
         temperature = Double(inputSize).squareRoot()
     }
 
+    /// Attention heads.
     public var numHeads: Int { queryProjections.shape[0] }
+    /// Features per input frame.
     public var inputSize: Int { queryProjections.shape[1] }
+    /// Features per head.
     public var outputSize: Int { queryProjections.shape[2] }
 
+    /// The layer over x [B, T, inputSize] with every frame valid.
     public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// [B, T, D_in] → [B, T, D_out], attending to the real frames of each video.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The layer over x [B, T, inputSize]; masked frames are not attended to.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == inputSize,
                      "SamsungTransformerLayer: input \(x.shape) must be [batch, time, \(inputSize)] (projections \(queryProjections.shape))")

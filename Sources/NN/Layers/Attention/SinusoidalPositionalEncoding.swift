@@ -12,11 +12,14 @@ public final class SinusoidalPositionalEncoding: Module, Layer {
     /// [maxLength, D].
     public let table: Tensor
 
+    /// The encoding of positions below `maxLength` in `dim` dimensions (Vaswani et al. 2017).
     public init(dim: Int, maxLength: Int = 5000, dtype: DType = .float32) {
         table = SinusoidalPositionalEncoding.vaswaniTable(length: maxLength, dim: dim, dtype: dtype)
     }
 
+    /// Positions the table covers.
     public var maxLength: Int { table.shape[0] }
+    /// Dimensions of each position's encoding.
     public var dim: Int { table.shape[1] }
 
     /// x + PE[0..<T] for x [B, T, D] (or [T, D]).

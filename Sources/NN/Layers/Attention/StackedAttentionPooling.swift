@@ -18,7 +18,9 @@ import Tensor
 /// training is the concatenation materialised, because the dropout masks
 /// differ per frame.
 public final class StackedAttentionPooling: Module, Layer {
+    /// Each level's projection of the frames.
     public let linearLayers: [Linear]
+    /// Each level's attention scores over the frames.
     public let attentionLayers: [Linear]
     /// Dropout on Xᵢ₊₁ after each concatenation (probability 0 for the
     /// reference's models 1–4).
@@ -51,7 +53,9 @@ public final class StackedAttentionPooling: Module, Layer {
         self.dropouts = drops
     }
 
+    /// Features per input frame.
     public var inputSize: Int { linearLayers[0].inFeatures }
+    /// Width of each level's projection.
     public var hiddenSize: Int { linearLayers[0].outFeatures }
     /// D + L·H.
     public var outputSize: Int { inputSize + linearLayers.count * hiddenSize }
@@ -62,6 +66,7 @@ public final class StackedAttentionPooling: Module, Layer {
     /// The pooled video vectors [B, D + L·H] over the real frames of each video.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The pooled vector of frames x [B, T, inputSize]; masked frames get no attention.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         pool(x, mask: mask).output
     }

@@ -17,14 +17,23 @@ public final class TransformerEncoderLayer: Module, Layer {
         case gelu
     }
 
+    /// The self-attention block (`self_attn`).
     public let selfAttn: MultiHeadSelfAttention
+    /// The feed-forward block's first layer, dModel → feedForward (`linear1`).
     public let linear1: Linear
+    /// Dropout between the feed-forward layers (`dropout`).
     public let dropout: Dropout
+    /// The feed-forward block's second layer, feedForward → dModel (`linear2`).
     public let linear2: Linear
+    /// The layer norm of the attention block (`norm1`).
     public let norm1: LayerNorm
+    /// The layer norm of the feed-forward block (`norm2`).
     public let norm2: LayerNorm
+    /// Dropout on the attention block's output (`dropout1`).
     public let dropout1: Dropout
+    /// Dropout on the feed-forward block's output (`dropout2`).
     public let dropout2: Dropout
+    /// The feed-forward block's non-linearity.
     public let activation: Activation
     /// Pre-norm when true, post-norm (PyTorch's default) when false.
     public let normFirst: Bool
@@ -54,6 +63,7 @@ public final class TransformerEncoderLayer: Module, Layer {
         self.normFirst = normFirst
     }
 
+    /// Width of the input and output vectors.
     public var dModel: Int { selfAttn.embedDim }
 
     /// The layer over every frame (no padding).
@@ -63,6 +73,7 @@ public final class TransformerEncoderLayer: Module, Layer {
     /// (padding positions are still transformed, and should be ignored).
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The layer over x [B, T, dModel]; masked frames are not attended to.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == dModel,
                      "TransformerEncoderLayer: input \(x.shape) must be [batch, time, \(dModel)]")
@@ -92,7 +103,9 @@ public final class TransformerEncoderLayer: Module, Layer {
 /// parameters `layers.0.selfAttn.inProjWeight`, …, `norm.weight`.
 /// Pre-norm stacks usually want the final norm; post-norm ones do not.
 public final class TransformerEncoder: Module, Layer {
+    /// The encoder layers, applied in order (`layers.0`, `layers.1`, …).
     public let layers: [TransformerEncoderLayer]
+    /// The final layer norm, or nil (PyTorch's `norm`).
     public let norm: LayerNorm?
 
     /// `numLayers` independently initialised layers with the given options.
@@ -111,11 +124,13 @@ public final class TransformerEncoder: Module, Layer {
         norm = finalNorm ? LayerNorm(dModel, epsilon: layerNormEpsilon, dtype: dtype) : nil
     }
 
+    /// The encoder over x [B, T, dModel] with every frame valid.
     public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// The layers in order, each attending to the real frames of each video.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The encoder over x [B, T, dModel]; masked frames are not attended to.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         let y = layers.reduce(x) { $1($0, mask: mask) }
         return norm.map { $0(y) } ?? y

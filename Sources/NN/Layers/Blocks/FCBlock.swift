@@ -6,9 +6,13 @@ import Tensor
 /// is 0.3). Linear and batch norm with PyTorch's defaults and initialisation.
 /// Inputs [B, in] (or [B, T, in]).
 public final class FCBlock: Module, Layer {
+    /// The linear layer.
     public let linear: Linear
+    /// The batch norm after it.
     public let batchNorm: BatchNorm
+    /// The dropout after the activation.
     public let dropout: Dropout
+    /// Slope of the LeakyReLU below 0.
     public let negativeSlope: Double
 
     /// - Parameters:
@@ -26,9 +30,12 @@ public final class FCBlock: Module, Layer {
         self.negativeSlope = negativeSlope
     }
 
+    /// Width of each input row.
     public var inFeatures: Int { linear.inFeatures }
+    /// Width of each output row.
     public var outFeatures: Int { linear.outFeatures }
 
+    /// Dropout(LeakyReLU(BN(Linear(x)))) for x [N, inFeatures].
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == inFeatures,
                      "FCBlock: input \(x.shape) does not end in \(inFeatures) features")
@@ -41,10 +48,14 @@ public final class FCBlock: Module, Layer {
 /// y = LeakyReLU(x + W₂·FCBlock(x) + b₂) with FCBlock outer → inner and
 /// W₂ inner → outer, so input and output are both `outer` wide.
 public final class ResidualIdentityBlock: Module, Layer {
+    /// The inner FCBlock, outer → inner.
     public let block: FCBlock
+    /// The projection back, inner → outer.
     public let projection: Linear
+    /// Slope of the LeakyReLU below 0.
     public let negativeSlope: Double
 
+    /// An identity block over `outer` features with an `inner`-wide FCBlock.
     public init(outer: Int, inner: Int, dropout: Double = 0.5, negativeSlope: Double = 0.01,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
         block = FCBlock(outer, inner, dropout: dropout, negativeSlope: negativeSlope, dtype: dtype, rng: &rng)
@@ -52,8 +63,10 @@ public final class ResidualIdentityBlock: Module, Layer {
         self.negativeSlope = negativeSlope
     }
 
+    /// Width of the input and the output.
     public var features: Int { projection.outFeatures }
 
+    /// LeakyReLU(x + W₂·FCBlock(x) + b₂) for x [N, features].
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
                      "ResidualIdentityBlock: input \(x.shape) does not end in \(features) features")

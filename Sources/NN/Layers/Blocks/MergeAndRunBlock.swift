@@ -3,15 +3,19 @@ import Tensor
 /// One branch body of a ``MergeAndRunBlock``:
 /// H(x) = W₂·Dropout(LeakyReLU(BN(W₁·x + b₁))) + b₂, features → inner → features.
 public final class MergeAndRunBranch: Module, Layer {
+    /// The branch's FCBlock, features → inner.
     public let block: FCBlock
+    /// The branch's output layer, inner → features.
     public let output: Linear
 
+    /// A branch from `features` to `inner` and back.
     public init(features: Int, inner: Int, dropout: Double, negativeSlope: Double,
                 dtype: DType, rng: inout RandomGenerator) {
         block = FCBlock(features, inner, dropout: dropout, negativeSlope: negativeSlope, dtype: dtype, rng: &rng)
         output = Linear(inner, features, dtype: dtype, rng: &rng)
     }
 
+    /// The branch's output for x [N, features].
     public func forward(_ x: Tensor) -> Tensor { output(block(x)) }
 }
 
@@ -23,9 +27,12 @@ public final class MergeAndRunBranch: Module, Layer {
 /// merge-and-run mapping. No reference code was found; the math follows the
 /// paper. Both streams are [B, features]; `inner` defaults to `features`.
 public final class MergeAndRunBlock: Module {
+    /// The branch of the first stream.
     public let branchA: MergeAndRunBranch
+    /// The branch of the second stream.
     public let branchB: MergeAndRunBranch
 
+    /// A merge-and-run block over two streams of `features` features (`inner`, the branches' hidden width, defaults to `features`).
     public init(features: Int, inner: Int? = nil, dropout: Double = 0.5, negativeSlope: Double = 0.01,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
         let inner = inner ?? features
@@ -35,6 +42,7 @@ public final class MergeAndRunBlock: Module {
                                     dtype: dtype, rng: &rng)
     }
 
+    /// Width of each stream.
     public var features: Int { branchA.output.outFeatures }
 
     /// (x_a, x_b) → (H_a(x_a) + m, H_b(x_b) + m), m = (x_a + x_b)/2.

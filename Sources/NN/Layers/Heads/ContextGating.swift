@@ -15,9 +15,12 @@ import Tensor
 public final class ContextGating: Module, Layer {
     /// The gate's linear map (bias only without batch norm).
     public let gate: Linear
+    /// The batch norm of the gate's pre-activation, or nil (then the gate has a bias).
     public let batchNorm: BatchNorm?
+    /// Whether a feature is kept from gating itself (W·x − diag(W) ⊙ x, WILLOW's `gating_remove_diag`).
     public let removeDiagonal: Bool
 
+    /// Context gating of `features` features.
     public init(_ features: Int, batchNorm: Bool = true, removeDiagonal: Bool = false,
                 batchNormEpsilon: Double = 1e-3, batchNormMomentum: Double = 0.001,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
@@ -28,8 +31,10 @@ public final class ContextGating: Module, Layer {
         self.removeDiagonal = removeDiagonal
     }
 
+    /// Width of the input and the output.
     public var features: Int { gate.inFeatures }
 
+    /// x ⊙ σ(BN(W·x)), or x ⊙ σ(W·x + b) without batch norm, for x [B, F] or [B, T, F].
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank >= 2 && x.shape[x.rank - 1] == features,
                      "ContextGating: input \(x.shape) does not end in \(features) features")

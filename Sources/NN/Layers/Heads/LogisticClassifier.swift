@@ -9,12 +9,15 @@ import Tensor
 /// is the optimizer's weight decay, not part of the layer. Initialisation
 /// as TF-slim's `fully_connected`: Glorot-uniform W, zero b.
 public final class LogisticClassifier: Module, Layer, ClassifierHead {
+    /// The linear layer, features → classes.
     public let linear: Linear
 
+    /// A logistic classifier from `inFeatures` features to `classes` classes.
     public init(_ inFeatures: Int, classes: Int, dtype: DType = .float32, rng: inout RandomGenerator) {
         linear = Linear(inFeatures, classes, weightInit: .glorotUniform(), biasInit: .zeros, dtype: dtype, rng: &rng)
     }
 
+    /// Classes scored.
     public var classes: Int { linear.outFeatures }
 
     /// Logits [B, C].
@@ -24,6 +27,7 @@ public final class LogisticClassifier: Module, Layer, ClassifierHead {
         return linear(x)
     }
 
+    /// σ of the logits, [N, classes].
     public func probabilities(_ x: Tensor) -> Tensor { sigmoid(self(x)) }
 
     /// BCE on logits (exact for any logit).

@@ -26,7 +26,9 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
     public let experts: Linear
     /// Context gating of the output probabilities (C × C), if enabled.
     public let probabilityGating: ContextGating?
+    /// Classes scored.
     public let classes: Int
+    /// m, experts per class.
     public let mixtures: Int
 
     /// `probabilityGatingBatchNormMomentum` is the momentum of the probability
@@ -49,6 +51,7 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
             ? ContextGating(classes, batchNormMomentum: probabilityGatingBatchNormMomentum, dtype: dtype, rng: &rng) : nil
     }
 
+    /// Width of the input rows.
     public var inFeatures: Int { experts.inFeatures }
 
     /// Class probabilities [B, C].
@@ -63,6 +66,7 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
         return probabilityGating.map { $0(p) } ?? p
     }
 
+    /// The class probabilities [N, classes] (the mixture's output is already a probability).
     public func probabilities(_ x: Tensor) -> Tensor { self(x) }
 
     /// The starter code's BCE on probabilities, −[y·log(p + ε) + (1 − y)·log(1 − p + ε)], ε = 1e-5.

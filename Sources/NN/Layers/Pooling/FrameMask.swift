@@ -34,13 +34,20 @@ public func frameMask(for frames: Tensor, lengths: [Int]?, layer: String) -> Ten
 /// the momentum for short runs or the evaluation statistics lag behind.
 /// State-dict names match `BatchNorm`: weight, bias, runningMean, runningVar.
 public final class FrameBatchNorm: Module {
+    /// γ, the per-feature scale.
     public let weight: Parameter
+    /// β, the per-feature shift.
     public let bias: Parameter
+    /// The running mean over valid frames, for evaluation.
     public let runningMean: Buffer
+    /// The running unbiased variance over valid frames, for evaluation.
     public let runningVar: Buffer
+    /// ε, added to the variance before its root (TF-slim's 1e-3).
     public let epsilon: Double
+    /// The weight of a batch's statistics in the running ones (TF-slim's decay 0.999 as 0.001).
     public let momentum: Double
 
+    /// Batch normalisation over the valid frames of `features` features.
     public init(_ features: Int, epsilon: Double = 1e-3, momentum: Double = 0.001, dtype: DType = .float32) {
         precondition(features > 0, "FrameBatchNorm: features must be positive, got \(features)")
         weight = Parameter(Tensor.ones([features], dtype: dtype))
@@ -51,6 +58,7 @@ public final class FrameBatchNorm: Module {
         self.momentum = momentum
     }
 
+    /// The number of normalised features.
     public var features: Int { runningMean.value.shape[0] }
 
     /// - Parameters:
@@ -58,6 +66,7 @@ public final class FrameBatchNorm: Module {
     ///   - mask: [B, T, 1] valid-frame mask (``frameMask(for:lengths:layer:)``), nil for all frames.
     public func callAsFunction(_ z: Tensor, mask: Tensor?) -> Tensor { traced(forward(z, mask: mask)) }
 
+    /// z normalised with the statistics of its valid frames in training (updating the running ones), with the running ones in evaluation.
     public func forward(_ z: Tensor, mask: Tensor?) -> Tensor {
         precondition(z.rank >= 2 && z.shape[z.rank - 1] == features,
                      "FrameBatchNorm: input \(z.shape) does not end in \(features) features")

@@ -16,15 +16,18 @@ import Tensor
 /// of a parameter. Padding, power options and layout as ``NetVLAD``;
 /// `descriptorPower` applies to fv1 and fv2 before their normalisations.
 public final class NetFV: Module, FramePooling, Layer {
+    /// The soft assignment of each frame to the K clusters.
     public let assignment: SoftAssignment
     /// W_cov [K, D], init N(1, 1/√D); σ = W_cov² + 1e-6.
     public let covarianceWeights: Parameter
     /// Centres c [K, D], init N(0, 1/√D); nil when coupled to the assignment weight.
     public let clusterCentres: Parameter?
+    /// A signed power on the pooled descriptor before its normalisation, or nil.
     public let descriptorPower: SignedPower?
     /// The coupling factor of WILLOW's `fv_coupling_factor`.
     public let couplingFactor = 0.01
 
+    /// NetFV over frames of `featureSize` features with `clusters` clusters.
     public init(featureSize: Int, clusters: Int, batchNorm: Bool = true, coupledCentres: Bool = false,
                 logitPower: PowerNormalization? = nil, descriptorPower: PowerNormalization? = nil,
                 batchNormEpsilon: Double = 1e-3, batchNormMomentum: Double = 0.001,
@@ -39,7 +42,9 @@ public final class NetFV: Module, FramePooling, Layer {
         self.descriptorPower = descriptorPower.map { SignedPower($0, dtype: dtype) }
     }
 
+    /// D, features per frame.
     public var featureSize: Int { assignment.featureSize }
+    /// K, clusters.
     public var clusters: Int { assignment.clusters }
     /// 2·K·D
     public var outputFeatures: Int { 2 * featureSize * clusters }
@@ -47,6 +52,7 @@ public final class NetFV: Module, FramePooling, Layer {
     /// [B, T, D] → [B, 2·K·D] = [fv1 | fv2].
     public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
 
+    /// The normalised Fisher vector [B, 2·K·D] (first- and second-order parts) of frames [B, T, D] with `lengths` valid frames each (nil: all).
     public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "NetFV")
         let a = assignment(frames, mask: mask, layer: "NetFV")                  // [B, T, K]

@@ -20,11 +20,14 @@ import Tensor
 /// cannot run (it reads an undefined `cluster_size`) — here it adds a bias
 /// drawn from N(0, 1/√D) as intended.
 public final class NetVLAD: Module, FramePooling, Layer {
+    /// The soft assignment of each frame to the K clusters.
     public let assignment: SoftAssignment
     /// Cluster centres c [K, D] (WILLOW `cluster_weights2`, init N(0, 1/√D)).
     public let clusterCentres: Parameter
+    /// A signed power on the pooled descriptor before its normalisation, or nil.
     public let descriptorPower: SignedPower?
 
+    /// NetVLAD over frames of `featureSize` features with `clusters` clusters.
     public init(featureSize: Int, clusters: Int, batchNorm: Bool = true,
                 logitPower: PowerNormalization? = nil, descriptorPower: PowerNormalization? = nil,
                 batchNormEpsilon: Double = 1e-3, batchNormMomentum: Double = 0.001,
@@ -37,7 +40,9 @@ public final class NetVLAD: Module, FramePooling, Layer {
         self.descriptorPower = descriptorPower.map { SignedPower($0, dtype: dtype) }
     }
 
+    /// D, features per frame.
     public var featureSize: Int { assignment.featureSize }
+    /// K, clusters.
     public var clusters: Int { assignment.clusters }
     /// K·D
     public var outputFeatures: Int { featureSize * clusters }
@@ -45,6 +50,7 @@ public final class NetVLAD: Module, FramePooling, Layer {
     /// [B, T, D] → [B, K·D].
     public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
 
+    /// The intra- and L2-normalised VLAD descriptor [B, K·D] of frames [B, T, D] with `lengths` valid frames each (nil: all).
     public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "NetVLAD")
         let a = assignment(frames, mask: mask, layer: "NetVLAD")                 // [B, T, K]
@@ -60,9 +66,12 @@ public final class NetVLAD: Module, FramePooling, Layer {
 /// a_tk = softmax_k(BN(x_t·W)), then intra-L2 over d, flatten, global L2
 /// → [B, K·D]. Padding, power options and layout as ``NetVLAD``.
 public final class NetRVLAD: Module, FramePooling, Layer {
+    /// The soft assignment of each frame to the K clusters.
     public let assignment: SoftAssignment
+    /// A signed power on the pooled descriptor before its normalisation, or nil.
     public let descriptorPower: SignedPower?
 
+    /// NetRVLAD over frames of `featureSize` features with `clusters` clusters.
     public init(featureSize: Int, clusters: Int, batchNorm: Bool = true,
                 logitPower: PowerNormalization? = nil, descriptorPower: PowerNormalization? = nil,
                 batchNormEpsilon: Double = 1e-3, batchNormMomentum: Double = 0.001,
@@ -73,7 +82,9 @@ public final class NetRVLAD: Module, FramePooling, Layer {
         self.descriptorPower = descriptorPower.map { SignedPower($0, dtype: dtype) }
     }
 
+    /// D, features per frame.
     public var featureSize: Int { assignment.featureSize }
+    /// K, clusters.
     public var clusters: Int { assignment.clusters }
     /// K·D
     public var outputFeatures: Int { featureSize * clusters }
@@ -81,6 +92,7 @@ public final class NetRVLAD: Module, FramePooling, Layer {
     /// [B, T, D] → [B, K·D].
     public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
 
+    /// The normalised residual-free descriptor [B, K·D] of frames [B, T, D] with `lengths` valid frames each (nil: all).
     public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "NetRVLAD")
         let a = assignment(frames, mask: mask, layer: "NetRVLAD")

@@ -25,6 +25,7 @@ public final class SignedPower: Module, Layer {
     /// The constant exponent, or nil when trained.
     public let fixedExponent: Double?
 
+    /// A signed power with the exponent `power` describes: fixed, or trained from its initial value.
     public init(_ power: PowerNormalization, dtype: DType = .float32) {
         switch power {
         case .fixed(let p):
@@ -39,6 +40,7 @@ public final class SignedPower: Module, Layer {
     /// The current exponent.
     public var power: Double { exponent.map { $0.value.scalar } ?? fixedExponent! }
 
+    /// sign(x)·|x|ᵖ, elementwise.
     public func forward(_ x: Tensor) -> Tensor {
         let magnitude = abs(x)
         // |x| with the zeros replaced by 1: pow and its gradients stay finite,

@@ -47,7 +47,9 @@ public final class SoftAssignment: Module {
         self.logitPower = logitPower.map { SignedPower($0, dtype: dtype) }
     }
 
+    /// D, features per frame.
     public var featureSize: Int { weight.shape[1] }
+    /// K, clusters.
     public var clusters: Int { weight.shape[0] }
 
     /// - Parameters:
@@ -57,6 +59,7 @@ public final class SoftAssignment: Module {
     /// - Returns: [B, T, K], rows of padded frames all 0.
     public func callAsFunction(_ frames: Tensor, mask: Tensor?, layer: String) -> Tensor { traced(forward(frames, mask: mask, layer: layer)) }
 
+    /// The assignments [B, T, K] of frames [B, T, D], rows of padded frames 0; `layer` names the traced activations.
     public func forward(_ frames: Tensor, mask: Tensor?, layer: String) -> Tensor {
         precondition(frames.rank == 3 && frames.shape[2] == featureSize,
                      "\(layer): frames \(frames.shape) are not [batch, time, \(featureSize)]")

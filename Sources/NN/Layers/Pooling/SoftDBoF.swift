@@ -12,10 +12,14 @@ import Tensor
 /// WILLOW's batch-norm-off branch uses `tf.random_normal` as an initializer
 /// and cannot run — here it adds a bias from N(0, 1/√D).
 public final class SoftDBoF: Module, FramePooling, Layer {
+    /// The soft assignment of each frame to the K clusters.
     public let assignment: SoftAssignment
+    /// A signed power on the pooled descriptor before its normalisation, or nil.
     public let descriptorPower: SignedPower?
+    /// Whether the L2-normalised max-pool of the assignments is concatenated to their sum.
     public let maxPool: Bool
 
+    /// Soft deep bag of frames over frames of `featureSize` features with `clusters` clusters.
     public init(featureSize: Int, clusters: Int, maxPool: Bool = false, batchNorm: Bool = true,
                 logitPower: PowerNormalization? = nil, descriptorPower: PowerNormalization? = nil,
                 batchNormEpsilon: Double = 1e-3, batchNormMomentum: Double = 0.001,
@@ -27,7 +31,9 @@ public final class SoftDBoF: Module, FramePooling, Layer {
         self.maxPool = maxPool
     }
 
+    /// D, features per frame.
     public var featureSize: Int { assignment.featureSize }
+    /// K, clusters.
     public var clusters: Int { assignment.clusters }
     /// K, or 2K with max-pooling.
     public var outputFeatures: Int { maxPool ? 2 * clusters : clusters }
@@ -35,6 +41,7 @@ public final class SoftDBoF: Module, FramePooling, Layer {
     /// [B, T, D] → [B, K] (or [B, 2K] = [sum | max]).
     public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
 
+    /// The pooled assignments [B, K] (or [B, 2K] with `maxPool`) of frames [B, T, D] with `lengths` valid frames each (nil: all).
     public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "SoftDBoF")
         let a = assignment(frames, mask: mask, layer: "SoftDBoF")               // [B, T, K]

@@ -17,10 +17,14 @@ import Tensor
 /// gives a plain soft BoW; `descriptorPower` applies a second signed power
 /// to s (before the optional L2), as for the other pooling layers.
 public final class VLADBoW: Module, FramePooling, Layer {
+    /// The soft assignment of each frame to the K clusters.
     public let assignment: SoftAssignment
+    /// A signed power on the pooled descriptor before its normalisation, or nil.
     public let descriptorPower: SignedPower?
+    /// Whether the bag of words is L2-normalised (off, as trained).
     public let l2Normalized: Bool
 
+    /// A soft bag of words over frames of `featureSize` features with `clusters` clusters, its logits raised to `logitPower`.
     public init(featureSize: Int, clusters: Int, logitPower: PowerNormalization? = .learnable(initial: 3),
                 descriptorPower: PowerNormalization? = nil, l2Normalize: Bool = false,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
@@ -31,7 +35,9 @@ public final class VLADBoW: Module, FramePooling, Layer {
         l2Normalized = l2Normalize
     }
 
+    /// D, features per frame.
     public var featureSize: Int { assignment.featureSize }
+    /// K, clusters.
     public var clusters: Int { assignment.clusters }
     /// K
     public var outputFeatures: Int { clusters }
@@ -39,6 +45,7 @@ public final class VLADBoW: Module, FramePooling, Layer {
     /// [B, T, D] → [B, K].
     public func callAsFunction(_ frames: Tensor, lengths: [Int]?) -> Tensor { traced(forward(frames, lengths: lengths)) }
 
+    /// The bag of words [B, K] of frames [B, T, D] with `lengths` valid frames each (nil: all).
     public func forward(_ frames: Tensor, lengths: [Int]?) -> Tensor {
         let mask = frameMask(for: frames, lengths: lengths, layer: "VLADBoW")
         var s = assignment(frames, mask: mask, layer: "VLADBoW").sum(axis: 1)

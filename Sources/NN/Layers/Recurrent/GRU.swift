@@ -16,9 +16,13 @@ import Tensor
 /// ``gruRecurrence(_:recurrentWeight:initialHidden:inputBias:recurrentBias:lengths:reversed:)``.
 /// `lengths` works as for ``LSTM``: padding never changes a result.
 public final class GRU: Module, Layer, CustomReflectable {
+    /// F, features per input frame.
     public let inputSize: Int
+    /// H, units of the hidden state.
     public let hiddenSize: Int
+    /// Stacked layers.
     public let layerCount: Int
+    /// Whether each layer also reads the sequences backwards.
     public let isBidirectional: Bool
     /// Dropout probability on the outputs of every layer but the last (training only).
     public let dropout: Double
@@ -59,8 +63,10 @@ public final class GRU: Module, Layer, CustomReflectable {
         self.rng = RandomGenerator(seed: seed)
     }
 
+    /// 1, or 2 for a bidirectional GRU.
     public var directionCount: Int { isBidirectional ? 2 : 1 }
 
+    /// PyTorch's parameter names (`weight_ih_l0`, `weight_hh_l0_reverse`, …) for the state dict.
     public var customMirror: Mirror { pytorchRecurrentMirror(self, weights) }
 
     /// The outputs [B, T, H·directions] of a batch of full-length sequences.

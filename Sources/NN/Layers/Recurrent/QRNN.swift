@@ -14,6 +14,7 @@ import Tensor
 public final class QRNNLayer: Module {
     /// Gates Z | F | O (or Z | F) from [xₜ | x_{t−1}]: weight [gates·H, window·in].
     public let linear: Linear
+    /// H, units of the cell state and of the output.
     public let hiddenSize: Int
     /// 1 (xₜ only) or 2 (xₜ and x_{t−1}, zero before the first frame).
     public let window: Int
@@ -46,6 +47,7 @@ public final class QRNNLayer: Module {
         self.rng = RandomGenerator(seed: seed)
     }
 
+    /// F, features per input frame.
     public var inputSize: Int { linear.inFeatures / window }
 
     /// Runs the layer over x [B, T, in] from c₋₁ = `initialCell` [B, H]
@@ -83,6 +85,7 @@ public final class QRNNLayer: Module {
 /// layer's memory c at the sequence's last valid frame; since the layer is
 /// causal and padding follows the valid frames, padding never changes a result.
 public final class QRNN: Module, Layer {
+    /// The stacked layers; layer k > 0 reads the outputs of layer k − 1.
     public let layers: [QRNNLayer]
     /// Dropout probability on the outputs of every layer but the last (training only).
     public let dropout: Double
@@ -112,7 +115,9 @@ public final class QRNN: Module, Layer {
         self.rng = RandomGenerator(seed: seed)
     }
 
+    /// F, features per input frame of the first layer.
     public var inputSize: Int { layers[0].inputSize }
+    /// H, units of every layer.
     public var hiddenSize: Int { layers[0].hiddenSize }
 
     /// The outputs [B, T, H] of a batch of full-length sequences.

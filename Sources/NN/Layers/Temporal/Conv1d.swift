@@ -10,12 +10,18 @@ import Tensor
 /// Computed by the Tensor `conv1d` op (im2col + one GEMM; a 1-wide kernel
 /// is a plain GEMM).
 public final class Conv1d: Module, Layer {
+    /// The kernels, [outChannels, inChannels, kernelSize] (PyTorch's layout).
     public let weight: Parameter
+    /// The bias, [outChannels], or nil without.
     public let bias: Parameter?
+    /// Frames between two applications of the kernel.
     public let stride: Int
+    /// Zero frames added at each end.
     public let padding: Int
+    /// Spacing between the kernel's taps.
     public let dilation: Int
 
+    /// A 1-D convolution from `inChannels` to `outChannels` channels, PyTorch's `Conv1d` with its defaults.
     public init(_ inChannels: Int, _ outChannels: Int, kernelSize: Int, stride: Int = 1, padding: Int = 0,
                 dilation: Int = 1, bias: Bool = true, weightInit: Initializer = .lecunUniformTorch,
                 dtype: DType = .float32, rng: inout RandomGenerator) {
@@ -30,10 +36,14 @@ public final class Conv1d: Module, Layer {
         self.dilation = dilation
     }
 
+    /// Channels of the input.
     public var inChannels: Int { weight.shape[1] }
+    /// Channels of the output.
     public var outChannels: Int { weight.shape[0] }
+    /// Taps of each kernel.
     public var kernelSize: Int { weight.shape[2] }
 
+    /// The convolution of channels-last frames x [B, T, inChannels], [B, T_out, outChannels].
     public func forward(_ x: Tensor) -> Tensor {
         precondition(x.rank == 3 && x.shape[2] == inChannels,
                      "Conv1d: input \(x.shape) must be [batch, time, \(inChannels)] (weight \(weight.shape))")
@@ -46,6 +56,7 @@ public final class Conv1d: Module, Layer {
     /// `outputMask(mask).counts[b]`.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The convolution of each video's valid frames: padded frames are zeroed in the input first.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         mask?.check(x, layer: "Conv1d")
         guard let mask, !mask.isFull else { return self(x) }

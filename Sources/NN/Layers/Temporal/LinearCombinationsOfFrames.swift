@@ -13,6 +13,7 @@ import Tensor
 /// flattened order is f·heads + h where `reshaped(to: [B, heads·F])` of
 /// ours gives h·F + f (a fixed permutation of the next layer's inputs).
 public final class LinearCombinationsOfFrames: Module, Layer {
+    /// The combination weights over the frames, frames → heads.
     public let combination: Linear
 
     /// - Parameters:
@@ -24,14 +25,18 @@ public final class LinearCombinationsOfFrames: Module, Layer {
         combination = Linear(frames, heads, dtype: dtype, rng: &rng)
     }
 
+    /// Frames combined (the sequence length the layer expects).
     public var frames: Int { combination.inFeatures }
+    /// Combinations per feature.
     public var heads: Int { combination.outFeatures }
 
+    /// The combinations of x [B, T, F] with every frame valid.
     public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// [B, T', F] → [B, heads, F]; frames past T are dropped.
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The combinations [B, heads, F] of x [B, T, F], padded frames zeroed first.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3, "LinearCombinationsOfFrames: input \(x.shape) must be [batch, time, features]")
         mask?.check(x, layer: "LinearCombinationsOfFrames")

@@ -22,9 +22,13 @@ import Tensor
 /// the mixing weights reversed). Its FCBlock's BatchNorm with batch
 /// statistics (`track_running_stats=False`) is left to the model.
 public final class OrderStatisticsPooling: Module, Layer {
+    /// Linear(T → H) over each class's sorted scores, or nil without a hidden layer.
     public let hidden: Linear?
+    /// Linear(H → 1) (or T → 1) mixing the ranks into one score per class.
     public let output: Linear
+    /// Dropout after the hidden layer, training only.
     public let dropout: Dropout
+    /// Slope of the LeakyReLU below 0.
     public let negativeSlope: Double
 
     /// - Parameters:
@@ -47,11 +51,13 @@ public final class OrderStatisticsPooling: Module, Layer {
     /// T, the sorted positions mixed.
     public var frames: Int { hidden?.inFeatures ?? output.inFeatures }
 
+    /// The pooling of per-frame scores x [B, T', C] with every frame valid, [B, C].
     public func forward(_ x: Tensor) -> Tensor { callAsFunction(x, mask: nil) }
 
     /// Per-frame scores [B, T', C] → one score per class [B, C].
     public func callAsFunction(_ x: Tensor, mask: SequenceMask?) -> Tensor { traced(forward(x, mask: mask)) }
 
+    /// The pooling of per-frame scores x [B, T', C], [B, C]: each class's scores over the valid frames sorted descending and mixed by rank.
     public func forward(_ x: Tensor, mask: SequenceMask?) -> Tensor {
         precondition(x.rank == 3, "OrderStatisticsPooling: input \(x.shape) must be [batch, time, classes]")
         let (b, c) = (x.shape[0], x.shape[2])

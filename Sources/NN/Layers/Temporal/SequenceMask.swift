@@ -51,7 +51,9 @@ public struct SequenceMask {
         lengths = prefix ? counts : nil
     }
 
+    /// B, sequences in the batch.
     public var batch: Int { valid.shape[0] }
+    /// T, frames per sequence.
     public var time: Int { valid.shape[1] }
     /// True when every frame of every video is real (masking is a no-op).
     public var isFull: Bool { counts.allSatisfy { $0 == time } }
