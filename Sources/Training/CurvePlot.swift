@@ -8,8 +8,11 @@ import Foundation
 /// (opens in any browser) and as a PNG (for viewers, reports and chat
 /// tools that show images but not SVG). No dependencies.
 public struct CurvePlot {
+    /// One curve of a panel, named in the legend; its colour (one of six) follows from its place in the panel.
     public struct Series {
+        /// The curve's name in the legend.
         public let name: String
+        /// The curve's points (x: the step), in order; non-finite y values are left out of the drawing.
         public let points: [(x: Double, y: Double)]
         /// Draw a dot at every point (sparse series such as validation scores).
         public var markers: Bool
@@ -17,6 +20,7 @@ public struct CurvePlot {
         /// with this weight on the past (TensorBoard's smoothing, debiased;
         /// nil: the raw line only). Noisy per-step series read better smoothed.
         public var smoothing: Double?
+        /// A curve `name` through `points`, plain by default: no dots, no smoothing.
         public init(name: String, points: [(x: Double, y: Double)], markers: Bool = false, smoothing: Double? = nil) {
             self.name = name
             self.points = points
@@ -37,23 +41,33 @@ public struct CurvePlot {
 
     /// A vertical line across a panel at `x` with a label (the best validation step).
     public struct Marker {
+        /// Where the line stands, on the step axis.
         public let x: Double
+        /// The text beside the top of the line.
         public let label: String
+        /// A marker at step `x` labelled `label`.
         public init(x: Double, label: String) {
             self.x = x
             self.label = label
         }
     }
 
+    /// One chart of the figure: its own y axis and legend, under the
+    /// figure's shared step axis.
     public struct Panel {
+        /// The heading above the panel (with "(log scale)" added when the axis is logarithmic).
         public let title: String
+        /// The y axis's label, written vertically on the left.
         public let yLabel: String
+        /// The curves drawn, in legend order.
         public let series: [Series]
         /// A logarithmic y axis (used when every value is positive): losses
         /// fall over decades, and on a linear axis everything after the first
         /// steps is a flat line.
         public var logScale: Bool
+        /// A dashed vertical line to draw across the panel (nil: none).
         public var marker: Marker?
+        /// A panel `title` of `series` with y axis `yLabel`, linear and without a marker by default.
         public init(title: String, yLabel: String, series: [Series], logScale: Bool = false, marker: Marker? = nil) {
             self.title = title
             self.yLabel = yLabel
@@ -63,11 +77,16 @@ public struct CurvePlot {
         }
     }
 
+    /// The figure's title, centred at the top.
     public let title: String
+    /// The panels, stacked top to bottom on one step axis.
     public let panels: [Panel]
+    /// The figure's width in SVG units (pixels at scale 1).
     public var width = 720.0
+    /// The height of each panel in SVG units, axis labels included.
     public var panelHeight = 300.0
 
+    /// A figure `title` of `panels`, 720 units wide with panels 300 high.
     public init(title: String, panels: [Panel]) {
         self.title = title
         self.panels = panels

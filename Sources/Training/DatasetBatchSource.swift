@@ -7,16 +7,20 @@ import Foundation
 /// runs epoch after epoch (`repeats`); for evaluation one pass ends with nil
 /// and `reset()` starts the next pass from the beginning.
 public final class DatasetBatchSource: BatchSource {
+    /// The dataset the batches are read from.
     public let dataset: YT8MDataset
+    /// Whether the stream continues with the next epoch when a pass ends (training) or ends with nil (evaluation).
     public let repeats: Bool
     private var last: DatasetState
 
+    /// A source reading `dataset`, epoch after epoch when `repeats`.
     public init(_ dataset: YT8MDataset, repeats: Bool) {
         self.dataset = dataset
         self.repeats = repeats
         last = dataset.state
     }
 
+    /// The next batch, or nil when a finite pass is over.
     public func nextBatch() throws -> TrainingBatch? {
         guard let b = try nextDatasetBatch() else { return nil }
         let frameLevel = b.features.rank == 3
@@ -34,10 +38,12 @@ public final class DatasetBatchSource: BatchSource {
         return b
     }
 
+    /// The position in the stream as text, for a checkpoint (``restore(_:)`` reads it back).
     public var resumeState: String {
         (try? String(decoding: JSONEncoder.sorted.encode(last), as: UTF8.self)) ?? ""
     }
 
+    /// Moves the stream to a position written by ``resumeState``.
     public func restore(_ state: String) throws {
         guard let s = try? JSONDecoder().decode(DatasetState.self, from: Data(state.utf8)) else {
             throw BatchSourceError.badResumeState(state)
@@ -46,6 +52,7 @@ public final class DatasetBatchSource: BatchSource {
         last = s
     }
 
+    /// Starts a new pass from the beginning.
     public func reset() throws {
         try dataset.restore(DatasetState(seed: dataset.options.seed, epoch: 0, position: 0))
         last = dataset.state

@@ -5,19 +5,30 @@ import Zoo
 /// with a seeded generator (or kept in order), and the stream position is
 /// (epoch, offset) so a resumed run sees exactly the same batches.
 public final class InMemoryBatchSource: BatchSource {
+    /// Every example's features, the first axis over examples ([N, D] or [N, T, D]).
     public let features: Tensor
+    /// Multi-hot labels [N, C].
     public let labels: Tensor
+    /// The real frame count of each example, for frame-level features (nil: video level).
     public let lengths: [Int]?
+    /// Teacher probabilities [N, C] for distillation, when there are any.
     public let teacher: Tensor?
+    /// Examples per batch (the last batch of an epoch may be smaller).
     public let batchSize: Int
+    /// Whether examples are shuffled each epoch (a permutation seeded by `seed` and the epoch) or kept in order.
     public let shuffle: Bool
     /// Whether the stream continues with a new epoch (training) or ends (evaluation).
     public let repeats: Bool
     let seed: UInt64
+    /// The epoch the stream is in, from 0.
     public private(set) var epoch = 0
     private var offset = 0
     private var order: [Int] = []
 
+    /// A source over `features` and `labels` (the same number of examples)
+    /// with optional frame `lengths` and `teacher` probabilities, in batches
+    /// of `batchSize`, shuffled per epoch from `seed` when `shuffle`, and
+    /// epoch after epoch when `repeats`.
     public init(features: Tensor, labels: Tensor, lengths: [Int]? = nil, teacher: Tensor? = nil,
                 batchSize: Int, shuffle: Bool, repeats: Bool, seed: UInt64 = 0) {
         precondition(features.shape[0] == labels.shape[0], "InMemoryBatchSource: \(features.shape) features for \(labels.shape) labels")
@@ -33,6 +44,7 @@ public final class InMemoryBatchSource: BatchSource {
         order = permutation(epoch: 0)
     }
 
+    /// Examples held (one epoch).
     public var count: Int { features.shape[0] }
 
     private func permutation(epoch: Int) -> [Int] {
@@ -43,6 +55,7 @@ public final class InMemoryBatchSource: BatchSource {
         return idx
     }
 
+    /// The next batch, or nil when a finite pass is over.
     public func nextBatch() throws -> TrainingBatch? {
         if offset >= count {
             guard repeats else { return nil }
@@ -57,8 +70,10 @@ public final class InMemoryBatchSource: BatchSource {
                              teacher: teacher?.indexSelect(axis: 0, indices: idx), ids: idx.map(String.init))
     }
 
+    /// The position in the stream as text, for a checkpoint (``restore(_:)`` reads it back).
     public var resumeState: String { "\(epoch),\(offset)" }
 
+    /// Moves the stream to a position written by ``resumeState``.
     public func restore(_ state: String) throws {
         let parts = state.split(separator: ",").compactMap { Int($0) }
         guard parts.count == 2, parts[0] >= 0, parts[1] >= 0, parts[1] <= count else {
@@ -69,6 +84,7 @@ public final class InMemoryBatchSource: BatchSource {
         order = permutation(epoch: epoch)
     }
 
+    /// Starts a new pass from the beginning.
     public func reset() throws {
         epoch = 0
         offset = 0
@@ -78,7 +94,9 @@ public final class InMemoryBatchSource: BatchSource {
 
 /// A resume state that does not belong to the source.
 public enum BatchSourceError: Error, CustomStringConvertible, Equatable {
+    /// The state text that could not be read, as given.
     case badResumeState(String)
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .badResumeState(let s): return "cannot resume the data stream from state '\(s)'"

@@ -7,9 +7,12 @@ import Foundation
 /// The file is rewritten atomically on each `save`, so it is never
 /// half-written and can be read while training runs.
 public final class MetricsLog {
+    /// The metric names, in order of first appearance (the CSV columns after `step`).
     public private(set) var columns: [String] = []
+    /// One row per step that reported anything, in order, with the metrics reported at it.
     public private(set) var rows: [(step: Int, values: [String: Double])] = []
 
+    /// An empty log.
     public init() {}
 
     /// Records metrics for a step (merging with a row already at that step).
@@ -36,6 +39,7 @@ public final class MetricsLog {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// Writes ``csv()`` to `path`, atomically.
     public func save(to path: String) throws {
         try writeAtomically(csv(), to: path)
     }
@@ -67,8 +71,12 @@ public final class MetricsLog {
 
 /// A metrics log that cannot be read, with its file and line.
 public struct MetricsLogError: Error, CustomStringConvertible {
+    /// The file that was read.
     public let path: String
+    /// The line with the problem, from 1 (the header).
     public let line: Int
+    /// What was wrong with the line.
     public let reason: String
+    /// The problem in words, naming what was wrong and where.
     public var description: String { "\(path):\(line): \(reason)" }
 }

@@ -6,7 +6,9 @@ import Foundation
 /// `interval` seconds: step, epoch, examples/s, loss (smoothed), the latest
 /// validation GAP and the estimated time left.
 public final class ProgressReporter {
+    /// The steps the run will take, shown as `step n/total` and used for the ETA.
     public let totalSteps: Int
+    /// The least time between two progress lines, in seconds.
     public let interval: Double
     private let start: Double
     private var lastPrint: Double = -.infinity

@@ -55,6 +55,7 @@ public enum RunDirectoryError: Error, CustomStringConvertible, Equatable {
     /// Another process (`pid`, when the lock file says) is running in the directory.
     case locked(directory: String, pid: Int32?)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .notADirectory(let p): return "\(p) is a file, not a run directory; give --out a directory (nothing was removed)"

@@ -26,12 +26,17 @@ import Zoo
 /// optimizer state, EMA shadow and random streams, and refuses a
 /// configuration that would train differently.
 public final class Trainer {
+    /// The model being trained.
     public let model: any ZooModel
+    /// The run's configuration, stored in every checkpoint.
     public let config: TrainingConfig
     /// Where checkpoints, the metrics log and the plot go.
     public let directory: String
+    /// The loss of each batch (from ``TrainingConfig/loss`` unless given).
     public let objective: TrainingObjective
+    /// The optimizer over the model's parameters (``TrainingConfig/optimizer``, with the configured learning rate and weight decay).
     public let optimizer: any Optimizer
+    /// The moving average of the weights, when ``TrainingConfig/emaRate`` is set.
     public let ema: ExponentialMovingAverage?
     /// Called in order at each event of a run.
     public var callbacks: [any TrainingCallback]
@@ -429,6 +434,7 @@ public enum TrainingError: Error, CustomStringConvertible, Equatable {
     /// The training data has label weights (segment labels) and `by` (a loss, or mixup) cannot honour them.
     case labelWeightsNotSupported(by: String)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .optimizerMismatch(let path, let saved, let requested):

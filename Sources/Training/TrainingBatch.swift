@@ -3,6 +3,8 @@ import Zoo
 
 /// One batch of labelled videos for training or evaluation.
 public struct TrainingBatch {
+    /// The model's input: features [B, D] (video level) or [B, T, D] (frame
+    /// level) with the real frame count of each video.
     public var input: ModelInput
     /// Multi-hot labels [B, C] (float32).
     public var labels: Tensor
@@ -15,6 +17,8 @@ public struct TrainingBatch {
     /// Example ids: video ids, or `VIDEO:START` for segments.
     public var ids: [String]
 
+    /// A batch of `input` with its `labels`, optional `teacher` probabilities
+    /// and `labelWeights` (each the shape of `labels`), and one id per video.
     public init(input: ModelInput, labels: Tensor, teacher: Tensor? = nil, labelWeights: Tensor? = nil, ids: [String]) {
         precondition(labels.rank == 2 && labels.shape[0] == input.batchSize,
                      "TrainingBatch: labels \(labels.shape) do not match a batch of \(input.batchSize)")

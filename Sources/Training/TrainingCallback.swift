@@ -28,11 +28,17 @@ public protocol TrainingCallback: AnyObject {
 }
 
 extension TrainingCallback {
+    /// Does nothing: a callback implements only the events it uses.
     public func trainingWillStart(_ trainer: Trainer) throws {}
+    /// Does nothing: a callback implements only the events it uses.
     public func gradientsDidCompute(_ trainer: Trainer) throws {}
+    /// Does nothing: a callback implements only the events it uses.
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {}
+    /// Does nothing: a callback implements only the events it uses.
     public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {}
+    /// Does nothing: a callback implements only the events it uses.
     public func trainingDidEnd(_ trainer: Trainer) throws {}
+    /// Does nothing: a callback implements only the events it uses.
     public func trainingDidFail(_ trainer: Trainer, error: any Error) {}
 }
 

@@ -6,15 +6,19 @@ import Zoo
 /// Adam, decay 0.95 every 4M examples, batch 1024, clip 1.0 on each
 /// gradient; WILLOW/Samsung variations are set by the zoo recipes).
 public struct TrainingConfig: Codable, Sendable {
+    /// Optimizer updates in the run.
     public var steps = 1000
+    /// The base learning rate: where the schedule starts after any warm-up.
     public var learningRate = 1e-3
     /// How the rate changes over the run after any warm-up.
     public var schedule = LearningRateDecay.staircase
     /// With the staircase schedule: multiply the rate by `decayRate` every `decayExamples` examples.
     public var decayRate = 0.95
+    /// Examples between two staircase decays (4M: the starter code's).
     public var decayExamples = 4_000_000
     /// Linear warm-up from 0 over this many steps before the schedule (0: none).
     public var warmupSteps = 0
+    /// L2 weight decay λ, λw added to the gradient by the optimizer (0: none).
     public var weightDecay = 0.0
     /// Split each batch into this many strided micro-batches whose gradients
     /// are summed in order before one update: the same arithmetic as that
@@ -24,11 +28,13 @@ public struct TrainingConfig: Codable, Sendable {
     public var clipNorm: Double? = 1.0
     /// The optimizer (absent in older configurations: Adam).
     public var optimizer = OptimizerKind.adam
+    /// The loss minimised (``TrainingObjective`` builds it).
     public var loss = TrainingLoss.binaryCrossEntropy
     /// Mixup α (nil: no mixup).
     public var mixupAlpha: Double? = nil
     /// EMA rate γ and the step it starts at (nil: no EMA).
     public var emaRate: Double? = nil
+    /// The step EMA starts at: the shadow is a copy of the weights there, and updates before it are ignored.
     public var emaStartStep = 0
     /// Validate (and save checkpoints) every this many steps, and at the end.
     public var validateEvery = 200
@@ -36,6 +42,9 @@ public struct TrainingConfig: Codable, Sendable {
     public var validationBatches: Int? = nil
     /// Stop when validation GAP has not improved for this many validations in a row (nil: never).
     public var earlyStoppingPatience: Int? = nil
+    /// The seed of the trainer's mixup generator. The model's initialisation
+    /// and dropout and the data order are seeded where they are built (the
+    /// pipelines give them this same seed).
     public var seed: UInt64 = 0
     /// Write TensorBoard event files in `<dir>/tensorboard/` (``TensorBoardWriter``).
     public var tensorBoard = false
@@ -46,6 +55,7 @@ public struct TrainingConfig: Codable, Sendable {
     /// Seconds between progress lines.
     public var progressInterval = 2.0
 
+    /// A configuration with every field at its default.
     public init() {}
 
     /// Reads a configuration stored by any earlier version: a field the

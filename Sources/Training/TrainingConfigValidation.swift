@@ -10,6 +10,7 @@ public struct TrainingConfigError: Error, CustomStringConvertible, Equatable {
     /// What is allowed, e.g. "a finite number > 0".
     public let allowed: String
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String { "\(field) is \(value); it must be \(allowed)" }
 }
 

@@ -5,10 +5,12 @@ import Metrics
 /// the `val_gap` history in the trainer's log, so a resumed run stops where
 /// the uninterrupted one would have.
 public final class EarlyStopping: TrainingCallback {
+    /// Validations in a row without an improvement that stop the run (> 0).
     public let patience: Int
     /// An improvement smaller than this does not count.
     public let minDelta: Double
 
+    /// Stops after `patience` validations without an improvement of more than `minDelta` (default 0: any gain counts).
     public init(patience: Int, minDelta: Double = 0) {
         precondition(patience > 0, "EarlyStopping: patience must be positive, got \(patience)")
         self.patience = patience
@@ -24,6 +26,7 @@ public final class EarlyStopping: TrainingCallback {
         return since
     }
 
+    /// Asks the trainer to stop once the log's `val_gap` history has gone `patience` validations without improving.
     public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
         let gaps = trainer.log.series("val_gap").map(\.value)
         if EarlyStopping.validationsSinceImprovement(gaps, minDelta: minDelta) >= patience { trainer.requestStop() }

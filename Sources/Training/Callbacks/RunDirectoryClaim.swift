@@ -6,15 +6,19 @@
 public final class RunDirectoryClaim: TrainingCallback {
     private var lock: RunDirectoryLock?
 
+    /// A claim, taken when training starts.
     public init() {}
 
+    /// Locks the trainer's directory (throwing when another run holds it) and removes an earlier run's leftover temporary files.
     public func trainingWillStart(_ trainer: Trainer) throws {
         lock = try RunDirectoryLock(directory: trainer.directory)
         try RunDirectory.removeLeftovers(trainer.directory)
     }
 
+    /// Releases the lock.
     public func trainingDidEnd(_ trainer: Trainer) throws { release() }
 
+    /// Releases the lock, so a failed run leaves the directory free.
     public func trainingDidFail(_ trainer: Trainer, error: any Error) { release() }
 
     private func release() {

@@ -14,7 +14,7 @@ import Tensor
 /// (`gradients/<name>`).
 ///
 /// Each run (and each resume) starts a new file,
-/// `events.out.tfevents.<seconds>.<host>`, as TensorFlow's writers do;
+/// `events.out.tfevents.<seconds>.<host>.<pid>`, as TensorFlow's writers do;
 /// TensorBoard reads every file of the directory and orders the events by
 /// step. A resumed run's file starts with a `SessionLog` START at the first
 /// step it trains, the restart marker on which TensorBoard drops every
@@ -39,6 +39,8 @@ public final class TensorBoardWriter: TrainingCallback {
         self.clock = clock
     }
 
+    /// Creates the run's event file and writes its version record, and on a
+    /// resume the `SessionLog` START at the first step to train.
     public func trainingWillStart(_ trainer: Trainer) throws {
         let directory = trainer.directory + "/tensorboard"
         try createDirectories(directory)
@@ -55,6 +57,7 @@ public final class TensorBoardWriter: TrainingCallback {
         try flush()
     }
 
+    /// Appends the step's loss, learning rate and examples/s (flushed early once over 1 MiB are pending).
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
         let now = clock(), seconds = now - lastStepTime
         lastStepTime = now
@@ -64,6 +67,8 @@ public final class TensorBoardWriter: TrainingCallback {
         if pending.count > 1 << 20 { try flush() }
     }
 
+    /// Appends the validation metrics (when there was a validation set) and
+    /// the weight and gradient histograms, then flushes.
     public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
         if let r = result {
             append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step), content: .scalars([
@@ -81,6 +86,7 @@ public final class TensorBoardWriter: TrainingCallback {
         try flush()
     }
 
+    /// Flushes and closes the event file.
     public func trainingDidEnd(_ trainer: Trainer) throws {
         try flush()
         try handle?.close()
@@ -114,9 +120,12 @@ public final class TensorBoardWriter: TrainingCallback {
 
 /// An event file that cannot be written.
 public enum TensorBoardError: Error, CustomStringConvertible, Equatable {
+    /// The event file at this path could not be created.
     case cannotCreate(String)
+    /// Writing to the event file (the first value) failed, for the reason in the second.
     case cannotWrite(String, String)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .cannotCreate(let p): return "\(p): cannot create the TensorBoard event file"

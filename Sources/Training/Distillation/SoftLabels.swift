@@ -9,9 +9,13 @@ import Foundation
 public enum SoftLabels {
     /// A record whose video has no teacher prediction.
     public struct MissingPrediction: Error, CustomStringConvertible {
+        /// The input file being annotated.
         public let file: String
+        /// The record's position in the file, from 0.
         public let record: Int
+        /// The video id the predictions lack.
         public let videoID: String
+        /// The problem in words, naming what was wrong and where.
         public var description: String { "\(file): record \(record): no teacher prediction for video '\(videoID)'" }
     }
 

@@ -8,6 +8,7 @@ public enum EnsembleError: Error, CustomStringConvertible, Equatable {
     /// Model `model`'s data ended after `videos` videos while the first model's went on (or the reverse).
     case lengthsDiffer(model: Int, videos: Int)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .videosDiffer(let m, let p, let e, let f):

@@ -11,11 +11,15 @@ import Tensor
 /// candidates, the result is never worse than the best single model on the
 /// validation set.
 public enum EnsembleWeights {
+    /// The winning weighting of a ``search(predictions:labels:numClasses:trials:topK:seed:)``.
     public struct SearchResult: Sendable {
+        /// One weight per model, in the order of the predictions (≥ 0, summing to 1).
         public let weights: [Double]
+        /// GAP@k of the weighted average on the validation videos.
         public let validationGAP: Double
         /// GAP of each model alone, for the report.
         public let singleModelGAP: [Double]
+        /// Weightings tried: the equal one, each model alone, and the random draws.
         public let trials: Int
     }
 

@@ -10,24 +10,34 @@ import Zoo
 /// on one scale; then hidden layers Linear → BatchNorm → ReLU → Dropout and
 /// a Linear to the classes' logits.
 public final class FinalClassifier: Module, ZooModel {
+    /// The classifier's hidden layers and dropout.
     public struct Config: Codable, Sendable, Equatable {
         /// Widths of the hidden layers; empty gives a logistic classifier on the normalised features.
         public var hiddenSizes = [1024]
         /// Dropout after each hidden layer.
         public var dropout = 0.5
+        /// Hidden layers of `hiddenSizes` (default one of 1024) with `dropout` (default 0.5) after each.
         public init(hiddenSizes: [Int] = [1024], dropout: Double = 0.5) {
             self.hiddenSizes = hiddenSizes
             self.dropout = dropout
         }
     }
 
+    /// Video level: one row of stacked member features per video.
     public let level = InputLevel.video
+    /// Classes scored (the logits' width).
     public let numClasses: Int
+    /// Width of an input row: the members' feature widths summed.
     public let inputSize: Int
+    /// The BatchNorm over the input features, before the hidden layers.
     public let inputNorm: BatchNorm
+    /// The hidden layers, Linear → BatchNorm → ReLU → Dropout each (empty without hidden sizes).
     public let hidden: Sequential
+    /// The Linear from the last hidden width (or the input) to the classes' logits.
     public let output: Linear
 
+    /// A classifier of `inputSize`-wide rows into `numClasses` classes, shaped
+    /// by `config`, its weights in `dtype` drawn from `rng`.
     public init(inputSize: Int, numClasses: Int, config: Config = Config(), dtype: DType = .float32,
                 rng: inout RandomGenerator) {
         precondition(inputSize > 0 && numClasses > 0 && config.hiddenSizes.allSatisfy { $0 > 0 },
@@ -56,6 +66,7 @@ public final class FinalClassifier: Module, ZooModel {
         return n + (width + 1) * numClasses
     }
 
+    /// Width of ``features(_:)``: the last hidden layer's (the input size without hidden layers).
     public var featureCount: Int { output.inFeatures }
 
     /// The last hidden layer's activations [B, featureCount].
@@ -65,6 +76,7 @@ public final class FinalClassifier: Module, ZooModel {
         return hidden(inputNorm(input.features))
     }
 
+    /// Logits [B, numClasses] from the last hidden layer's activations.
     public func classify(_ features: Tensor) -> ModelOutput {
         checkFeatures(features)
         return .logits(output(features))

@@ -7,6 +7,7 @@ import Zoo
 /// final classifier with its members). The training set of a
 /// ``FinalClassifier``.
 public struct StackedFeatures {
+    /// The video ids, in pass order (the first source's).
     public let ids: [String]
     /// [videos, Σ featureCount], the models' features in model order.
     public let features: Tensor

@@ -9,6 +9,7 @@ public enum SegmentPredictionError: Error, CustomStringConvertible, Equatable {
     /// The model reads video-level features or frame statistics, not frames, so it cannot score 5-frame segments.
     case notAFrameModel(model: String)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .notAFrameModel(let model):

@@ -55,6 +55,7 @@ public struct VocabularyMismatch: Error, CustomStringConvertible, Equatable {
         classes == YT8MRecordFormat.yt8m2017.numClasses ? "2017" : "2018"
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         "the checkpoint scores the \(Self.release(checkpointClasses)) vocabulary (\(checkpointClasses) classes) but the data "
             + "is read as the \(Self.release(dataClasses)) release (\(dataClasses) classes): the class numbers mean other "

@@ -7,24 +7,33 @@ import Zoo
 /// `yt8m train`): nil keeps the recipe's value. For mixup, EMA and clipping
 /// a value of 0 turns the feature off.
 public struct RecipeOverrides: Sendable {
+    /// Videos per batch (nil: the recipe's, at most 128 on the synthetic data).
     public var batchSize: Int?
+    /// The base learning rate.
     public var learningRate: Double?
+    /// The loss minimised.
     public var loss: TrainingLoss?
+    /// The optimizer.
     public var optimizer: OptimizerKind?
     /// Mixup α; 0 turns mixup off.
     public var mixupAlpha: Double?
     /// EMA rate γ; 0 (the default) means no averaging.
     public var emaRate = 0.0
+    /// The step EMA starts at (0: the first).
     public var emaStartStep = 0
     /// Global gradient-norm clip; 0 turns clipping off.
     public var clipNorm: Double?
+    /// The learning-rate schedule after any warm-up.
     public var schedule: LearningRateDecay?
+    /// Steps of linear learning-rate warm-up.
     public var warmupSteps: Int?
+    /// Stop after this many validations in a row without a better GAP (nil, the default: never).
     public var earlyStoppingPatience: Int?
     /// Micro-batches per step (gradient accumulation).
     public var accumulationSteps: Int?
     /// How frame-level models read frames in training.
     public var frames: FrameSampling?
+    /// Validate and checkpoint every this many steps (and at the end); always set, 250 by default.
     public var validateEvery = 250
     /// Seed of the initialisation, the data order, dropout and mixup.
     public var seed: UInt64 = 0
@@ -33,6 +42,7 @@ public struct RecipeOverrides: Sendable {
     /// Skip batches whose loss or gradient is not finite instead of stopping.
     public var skipNonFiniteBatches = false
 
+    /// No changes: the recipe as it is, with EMA off, validation every 250 steps and seed 0.
     public init() {}
 
     /// `recipe`'s training configuration for `steps` steps with these changes.
@@ -104,6 +114,7 @@ public enum TrainingJobError: Error, CustomStringConvertible, Equatable {
     /// The checkpoint to start from holds another model (or another size, class count or configuration).
     case initialWeightsMismatch(checkpoint: String, fields: [String], saved: String, requested: String)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .batchTooSmall(let b, let k):

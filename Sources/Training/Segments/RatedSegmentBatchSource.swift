@@ -51,6 +51,7 @@ public final class RatedSegmentBatchSource: BatchSource {
 
     private var pendingCount: Int { chunks.reduce(0) { $0 + $1.segments.count } - deliveredOfFirst }
 
+    /// The next batch, or nil when a finite pass is over.
     public func nextBatch() throws -> TrainingBatch? {
         if passEnded && pendingCount == 0 { passEnded = false; return nil }
         var emptyEpochs = 0, epoch = videos.dataset.state.epoch
@@ -84,11 +85,13 @@ public final class RatedSegmentBatchSource: BatchSource {
         var delivered: Int
     }
 
+    /// The position in the stream as text, for a checkpoint (``restore(_:)`` reads it back).
     public var resumeState: String {
         let state = State(videos: chunks.first?.before ?? videos.resumeState, delivered: chunks.isEmpty ? 0 : deliveredOfFirst)
         return (try? String(decoding: JSONEncoder.sorted.encode(state), as: UTF8.self)) ?? ""
     }
 
+    /// Moves the stream to a position written by ``resumeState``.
     public func restore(_ state: String) throws {
         guard let s = try? JSONDecoder().decode(State.self, from: Data(state.utf8)), s.delivered >= 0 else {
             throw BatchSourceError.badResumeState(state)
@@ -100,6 +103,7 @@ public final class RatedSegmentBatchSource: BatchSource {
         passEnded = false
     }
 
+    /// Starts a new pass from the beginning.
     public func reset() throws {
         try videos.reset()
         chunks = []
@@ -161,6 +165,7 @@ public enum SegmentTrainingError: Error, CustomStringConvertible, Equatable {
     /// A rating starts at or past the frames the dataset reads of its video (its `maxFrames`).
     case segmentBeyondFramesRead(video: String, startTime: Int, framesRead: Int)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .noRatedSegments(let files):

@@ -20,6 +20,7 @@ public final class SegmentBatchSource: BatchSource {
         self.segmentsPerBatch = segmentsPerBatch
     }
 
+    /// The next batch, or nil when a finite pass is over.
     public func nextBatch() throws -> TrainingBatch? {
         while pending.isEmpty {
             guard let batch = try videos.nextBatch() else { return nil }
@@ -28,8 +29,11 @@ public final class SegmentBatchSource: BatchSource {
         return pending.removeFirst()
     }
 
+    /// The position in the stream as text, for a checkpoint (``restore(_:)`` reads it back).
     public var resumeState: String { videos.resumeState }
+    /// Moves the stream to a position written by ``resumeState``.
     public func restore(_ state: String) throws { pending = []; try videos.restore(state) }
+    /// Starts a new pass from the beginning.
     public func reset() throws { pending = []; try videos.reset() }
 
     /// The segments of one batch of videos, in batches of at most `perBatch`.

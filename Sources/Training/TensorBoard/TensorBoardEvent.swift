@@ -10,6 +10,7 @@ import TFRecord
 public struct TensorBoardEvent: Equatable, Sendable {
     /// Seconds since 1970.
     public var wallTime: Double
+    /// The training step the event belongs to (TensorBoard's x axis).
     public var step: Int64
     /// What the event holds.
     public var content: Content
@@ -26,6 +27,7 @@ public struct TensorBoardEvent: Equatable, Sendable {
         /// drops what an earlier, interrupted run logged after it.
         case sessionStart
 
+        /// Whether two contents are the same kind with equal values (tags, values and histograms compared in order).
         public static func == (a: Content, b: Content) -> Bool {
             switch (a, b) {
             case (.fileVersion(let x), .fileVersion(let y)): return x == y
@@ -42,12 +44,14 @@ public struct TensorBoardEvent: Equatable, Sendable {
     /// double bucket = 7;`. Bucket i counts the values in
     /// (bucket_limit[i−1], bucket_limit[i]], the first from −∞.
     public struct Histogram: Equatable, Sendable {
+        /// The smallest and largest value, how many values there are, their sum and the sum of their squares (all 0 when empty).
         public var min = 0.0, max = 0.0, count = 0.0, sum = 0.0, sumOfSquares = 0.0
         /// The upper edge of each bucket, increasing.
         public var bucketLimits: [Double] = []
         /// The number of values in each bucket.
         public var bucketCounts: [Double] = []
 
+        /// An empty histogram: no values, no buckets.
         public init() {}
 
         /// The histogram of the finite `values` in `buckets` equal-width
@@ -101,6 +105,7 @@ public struct TensorBoardEvent: Equatable, Sendable {
         }
     }
 
+    /// An event at `step` holding `content`, written at `wallTime` (seconds since 1970).
     public init(wallTime: Double, step: Int64, content: Content) {
         self.wallTime = wallTime
         self.step = step
