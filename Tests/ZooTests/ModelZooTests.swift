@@ -158,4 +158,19 @@ final class ModelZooTests: XCTestCase {
             guard case ZooError.unknownConfigField(_, "bogus", _) = error else { return XCTFail("\(error)") }
         }
     }
+
+    /// A mistyped name gets the closest valid one: within a third of its length in edits, case ignored.
+    func testAMistypedNameSuggestsTheNearestValidOne() throws {
+        let names = ModelZoo.entries.map(\.name)
+        XCTAssertEqual(nearestName(to: "netvlad2", among: names), "netvlad")          // one insertion
+        XCTAssertEqual(nearestName(to: "LSTM", among: names), "lstm")                 // case only
+        XCTAssertEqual(nearestName(to: "resnetlike", among: names), "resnet-like")    // one deletion
+        XCTAssertEqual(nearestName(to: "grubidirect", among: names), "gru-bidirect")
+        XCTAssertNil(nearestName(to: "zzz", among: names))                            // nothing close
+        XCTAssertNil(nearestName(to: "", among: names))
+        XCTAssertEqual(nearestName(to: "hiddenSzie", among: ["hiddenSize", "clusterSize"]), "hiddenSize")   // a swap is two edits
+        let error = ZooError.unknownModel("netvlad2", known: names)
+        XCTAssertTrue(error.description.hasPrefix("unknown model 'netvlad2'; did you mean 'netvlad'? the zoo has: logistic, "), error.description)
+        XCTAssertFalse(ZooError.unknownModel("zzz", known: names).description.contains("did you mean"))
+    }
 }

@@ -178,8 +178,10 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
     /// A message for the user.
     public var description: String {
         switch self {
-        case .unknownModel(let n, let known): return "unknown model '\(n)'; the zoo has: \(known.joined(separator: ", "))"
-        case .unknownConfigField(let m, let f, let known): return "model \(m) has no configuration field '\(f)'; fields: \(known.joined(separator: ", "))"
+        case .unknownModel(let n, let known):
+            return "unknown model '\(n)'; \(Self.hint(n, known))the zoo has: \(known.joined(separator: ", "))"
+        case .unknownConfigField(let m, let f, let known):
+            return "model \(m) has no configuration field '\(f)'; \(Self.hint(f, known))fields: \(known.joined(separator: ", "))"
         case .badConfig(let m, let r): return "bad configuration for \(m): \(r)"
         case .configValueOutOfRange(let m, let f, let v, let allowed):
             return "model \(m): configuration field '\(f)' is \(v); it must be \(allowed)"
@@ -188,6 +190,13 @@ public enum ZooError: Error, CustomStringConvertible, Equatable {
             return "model \(m) with this configuration has \(p) parameters: training it needs about "
                 + "\(gib(Double(p) * 16)) (weights, gradients and Adam's moments) and this machine has \(gib(Double(memory)))"
         }
+    }
+}
+
+extension ZooError {
+    /// "did you mean 'X'? " when one of `known` is close to the mistyped `name`.
+    static func hint(_ name: String, _ known: [String]) -> String {
+        nearestName(to: name, among: known).map { "did you mean '\($0)'? " } ?? ""
     }
 }
 
