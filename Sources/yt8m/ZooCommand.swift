@@ -23,8 +23,9 @@ struct ZooList: ParsableCommand {
     @Option(help: "Show one model's configuration as JSON instead of the table.")
     var show: String?
 
-    @Flag(help: "Add each model's summary and the full reported result on a line of their own.")
-    var long = false
+    @Flag(name: [.long, .customLong("long")],
+          help: "Add each model's summary and the full reported result, each on a line of its own (the table keeps to 100 columns).")
+    var wide = false
 
     @Flag(help: "Print the table as JSON (one object per model, for scripts).")
     var json = false
@@ -56,7 +57,7 @@ struct ZooList: ParsableCommand {
         var rows: [[String]] = [], details: [String] = []
         for e in ModelZoo.entries {
             let n = try e.parameterCount(size: size, numClasses: numClasses)
-            // The table keeps the leading figure; --long gives the whole result with its source.
+            // The table keeps the leading figure; --wide gives the whole result with its source.
             let gap = e.reportedGAP.map { String($0.prefix { !$0.isWhitespace }) } ?? "—"
             rows.append([e.name, e.level.rawValue, String(format: "%.2f M", Double(n) / 1e6),
                          String(format: "%.1f", Double(n) * 4 / 1e6), gap])
@@ -69,7 +70,7 @@ struct ZooList: ParsableCommand {
         print(line(header))
         for (r, detail) in zip(rows, details) {
             print(line(r))
-            if long { print(detail) }
+            if wide { print(detail) }
         }
     }
 }
