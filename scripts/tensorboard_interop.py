@@ -16,7 +16,7 @@ run = sys.argv[1]
 events = EventAccumulator(run + "/tensorboard", size_guidance={"scalars": 0, "histograms": 0})
 events.Reload()
 tags = set(events.Tags()["scalars"])
-expected = {"train/loss", "train/learning_rate", "train/examples_per_second",
+expected = {"train/loss", "train/learning_rate", "train/gradient_norm", "train/examples_per_second",
             "validation/gap", "validation/map", "validation/hit1", "validation/perr"}
 assert tags == expected, f"scalar tags {sorted(tags)}, expected {sorted(expected)}"
 speeds = [e.value for e in events.Scalars("train/examples_per_second")]
@@ -40,7 +40,8 @@ assert len(files) == 2, files
 marker = [e for e in EventFileLoader(files[1]).Load() if e.HasField("session_log")]
 assert [(e.step, e.session_log.status) for e in marker] == [(31, event_pb2.SessionLog.START)], marker
 
-columns = {"train/loss": "train_loss", "train/learning_rate": "learning_rate", "validation/gap": "val_gap",
+columns = {"train/loss": "train_loss", "train/learning_rate": "learning_rate", "train/gradient_norm": "grad_norm",
+           "validation/gap": "val_gap",
            "validation/map": "val_map", "validation/hit1": "val_hit1", "validation/perr": "val_perr"}
 with open(run + "/metrics.csv") as f:
     rows = list(csv.DictReader(f))

@@ -212,14 +212,17 @@ public final class Trainer {
                 continue
             }
             skippedInARow = 0
-            if let c = config.clipNorm { GradientClipping.clipByGlobalNorm(model.trainableParameters, maxNorm: c) }
+            // The norm before clipping: what tells a vanishing or exploding gradient.
+            let gradientNorm = config.clipNorm.map { GradientClipping.clipByGlobalNorm(model.trainableParameters, maxNorm: $0) }
+                ?? GradientClipping.globalNorm(model.trainableParameters)
             optimizer.learningRate = learningRate
             optimizer.update()
             step += 1
             ema?.update(step: step)
-            log.record(step: step, ["train_loss": value, "learning_rate": learningRate])
+            log.record(step: step, ["train_loss": value, "learning_rate": learningRate, "grad_norm": gradientNorm])
             if skippedBatches > 0 { log.record(step: step, ["skipped_batches": Double(skippedBatches)]) }
-            let report = StepReport(step: step, loss: value, learningRate: learningRate, batchSize: batch.input.batchSize)
+            let report = StepReport(step: step, loss: value, learningRate: learningRate, gradientNorm: gradientNorm,
+                                    batchSize: batch.input.batchSize)
             if step % config.validateEvery == 0 || step == config.steps {
                 try validationPoint(validation, callbacks)
             }

@@ -50,6 +50,8 @@ public struct StepReport: Sendable {
     public var loss: Double
     /// The rate the update used.
     public var learningRate: Double
+    /// ‖g‖, the global L2 norm of the batch's gradient before any clipping.
+    public var gradientNorm: Double
     /// Videos in the batch.
     public var batchSize: Int
 }

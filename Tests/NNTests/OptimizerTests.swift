@@ -164,6 +164,13 @@ final class OptimizerTests: XCTestCase {
         XCTAssertEqual(b.w.grad!.doubles[0], 0.8, accuracy: 1e-6)
     }
 
+    func testGlobalNormMeasuresWithoutScaling() {
+        let a = Scalar([0, 0]), b = Scalar([0]), c = Scalar([0])
+        a.w.value.grad = Tensor([3.0, 4.0]); b.w.value.grad = Tensor([12.0])     // c has no gradient
+        XCTAssertEqual(GradientClipping.globalNorm([a.w, b.w, c.w]), 13, accuracy: 1e-12)   // √(9 + 16 + 144)
+        XCTAssertEqual(a.w.grad!.doubles, [3, 4])
+    }
+
     func testSchedules() {
         let decay = Schedules.exponentialDecay(0.01, rate: 0.95, decaySteps: 100)
         XCTAssertEqual(decay(99), 0.01)

@@ -7,7 +7,8 @@ import Tensor
 
 /// Writes the run as a TensorBoard event file in `<dir>/tensorboard/`
 /// (`tensorboard --logdir <dir>` shows it): `train/loss`,
-/// `train/learning_rate` and `train/examples_per_second` at every step;
+/// `train/learning_rate`, `train/gradient_norm` (before clipping) and
+/// `train/examples_per_second` at every step;
 /// `validation/gap`, `validation/map`, `validation/hit1`,
 /// `validation/perr` at every validation point, and there too a histogram
 /// of every parameter (`weights/<name>`) and of its last gradient
@@ -61,7 +62,8 @@ public final class TensorBoardWriter: TrainingCallback {
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
         let now = clock(), seconds = now - lastStepTime
         lastStepTime = now
-        var scalars = [("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate))]
+        var scalars = [("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate)),
+                       ("train/gradient_norm", Float(report.gradientNorm))]
         if seconds > 0 { scalars.append(("train/examples_per_second", Float(Double(report.batchSize) / seconds))) }
         append(TensorBoardEvent(wallTime: now, step: Int64(report.step), content: .scalars(scalars)))
         if pending.count > 1 << 20 { try flush() }
