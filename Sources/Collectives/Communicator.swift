@@ -81,16 +81,25 @@ extension Communicator {
 /// gather returns this rank's data, the barrier returns at once. Training
 /// with it is training without distribution.
 public final class SingleProcessCommunicator: Communicator {
+    /// The group of this process alone.
     public init() {}
+    /// Always 0, the only rank.
     public var rank: Int { 0 }
+    /// Always 1.
     public var size: Int { 1 }
+    /// Leaves `buffer` as it is: the sum over one rank.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {}
+    /// Leaves `buffer` as it is: the sum over one rank.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {}
+    /// Leaves `buffer` as it is; `root` must be 0, the only rank.
     public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
         precondition(root == 0, "SingleProcessCommunicator: broadcast from rank \(root) of 1")
     }
+    /// `[bytes]`: this rank's bytes only.
     public func allgather(_ bytes: [UInt8]) throws -> [[UInt8]] { [bytes] }
+    /// Returns at once.
     public func barrier() throws {}
+    /// Writes `message` to standard error and exits the process with `code`.
     public func abort(_ message: String, code: Int32) -> Never {
         writeToStandardError(message.hasSuffix("\n") ? message : message + "\n")
         exit(code)

@@ -14,6 +14,7 @@ public enum DataParallelError: Error, CustomStringConvertible, Equatable {
     /// A global batch of `batch` videos cannot give each of `ranks` ranks at least one.
     case batchSmallerThanWorld(batch: Int, ranks: Int)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .ranksDisagree(let what, let ranks):
@@ -33,13 +34,18 @@ public enum DataParallelError: Error, CustomStringConvertible, Equatable {
 /// single-process order); reading only the records a rank needs is left to
 /// a later change. The position is the global stream's, identical on every rank.
 public final class ShardedBatchSource: BatchSource {
+    /// The stream of global batches, read whole on every rank.
     public let global: BatchSource
+    /// This process's rank, in `0..<size`.
     public let rank: Int
+    /// The number of ranks the batches are shared between.
     public let size: Int
-    /// Videos in the last global batch and in this rank's share of it.
+    /// Videos in the last global batch (0 before the first).
     public private(set) var lastGlobalCount = 0
+    /// Videos in this rank's share of the last global batch (0 before the first).
     public private(set) var lastLocalCount = 0
 
+    /// The share of rank `rank` of `size` (`0 <= rank < size`) of the batches of `global`.
     public init(_ global: BatchSource, rank: Int, size: Int) {
         precondition(size > 0 && rank >= 0 && rank < size, "ShardedBatchSource: rank \(rank) of \(size)")
         self.global = global
@@ -59,8 +65,11 @@ public final class ShardedBatchSource: BatchSource {
         return share
     }
 
+    /// The position in the stream as text, for a checkpoint (``restore(_:)`` reads it back).
     public var resumeState: String { global.resumeState }
+    /// Moves the stream to a position written by ``resumeState``.
     public func restore(_ state: String) throws { try global.restore(state) }
+    /// Starts a new pass from the beginning.
     public func reset() throws { try global.reset() }
 }
 
@@ -76,17 +85,31 @@ public final class ShardedBatchSource: BatchSource {
 /// - after each validation point and at the end, waits at a barrier, so the
 ///   files rank 0 has just written are complete when any rank goes on.
 ///
-/// Put it after the callbacks that write (`callbacks(for:communicator:training:)`
-/// does), so its barrier follows them.
+/// Put it after the callbacks that write
+/// (``callbacks(for:communicator:training:fingerprint:)`` does), so its
+/// barrier follows them.
 public final class DataParallel: TrainingCallback {
+    /// The ranks' collectives (MPI, or the single-process stand-in).
     public let communicator: any Communicator
     /// The sharded training stream, for each rank's share of the batch (nil: equal shares).
     public let training: ShardedBatchSource?
+    /// The target size of a gradient bucket in bytes (float32 values), one
+    /// allreduce each; 25 MiB by default, like PyTorch DDP's `bucket_cap_mb`.
     public let bucketBytes: Int
     /// Extra text every rank must agree on (e.g. the model's name and specification).
     public let fingerprint: String
+    /// The bucket layout of the model's trainable parameters, made in
+    /// ``trainingWillStart(_:)``; nil before.
     public private(set) var buckets: GradientBuckets?
 
+    /// A callback averaging over the ranks of `communicator`.
+    /// - Parameters:
+    ///   - communicator: the ranks' collectives.
+    ///   - training: this rank's sharded training stream, whose share sizes
+    ///     weight the gradients; nil when every rank's share is equal.
+    ///   - bucketBytes: the target size of a gradient bucket in bytes.
+    ///   - fingerprint: extra text every rank must agree on (JSON is compared
+    ///     with its keys sorted).
     public init(communicator: any Communicator, training: ShardedBatchSource? = nil,
                 bucketBytes: Int = 25 << 20, fingerprint: String = "") {
         self.communicator = communicator
@@ -116,6 +139,10 @@ public final class DataParallel: TrainingCallback {
         return out
     }
 
+    /// Checks that every rank agrees (throwing
+    /// ``DataParallelError/ranksDisagree(what:ranks:)`` on every rank when
+    /// one does not), then gives every rank rank 0's weights, buffers,
+    /// optimizer state and EMA shadow, and lays out the gradient buckets.
     public func trainingWillStart(_ trainer: Trainer) throws {
         try checkAgreement(trainer)
         let model = trainer.model
@@ -125,6 +152,8 @@ public final class DataParallel: TrainingCallback {
         buckets = GradientBuckets(elementCounts: model.trainableParameters.map(\.value.count), bucketBytes: bucketBytes)
     }
 
+    /// Replaces each trainable parameter's gradient by its average over the
+    /// ranks, weighted by this rank's share of the global batch.
     public func gradientsDidCompute(_ trainer: Trainer) throws {
         guard let buckets else { return }
         var weight = 1.0
@@ -134,10 +163,12 @@ public final class DataParallel: TrainingCallback {
         try buckets.average(trainer.model.trainableParameters, over: communicator, localWeight: weight)
     }
 
+    /// Waits at a barrier, so the files rank 0 wrote at this validation point are complete.
     public func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
         try communicator.barrier()
     }
 
+    /// Waits at a barrier, so the files rank 0 wrote at the end are complete.
     public func trainingDidEnd(_ trainer: Trainer) throws {
         try communicator.barrier()
     }
@@ -238,14 +269,19 @@ public final class DataParallel: TrainingCallback {
 /// ``ShardedBatchSource`` share of the global stream, with
 /// ``DataParallel/callbacks(for:communicator:training:fingerprint:)``.
 public struct DataParallelTopology: TrainingTopology {
+    /// The ranks' collectives, which give this process's rank and the world size.
     public let communicator: any Communicator
 
+    /// Data-parallel training over the ranks of `communicator`.
     public init(communicator: any Communicator) { self.communicator = communicator }
 
+    /// This rank's ``ShardedBatchSource`` share of `global`.
     public func trainingSource(_ global: BatchSource) -> BatchSource {
         ShardedBatchSource(global, rank: communicator.rank, size: communicator.size)
     }
 
+    /// ``DataParallel/callbacks(for:communicator:training:fingerprint:)``, with
+    /// `training`'s share sizes when it is a ``ShardedBatchSource``.
     public func callbacks(for config: TrainingConfig, training: BatchSource, fingerprint: String) -> [any TrainingCallback] {
         DataParallel.callbacks(for: config, communicator: communicator, training: training as? ShardedBatchSource,
                                fingerprint: fingerprint)

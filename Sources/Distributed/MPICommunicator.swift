@@ -12,6 +12,7 @@ public struct MPIError: Error, CustomStringConvertible, Equatable {
     /// `MPI_Error_string` of the code.
     public let message: String
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String { "\(operation) failed (MPI error \(code)): \(message)" }
 }
 
@@ -24,7 +25,9 @@ public struct MPIError: Error, CustomStringConvertible, Equatable {
 /// Failed calls throw ``MPIError`` (the world's error handler returns codes
 /// instead of aborting), except ``abort(_:code:)``, which ends every rank.
 public final class MPICommunicator: Communicator {
+    /// This process's rank in `MPI_COMM_WORLD` (`MPI_Comm_rank`).
     public let rank: Int
+    /// The number of processes in `MPI_COMM_WORLD` (`MPI_Comm_size`).
     public let size: Int
 
     nonisolated(unsafe) private static var shared: MPICommunicator?
@@ -62,6 +65,8 @@ public final class MPICommunicator: Communicator {
     /// buffers go in several calls.
     static let chunk = 1 << 28
 
+    /// An in-place `MPI_Allreduce` with `MPI_SUM` over `MPI_FLOAT`, in calls of at
+    /// most 2²⁸ elements.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Float>) throws {
         guard let base = buffer.baseAddress else { return }
         for start in stride(from: 0, to: buffer.count, by: Self.chunk) {
@@ -70,6 +75,8 @@ public final class MPICommunicator: Communicator {
         }
     }
 
+    /// An in-place `MPI_Allreduce` with `MPI_SUM` over `MPI_DOUBLE`, in calls of at
+    /// most 2²⁸ elements.
     public func allreduceSum(_ buffer: UnsafeMutableBufferPointer<Double>) throws {
         guard let base = buffer.baseAddress else { return }
         for start in stride(from: 0, to: buffer.count, by: Self.chunk) {
@@ -78,6 +85,7 @@ public final class MPICommunicator: Communicator {
         }
     }
 
+    /// `MPI_Bcast` of the bytes from rank `root`, in calls of at most 2²⁸ bytes.
     public func broadcast(_ buffer: UnsafeMutableRawBufferPointer, root: Int) throws {
         guard let base = buffer.baseAddress else { return }
         for start in stride(from: 0, to: buffer.count, by: Self.chunk) {
@@ -86,6 +94,8 @@ public final class MPICommunicator: Communicator {
         }
     }
 
+    /// An `MPI_Allgather` of the lengths, then one `MPI_Allgatherv` of the bytes;
+    /// throws when all ranks' bytes together exceed `Int32.max`.
     public func allgather(_ bytes: [UInt8]) throws -> [[UInt8]] {
         var counts = [Int64](repeating: 0, count: size)
         try Self.check("MPI_Allgather", ck_mpi_allgather_int64(Int64(bytes.count), &counts))
@@ -105,8 +115,10 @@ public final class MPICommunicator: Communicator {
         return (0..<size).map { r in Array(recv[Int(displs[r])..<Int(displs[r] + sizes[r])]) }
     }
 
+    /// `MPI_Barrier` on `MPI_COMM_WORLD`.
     public func barrier() throws { try Self.check("MPI_Barrier", ck_mpi_barrier()) }
 
+    /// Writes `message` to standard error, then `MPI_Abort` ends every rank with `code`.
     public func abort(_ message: String, code: Int32) -> Never {
         writeToStandardError(message.hasSuffix("\n") ? message : message + "\n")
         ck_mpi_abort(code)

@@ -25,6 +25,7 @@ public struct FileIOError: Error, CustomStringConvertible, Equatable {
         FileIOError(path: path, operation: operation, code: errno)
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         "\(path): \(operation) failed: \(String(cString: strerror(code))) (errno \(code))"
     }

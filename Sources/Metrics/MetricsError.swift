@@ -32,6 +32,7 @@ public struct MetricsError: Error, CustomStringConvertible, Equatable {
         self.problem = problem
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         let video = videoIndex.map { "video \($0): " } ?? ""
         switch problem {

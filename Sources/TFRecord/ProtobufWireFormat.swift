@@ -10,6 +10,7 @@ public enum ProtobufWireType: UInt8, Sendable, CustomStringConvertible {
     /// 4 little-endian bytes: fixed32, sfixed32, float.
     case fixed32 = 5
 
+    /// The wire type's name in messages: `varint`, `64-bit`, `length-delimited` or `32-bit`.
     public var description: String {
         switch self {
         case .varint: return "varint"
@@ -71,6 +72,7 @@ public struct ProtobufDecodingError: Error, CustomStringConvertible, Equatable {
         return result.isEmpty ? "(top level)" : result
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         let what: String
         switch problem {

@@ -23,6 +23,7 @@ public enum RecordFileDiscovery {
             self.reason = reason
         }
 
+        /// The problem in words, naming what was wrong and where.
         public var description: String { "\(argument): \(reason)" }
     }
 

@@ -38,6 +38,7 @@ public struct TFRecordError: Error, CustomStringConvertible, Equatable {
         return false
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         let what: String
         switch problem {

@@ -4,6 +4,7 @@ public struct SegmentRanking: Equatable, Sendable {
     /// Segment ids per class, most confident first.
     public var segmentsByClass: [Int: [String]]
 
+    /// A ranking of the given lists; empty by default.
     public init(segmentsByClass: [Int: [String]] = [:]) {
         self.segmentsByClass = segmentsByClass
     }
@@ -16,11 +17,17 @@ public struct SegmentRanking: Equatable, Sendable {
     /// segment and by segment id within a class, so the result does not
     /// depend on the order segments arrive in.
     public struct Builder: Sendable {
+        /// The classes a segment may be ranked for; nil for every class.
         public let ratedClasses: Set<Int>?
+        /// How many of its best classes each segment takes part in.
         public let classesPerSegment: Int
+        /// How many segments each class keeps, most confident first.
         public let segmentsPerClass: Int
         private var candidates: [Int: [(score: Float, segmentID: String)]] = [:]
 
+        /// An empty builder. The defaults are the starter's: a segment's 20 best
+        /// classes, and up to 100,000 segments per class (`segment_max_pred`);
+        /// both counts must be positive.
         public init(ratedClasses: Set<Int>? = nil, classesPerSegment: Int = 20, segmentsPerClass: Int = 100_000) {
             precondition(classesPerSegment > 0 && segmentsPerClass > 0,
                          "SegmentRanking.Builder: classesPerSegment \(classesPerSegment) and segmentsPerClass \(segmentsPerClass) must be positive")

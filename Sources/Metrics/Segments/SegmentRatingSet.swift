@@ -9,6 +9,7 @@ public struct SegmentRatingSet: Sendable {
         /// The rated class.
         public var classIndex: Int
 
+        /// The pair of segment `segmentID` and class `classIndex`.
         public init(segmentID: String, classIndex: Int) {
             self.segmentID = segmentID
             self.classIndex = classIndex
@@ -20,6 +21,7 @@ public struct SegmentRatingSet: Sendable {
     /// Positive ratings per class.
     public private(set) var positives: [Int: Int] = [:]
 
+    /// A set with no rating.
     public init() {}
 
     /// Records a rating; a pair rated twice keeps its last rating, as the

@@ -46,6 +46,7 @@ public struct SubmissionError: Error, CustomStringConvertible, Equatable {
         self.problem = problem
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         let what: String
         switch problem {

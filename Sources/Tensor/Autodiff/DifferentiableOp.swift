@@ -6,17 +6,18 @@
 /// Other modules declare their own lists (``DifferentiablePrimitive``) and
 /// record through the same ``Tensor/record(_:_:_:_:)``.
 public enum DifferentiableOp: String, CaseIterable, Sendable {
-    // Arithmetic with broadcasting
+    /// Arithmetic with broadcasting: `+`, `−`, `*`, `/`, `pow`, `maximum`, `minimum` and `where`.
     case add, subtract, multiply, divide, pow, maximum, minimum, `where`
-    // Unary functions and activations
+    /// Unary functions: negation, exp, log, log(1 + x), √x, 1/√x, |x|, sign, clamping and a constant power.
     case negate, exp, log, log1p, sqrt, rsqrt, abs, sign, clamp, power
+    /// Activations.
     case relu, leakyRelu, elu, sigmoid, tanh, softplus, gelu
-    // Type conversion between float32 and float64
+    /// Type conversion between float32 and float64.
     case converted
-    // Shape and indexing
+    /// Shape and indexing.
     case reshape, broadcast, permute, slice, concat, reverse, pad, indexSelect, gather, maskedSelect
-    // Reductions
+    /// Reductions (and softmax and log-softmax over an axis).
     case sum, max, min, softmax, logSoftmax
-    // Linear algebra and convolution
+    /// Matrix products and the im2col unfolding convolutions are built on.
     case matmul, im2col
 }

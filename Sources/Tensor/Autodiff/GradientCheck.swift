@@ -2,10 +2,13 @@
 public struct GradientCheckResult: CustomStringConvertible, Sendable {
     /// True when every element agreed within tolerance.
     public let passed: Bool
-    /// Which input, which element (multi-index), and the two values there.
+    /// Which input holds the worst element (an index into `inputs`).
     public let worstInput: Int
+    /// The multi-index of the worst element within that input.
     public let worstIndex: [Int]
+    /// The autodiff derivative at the worst element.
     public let analytic: Double
+    /// The central-difference derivative at the worst element.
     public let numeric: Double
     /// |analytic − numeric| / (atol + rtol·max(|analytic|, |numeric|)) at the
     /// worst element; ≤ 1 passes.
@@ -13,6 +16,8 @@ public struct GradientCheckResult: CustomStringConvertible, Sendable {
     /// Number of elements compared.
     public let checkedElements: Int
 
+    /// One line: passed or FAILED, then the worst element, its two derivatives,
+    /// its error as a multiple of the tolerance and the number of elements compared.
     public var description: String {
         (passed ? "gradient check passed" : "gradient check FAILED")
             + String(format: ": worst at input %d index %@: analytic %.10g, numeric %.10g (error %.3g× tolerance, %d elements)",

@@ -7,6 +7,8 @@ import RealModule
 public struct RandomGenerator: RandomNumberGenerator, Sendable {
     private var s0, s1, s2, s3: UInt64
 
+    /// A generator whose four state words are the first four outputs of SplitMix64
+    /// started at `seed`; equal seeds give equal streams.
     public init(seed: UInt64) {
         var x = seed
         func splitMix() -> UInt64 {
@@ -31,6 +33,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable {
         s0 = word(0); s1 = word(1); s2 = word(2); s3 = word(3)
     }
 
+    /// The next 64 random bits (the xoshiro256** step).
     public mutating func next() -> UInt64 {
         let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
         let t = s1 << 17

@@ -6,7 +6,9 @@ import Foundation
 /// through ``Tensor/withUnsafeMutablePointer(of:_:)`` which copies first when
 /// the storage is not uniquely referenced (copy on write).
 public final class TensorStorage: @unchecked Sendable {
+    /// Number of elements (not bytes).
     public let count: Int
+    /// The type of every element.
     public let dtype: DType
     let raw: UnsafeMutableRawPointer
     /// Made inside ``Tensor/withShapeOnlyStorage(_:)``: mapped on demand, never filled.

@@ -29,6 +29,7 @@ public struct Tensor {
         self.init(storage: TensorStorage(count: shape.reduce(1, *), dtype: dtype), shape: shape)
     }
 
+    /// The element type.
     public var dtype: DType { storage.dtype }
     /// Number of axes.
     public var rank: Int { shape.count }
@@ -127,10 +128,12 @@ extension Tensor {
         return t
     }
 
+    /// A tensor of the given shape with every element 0 (zero-filled memory).
     public static func zeros(_ shape: [Int], dtype: DType = .float32) -> Tensor {
         Tensor(storage: TensorStorage(count: shape.reduce(1, *), dtype: dtype, zeroed: true), shape: shape)
     }
 
+    /// A tensor of the given shape with every element 1.
     public static func ones(_ shape: [Int], dtype: DType = .float32) -> Tensor {
         full(shape, value: 1, dtype: dtype)
     }
@@ -279,6 +282,8 @@ extension Tensor {
 // MARK: - Description
 
 extension Tensor: CustomStringConvertible {
+    /// `Tensor<dtype>[shape][values]`, with at most the first 64 elements (floats to
+    /// 5 significant digits) and `…` when there are more.
     public var description: String {
         let limit = 64
         let vals = (0..<min(count, limit)).map { i -> String in

@@ -43,6 +43,8 @@ extension Tensor {
 // MARK: - Public arithmetic
 
 extension Tensor {
+    /// Elementwise sum with broadcasting (float dtypes, both the same); the gradient of
+    /// each operand is summed back to its own shape.
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.add, a, b)
         let sa = a.shape, sb = b.shape
@@ -51,6 +53,7 @@ extension Tensor {
         }
     }
 
+    /// Elementwise difference `a − b` with broadcasting (float dtypes, both the same).
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.subtract, a, b)
         let sa = a.shape, sb = b.shape
@@ -60,6 +63,8 @@ extension Tensor {
         }
     }
 
+    /// Elementwise (Hadamard) product with broadcasting (float dtypes, both the same);
+    /// not a matrix product.
     public static func * (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.multiply, a, b)
         let a0 = a.detached(), b0 = b.detached()
@@ -69,6 +74,7 @@ extension Tensor {
         }
     }
 
+    /// Elementwise quotient `a / b` with broadcasting (float dtypes, both the same).
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         let y = binaryForward(.divide, a, b)
         let a0 = a.detached(), b0 = b.detached()
@@ -81,18 +87,30 @@ extension Tensor {
     /// Negation.
     public static prefix func - (a: Tensor) -> Tensor { a.unary(.negate) }
 
+    /// Adds the scalar `s` (in the dtype of `a`) to every element.
     public static func + (a: Tensor, s: Double) -> Tensor { a + a.scalarLike(s) }
+    /// Adds the scalar `s` (in the dtype of `a`) to every element.
     public static func + (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) + a }
+    /// Subtracts the scalar `s` (in the dtype of `a`) from every element.
     public static func - (a: Tensor, s: Double) -> Tensor { a - a.scalarLike(s) }
+    /// `s − a` elementwise, with `s` in the dtype of `a`.
     public static func - (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) - a }
+    /// Multiplies every element by the scalar `s` (in the dtype of `a`).
     public static func * (a: Tensor, s: Double) -> Tensor { a * a.scalarLike(s) }
+    /// Multiplies every element by the scalar `s` (in the dtype of `a`).
     public static func * (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) * a }
+    /// Divides every element by the scalar `s`, as a multiplication by 1 / `s`.
     public static func / (a: Tensor, s: Double) -> Tensor { a * a.scalarLike(1 / s) }
+    /// `s / a` elementwise, with `s` in the dtype of `a`.
     public static func / (s: Double, a: Tensor) -> Tensor { a.scalarLike(s) / a }
 
+    /// Replaces `a` with `a + b` (a new tensor; the result may broadcast to a larger shape).
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
+    /// Replaces `a` with `a − b` (a new tensor; the result may broadcast to a larger shape).
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
+    /// Replaces `a` with `a * b` (a new tensor; the result may broadcast to a larger shape).
     public static func *= (a: inout Tensor, b: Tensor) { a = a * b }
+    /// Replaces `a` with `a / b` (a new tensor; the result may broadcast to a larger shape).
     public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
 }
 
@@ -132,5 +150,8 @@ public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
     }
 }
 
+/// Elementwise maximum of `a` and the scalar `s` (`maximum(a, 0)` is ReLU); at ties
+/// the gradient goes to `a`.
 public func maximum(_ a: Tensor, _ s: Double) -> Tensor { maximum(a, a.scalarLike(s)) }
+/// Elementwise minimum of `a` and the scalar `s`; at ties the gradient goes to `a`.
 public func minimum(_ a: Tensor, _ s: Double) -> Tensor { minimum(a, a.scalarLike(s)) }

@@ -16,17 +16,39 @@ extension Tensor {
         return out
     }
 
+    /// Elementwise `a > b` as a uint8 mask (1 where it holds, 0 elsewhere); `a` and `b`
+    /// broadcast together and must have the same dtype.
     public static func .> (a: Tensor, b: Tensor) -> Tensor { compare("greater", a, b, { $0 > $1 }, { $0 > $1 }) }
+    /// Elementwise `a < b` as a uint8 mask (1 where it holds, 0 elsewhere); `a` and `b`
+    /// broadcast together and must have the same dtype.
     public static func .< (a: Tensor, b: Tensor) -> Tensor { compare("less", a, b, { $0 < $1 }, { $0 < $1 }) }
+    /// Elementwise `a >= b` as a uint8 mask (1 where it holds, 0 elsewhere); `a` and `b`
+    /// broadcast together and must have the same dtype.
     public static func .>= (a: Tensor, b: Tensor) -> Tensor { compare("greaterEqual", a, b, { $0 >= $1 }, { $0 >= $1 }) }
+    /// Elementwise `a <= b` as a uint8 mask (1 where it holds, 0 elsewhere); `a` and `b`
+    /// broadcast together and must have the same dtype.
     public static func .<= (a: Tensor, b: Tensor) -> Tensor { compare("lessEqual", a, b, { $0 <= $1 }, { $0 <= $1 }) }
+    /// Elementwise `a == b` as a uint8 mask (1 where it holds, 0 elsewhere); `a` and `b`
+    /// broadcast together and must have the same dtype.
     public static func .== (a: Tensor, b: Tensor) -> Tensor { compare("equal", a, b, { $0 == $1 }, { $0 == $1 }) }
+    /// Elementwise `a != b` as a uint8 mask (1 where it holds, 0 elsewhere); `a` and `b`
+    /// broadcast together and must have the same dtype.
     public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare("notEqual", a, b, { $0 != $1 }, { $0 != $1 }) }
 
+    /// Elementwise `a > s` as a uint8 mask, with `s` converted to the dtype of `a`
+    /// (truncated toward zero for an integer dtype).
     public static func .> (a: Tensor, s: Double) -> Tensor { a .> a.scalarLike(s) }
+    /// Elementwise `a < s` as a uint8 mask, with `s` converted to the dtype of `a`
+    /// (truncated toward zero for an integer dtype).
     public static func .< (a: Tensor, s: Double) -> Tensor { a .< a.scalarLike(s) }
+    /// Elementwise `a >= s` as a uint8 mask, with `s` converted to the dtype of `a`
+    /// (truncated toward zero for an integer dtype).
     public static func .>= (a: Tensor, s: Double) -> Tensor { a .>= a.scalarLike(s) }
+    /// Elementwise `a <= s` as a uint8 mask, with `s` converted to the dtype of `a`
+    /// (truncated toward zero for an integer dtype).
     public static func .<= (a: Tensor, s: Double) -> Tensor { a .<= a.scalarLike(s) }
+    /// Elementwise `a == s` as a uint8 mask, with `s` converted to the dtype of `a`
+    /// (truncated toward zero for an integer dtype).
     public static func .== (a: Tensor, s: Double) -> Tensor { a .== a.scalarLike(s) }
 
     /// `a` where `mask` is non-zero, `b` elsewhere; all three broadcast

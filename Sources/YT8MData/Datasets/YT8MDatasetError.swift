@@ -24,6 +24,7 @@ public struct YT8MDatasetError: Error, CustomStringConvertible, Equatable {
         self.problem = problem
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch problem {
         case .invalidOption(let name, let value, let requirement):

@@ -15,6 +15,7 @@ public struct SegmentRating: Equatable, Hashable, Sendable {
     /// Whether the raters saw the class in the segment.
     public var positive: Bool
 
+    /// A rating of `label` for the segment starting at frame `startTime`, `positive` when the class was seen.
     public init(startTime: Int, label: Int, positive: Bool) {
         self.startTime = startTime
         self.label = label

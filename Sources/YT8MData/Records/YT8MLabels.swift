@@ -21,6 +21,7 @@ public struct YT8MLabels: Sendable {
         /// Record index in that file.
         public var recordIndex: Int
 
+        /// The problem in words, naming what was wrong and where.
         public var description: String { "\(path): record \(recordIndex): video id \"\(id)\" already seen" }
     }
 

@@ -49,6 +49,7 @@ public struct YT8MRecordError: Error, CustomStringConvertible, Equatable {
         self.problem = problem
     }
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         var location = path.map { "\($0): " } ?? ""
         if let index = recordIndex { location += "record \(index): " }

@@ -139,6 +139,7 @@ public enum SyntheticDataError: Error, CustomStringConvertible, Equatable {
     /// A directory that should hold a synthetic dataset does not (missing or unreadable `synthetic.json`).
     case notADataset(path: String, reason: String)
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         switch self {
         case .invalidParameter(let name, let value, let requirement):

@@ -120,6 +120,7 @@ public struct SegmentClassList: Equatable, Sendable {
 
 /// A malformed rated-class list: the file, the line (1-based, 0 for the whole file), what was wrong.
 public struct SegmentClassListError: Error, Equatable, CustomStringConvertible {
+    /// What was wrong with the list.
     public enum Problem: Equatable, Sendable {
         /// A line that is not a class index.
         case notAnIndex(String)
@@ -129,10 +130,14 @@ public struct SegmentClassListError: Error, Equatable, CustomStringConvertible {
         case empty
     }
 
+    /// The list file, as it was given to ``SegmentClassList/read(path:numClasses:)``.
     public var path: String
+    /// The 1-based line of the problem; 0 when it concerns the whole file.
     public var line: Int
+    /// What was wrong.
     public var problem: Problem
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         let what: String
         switch problem {

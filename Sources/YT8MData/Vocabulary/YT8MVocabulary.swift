@@ -9,7 +9,9 @@ import Foundation
 public struct YT8MVocabulary: Equatable, Sendable {
     /// One class of the vocabulary.
     public struct Entry: Equatable, Sendable {
+        /// The class index (the `Index` column), in `0..<numClasses`.
         public var index: Int
+        /// The class's display name (the `Name` column, as written).
         public var name: String
         /// The Knowledge Graph id (`/m/…`), empty when the file has no such column.
         public var knowledgeGraphID: String
@@ -22,6 +24,7 @@ public struct YT8MVocabulary: Equatable, Sendable {
     /// The entries by class index.
     public let entries: [Int: Entry]
 
+    /// A vocabulary of `entries`; of several entries with the same index the first is kept.
     public init(entries: [Entry]) {
         self.entries = Dictionary(entries.map { ($0.index, $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -69,21 +72,35 @@ public struct YT8MVocabulary: Equatable, Sendable {
 
 /// A vocabulary file that cannot be used: the file, the 1-based line (0 for the whole file), what was wrong.
 public struct VocabularyError: Error, Equatable, CustomStringConvertible {
+    /// What was wrong with the file.
     public enum Problem: Equatable, Sendable {
+        /// The file's bytes are not valid UTF-8 text.
         case invalidUTF8
+        /// The file holds no record (only blank lines), so not even the header.
         case empty
+        /// The text is not well-formed CSV (a stray quote, or a quoted field never closed); the reason.
         case malformedCSV(String)
+        /// The header lacks a required column (`Index` or `Name`).
         case missingColumn(String)
+        /// A row has a different number of fields from the header.
         case wrongFieldCount(expected: Int, found: Int)
+        /// An `Index` field that is not an integer.
         case badIndex(String)
+        /// An `Index` outside `0..<numClasses`.
         case indexOutOfRange(Int, numClasses: Int)
+        /// An `Index` already given on the 1-based line `firstLine`.
         case duplicateIndex(Int, firstLine: Int)
     }
 
+    /// The vocabulary file, as given to ``YT8MVocabulary/read(path:numClasses:)``
+    /// (or the label given to ``YT8MVocabulary/parse(_:path:numClasses:)``).
     public var path: String
+    /// The 1-based line of the problem; 0 when it concerns the whole file.
     public var line: Int
+    /// What was wrong.
     public var problem: Problem
 
+    /// The problem in words, naming what was wrong and where.
     public var description: String {
         let what: String
         switch problem {
