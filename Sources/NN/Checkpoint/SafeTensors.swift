@@ -10,9 +10,13 @@ import Tensor
 public enum SafeTensors {
     /// A problem with a safetensors file, naming the file and what is wrong.
     public enum FormatError: Error, CustomStringConvertible, Equatable {
+        /// The file could not be read (absent, or an I/O error).
         case unreadable(path: String, reason: String)
+        /// The file is shorter than its 8-byte header length or than the header it announces.
         case truncated(path: String, reason: String)
+        /// The JSON header is not an object, or its `__metadata__` (or quantisation metadata) is malformed.
         case badHeader(path: String, reason: String)
+        /// The header entry of the tensor `name` is malformed: missing fields, an unsupported dtype, a negative dimension, offsets that do not fit the data, or an integer outside int32.
         case badEntry(path: String, name: String, reason: String)
 
         /// The problem in words, naming what was wrong and where.

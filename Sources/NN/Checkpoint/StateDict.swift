@@ -2,8 +2,11 @@ import Tensor
 
 /// One way a stored state does not fit a module.
 public enum StateMismatch: Equatable, CustomStringConvertible, Sendable {
+    /// The module has a parameter or required buffer of this name that the state lacks.
     case missing(String)
+    /// The state holds a tensor of this name that the module has no parameter or buffer for.
     case unexpected(String)
+    /// The tensor of this name has a shape other than the module's (`expected`) one (`found`).
     case shape(name: String, expected: [Int], found: [Int])
 
     /// The mismatch in words, naming the key and the shapes.

@@ -24,8 +24,11 @@ public enum Initializer {
     /// A (semi-)orthogonal matrix from the QR decomposition of a Gaussian
     /// matrix (Saxe et al. 2014), scaled by gain; for recurrent weights.
     case orthogonal(gain: Double = 1)
+    /// Every element 0 (PyTorch's `zeros_`), as the heads' and attention output's biases use.
     case zeros
+    /// Every element 1 (PyTorch's `ones_`).
     case ones
+    /// Every element the given value (PyTorch's `constant_`).
     case constant(Double)
 
     /// Fan-in and fan-out of a weight of this shape.

@@ -14,6 +14,7 @@ public final class Adam: Optimizer {
     public let beta1, beta2, epsilon, weightDecay: Double
     /// Decoupled weight decay (AdamW, applied to the weights) instead of L2 added to the gradient (Adam).
     public let decoupledWeightDecay: Bool
+    /// The number of updates taken, from 0; it sets the bias correction 1 − βᵗ (PyTorch's `step`, saved in the state as `step`).
     public private(set) var step = 0
     var expAvg: [String: Tensor] = [:]
     var expAvgSq: [String: Tensor] = [:]

@@ -26,7 +26,9 @@ extension Optimizer {
 
 /// Why optimizer state could not be restored.
 public enum OptimizerStateError: Error, CustomStringConvertible, Equatable {
+    /// A required state tensor (such as `step`) is absent; the associated value is its name.
     case missing(String)
+    /// A state tensor's shape differs from its parameter's: its name, the parameter's shape and the stored one.
     case shapeMismatch(name: String, expected: [Int], found: [Int])
 
     /// The problem in words, naming what was wrong and where.

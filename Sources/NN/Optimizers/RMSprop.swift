@@ -23,6 +23,7 @@ public final class RMSprop: Optimizer {
     public let alpha, epsilon, weightDecay, momentum: Double
     /// Whether the squared average is centred by the gradients' running mean (PyTorch's `centered`).
     public let centered: Bool
+    /// The number of updates taken, from 0 (PyTorch's `step`, saved in the state as `step`).
     public private(set) var step = 0
     var squareAvg: [String: Tensor] = [:]
     var momentumBuffer: [String: Tensor] = [:]

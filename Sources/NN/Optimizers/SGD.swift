@@ -12,6 +12,7 @@ public final class SGD: Optimizer {
     public let momentum, weightDecay: Double
     /// Nesterov momentum instead of the heavy-ball form (PyTorch's `nesterov`).
     public let nesterov: Bool
+    /// The number of updates taken, from 0 (saved in the state as `step`).
     public private(set) var step = 0
     var velocity: [String: Tensor] = [:]
 

@@ -14,6 +14,8 @@ public final class ExponentialMovingAverage {
     public let rate: Double
     /// Updates before this step are ignored; the shadow starts as a copy at it.
     public let startStep: Int
+    /// The averaged weights by state-dict name (parameters and buffers); empty until the first update at or after `startStep`.
+    /// Checkpoints save it under `ema.` and restore it with ``loadShadow(_:)``.
     public private(set) var shadow: [String: Tensor] = [:]
     private var stashed: [String: Tensor]? = nil
 

@@ -12,6 +12,7 @@ import Tensor
 public final class TransformerEncoderLayer: Module, Layer {
     /// The activation between the two feed-forward layers.
     public enum Activation: Sendable {
+        /// ReLU, PyTorch's default (`"relu"`).
         case relu
         /// GELU, exact erf form (PyTorch's `"gelu"`).
         case gelu
