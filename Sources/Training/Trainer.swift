@@ -172,6 +172,7 @@ public final class Trainer {
         var schedule: LearningRateSchedule?
         var batches = 0, skippedInARow = 0
         while step < config.steps && !stopRequested {
+            let stepStart = ProgressReporter.now()
             guard var batch = try training.nextBatch() else {
                 if batches == 0 { throw TrainingError.noTrainingExamples(step: step) }
                 break
@@ -221,8 +222,9 @@ public final class Trainer {
             ema?.update(step: step)
             log.record(step: step, ["train_loss": value, "learning_rate": learningRate, "grad_norm": gradientNorm])
             if skippedBatches > 0 { log.record(step: step, ["skipped_batches": Double(skippedBatches)]) }
+            // Timed before validation, so a validation point does not show as a slow step.
             let report = StepReport(step: step, loss: value, learningRate: learningRate, gradientNorm: gradientNorm,
-                                    batchSize: batch.input.batchSize)
+                                    batchSize: batch.input.batchSize, seconds: ProgressReporter.now() - stepStart)
             if step % config.validateEvery == 0 || step == config.steps {
                 try validationPoint(validation, callbacks)
             }

@@ -54,4 +54,7 @@ public struct StepReport: Sendable {
     public var gradientNorm: Double
     /// Videos in the batch.
     public var batchSize: Int
+    /// Wall-clock seconds of the step, from reading the batch to the
+    /// update (a validation point after it is not counted).
+    public var seconds: Double
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 import Tensor
 import TFRecord
 @testable import Training
@@ -20,6 +21,41 @@ final class TensorBoardTests: XCTestCase {
         let scalar = TensorBoardEvent(wallTime: 0, step: 1, content: .scalars([("a", 1)]))
         XCTAssertEqual(Array(scalar.serialized.suffix(12)), [0x2A, 0x0A, 0x0A, 0x08, 0x0A, 0x01, 0x61, 0x15, 0x00, 0x00, 0x80, 0x3F])
         XCTAssertEqual(try TensorBoardEvent(serialized: scalar.serialized), scalar)
+    }
+
+    /// A step's time (examples/s) stops before its validation point: a
+    /// validation that takes 0.3 s must not show as a 0.3 s step.
+    func testAStepsTimeLeavesOutItsValidation() throws {
+        final class SlowValidation: TrainingCallback {
+            var seconds: [Int: Double] = [:], validations = 0
+            func validationDidEnd(_ trainer: Trainer, _ result: EvaluationResult?, improved: Bool) throws {
+                validations += 1
+                Thread.sleep(forTimeInterval: 0.3)
+            }
+            func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws { seconds[report.step] = report.seconds }
+        }
+        let dir = NSTemporaryDirectory() + "step-time-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let train = toyData(count: 64, seed: 1)
+        var config = TrainingConfig()
+        config.steps = 4
+        config.validateEvery = 2
+        config.progressInterval = 1e9
+        var modelConfig = LogisticModel.Config()
+        modelConfig.inputSize = 16
+        modelConfig.transform = .none
+        var rng = RandomGenerator(seed: 3)
+        let trainer = Trainer(model: LogisticModel(modelConfig, numClasses: 10, rng: &rng), config: config, directory: dir)
+        let slow = SlowValidation()
+        trainer.callbacks.append(slow)
+        try trainer.run(training: InMemoryBatchSource(features: train.features, labels: train.labels, batchSize: 16, shuffle: false, repeats: true),
+                        validation: nil, progress: ProgressReporter(totalSteps: 4, output: { _ in }))
+        XCTAssertEqual(slow.seconds.keys.sorted(), [1, 2, 3, 4])
+        XCTAssertEqual(slow.validations, 2)                  // steps 2 and 4 slept
+        for (step, seconds) in slow.seconds {
+            XCTAssertGreaterThan(seconds, 0, "step \(step)")
+            XCTAssertLessThan(seconds, 0.25, "step \(step) counted a validation point")
+        }
     }
 
     func testATrainingRunWritesItsScalarsAsEvents() throws {

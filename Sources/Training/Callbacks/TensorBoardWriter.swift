@@ -8,7 +8,7 @@ import Tensor
 /// Writes the run as a TensorBoard event file in `<dir>/tensorboard/`
 /// (`tensorboard --logdir <dir>` shows it): `train/loss`,
 /// `train/learning_rate`, `train/gradient_norm` (before clipping) and
-/// `train/examples_per_second` at every step;
+/// `train/examples_per_second` (``StepReport/seconds``, validation not counted) at every step;
 /// `validation/gap`, `validation/map`, `validation/hit1`,
 /// `validation/perr` at every validation point, and there too a histogram
 /// of every parameter (`weights/<name>`) and of its last gradient
@@ -32,8 +32,6 @@ public final class TensorBoardWriter: TrainingCallback {
     private var handle: FileHandle?
     private var pending: [UInt8] = []
     private let clock: () -> Double
-    /// When the last step ended (or training started), for examples/s.
-    private var lastStepTime = 0.0
 
     /// - Parameter clock: seconds since 1970 for each event's wall time (the system clock by default).
     public init(clock: @escaping () -> Double = { Date().timeIntervalSince1970 }) {
@@ -54,18 +52,15 @@ public final class TensorBoardWriter: TrainingCallback {
         self.handle = handle
         append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step), content: .fileVersion("brain.Event:2")))
         if trainer.step > 0 { append(TensorBoardEvent(wallTime: clock(), step: Int64(trainer.step + 1), content: .sessionStart)) }
-        lastStepTime = clock()
         try flush()
     }
 
     /// Appends the step's loss, learning rate and examples/s (flushed early once over 1 MiB are pending).
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
-        let now = clock(), seconds = now - lastStepTime
-        lastStepTime = now
         var scalars = [("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate)),
                        ("train/gradient_norm", Float(report.gradientNorm))]
-        if seconds > 0 { scalars.append(("train/examples_per_second", Float(Double(report.batchSize) / seconds))) }
-        append(TensorBoardEvent(wallTime: now, step: Int64(report.step), content: .scalars(scalars)))
+        if report.seconds > 0 { scalars.append(("train/examples_per_second", Float(Double(report.batchSize) / report.seconds))) }
+        append(TensorBoardEvent(wallTime: clock(), step: Int64(report.step), content: .scalars(scalars)))
         if pending.count > 1 << 20 { try flush() }
     }
 
