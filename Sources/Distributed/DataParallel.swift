@@ -25,30 +25,41 @@ public enum DataParallelError: Error, CustomStringConvertible, Equatable {
     }
 }
 
-/// The training stream of one rank: every global batch of `global`, of which
-/// this rank keeps its strided share (`batch.share(rank, of: size)`, as
-/// PyTorch's `DistributedSampler` deals examples), so the union of the
-/// ranks' k-th batches is the k-th batch a single process trains on.
+/// The training stream of one rank: its strided share of every global batch
+/// of `global` (`batch.share(rank, of: size)`, as PyTorch's
+/// `DistributedSampler` deals examples), so the union of the ranks' k-th
+/// batches is the k-th batch a single process trains on.
 ///
-/// Every rank reads the whole global stream (simple and exactly the
-/// single-process order); reading only the records a rank needs is left to
-/// a later change. The position is the global stream's, identical on every rank.
+/// A ``DatasetBatchSource`` is read through its
+/// ``DatasetBatchSource/readingShare(_:of:)``: every rank steps through the
+/// same record order on record headers, and reads and decodes only the data
+/// of its own videos. Any other source (rated segments, batches in memory) is
+/// read whole on every rank and shared after. Either way the position is the
+/// global stream's, identical on every rank.
 public final class ShardedBatchSource: BatchSource {
-    /// The stream of global batches, read whole on every rank.
+    /// The stream this rank reads: a dataset reading only its share, or the whole global stream.
     public let global: BatchSource
     /// This process's rank, in `0..<size`.
     public let rank: Int
     /// The number of ranks the batches are shared between.
     public let size: Int
+    /// Whether `global` already delivers this rank's share (a dataset reading its share).
+    public let readsOnlyItsShare: Bool
     /// Videos in the last global batch (0 before the first).
     public private(set) var lastGlobalCount = 0
     /// Videos in this rank's share of the last global batch (0 before the first).
     public private(set) var lastLocalCount = 0
 
     /// The share of rank `rank` of `size` (`0 <= rank < size`) of the batches of `global`.
-    public init(_ global: BatchSource, rank: Int, size: Int) {
+    public init(_ global: BatchSource, rank: Int, size: Int) throws {
         precondition(size > 0 && rank >= 0 && rank < size, "ShardedBatchSource: rank \(rank) of \(size)")
-        self.global = global
+        if size > 1, let dataset = global as? DatasetBatchSource {
+            self.global = try dataset.readingShare(rank, of: size)
+            readsOnlyItsShare = true
+        } else {
+            self.global = global
+            readsOnlyItsShare = false
+        }
         self.rank = rank
         self.size = size
     }
@@ -58,9 +69,9 @@ public final class ShardedBatchSource: BatchSource {
     /// rank alike, since all see the same batch) when a share would be empty.
     public func nextBatch() throws -> TrainingBatch? {
         guard let batch = try global.nextBatch() else { return nil }
-        guard batch.count >= size else { throw DataParallelError.batchSmallerThanWorld(batch: batch.count, ranks: size) }
-        let share = size == 1 ? batch : batch.share(rank, of: size)
-        lastGlobalCount = batch.count
+        guard batch.globalCount >= size else { throw DataParallelError.batchSmallerThanWorld(batch: batch.globalCount, ranks: size) }
+        let share = size == 1 || readsOnlyItsShare ? batch : batch.share(rank, of: size)
+        lastGlobalCount = batch.globalCount
         lastLocalCount = share.count
         return share
     }
@@ -276,8 +287,8 @@ public struct DataParallelTopology: TrainingTopology {
     public init(communicator: any Communicator) { self.communicator = communicator }
 
     /// This rank's ``ShardedBatchSource`` share of `global`.
-    public func trainingSource(_ global: BatchSource) -> BatchSource {
-        ShardedBatchSource(global, rank: communicator.rank, size: communicator.size)
+    public func trainingSource(_ global: BatchSource) throws -> BatchSource {
+        try ShardedBatchSource(global, rank: communicator.rank, size: communicator.size)
     }
 
     /// ``DataParallel/callbacks(for:communicator:training:fingerprint:)``, with

@@ -129,7 +129,7 @@ func train(_ args: [String]) throws {
     if mode == "mpi" {
         let world = try MPICommunicator.world()
         DataParallel.runOrAbort(world) {
-            let training = ShardedBatchSource(global, rank: world.rank, size: world.size)
+            let training = try ShardedBatchSource(global, rank: world.rank, size: world.size)
             // The rank-failure test kills a rank by the pid this writes.
             if let prefix = option(args, "--pid-prefix") {
                 try String(ProcessInfo.processInfo.processIdentifier).write(toFile: "\(prefix).\(world.rank)", atomically: true, encoding: .utf8)

@@ -25,7 +25,21 @@ public final class DatasetBatchSource: BatchSource {
         guard let b = try nextDatasetBatch() else { return nil }
         let frameLevel = b.features.rank == 3
         let input = ModelInput(features: b.features, lengths: frameLevel ? b.frameCounts.map { max($0, 1) } : nil)
-        return TrainingBatch(input: input, labels: b.labels, teacher: b.teacherPredictions, ids: b.ids)
+        return TrainingBatch(input: input, labels: b.labels, teacher: b.teacherPredictions, ids: b.ids,
+                             rows: b.rows, globalCount: b.globalCount)
+    }
+
+    /// A source over the same files and options that reads only share
+    /// `part` of `parts` of every batch (``BatchShare``: the other videos'
+    /// data is never read), at this source's position; this source's reading
+    /// threads stop, since the share replaces it.
+    public func readingShare(_ part: Int, of parts: Int) throws -> DatasetBatchSource {
+        var options = dataset.options
+        options.share = BatchShare(part: part, of: parts)
+        let shared = DatasetBatchSource(try YT8MDataset(files: dataset.files, options: options), repeats: repeats)
+        dataset.close()
+        try shared.restore(resumeState)
+        return shared
     }
 
     /// The dataset's next batch as read, with what ``TrainingBatch`` leaves

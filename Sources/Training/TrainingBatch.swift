@@ -16,10 +16,18 @@ public struct TrainingBatch {
     public var labelWeights: Tensor?
     /// Example ids: video ids, or `VIDEO:START` for segments.
     public var ids: [String]
+    /// Each example's index in the global batch this batch is a share of
+    /// (`0..<count` for a whole batch). Dropout keys its masks by these, so an
+    /// example gets the same mask whichever rank or micro-batch trains it.
+    public var rows: [Int]
+    /// Videos in the global batch this batch is a share of (`count` for a whole batch).
+    public var globalCount: Int
 
     /// A batch of `input` with its `labels`, optional `teacher` probabilities
     /// and `labelWeights` (each the shape of `labels`), and one id per video.
-    public init(input: ModelInput, labels: Tensor, teacher: Tensor? = nil, labelWeights: Tensor? = nil, ids: [String]) {
+    /// `rows` and `globalCount` place a share within its global batch (nil: the whole batch).
+    public init(input: ModelInput, labels: Tensor, teacher: Tensor? = nil, labelWeights: Tensor? = nil, ids: [String],
+                rows: [Int]? = nil, globalCount: Int? = nil) {
         precondition(labels.rank == 2 && labels.shape[0] == input.batchSize,
                      "TrainingBatch: labels \(labels.shape) do not match a batch of \(input.batchSize)")
         precondition(labelWeights.map { $0.shape == labels.shape } ?? true,
@@ -29,6 +37,10 @@ public struct TrainingBatch {
         self.teacher = teacher
         self.labelWeights = labelWeights
         self.ids = ids
+        self.rows = rows ?? Array(0..<ids.count)
+        self.globalCount = globalCount ?? ids.count
+        precondition(self.rows.count == ids.count && self.globalCount >= ids.count,
+                     "TrainingBatch: \(self.rows.count) rows for \(ids.count) videos of a global batch of \(self.globalCount)")
     }
 
     /// Videos in the batch.
@@ -50,7 +62,8 @@ public struct TrainingBatch {
         return TrainingBatch(input: ModelInput(features: features, lengths: lengths, rgbSize: input.rgbSize),
                              labels: labels.indexSelect(axis: 0, indices: indices),
                              teacher: teacher?.indexSelect(axis: 0, indices: indices),
-                             labelWeights: labelWeights?.indexSelect(axis: 0, indices: indices), ids: indices.map { ids[$0] })
+                             labelWeights: labelWeights?.indexSelect(axis: 0, indices: indices), ids: indices.map { ids[$0] },
+                             rows: indices.map { rows[$0] }, globalCount: globalCount)
     }
 
     /// `predictions` [B, C] (row-major) as the metrics should see them: with

@@ -11,7 +11,7 @@ import Zoo
 /// one; Training itself knows nothing of MPI.
 public protocol TrainingTopology {
     /// The stream this process trains on, given the global one.
-    func trainingSource(_ global: BatchSource) -> BatchSource
+    func trainingSource(_ global: BatchSource) throws -> BatchSource
     /// The run's callbacks in place of ``Trainer/standardCallbacks(for:)``;
     /// `fingerprint` describes the model, for processes to check they agree.
     func callbacks(for config: TrainingConfig, training: BatchSource, fingerprint: String) -> [any TrainingCallback]
@@ -101,7 +101,7 @@ public struct TrainingJob {
                                                  maxFrames: spec.maxFrames, seed: seed, teacherKey: teacherKey)
         let videos = DatasetBatchSource(try YT8MDataset(files: trainFiles, options: trainOptions), repeats: true)
         let globalSource: BatchSource = segmentLabels ? RatedSegmentBatchSource(videos: videos, segmentsPerBatch: batchSize) : videos
-        let trainSource = topology?.trainingSource(globalSource) ?? globalSource
+        let trainSource = try topology?.trainingSource(globalSource) ?? globalSource
         let validationSource = try validationFiles.isEmpty ? nil : evaluationSource(validationFiles)
 
         let trainer = Trainer(model: network, config: config, directory: directory,

@@ -16,8 +16,11 @@ struct BatchAssembler {
         var error: Error?
     }
 
-    /// Decodes `records` (delivered at epoch positions `firstPosition…`) into a batch.
-    func assemble(_ records: [RawRecord], epoch: Int, firstPosition: Int, stateAfter: DatasetState) throws -> YT8MBatch {
+    /// Decodes `records` (delivered at epoch positions `firstPosition + rows[i]`; `rows` nil for
+    /// `0..<records.count`) into a batch that is a share of a batch of `globalCount` videos.
+    func assemble(_ records: [RawRecord], epoch: Int, firstPosition: Int, rows: [Int]? = nil, globalCount: Int? = nil,
+                  stateAfter: DatasetState) throws -> YT8MBatch {
+        let rows = rows ?? Array(records.indices)
         let b = records.count
         let numClasses = options.format.numClasses
         let rowShape = options.rowShape
@@ -30,7 +33,7 @@ struct BatchAssembler {
             labels.withUnsafeMutablePointer(of: Float.self) { labelPointer in
                 for i in 0..<b {
                     do {
-                        try decode(records[i], position: firstPosition + i, epoch: epoch,
+                        try decode(records[i], position: firstPosition + rows[i], epoch: epoch,
                                    row: featurePointer + i * rowSize, labelRow: labelPointer + i * numClasses,
                                    slot: &slots[i], scratch: &scratch)
                     } catch {
@@ -67,7 +70,8 @@ struct BatchAssembler {
         }
         return YT8MBatch(features: features, labels: labels, numFrames: Tensor(counts.map { Int32($0) }, shape: [b]),
                          frameCounts: counts, ids: slots.map(\.id), labelIndices: slots.map(\.labels),
-                         teacherPredictions: teacher, segmentRatings: slots.map(\.segmentRatings), stateAfter: stateAfter)
+                         teacherPredictions: teacher, segmentRatings: slots.map(\.segmentRatings), stateAfter: stateAfter,
+                         rows: rows, globalCount: globalCount ?? b)
     }
 
     /// Scratch memory reused by one decoding thread.

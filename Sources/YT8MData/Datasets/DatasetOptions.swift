@@ -59,6 +59,9 @@ public struct YT8MDatasetOptions: Sendable {
     public var skipCorruptRecords: Bool
     /// Number of epochs to produce (nil: unlimited).
     public var epochs: Int?
+    /// The share of every batch this dataset delivers, for one rank of a
+    /// data-parallel job (nil: whole batches). See ``BatchShare``.
+    public var share: BatchShare?
 
     /// Evaluation-style defaults: batch 1024 (video level, the starter's) or 128 (frame level; the
     /// starter's 1024 × 300 frames would be 1.4 GB per batch), 300 frames (`max_frames`), every
@@ -114,6 +117,11 @@ public struct YT8MDatasetOptions: Sendable {
         try require(decodeThreads >= 1, "decodeThreads", decodeThreads, "must be at least 1")
         try require(epochs.map { $0 >= 1 } ?? true, "epochs", epochs as Any, "must be at least 1")
         try require(format.numClasses >= 1, "format.numClasses", format.numClasses, "must be at least 1")
+        if let share {
+            try require(share.parts >= 1 && share.part >= 0 && share.part < share.parts, "share",
+                        "\(share.part) of \(share.parts)", "must be a part in 0..<parts")
+            try require(batchSize >= share.parts, "batchSize", batchSize, "must be at least the \(share.parts) parts it is shared by")
+        }
         if level == .frame {
             try require(!format.frameFeatures.isEmpty, "format.frameFeatures", format.frameFeatures, "must not be empty")
             switch frameInput {
@@ -145,6 +153,32 @@ public struct YT8MDatasetOptions: Sendable {
             return [sampling.rowCount(maxFrames: maxFrames), featureWidth]
         }
         return [featureWidth]
+    }
+}
+
+/// The share of every batch one rank of a data-parallel job reads: videos
+/// `part`, `part + parts`, `part + 2·parts`, … of each batch of `batchSize`
+/// (the strided share PyTorch's `DistributedSampler` deals), so the union of
+/// the shares is the batch one process would read.
+///
+/// Every rank steps through the same shuffled record order, but on the
+/// records of other parts it reads only the 12-byte header that gives the
+/// length; the data (CRC, protobuf, frames) of a video is read and decoded by
+/// the one rank that trains on it. A last batch of an epoch with fewer videos
+/// than `parts` is dropped on every rank alike, so no share is ever empty and
+/// every rank runs the same number of steps. With `skipCorruptRecords`, every
+/// rank checks every record's data (a skipped record moves the order for
+/// all), and decodes only its own.
+public struct BatchShare: Sendable, Equatable {
+    /// This share, in `0..<parts`.
+    public let part: Int
+    /// The number of shares each batch is split into (the ranks).
+    public let parts: Int
+
+    /// Share `part` of `parts`.
+    public init(part: Int, of parts: Int) {
+        self.part = part
+        self.parts = parts
     }
 }
 

@@ -17,6 +17,7 @@ final class RecordShuffler {
     private let files: [String]
     private let bufferSize: Int
     private let skipCorrupt: Bool
+    private let readsOnDelivery: Bool
     private var generator: RandomGenerator
     private var buffer: [(record: RawRecord, loaded: Bool)] = []
     private var stream: RecordStream?
@@ -29,11 +30,16 @@ final class RecordShuffler {
     private(set) var skippedErrors: [TFRecordError] = []
 
     /// Opens an epoch over `files` (already in epoch order) and fast-forwards to `start`.
-    init(files: [String], bufferSize: Int, generator: RandomGenerator, skipCorrupt: Bool, start: Int) throws {
+    /// With `readsOnDelivery`, records enter the buffer as headers only and a record's data is
+    /// read when it is delivered by ``next()``, so records passed over with ``skip()`` (another
+    /// rank's share) are never read.
+    init(files: [String], bufferSize: Int, generator: RandomGenerator, skipCorrupt: Bool, start: Int,
+         readsOnDelivery: Bool = false) throws {
         self.files = files
         self.bufferSize = bufferSize
         self.generator = generator
         self.skipCorrupt = skipCorrupt
+        self.readsOnDelivery = readsOnDelivery
         while position < start {
             guard try nextRecord(loading: false) != nil else { break }
         }
@@ -44,9 +50,15 @@ final class RecordShuffler {
         try nextRecord(loading: true)
     }
 
+    /// Delivers the next record without its data (it is another reader's); false at the end of the epoch.
+    func skip() throws -> Bool {
+        try nextRecord(loading: false) != nil
+    }
+
     private func nextRecord(loading: Bool) throws -> RawRecord? {
-        while buffer.count < bufferSize, let record = try pull(readData: loading) {
-            buffer.append((record, loading))
+        let readNow = loading && !readsOnDelivery
+        while buffer.count < bufferSize, let record = try pull(readData: readNow) {
+            buffer.append((record, readNow))
         }
         guard !buffer.isEmpty else { return nil }
         let j = generator.nextInt(below: buffer.count)

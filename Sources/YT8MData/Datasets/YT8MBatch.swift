@@ -48,6 +48,11 @@ public struct YT8MBatch {
     /// The dataset state after this batch (resuming from it continues with the next batch).
     public var stateAfter: DatasetState
 
+    /// Each video's index in the whole batch (`0..<count` without a ``BatchShare``).
+    public var rows: [Int]
+    /// Videos in the whole batch this batch is a share of (`count` without a ``BatchShare``).
+    public var globalCount: Int
+
     /// Number of videos in the batch.
     public var count: Int { ids.count }
 }

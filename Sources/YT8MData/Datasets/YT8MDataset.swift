@@ -180,7 +180,7 @@ final class Producer: @unchecked Sendable {
 
     /// Work from the reading thread to the decoding threads; `sequence` fixes the output order.
     private enum Work {
-        case records([RawRecord], epoch: Int, firstPosition: Int, stateAfter: DatasetState)
+        case records([RawRecord], epoch: Int, firstPosition: Int, rows: [Int], globalCount: Int, stateAfter: DatasetState)
         case item(DatasetQueueItem)  // end of epoch or failure, passed through in order
         case finished
     }
@@ -251,14 +251,24 @@ final class Producer: @unchecked Sendable {
                 let shuffler = try RecordShuffler(
                     files: order, bufferSize: options.shuffleBufferSize,
                     generator: RandomGenerator(seed: DatasetSeeds.seed(options.seed, epoch: epoch, stream: 1)),
-                    skipCorrupt: options.skipCorruptRecords, start: position)
+                    skipCorrupt: options.skipCorruptRecords, start: position, readsOnDelivery: options.share != nil)
                 var skippedBefore = shuffler.skippedRecords
                 position = shuffler.position
                 while true {
-                    var records: [RawRecord] = []
+                    // The batch's videos in delivery order; with a share, this reader keeps rows
+                    // part, part + parts, … and steps over the others' data.
+                    var records: [RawRecord] = [], rows: [Int] = []
                     records.reserveCapacity(options.batchSize)
-                    while records.count < options.batchSize, let record = try shuffler.next() {
-                        records.append(record)
+                    var count = 0
+                    while count < options.batchSize {
+                        if let share = options.share, count % share.parts != share.part {
+                            guard try shuffler.skip() else { break }
+                        } else {
+                            guard let record = try shuffler.next() else { break }
+                            records.append(record)
+                            rows.append(count)
+                        }
+                        count += 1
                     }
                     if shuffler.skippedRecords > skippedBefore {
                         lock.lock()
@@ -269,11 +279,13 @@ final class Producer: @unchecked Sendable {
                         lock.unlock()
                         skippedBefore = shuffler.skippedRecords
                     }
-                    if records.isEmpty || (options.dropRemainder && records.count < options.batchSize) { break }
-                    let after = DatasetState(seed: options.seed, epoch: epoch, position: position + records.count)
-                    guard send(.records(records, epoch: epoch, firstPosition: position, stateAfter: after)) else { return }
-                    position += records.count
-                    if records.count < options.batchSize { break }
+                    // A last batch too small to give every share a video is dropped by every reader alike.
+                    if count < (options.share?.parts ?? 1) || (options.dropRemainder && count < options.batchSize) { break }
+                    let after = DatasetState(seed: options.seed, epoch: epoch, position: position + count)
+                    guard send(.records(records, epoch: epoch, firstPosition: position, rows: rows, globalCount: count,
+                                        stateAfter: after)) else { return }
+                    position += count
+                    if count < options.batchSize { break }
                 }
                 guard send(.item(.endOfEpoch(epoch))) else { return }
                 epoch += 1
@@ -290,10 +302,10 @@ final class Producer: @unchecked Sendable {
         while let (sequence, item) = work.pop() {
             var output: DatasetQueueItem?
             switch item {
-            case .records(let records, let epoch, let firstPosition, let stateAfter):
+            case .records(let records, let epoch, let firstPosition, let rows, let globalCount, let stateAfter):
                 do {
-                    output = .batch(try assembler.assemble(records, epoch: epoch, firstPosition: firstPosition,
-                                                           stateAfter: stateAfter))
+                    output = .batch(try assembler.assemble(records, epoch: epoch, firstPosition: firstPosition, rows: rows,
+                                                           globalCount: globalCount, stateAfter: stateAfter))
                 } catch {
                     output = .failure(error)
                 }
