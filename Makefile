@@ -34,6 +34,7 @@ test: deps
 	scripts/portability_check.sh
 	scripts/docs_check.sh
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck
+	scripts/mpi_netns.sh .build/debug/DistributedCheck
 	scripts/tensorboard_interop.sh .build/debug/yt8m
 	scripts/kill_campaign.sh .build/debug/yt8m
 	scripts/storage_faults.sh .build/debug/yt8m

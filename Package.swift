@@ -66,7 +66,7 @@ let package = Package(
         // Fuzzing the readers of outside data (scripts/fuzz.sh): libFuzzer's entry point with
         // -DFUZZING -sanitize=fuzzer, a corpus replay otherwise.
         .executableTarget(name: "RecordFuzzer", dependencies: ["TFRecord", "YT8MData", "NN", "Tensor", "Metrics"]),
-        .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor"]),
+        .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor", "Metrics", "FileIO"]),
         .executableTarget(
             name: "yt8m",
             dependencies: ["Training", "Distributed", "Collectives", .product(name: "ArgumentParser", package: "swift-argument-parser")]

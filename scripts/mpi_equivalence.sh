@@ -1,28 +1,43 @@
 #!/bin/sh
 # Data-parallel equivalence under mpirun (run by .ci/run after make test):
-#  - 2 ranks at global batch 32 give byte-for-byte the weights of one process
-#    with accumulationSteps 2 at batch 32, after 50 steps (logistic and MoE,
-#    no batch norm);
+#  - 2 ranks at global batch 32 give byte-for-byte the weights, and exactly
+#    the validation metrics (scored on shares of the validation batches), of
+#    one process with accumulationSteps 2 at batch 32, after 50 steps: for
+#    logistic and MoE (no batch norm) and a frame-level LSTM with dropout
+#    (masks keyed by each video's row of the global batch);
 #  - 2 ranks and 3 ranks (--oversubscribe; shares of 11, 11, 10 and another
 #    float summation order) against the plain single process at the same
-#    global batch after 20 steps: max relative weight difference ≤ 1e-5;
+#    global batch after 20 steps: max relative weight difference ≤ 1e-5 and
+#    validation GAP@20 equal to three decimals, for those three and an MoE
+#    whose batch norm the ranks synchronise (moe-gated);
+#  - `yt8m train --model moe --steps 200` (the default recipe on the embedded
+#    data; each rank reads only its own videos' data) under mpirun -np 2
+#    reaches the validation GAP@20 of the same command without mpirun, to
+#    three decimals;
 #  - a rank killed mid-training makes the others exit non-zero within 30 s.
-# Usage: scripts/mpi_equivalence.sh [path/to/DistributedCheck]
+# Usage: scripts/mpi_equivalence.sh [path/to/DistributedCheck [path/to/yt8m]]
 set -eu
 cd "$(dirname "$0")/.."
 CHECK=${1:-.build/debug/DistributedCheck}
+YT8M=${2:-$(dirname "$CHECK")/yt8m}
 [ -x "$CHECK" ] || { echo "mpi_equivalence: $CHECK is not built (swift build --build-tests)" >&2; exit 1; }
+[ -x "$YT8M" ] || { echo "mpi_equivalence: $YT8M is not built (swift build)" >&2; exit 1; }
 # Containers and CI run as root; Open MPI refuses that unless told.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
-for model in logistic moe; do
+for model in logistic moe lstm; do
   echo "== $model: 2 ranks vs --accumulate 2, 50 steps, batch 32 (bit-exact)"
   mpirun -np 2 "$CHECK" train --mode mpi --model $model --steps 50 --batch 32 --out "$TMP/$model-mpi2-50"
   "$CHECK" train --mode accumulate --accumulate 2 --model $model --steps 50 --batch 32 --out "$TMP/$model-acc2-50"
   "$CHECK" compare "$TMP/$model-mpi2-50" "$TMP/$model-acc2-50" --exact
+done
+echo "== moe: the same with 1 KiB buckets (several allreduces started during the backward pass, in order)"
+mpirun -np 2 "$CHECK" train --mode mpi --model moe --steps 50 --batch 32 --bucket-bytes 1024 --out "$TMP/moe-mpi2-50-small"
+"$CHECK" compare "$TMP/moe-mpi2-50-small" "$TMP/moe-acc2-50" --exact
 
+for model in logistic moe moe-gated lstm; do
   "$CHECK" train --mode plain --model $model --steps 20 --batch 32 --out "$TMP/$model-plain-20"
   for n in 2 3; do
     echo "== $model: $n ranks vs one process, 20 steps, batch 32 (≤ 1e-5)"
@@ -30,6 +45,18 @@ for model in logistic moe; do
     "$CHECK" compare "$TMP/$model-mpi$n-20" "$TMP/$model-plain-20" --tolerance 1e-5
   done
 done
+
+echo "== yt8m train --model moe --steps 200: mpirun -np 2 vs one process (validation GAP@20 to three decimals)"
+gap() { sed -n 's/^validation: GAP@20 \([0-9.]*\).*/\1/p' "$1" | tail -1; }
+"$YT8M" train --model moe --steps 200 --out "$TMP/moe-1" --no-tensorboard >"$TMP/moe-1.log" 2>&1 \
+  || { cat "$TMP/moe-1.log" >&2; exit 1; }
+mpirun -np 2 "$YT8M" train --model moe --steps 200 --out "$TMP/moe-2" --no-tensorboard >"$TMP/moe-2.log" 2>&1 \
+  || { cat "$TMP/moe-2.log" >&2; exit 1; }
+one=$(gap "$TMP/moe-1.log"); two=$(gap "$TMP/moe-2.log")
+echo "validation GAP@20: one process $one, 2 ranks $two"
+[ -n "$one" ] && [ -n "$two" ] && awk -v a="$one" -v b="$two" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.0005) }' \
+  || { echo "mpi_equivalence: the GAP@20 differs in the third decimal" >&2; tail -5 "$TMP/moe-2.log" >&2; exit 1; }
+[ -f "$TMP/moe-2/best.safetensors" ] && [ -f "$TMP/moe-2/metrics.csv" ] || { echo "mpi_equivalence: rank 0 wrote no checkpoint" >&2; exit 1; }
 
 echo "== a rank killed mid-training: the other exits non-zero within 30 s, the last checkpoint intact"
 mpirun -np 2 "$CHECK" train --mode mpi --model moe --steps 100000000 --batch 32 \

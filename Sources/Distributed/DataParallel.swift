@@ -13,6 +13,8 @@ public enum DataParallelError: Error, CustomStringConvertible, Equatable {
     case ranksDisagree(what: String, ranks: [Int])
     /// A global batch of `batch` videos cannot give each of `ranks` ranks at least one.
     case batchSmallerThanWorld(batch: Int, ranks: Int)
+    /// Another rank's validation scores (`bytes` long) cannot be read.
+    case malformedScores(bytes: Int)
 
     /// The problem in words, naming what was wrong and where.
     public var description: String {
@@ -21,6 +23,8 @@ public enum DataParallelError: Error, CustomStringConvertible, Equatable {
             return "rank\(ranks.count == 1 ? "" : "s") \(ranks.map(String.init).joined(separator: ", ")) \(ranks.count == 1 ? "has" : "have") another \(what) than rank 0: start every rank with the same command, data and checkpoint directory"
         case .batchSmallerThanWorld(let batch, let ranks):
             return "a batch of \(batch) videos cannot be shared by \(ranks) ranks: use a global --batch-size of at least \(ranks)"
+        case .malformedScores(let bytes):
+            return "another rank's validation scores (\(bytes) bytes) cannot be read: every rank must run the same build"
         }
     }
 }
@@ -90,9 +94,15 @@ public final class ShardedBatchSource: BatchSource {
 ///   hashes; a mismatch is a ``DataParallelError/ranksDisagree(what:ranks:)``
 ///   on every rank, not a deadlock), then broadcasts rank 0's weights,
 ///   buffers, optimizer state and EMA shadow;
-/// - after each backward pass, averages the gradients over the ranks in
-///   ``GradientBuckets`` (weighted by each rank's share of the global batch
-///   when ``ShardedBatchSource`` shares are unequal);
+/// - makes every batch normalisation take the global batch's statistics
+///   (``CommunicatorReplicas``, PyTorch's `SyncBatchNorm`);
+/// - sums the gradients over the ranks in ``GradientBuckets`` (each rank's
+///   loss weighted by its share of the global batch, so unequal shares add
+///   up to the global batch's gradient), each bucket's allreduce started on
+///   a communication thread as soon as the backward pass has finished its
+///   gradients (``overlapsBackward``);
+/// - scores validation passes with ``ShardedEvaluation`` (each rank runs the
+///   model on its share of the batches; every rank gets the exact metrics);
 /// - after each validation point and at the end, waits at a barrier, so the
 ///   files rank 0 has just written are complete when any rank goes on.
 ///
@@ -112,6 +122,26 @@ public final class DataParallel: TrainingCallback {
     /// The bucket layout of the model's trainable parameters, made in
     /// ``trainingWillStart(_:)``; nil before.
     public private(set) var buckets: GradientBuckets?
+    /// Whether a bucket's allreduce starts as soon as the backward pass has
+    /// finished its last gradient (on a communication thread), rather than
+    /// after the whole pass. Off in effect for a model whose batch norms are
+    /// synchronised: their sums run inside the pass on the training thread.
+    public let overlapsBackward: Bool
+    /// Seconds the last step's allreduces took on the communication thread.
+    public private(set) var lastAllreduceSeconds = 0.0
+    /// Seconds the last step waited for its allreduces after the backward
+    /// pass: the part of ``lastAllreduceSeconds`` the pass did not hide.
+    public private(set) var lastWaitSeconds = 0.0
+
+    private var thread: CommunicationThread?
+    private var parameters: [Parameter] = []
+    private var leafIndex: [ObjectIdentifier: Int] = [:]
+    private var bucketOf: [Int] = []
+    private var notified: [Int] = []
+    private var missing: [Int] = []
+    private var nextBucket = 0
+    private var passes = 1
+    private let results = BucketResults()
 
     /// A callback averaging over the ranks of `communicator`.
     /// - Parameters:
@@ -121,12 +151,14 @@ public final class DataParallel: TrainingCallback {
     ///   - bucketBytes: the target size of a gradient bucket in bytes.
     ///   - fingerprint: extra text every rank must agree on (JSON is compared
     ///     with its keys sorted).
+    ///   - overlapsBackward: start each bucket's allreduce during the backward pass.
     public init(communicator: any Communicator, training: ShardedBatchSource? = nil,
-                bucketBytes: Int = 25 << 20, fingerprint: String = "") {
+                bucketBytes: Int = 25 << 20, fingerprint: String = "", overlapsBackward: Bool = true) {
         self.communicator = communicator
         self.training = training
         self.bucketBytes = bucketBytes
         self.fingerprint = DataParallel.canonical(fingerprint)
+        self.overlapsBackward = overlapsBackward
     }
 
     /// JSON text with its keys sorted (an encoder's key order follows a
@@ -139,8 +171,8 @@ public final class DataParallel: TrainingCallback {
 
     /// The callbacks of a data-parallel run: rank 0 alone gets the writing
     /// ones (checkpoints, metrics.csv, the curve plot); every rank gets early
-    /// stopping (the same decision everywhere, since every rank scores the
-    /// same validation set with the same weights) and, last, ``DataParallel``.
+    /// stopping (the same decision everywhere, since every rank gets the same
+    /// validation metrics) and, last, ``DataParallel``.
     public static func callbacks(for config: TrainingConfig, communicator: any Communicator,
                                  training: ShardedBatchSource?, fingerprint: String = "") -> [any TrainingCallback] {
         let writers = Trainer.standardCallbacks(for: config).filter { !($0 is EarlyStopping) }
@@ -160,18 +192,93 @@ public final class DataParallel: TrainingCallback {
         try model.loadStateDict(try broadcast(model.stateDict()))
         try trainer.optimizer.loadState(try broadcast(trainer.optimizer.stateTensors()))
         if let ema = trainer.ema, ema.isStarted { ema.loadShadow(try broadcast(ema.shadow)) }
-        buckets = GradientBuckets(elementCounts: model.trainableParameters.map(\.value.count), bucketBytes: bucketBytes)
+        // One rank is one process: its batch is the global batch, and it keeps the plain arithmetic.
+        guard communicator.size > 1 else { return }
+        let layout = GradientBuckets(elementCounts: model.trainableParameters.map(\.value.count), bucketBytes: bucketBytes)
+        buckets = layout
+        bucketOf = [Int](repeating: 0, count: layout.elementCounts.count)
+        for (b, members) in layout.buckets.enumerated() { for i in members { bucketOf[i] = b } }
+        passes = trainer.config.accumulationSteps
+        resetBuckets()
+        let synchronised = CommunicatorReplicas(communicator).synchronizeBatchNorms(of: model)
+        trainer.evaluation = ShardedEvaluation(communicator: communicator)
+        thread = CommunicationThread()
+        mapLeaves(trainer)
+        if overlapsBackward && synchronised == 0 {
+            LeafGradientObserver.current = { [unowned self] leaf in self.gradientIsFinal(leaf) }
+        }
     }
 
-    /// Replaces each trainable parameter's gradient by its average over the
-    /// ranks, weighted by this rank's share of the global batch.
+    /// Replaces each trainable parameter's gradient by its sum over the
+    /// ranks: each rank's gradient is already that of its videos' share of
+    /// the global batch's mean loss (the trainer weights by
+    /// ``Training/TrainingBatch/globalCount``). Starts the buckets the
+    /// backward pass has not started, in order, and waits for all.
     public func gradientsDidCompute(_ trainer: Trainer) throws {
-        guard let buckets else { return }
-        var weight = 1.0
-        if let training, training.lastGlobalCount > 0 {
-            weight = Double(training.lastLocalCount * communicator.size) / Double(training.lastGlobalCount)
+        guard let buckets, let thread else { return }
+        let start = DispatchTime.now().uptimeNanoseconds
+        while nextBucket < buckets.buckets.count { launch(nextBucket) }
+        lastAllreduceSeconds = try thread.waitForAll()
+        lastWaitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let shapes = parameters.map(\.shape)
+        for b in buckets.buckets.indices {
+            for (i, g) in buckets.unflatten(b, results.flat[b], shapes: shapes) {
+                let p = parameters[i]
+                p.grad = g.map { $0.dtype == p.value.dtype ? $0 : $0.converted(to: p.value.dtype) }
+            }
         }
-        try buckets.average(trainer.model.trainableParameters, over: communicator, localWeight: weight)
+        resetBuckets()
+    }
+
+    /// The parameters' values are new tensors after an update: map their graph leaves again.
+    public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
+        if buckets != nil { mapLeaves(trainer) }
+    }
+
+    /// Stops the communication thread and the gradient observer.
+    public func trainingDidFail(_ trainer: Trainer, error: Error) { finish() }
+
+    private func finish() {
+        if LeafGradientObserver.current != nil { LeafGradientObserver.current = nil }
+        thread?.stop()
+        thread = nil
+    }
+
+    private func mapLeaves(_ trainer: Trainer) {
+        parameters = trainer.model.trainableParameters
+        leafIndex = [:]
+        for (i, p) in parameters.enumerated() { if let id = p.value.leafIdentity { leafIndex[id] = i } }
+    }
+
+    private func resetBuckets() {
+        guard let buckets else { return }
+        notified = [Int](repeating: 0, count: buckets.elementCounts.count)
+        missing = buckets.buckets.map(\.count)
+        nextBucket = 0
+        results.flat = [[Float]](repeating: [], count: buckets.buckets.count)
+    }
+
+    /// A parameter's gradient is final for this backward pass; after the
+    /// last micro-batch's, its bucket may start, once every earlier bucket
+    /// has (the same order on every rank, whatever the timing).
+    private func gradientIsFinal(_ leaf: ObjectIdentifier) {
+        guard let i = leafIndex[leaf], let buckets else { return }
+        notified[i] += 1
+        guard notified[i] == passes else { return }
+        missing[bucketOf[i]] -= 1
+        while nextBucket < buckets.buckets.count && missing[nextBucket] == 0 { launch(nextBucket) }
+    }
+
+    /// Copies bucket `b` (zeros and a flag for missing gradients) and queues its allreduce.
+    private func launch(_ b: Int) {
+        guard let buckets, let thread else { return }
+        nextBucket = b + 1
+        var flat = buckets.flatten(b, gradients: parameters.map(\.grad))
+        let communicator = self.communicator, results = self.results
+        thread.submit {
+            try communicator.allreduceSum(&flat)
+            results.flat[b] = flat
+        }
     }
 
     /// Waits at a barrier, so the files rank 0 wrote at this validation point are complete.
@@ -181,6 +288,7 @@ public final class DataParallel: TrainingCallback {
 
     /// Waits at a barrier, so the files rank 0 wrote at the end are complete.
     public func trainingDidEnd(_ trainer: Trainer) throws {
+        finish()
         try communicator.barrier()
     }
 
@@ -297,4 +405,10 @@ public struct DataParallelTopology: TrainingTopology {
         DataParallel.callbacks(for: config, communicator: communicator, training: training as? ShardedBatchSource,
                                fingerprint: fingerprint)
     }
+}
+
+/// The summed buckets of one step, written by the communication thread and
+/// read by the training thread after it has waited for them.
+final class BucketResults: @unchecked Sendable {
+    var flat: [[Float]] = []
 }

@@ -2,10 +2,11 @@ import Collectives
 import NN
 import Tensor
 
-/// Gradient averaging over flat buckets, as PyTorch DDP and Horovod do: the
-/// trainable parameters, in reverse order (the order the backward pass
-/// finishes them, so a later overlap with the backward pass keeps the same
-/// layout), packed into buckets of about `bucketBytes`, one allreduce each.
+/// The layout of the gradient allreduce, as PyTorch DDP and Horovod have it:
+/// the trainable parameters, in reverse order (about the order the backward
+/// pass finishes them, so the first buckets can be reduced while the pass
+/// goes on), packed into flat buckets of about `bucketBytes`, one allreduce
+/// each (``DataParallel`` runs them).
 ///
 /// A parameter without a gradient on this rank contributes zeros, so every
 /// rank runs the same collectives with the same sizes whatever its batch
@@ -71,32 +72,5 @@ public struct GradientBuckets: Equatable, Sendable {
             offset += n
         }
         return out
-    }
-
-    /// Replaces every parameter's gradient by the mean over the ranks of
-    /// `localWeight × gradient` (sum, then × 1/size, as gradient accumulation
-    /// scales its sum by 1/K). `localWeight` is this rank's share of the
-    /// global batch times the number of ranks (1 when shares are equal), so
-    /// unequal shares average to the gradient of the global batch's mean loss.
-    public func average(_ parameters: [Parameter], over communicator: any Communicator, localWeight: Double = 1) throws {
-        precondition(parameters.count == elementCounts.count, "GradientBuckets: \(parameters.count) parameters for \(elementCounts.count)")
-        let n = communicator.size
-        let shapes = parameters.map(\.shape)
-        var gradients: [Tensor?] = parameters.map(\.grad)
-        if localWeight != 1 {
-            withoutGrad { gradients = gradients.map { $0.map { $0 * localWeight } } }
-        }
-        for b in buckets.indices {
-            var flat = flatten(b, gradients: gradients)
-            try communicator.allreduceSum(&flat)
-            for (i, g) in unflatten(b, flat, shapes: shapes) {
-                let p = parameters[i]
-                withoutGrad {
-                    // The same op as accumulation's × 1/K, so 2 ranks match it bit for bit.
-                    let mean = n == 1 ? g : g.map { $0 * (1 / Double(n)) }
-                    p.grad = mean.map { $0.dtype == p.value.dtype ? $0 : $0.converted(to: p.value.dtype) }
-                }
-            }
-        }
     }
 }

@@ -1,10 +1,10 @@
-// Trains a tiny video-level model on in-memory data and writes its final
-// weights, so scripts/mpi_equivalence.sh can compare data-parallel runs
-// (under mpirun) with single-process ones:
+// Trains a tiny model on in-memory data and writes its final weights, so
+// scripts/mpi_equivalence.sh can compare data-parallel runs (under mpirun)
+// with single-process ones:
 //
-//   DistributedCheck train --mode mpi|accumulate|plain --model logistic|moe
+//   DistributedCheck train --mode mpi|accumulate|plain --model logistic|moe|moe-gated|lstm
 //                          --steps N --batch B [--accumulate K] --out FILE
-//                          [--dir RUN] [--pid-prefix P]
+//                          [--dir RUN] [--pid-prefix P] [--bucket-bytes N]
 //   DistributedCheck compare A B (--exact | --tolerance T)
 //   DistributedCheck checkpoint-step FILE
 //
@@ -16,6 +16,7 @@ import FileIO
 import Collectives
 import Distributed
 import Foundation
+import Metrics
 import NN
 import Tensor
 import Training
@@ -48,6 +49,18 @@ func toyData(count: Int, seed: UInt64) -> (features: Tensor, labels: Tensor) {
     return (Tensor(x, shape: [count, 16]), Tensor(y, shape: [count, 10]))
 }
 
+/// The check's models: without batch norm or dropout (logistic, moe), with
+/// a batch norm the ranks synchronise (moe-gated, video level) and with
+/// dropout after an LSTM (lstm, frame level).
+///
+/// No model here has a parameter whose gradient is zero in exact arithmetic,
+/// such as the bias of a linear map followed by a batch norm (ResNet-like
+/// blocks, DBoF's input batch norm): Adam turns such a gradient's float
+/// noise (1e-9, different for any other summation order, on one process
+/// too) into a step of ±learning rate, which the evaluation's running
+/// statistics then see.
+let models = ["logistic", "moe", "moe-gated", "lstm"]
+
 func makeModel(_ name: String) -> any ZooModel & Module {
     var rng = RandomGenerator(seed: 3)
     switch name {
@@ -61,8 +74,41 @@ func makeModel(_ name: String) -> any ZooModel & Module {
         c.inputSize = 16
         c.mixtures = 2
         return MoeModel(c, numClasses: 10, rng: &rng)
-    default: fail("unknown model \(name) (logistic, moe)", code: 64)
+    case "moe-gated":
+        // Probability gating: a bias-free linear map into a batch norm, which
+        // the ranks synchronise.
+        var c = MoeModel.Config()
+        c.inputSize = 16
+        c.mixtures = 2
+        c.probabilityGating = true
+        c.batchNormMomentum = 0.1
+        return MoeModel(c, numClasses: 10, rng: &rng)
+    case "lstm":
+        var c = EarlyConcatLSTMModel.Config()
+        c.hiddenSize = 8
+        c.layers = 1
+        c.fcnSizes = [16]
+        c.dropout = 0.3
+        return EarlyConcatLSTMModel(c, inputSize: 16, numClasses: 10, rng: &rng)
+    default: fail("unknown model \(name) (\(models.joined(separator: ", ")))", code: 64)
     }
+}
+
+/// The toy examples as frames for a frame-level model: video i has 3 to 8
+/// frames, each its features plus its own noise; padding frames are zero.
+func toyFrames(_ data: (features: Tensor, labels: Tensor), seed: UInt64) -> (features: Tensor, lengths: [Int]) {
+    let n = data.features.shape[0], t = 8
+    var g = RandomGenerator(seed: seed)
+    let x = data.features.floats
+    var frames = [Float](repeating: 0, count: n * t * 16), lengths: [Int] = []
+    for i in 0..<n {
+        let length = 3 + g.nextInt(below: t - 2)
+        lengths.append(length)
+        for f in 0..<length {
+            for d in 0..<16 { frames[(i * t + f) * 16 + d] = x[i * 16 + d] + Float(g.normal(std: 0.2)) }
+        }
+    }
+    return (Tensor(frames, shape: [n, t, 16]), lengths)
 }
 
 /// The model's parameters and buffers, sorted by name: for each, the name's
@@ -116,9 +162,12 @@ func train(_ args: [String]) throws {
     config.progressInterval = 1e9
     config.accumulationSteps = mode == "accumulate" ? accumulate : 1
     let data = toyData(count: 256, seed: 1), val = toyData(count: 128, seed: 2)
-    let global = InMemoryBatchSource(features: data.features, labels: data.labels, batchSize: batch,
-                                     shuffle: true, repeats: true, seed: 5)
-    let validation = InMemoryBatchSource(features: val.features, labels: val.labels, batchSize: 64, shuffle: false, repeats: false)
+    let frames = model.level == .frame
+    let trainFrames = frames ? toyFrames(data, seed: 7) : nil, valFrames = frames ? toyFrames(val, seed: 8) : nil
+    let global = InMemoryBatchSource(features: trainFrames?.features ?? data.features, labels: data.labels,
+                                     lengths: trainFrames?.lengths, batchSize: batch, shuffle: true, repeats: true, seed: 5)
+    let validation = InMemoryBatchSource(features: valFrames?.features ?? val.features, labels: val.labels,
+                                         lengths: valFrames?.lengths, batchSize: 24, shuffle: false, repeats: false)
     // --dir keeps the run's files (checkpoints, metrics.csv: rank 0 writes them);
     // without it they go to a temporary directory and only the weights are kept.
     let keep = option(args, "--dir")
@@ -134,7 +183,9 @@ func train(_ args: [String]) throws {
             if let prefix = option(args, "--pid-prefix") {
                 try String(ProcessInfo.processInfo.processIdentifier).write(toFile: "\(prefix).\(world.rank)", atomically: true, encoding: .utf8)
             }
-            let callbacks = keep == nil ? [DataParallel(communicator: world, training: training)]
+            // --bucket-bytes: small buckets, so several allreduces overlap the backward pass in order.
+            let bucketBytes = option(args, "--bucket-bytes").flatMap(Int.init) ?? 25 << 20
+            let callbacks = keep == nil ? [DataParallel(communicator: world, training: training, bucketBytes: bucketBytes)]
                 : DataParallel.callbacks(for: config, communicator: world, training: training)
             let trainer = Trainer(model: model, config: config, directory: directory, callbacks: callbacks)
             try trainer.run(training: training, validation: validation, progress: quiet)
@@ -144,14 +195,32 @@ func train(_ args: [String]) throws {
             guard hashes.allSatisfy({ $0 == hashes[0] }) else {
                 throw CheckError.ranksDiffer(hashes.map { String(decoding: $0, as: UTF8.self) })
             }
-            if world.isRoot { try Data(bytes).write(to: URL(fileURLWithPath: out)) }
+            // Scored by ShardedEvaluation (each rank its share of the batches).
+            let metrics = try trainer.evaluate(on: validation)
+            if world.isRoot {
+                try Data(bytes).write(to: URL(fileURLWithPath: out))
+                try writeMetrics(metrics, to: out)
+            }
             try world.barrier()
         }
     } else {
         let trainer = Trainer(model: model, config: config, directory: directory, callbacks: keep == nil ? [] : nil)
         try trainer.run(training: global, validation: validation, progress: quiet)
         try Data(weightBytes(model)).write(to: URL(fileURLWithPath: out))
+        try writeMetrics(try trainer.evaluate(on: validation), to: out)
     }
+}
+
+/// The validation metrics beside the weights, in `FILE.metrics`: GAP@20,
+/// MAP, Hit@1 and PERR with every digit, so equal runs give equal text.
+func writeMetrics(_ r: EvaluationResult, to out: String) throws {
+    let text = [r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate]
+        .map { "\($0)" }.joined(separator: " ") + "\n"
+    try text.write(toFile: out + ".metrics", atomically: true, encoding: .utf8)
+}
+
+func readMetrics(_ out: String) throws -> [Double] {
+    try String(contentsOfFile: out + ".metrics", encoding: .utf8).split(separator: " ").map { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan }
 }
 
 enum CheckError: Error, CustomStringConvertible {
@@ -169,20 +238,28 @@ func fnv1a(_ bytes: [UInt8]) -> UInt64 {
     return h
 }
 
-/// Exact: the files are byte for byte the same. Tolerance: for every tensor,
-/// max |a − b| / max |a| (the difference relative to the tensor's scale) is
-/// at most T. Relative to each element instead, a weight near zero (4e-3 in
+/// Exact: the files are byte for byte the same (and so are the validation
+/// metrics). Tolerance: for every tensor, max |a − b| / max |a| (the
+/// difference relative to the tensor's scale; for a running mean, at least
+/// the largest running standard deviation of its layer) is at most T, and
+/// the validation GAP@20 agrees to three decimals. Relative to each element instead, a weight near zero (4e-3 in
 /// the MoE's gates after 20 steps) turns float32 rounding of the batch split
 /// (1e-7 absolute) into 3e-5, which says nothing about the training.
 func compare(_ args: [String]) throws {
     guard args.count >= 3 else { fail("compare needs two files", code: 64) }
     let a = try [UInt8](Data(contentsOf: URL(fileURLWithPath: args[1])))
     let b = try [UInt8](Data(contentsOf: URL(fileURLWithPath: args[2])))
+    let (ma, mb) = (try readMetrics(args[1]), try readMetrics(args[2]))
+    print("validation GAP@20, MAP, Hit@1, PERR: \(ma) and \(mb)")
     if args.contains("--exact") {
         guard a == b else { fail("\(args[1]) and \(args[2]) differ (\(a.count) and \(b.count) bytes)") }
-        print("identical: \(a.count) bytes")
+        // Equal weights: the sharded validation must score exactly as one process.
+        guard ma == mb else { fail("equal weights, different validation metrics: \(ma) and \(mb)") }
+        print("identical: \(a.count) bytes, and the same metrics")
         return
     }
+    // The validation GAP@20 agrees to three decimals.
+    guard abs(ma[0] - mb[0]) < 5e-4 else { fail("validation GAP@20 \(ma[0]) and \(mb[0]) differ in the third decimal") }
     guard let tolerance = option(args, "--tolerance").flatMap(Double.init) else { fail("compare needs --exact or --tolerance T", code: 64) }
     let (x, y) = (parseWeights(a), parseWeights(b))
     guard x.keys.sorted() == y.keys.sorted() else { fail("the files hold different tensors") }
@@ -190,7 +267,13 @@ func compare(_ args: [String]) throws {
     for (name, u) in x.sorted(by: { $0.key < $1.key }) {
         let v = y[name]!
         guard u.count == v.count else { fail("\(name): \(u.count) and \(v.count) values") }
-        let scale = max(u.map { abs(Double($0)) }.max() ?? 0, 1e-12)
+        var scale = max(u.map { abs(Double($0)) }.max() ?? 0, 1e-12)
+        // A batch mean is judged against the spread of what it averages: the
+        // running mean of a zero-mean layer is float noise (1e-8) that its own
+        // largest value cannot scale.
+        if name.hasSuffix("running_mean"), let variance = x[String(name.dropLast("mean".count)) + "var"] {
+            scale = max(scale, (variance.map(Double.init).max() ?? 0).squareRoot())
+        }
         let d = zip(u, v).map { abs(Double($0) - Double($1)) }.max() ?? 0
         if d / scale >= worst { worst = d / scale; worstName = name }
         count += u.count
@@ -209,7 +292,7 @@ do {
         guard arguments.count == 2 else { fail("checkpoint-step needs a file", code: 64) }
         let (_, metadata) = try SafeTensors.read(arguments[1])
         print(metadata["step"] ?? "?")
-    default: fail("usage: DistributedCheck train --mode mpi|accumulate|plain --model logistic|moe --steps N --batch B [--accumulate K] --out FILE | compare A B (--exact | --tolerance T)", code: 64)
+    default: fail("usage: DistributedCheck train --mode mpi|accumulate|plain --model \(models.joined(separator: "|")) --steps N --batch B [--accumulate K] --out FILE | compare A B (--exact | --tolerance T)", code: 64)
     }
 } catch {
     fail("\(error)")

@@ -54,6 +54,9 @@ public final class Trainer {
     public static let maxConsecutiveSkippedBatches = 100
     /// Extra metadata stored in checkpoints (model name, configuration).
     public var checkpointMetadata: [String: String] = [:]
+    /// How validation passes are scored: this process alone by default; the
+    /// Distributed module's data parallelism shares the batches between ranks.
+    public var evaluation: any ModelEvaluation = LocalEvaluation()
     private var mixup: Mixup?
     private var stopRequested = false
     /// The source being trained on during ``run(training:validation:progress:)``, whose position checkpoints record.
@@ -237,32 +240,29 @@ public final class Trainer {
     }
 
     /// Forward and backward passes of `batch` in `config.accumulationSteps`
-    /// strided micro-batches, leaving the gradient of the whole batch's mean
-    /// loss in the parameters' `.grad`; returns that loss. Each micro-batch's
-    /// mean loss is weighted by its share of the batch (a factor of exactly 1
-    /// when the shares are equal), the gradients summed in micro-batch order
-    /// and scaled by 1/K once, as K data-parallel ranks average theirs.
-    /// Throws before any update when a loss is not finite.
+    /// strided micro-batches, leaving in the parameters' `.grad` the gradient
+    /// of this batch's share of the global batch's mean loss; returns the
+    /// mean loss of this batch. Each micro-batch's mean loss is weighted by
+    /// its videos' fraction of the global batch (``TrainingBatch/globalCount``:
+    /// the batch itself on one process, exactly 1 for a whole batch), and the
+    /// gradients are summed in micro-batch order, as data-parallel ranks sum
+    /// theirs. Throws before any update when a loss is not finite.
     private func accumulateGradients(_ batch: TrainingBatch) throws -> Double {
         let parts = config.accumulationSteps
         let micro = parts == 1 ? [batch] : (0..<parts).map { batch.share($0, of: parts) }.filter { $0.count > 0 }
         var total = 0.0
         for m in micro {
-            var l = objective.loss(model(m.input), m)
+            // Random layers key their draws by the step and each example's row of the global batch.
+            var l = ExampleRows.with(m.rows, pass: UInt64(step)) { objective.loss(model(m.input), m) }
             let value = l.scalar
             guard value.isFinite else {
                 if config.skipNonFiniteBatches { return value }   // the batch is skipped; no backward pass needed
                 throw TrainingError.nonFiniteLoss(step: step + 1, loss: value, videos: Array(m.ids.prefix(8)))
             }
-            let weight = Double(m.count * parts) / Double(batch.count)
+            let weight = Double(m.count) / Double(m.globalCount)
             if weight != 1 { l = l * weight }
             total += value * Double(m.count) / Double(batch.count)
             l.backward()
-        }
-        if parts > 1 {
-            withoutGrad {
-                for p in model.trainableParameters { if let g = p.grad { p.grad = g * (1 / Double(parts)) } }
-            }
         }
         return total
     }
@@ -302,7 +302,7 @@ public final class Trainer {
     public func evaluate(on source: BatchSource, maxBatches: Int? = nil) throws -> EvaluationResult {
         ema?.swapIn()
         defer { ema?.swapOut() }
-        return try Trainer.evaluate(model, on: source, maxBatches: maxBatches)
+        return try evaluation.evaluate(model, on: source, maxBatches: maxBatches)
     }
 
     /// GAP@20, MAP, Hit@1 and PERR of `model` over one pass of `source`.
@@ -415,6 +415,24 @@ extension TrainingConfig {
             let text = { (v: Any) in try? JSONSerialization.data(withJSONObject: ["v": v], options: [.sortedKeys]) }
             return text(x) != text(y)
         }
+    }
+}
+
+/// How a validation pass is scored: GAP@20, MAP, Hit@1 and PERR of a model
+/// over one pass of a source (at most `maxBatches` batches).
+public protocol ModelEvaluation {
+    /// The metrics of `model` (put in evaluation mode for the pass) over one pass of `source`.
+    func evaluate(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?) throws -> EvaluationResult
+}
+
+/// This process scores every batch: ``Trainer/evaluate(_:on:maxBatches:)``.
+public struct LocalEvaluation: ModelEvaluation {
+    /// The local evaluation.
+    public init() {}
+
+    /// ``Trainer/evaluate(_:on:maxBatches:)``.
+    public func evaluate(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?) throws -> EvaluationResult {
+        try Trainer.evaluate(model, on: source, maxBatches: maxBatches)
     }
 }
 

@@ -34,15 +34,30 @@ final class GradientBucketsTests: XCTestCase {
         XCTAssertEqual(b.unflatten(0, summed, shapes: [[2], [3], [1, 1]])[1]??.floats, [4, 0, 0])
     }
 
-    func testAveragingOnOneRankKeepsOrWeightsTheGradients() throws {
-        let p = [Parameter(Tensor([1, 2, 3] as [Float], shape: [3])), Parameter(Tensor([4] as [Float], shape: [1]))]
-        p[0].grad = Tensor([0.5, -1, 2] as [Float], shape: [3])
-        let b = GradientBuckets(elementCounts: [3, 1], bucketBytes: 8)
-        try b.average(p, over: SingleProcessCommunicator())
-        XCTAssertEqual(p[0].grad?.floats, [0.5, -1, 2])
-        XCTAssertNil(p[1].grad)
-        try b.average(p, over: SingleProcessCommunicator(), localWeight: 2)
-        XCTAssertEqual(p[0].grad?.floats, [1, -2, 4])
+    /// Shares of unequal size weight their losses by their fraction of the
+    /// global batch: the shares' gradients add up to the whole batch's.
+    func testSharesGradientsAddUpToTheWholeBatchs() throws {
+        var rng = RandomGenerator(seed: 6)
+        let whole = TrainingBatch(input: ModelInput(features: Tensor.normal([8, 4], using: &rng)),
+                                  labels: Tensor((0..<24).map { Float($0 % 2) }, shape: [8, 3]), ids: (0..<8).map { "v\($0)" })
+        func gradient(_ batch: TrainingBatch) throws -> [Float] {
+            let m = model()
+            var c = TrainingConfig()
+            c.steps = 1
+            c.progressInterval = 1e9
+            c.learningRate = 0
+            let grads = GradientSpy()
+            let dir = NSTemporaryDirectory() + "dp-\(UUID().uuidString)"
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            try Trainer(model: m, config: c, directory: dir, callbacks: [grads])
+                .run(training: OneBatch(batch), validation: nil, progress: ProgressReporter(totalSteps: 1, output: { _ in }))
+            return grads.gradient
+        }
+        let sum = try (0..<3).map { try gradient(whole.share($0, of: 3)) }.reduce(into: [Float](repeating: 0, count: 15)) {
+            for i in $0.indices { $0[i] += $1[i] }
+        }
+        let reference = try gradient(whole)
+        for (a, b) in zip(sum, reference) { XCTAssertEqual(a, b, accuracy: 1e-6) }
     }
 
     func testShardedSourceDealsStridedSharesOfEveryGlobalBatch() throws {
@@ -121,4 +136,22 @@ final class GradientBucketsTests: XCTestCase {
             XCTAssertEqual($0 as? DataParallelError, .ranksDisagree(what: "model structure", ranks: [1]))
         }
     }
+}
+
+/// The first trainable parameter's gradient after the backward pass (before any update).
+final class GradientSpy: TrainingCallback {
+    var gradient: [Float] = []
+    func gradientsDidCompute(_ trainer: Trainer) throws {
+        gradient = trainer.model.trainableParameters.flatMap { $0.grad?.floats ?? [] }
+    }
+}
+
+/// One batch, then the end of the stream.
+final class OneBatch: BatchSource {
+    var batch: TrainingBatch?
+    init(_ batch: TrainingBatch) { self.batch = batch }
+    func nextBatch() throws -> TrainingBatch? { defer { batch = nil }; return batch }
+    var resumeState: String { "" }
+    func restore(_ state: String) throws {}
+    func reset() throws {}
 }

@@ -64,4 +64,28 @@ final class LayerGradientTests: XCTestCase {
         d.eval()
         XCTAssertEqual(d(x).floats, x.floats)
     }
+
+    /// Inside `ExampleRows.with`, an example's mask depends on its global row
+    /// and the pass alone: a whole batch and its two strided shares, each in
+    /// its own pass context, drop the same elements; a share whose frame axis
+    /// is trimmed gets the prefix of each row's mask; a second call of the
+    /// layer in one pass, and another pass, draw new masks; the rate stays p.
+    func testDropoutKeysEachExamplesMaskByItsGlobalRowAndPass() {
+        let d = Dropout(0.5, seed: 3)
+        func masks(_ rows: [Int], frames: Int, pass: UInt64 = 7) -> [[Float]] {
+            let y = ExampleRows.with(rows, pass: pass) { d(Tensor.ones([rows.count, frames, 4])) }.floats
+            return (0..<rows.count).map { Array(y[($0 * frames * 4)..<(($0 + 1) * frames * 4)]) }
+        }
+        let whole = masks([0, 1, 2, 3, 4], frames: 6)
+        let even = masks([0, 2, 4], frames: 6), odd = masks([1, 3], frames: 3)
+        XCTAssertEqual(even, [whole[0], whole[2], whole[4]])
+        XCTAssertEqual(odd, [Array(whole[1].prefix(12)), Array(whole[3].prefix(12))])
+        XCTAssertNotEqual(whole[0], whole[1])
+        XCTAssertNotEqual(masks([0], frames: 6, pass: 8)[0], whole[0])
+        let twice = ExampleRows.with([0], pass: 7) { [d(Tensor.ones([1, 6, 4])).floats, d(Tensor.ones([1, 6, 4])).floats] }
+        XCTAssertEqual(twice[0], whole[0])
+        XCTAssertNotEqual(twice[1], twice[0])
+        let big = masks(Array(0..<200), frames: 5).flatMap { $0 }
+        XCTAssertEqual(Double(big.filter { $0 == 0 }.count) / Double(big.count), 0.5, accuracy: 0.03)
+    }
 }

@@ -3,7 +3,7 @@ import Tensor
 @testable import NN
 
 /// Every family of NN's custom-op gradient checks; a new family adds its array here.
-let allNNGradCases: [GradientCheckCase] = recurrentGradCases
+let allNNGradCases: [GradientCheckCase] = recurrentGradCases + replicaSumGradCases
 
 /// Random float64 input with values in [lo, hi), seeded by `seed`.
 func uniformInput(_ shape: [Int], _ seed: UInt64, _ lo: Double = -2, _ hi: Double = 2) -> Tensor {

@@ -12,4 +12,7 @@ public enum NNOp: String, DifferentiablePrimitive {
     /// ``gruRecurrence(_:recurrentWeight:initialHidden:inputBias:recurrentBias:lengths:reversed:)``,
     /// ``qrnnPooling(_:initialCell:forgetMask:forgetScale:)``.
     case lstmRecurrence, gruRecurrence, qrnnPooling
+    /// The sum over data-parallel replicas that synchronised batch
+    /// normalisation uses (Layers/ReplicaSum.swift): ``replicaSum(_:over:)``.
+    case replicaSum
 }

@@ -5,7 +5,12 @@ import Tensor
 ///
 /// The random state lives in a non-persistent buffer (32 bytes): a training
 /// checkpoint restores the exact masks a resumed run would have drawn, and
-/// the state dict holds nothing, as PyTorch's `Dropout`.
+/// the state dict holds nothing, as PyTorch's `Dropout`. Inside
+/// ``ExampleRows/with(_:pass:_:)`` (the trainer's forward passes) every
+/// example's mask comes from a stream keyed by the layer's seed, the pass,
+/// the call and the example's row of the global batch, so data-parallel
+/// ranks and micro-batches drop exactly what one process training the whole
+/// batch drops.
 public final class Dropout: Module, Layer {
     /// p, the probability of zeroing each element in training.
     public let probability: Double
@@ -23,6 +28,13 @@ public final class Dropout: Module, Layer {
     public func forward(_ x: Tensor) -> Tensor {
         guard isTraining, probability > 0 else { return x }
         var rng = RandomGenerator(stateBytes: rngState.value.scalars(as: UInt8.self))
+        if let context = ExampleRows.current, !context.rows.isEmpty, x.count % context.rows.count == 0 {
+            // Keyed by layer, pass, call and row; the generator state stays as it is (the
+            // pass key, the trainer's step, already moves on every step).
+            let key = context.nextKey(for: self, seed: rng.next())
+            let keep = Tensor.bernoulli(x.shape, probability: 1 - probability, dtype: x.dtype, key: key, rows: context.rows)
+            return x * (keep * (1 / (1 - probability)))
+        }
         let keep = Tensor.bernoulli(x.shape, probability: 1 - probability, dtype: x.dtype, using: &rng)
         rngState.value = Tensor(rng.stateBytes, shape: [32])
         return x * (keep * (1 / (1 - probability)))

@@ -8,6 +8,12 @@ import Tensor
 /// in evaluation the running statistics are used. The state dict is
 /// `torch.nn.BatchNorm1d`'s: `weight`, `bias`, `running_mean`,
 /// `running_var` and `num_batches_tracked`.
+///
+/// With ``replicas`` set (data-parallel training), the batch statistics are
+/// those of the global batch across every replica, as PyTorch's
+/// `SyncBatchNorm`: μ and σ² from sums over all replicas' examples, their
+/// gradients summed back in the backward pass, so N ranks normalise exactly
+/// what one process training the whole batch normalises.
 public final class BatchNorm: Module, Layer {
     /// γ, the per-feature scale, or nil when not affine.
     public let weight: Parameter?
@@ -24,6 +30,9 @@ public final class BatchNorm: Module, Layer {
     public let epsilon: Double
     /// The weight of a batch's statistics in the running ones (PyTorch's convention, 0.1).
     public let momentum: Double
+    /// The data-parallel replicas whose batches form the global batch the
+    /// statistics are taken over; nil for this process's batch alone.
+    public var replicas: (any ReplicaGroup)?
 
     /// Batch normalisation over `features` features, PyTorch's `BatchNorm1d`.
     public init(_ features: Int, epsilon: Double = 1e-5, momentum: Double = 0.1, affine: Bool = true,
@@ -47,12 +56,24 @@ public final class BatchNorm: Module, Layer {
         let axes = Array(0..<(x.rank - 1))
         let normalized: Tensor
         if isTraining {
-            let n = x.count / features
-            precondition(n > 1, "BatchNorm: training needs more than one value per feature, got input \(x.shape)")
-            let mean = x.mean(axes: axes)
-            let centered = x - mean
-            let variance = (centered * centered).mean(axes: axes)
-            normalized = centered * rsqrt(variance + epsilon)
+            let n: Int, mean: Tensor, variance: Tensor
+            if let replicas {
+                var count = [Double(x.count / features)]
+                replicas.sum(&count)
+                n = Int(count[0])
+                precondition(n > 1, "BatchNorm: training needs more than one value per feature over the replicas, got input \(x.shape)")
+                mean = replicaSum(x.sum(axes: axes), over: replicas) * (1 / count[0])
+                let centered = x - mean
+                variance = replicaSum((centered * centered).sum(axes: axes), over: replicas) * (1 / count[0])
+                normalized = centered * rsqrt(variance + epsilon)
+            } else {
+                n = x.count / features
+                precondition(n > 1, "BatchNorm: training needs more than one value per feature, got input \(x.shape)")
+                mean = x.mean(axes: axes)
+                let centered = x - mean
+                variance = (centered * centered).mean(axes: axes)
+                normalized = centered * rsqrt(variance + epsilon)
+            }
             withoutGrad {
                 let m = momentum
                 runningMean.value = runningMean.value * (1 - m) + mean.detached() * m

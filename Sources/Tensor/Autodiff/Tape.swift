@@ -80,17 +80,29 @@ extension Tensor {
     /// Back-propagates from this tensor and accumulates into the `.grad` of
     /// every leaf that contributed. Without `seed` the tensor must be a scalar
     /// (the seed is 1). The graph is released afterwards unless `retainGraph`.
+    ///
+    /// Each leaf's `.grad` is written as soon as the walk reaches the leaf,
+    /// which in reverse topological order is after every op that used it, so
+    /// the gradient is final then; ``LeafGradientObserver`` hears of it at
+    /// that moment (a data-parallel allreduce can start while the rest of
+    /// the pass runs).
     public func backward(_ seed: Tensor? = nil, retainGraph: Bool = false) {
-        let grads = Tensor.backpropagate(from: self, seed: seed, retainGraph: retainGraph)
-        withoutGrad {
-            for (leaf, g) in grads {
-                leaf.grad = leaf.grad.map { $0 + g } ?? g
-            }
+        let observer = LeafGradientObserver.current
+        _ = Tensor.backpropagate(from: self, seed: seed, retainGraph: retainGraph) { leaf, g in
+            leaf.grad = leaf.grad.map { $0 + g } ?? g
+            observer?(ObjectIdentifier(leaf))
         }
     }
 
-    /// Gradients for the leaves reached from `root`, keyed by leaf node.
-    static func backpropagate(from root: Tensor, seed: Tensor?, retainGraph: Bool) -> [(GradNode, Tensor)] {
+    /// The identity of this tensor's graph leaf (a trainable parameter's
+    /// value), as ``LeafGradientObserver`` reports it; nil when the tensor
+    /// records no ops.
+    public var leafIdentity: ObjectIdentifier? { node.map(ObjectIdentifier.init) }
+
+    /// Gradients for the leaves reached from `root`, keyed by leaf node;
+    /// `onLeaf` (run without recording) gets each as soon as it is final.
+    static func backpropagate(from root: Tensor, seed: Tensor?, retainGraph: Bool,
+                              onLeaf: ((GradNode, Tensor) -> Void)? = nil) -> [(GradNode, Tensor)] {
         guard let rootNode = root.node else {
             preconditionFailure("backward: the tensor does not require gradients (no input was marked with requiringGrad(), or it was computed in withoutGrad)")
         }
@@ -124,7 +136,11 @@ extension Tensor {
         withoutGrad {
             for n in order.reversed() {
                 guard let g = pending.removeValue(forKey: ObjectIdentifier(n)) else { continue }
-                if n.isLeaf { leaves.append((n, g)); continue }
+                if n.isLeaf {
+                    leaves.append((n, g))
+                    onLeaf?(n, g)
+                    continue
+                }
                 guard let pullback = n.pullback else {
                     preconditionFailure("backward: the graph through '\(n.op)' was already freed by an earlier backward pass; pass retainGraph: true to the first one")
                 }
@@ -184,4 +200,15 @@ extension Tensor {
         }
         return ops
     }
+}
+
+/// Hears, during ``Tensor/backward(_:retainGraph:)``, of each graph leaf
+/// whose gradient has just become final (by ``Tensor/leafIdentity``).
+///
+/// One observer at a time for the process, set around the backward passes
+/// of a training step by whoever needs it (the Distributed module starts a
+/// gradient bucket's allreduce as soon as its last parameter is done).
+public enum LeafGradientObserver {
+    /// The observer in force, or nil.
+    public nonisolated(unsafe) static var current: ((ObjectIdentifier) -> Void)?
 }

@@ -131,6 +131,25 @@ extension Tensor {
         return t
     }
 
+    /// Bernoulli(p) values drawn row by row: the elements split into
+    /// `rows.count` equal contiguous rows (the leading axis, and whatever axes
+    /// follow it, of a batch), the values of row i drawn in order from a
+    /// generator seeded with `key` and `rows[i]`. So a row keyed r gets the
+    /// same values in any tensor drawn with the same key, whichever rows are
+    /// drawn beside it (and a longer row starts with a shorter one's values).
+    public static func bernoulli(_ shape: [Int], probability p: Double, dtype: DType = .float32,
+                                 key: UInt64, rows: [Int]) -> Tensor {
+        var t = Tensor(uninitializedShape: shape, dtype: dtype)
+        let perRow = rows.isEmpty ? 0 : t.count / rows.count
+        precondition(perRow * rows.count == t.count, "Tensor.bernoulli: \(rows.count) rows do not divide shape \(shape)")
+        var generator = RandomGenerator(seed: 0)
+        t.fillEach { i in
+            if i % perRow == 0 { generator = RandomGenerator(seed: key ^ (UInt64(truncatingIfNeeded: rows[i / perRow]) &* 0x9E37_79B9_7F4A_7C15)) }
+            return generator.bernoulli(p)
+        }
+        return t
+    }
+
     /// Beta(α, β)-distributed values (mixup coefficients).
     public static func beta(_ shape: [Int], alpha: Double, beta: Double, dtype: DType = .float32,
                             using generator: inout RandomGenerator) -> Tensor {

@@ -33,6 +33,8 @@ public func frameMask(for frames: Tensor, lengths: [Int]?, layer: String) -> Ten
 /// are TF-slim's `batch_norm` (decay 0.999), which the reference uses; raise
 /// the momentum for short runs or the evaluation statistics lag behind.
 /// State-dict names match `BatchNorm`: weight, bias, runningMean, runningVar.
+/// With ``replicas`` set, the statistics are those of every replica's valid
+/// frames (synchronised, as ``BatchNorm``'s).
 public final class FrameBatchNorm: Module {
     /// γ, the per-feature scale.
     public let weight: Parameter
@@ -46,6 +48,9 @@ public final class FrameBatchNorm: Module {
     public let epsilon: Double
     /// The weight of a batch's statistics in the running ones (TF-slim's decay 0.999 as 0.001).
     public let momentum: Double
+    /// The data-parallel replicas whose valid frames the statistics are taken
+    /// over (synchronised, as ``BatchNorm/replicas``); nil for this process's batch alone.
+    public var replicas: (any ReplicaGroup)?
 
     /// Batch normalisation over the valid frames of `features` features.
     public init(_ features: Int, epsilon: Double = 1e-3, momentum: Double = 0.001, dtype: DType = .float32) {
@@ -75,7 +80,21 @@ public final class FrameBatchNorm: Module {
             let axes = Array(0..<(z.rank - 1))
             let n: Double
             let mean: Tensor, variance: Tensor
-            if let mask {
+            if let replicas {
+                if let mask {
+                    precondition(mask.rank == z.rank && Array(mask.shape.dropLast()) == Array(z.shape.dropLast()) && mask.shape.last == 1,
+                                 "FrameBatchNorm: mask \(mask.shape) does not fit input \(z.shape)")
+                }
+                var count = [mask.map { $0.sum().scalar } ?? Double(z.count / features)]
+                replicas.sum(&count)
+                n = count[0]
+                precondition(n > 1, "FrameBatchNorm: training needs more than one valid frame over the replicas, got \(n) (input \(z.shape))")
+                let masked = { (t: Tensor) in mask.map { t * $0 } ?? t }
+                mean = replicaSum(masked(z).sum(axes: axes), over: replicas) * (1 / n)
+                let centered = z - mean
+                variance = replicaSum(masked(centered * centered).sum(axes: axes), over: replicas) * (1 / n)
+                normalized = centered * rsqrt(variance + epsilon)
+            } else if let mask {
                 precondition(mask.rank == z.rank && Array(mask.shape.dropLast()) == Array(z.shape.dropLast()) && mask.shape.last == 1,
                              "FrameBatchNorm: mask \(mask.shape) does not fit input \(z.shape)")
                 n = mask.sum().scalar
