@@ -41,7 +41,8 @@ for model in logistic moe moe-gated lstm; do
   "$CHECK" train --mode plain --model $model --steps 20 --batch 32 --out "$TMP/$model-plain-20"
   for n in 2 3; do
     echo "== $model: $n ranks vs one process, 20 steps, batch 32 (≤ 1e-5)"
-    mpirun -np $n --oversubscribe "$CHECK" train --mode mpi --model $model --steps 20 --batch 32 --out "$TMP/$model-mpi$n-20"
+    # 512-byte buckets: several allreduces, queued with the synchronised batch norm's sums during the backward pass.
+    mpirun -np $n --oversubscribe "$CHECK" train --mode mpi --model $model --steps 20 --batch 32 --bucket-bytes 512 --out "$TMP/$model-mpi$n-20"
     "$CHECK" compare "$TMP/$model-mpi$n-20" "$TMP/$model-plain-20" --tolerance 1e-5
   done
 done

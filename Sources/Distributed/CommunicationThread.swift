@@ -35,18 +35,23 @@ final class CommunicationThread: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits until every submitted job has run; returns the seconds the
-    /// jobs took since the last wait, and rethrows the first job error.
-    func waitForAll() throws -> Double {
+    /// Waits until every submitted job has run; rethrows the first job error.
+    func waitForAll() throws {
         condition.lock()
         defer { condition.unlock() }
         while !jobs.isEmpty || running { condition.wait() }
-        let busy = busySeconds
-        busySeconds = 0
         if let failure {
             self.failure = nil
             throw failure
         }
+    }
+
+    /// The seconds jobs have taken since the last call.
+    func takeBusySeconds() -> Double {
+        condition.lock()
+        defer { condition.unlock() }
+        let busy = busySeconds
+        busySeconds = 0
         return busy
     }
 

@@ -11,13 +11,29 @@ public final class CommunicatorReplicas: ReplicaGroup {
     /// The ranks' collectives.
     public let communicator: any Communicator
 
-    /// The ranks of `communicator` as a replica group.
-    public init(_ communicator: any Communicator) { self.communicator = communicator }
+    /// The gradient allreduce whose communication thread the sums go
+    /// through, in order with its buckets (nil: on the calling thread).
+    public let allreduce: GradientAllreduce?
+
+    /// The ranks of `communicator` as a replica group, its sums queued behind
+    /// the buckets of `allreduce` when given (so they can run while buckets
+    /// of the same backward pass are being reduced).
+    public init(_ communicator: any Communicator, through allreduce: GradientAllreduce? = nil) {
+        self.communicator = communicator
+        self.allreduce = allreduce
+    }
 
     /// `values` replaced by their sum over every rank (an allreduce).
     public func sum(_ values: inout [Double]) {
         do {
-            try communicator.allreduceSum(&values)
+            if let allreduce {
+                let box = SumBox(values)
+                let communicator = self.communicator
+                try allreduce.runInOrder { try communicator.allreduceSum(&box.values) }
+                values = box.values
+            } else {
+                try communicator.allreduceSum(&values)
+            }
         } catch {
             communicator.abort("rank \(communicator.rank) of \(communicator.size): synchronised batch norm: \(error)")
         }
@@ -35,4 +51,10 @@ public final class CommunicatorReplicas: ReplicaGroup {
         }
         return count
     }
+}
+
+/// Values handed to the communication thread and back.
+private final class SumBox: @unchecked Sendable {
+    var values: [Double]
+    init(_ values: [Double]) { self.values = values }
 }

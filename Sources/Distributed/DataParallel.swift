@@ -119,29 +119,16 @@ public final class DataParallel: TrainingCallback {
     public let bucketBytes: Int
     /// Extra text every rank must agree on (e.g. the model's name and specification).
     public let fingerprint: String
-    /// The bucket layout of the model's trainable parameters, made in
-    /// ``trainingWillStart(_:)``; nil before.
-    public private(set) var buckets: GradientBuckets?
     /// Whether a bucket's allreduce starts as soon as the backward pass has
     /// finished its last gradient (on a communication thread), rather than
-    /// after the whole pass. Off in effect for a model whose batch norms are
-    /// synchronised: their sums run inside the pass on the training thread.
+    /// after the whole pass. Synchronised batch norms queue their sums on the
+    /// same thread, so every rank runs the collectives in one order; that
+    /// order is the graph's, the same on every rank as long as the model's
+    /// graph does not depend on the data (true of every zoo model).
     public let overlapsBackward: Bool
-    /// Seconds the last step's allreduces took on the communication thread.
-    public private(set) var lastAllreduceSeconds = 0.0
-    /// Seconds the last step waited for its allreduces after the backward
-    /// pass: the part of ``lastAllreduceSeconds`` the pass did not hide.
-    public private(set) var lastWaitSeconds = 0.0
-
-    private var thread: CommunicationThread?
-    private var parameters: [Parameter] = []
-    private var leafIndex: [ObjectIdentifier: Int] = [:]
-    private var bucketOf: [Int] = []
-    private var notified: [Int] = []
-    private var missing: [Int] = []
-    private var nextBucket = 0
-    private var passes = 1
-    private let results = BucketResults()
+    /// The gradient allreduce, made in ``trainingWillStart(_:)`` when there
+    /// is more than one rank; nil before (and with one rank).
+    public private(set) var allreduce: GradientAllreduce?
 
     /// A callback averaging over the ranks of `communicator`.
     /// - Parameters:
@@ -194,91 +181,33 @@ public final class DataParallel: TrainingCallback {
         if let ema = trainer.ema, ema.isStarted { ema.loadShadow(try broadcast(ema.shadow)) }
         // One rank is one process: its batch is the global batch, and it keeps the plain arithmetic.
         guard communicator.size > 1 else { return }
-        let layout = GradientBuckets(elementCounts: model.trainableParameters.map(\.value.count), bucketBytes: bucketBytes)
-        buckets = layout
-        bucketOf = [Int](repeating: 0, count: layout.elementCounts.count)
-        for (b, members) in layout.buckets.enumerated() { for i in members { bucketOf[i] = b } }
-        passes = trainer.config.accumulationSteps
-        resetBuckets()
-        let synchronised = CommunicatorReplicas(communicator).synchronizeBatchNorms(of: model)
         trainer.evaluation = ShardedEvaluation(communicator: communicator)
-        thread = CommunicationThread()
-        mapLeaves(trainer)
-        if overlapsBackward && synchronised == 0 {
-            LeafGradientObserver.current = { [unowned self] leaf in self.gradientIsFinal(leaf) }
-        }
+        let reduce = GradientAllreduce(parameters: { model.trainableParameters }, communicator: communicator,
+                                       bucketBytes: bucketBytes, passes: trainer.config.accumulationSteps)
+        CommunicatorReplicas(communicator, through: reduce).synchronizeBatchNorms(of: model)
+        if overlapsBackward { reduce.observeBackwardPasses() }
+        allreduce = reduce
     }
 
     /// Replaces each trainable parameter's gradient by its sum over the
     /// ranks: each rank's gradient is already that of its videos' share of
     /// the global batch's mean loss (the trainer weights by
-    /// ``Training/TrainingBatch/globalCount``). Starts the buckets the
-    /// backward pass has not started, in order, and waits for all.
+    /// ``Training/TrainingBatch/globalCount``).
     public func gradientsDidCompute(_ trainer: Trainer) throws {
-        guard let buckets, let thread else { return }
-        let start = DispatchTime.now().uptimeNanoseconds
-        while nextBucket < buckets.buckets.count { launch(nextBucket) }
-        lastAllreduceSeconds = try thread.waitForAll()
-        lastWaitSeconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        let shapes = parameters.map(\.shape)
-        for b in buckets.buckets.indices {
-            for (i, g) in buckets.unflatten(b, results.flat[b], shapes: shapes) {
-                let p = parameters[i]
-                p.grad = g.map { $0.dtype == p.value.dtype ? $0 : $0.converted(to: p.value.dtype) }
-            }
-        }
-        resetBuckets()
+        try allreduce?.sumGradients()
     }
 
     /// The parameters' values are new tensors after an update: map their graph leaves again.
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
-        if buckets != nil { mapLeaves(trainer) }
+        allreduce?.mapLeaves()
     }
 
     /// Stops the communication thread and the gradient observer.
     public func trainingDidFail(_ trainer: Trainer, error: Error) { finish() }
 
     private func finish() {
-        if LeafGradientObserver.current != nil { LeafGradientObserver.current = nil }
-        thread?.stop()
-        thread = nil
-    }
-
-    private func mapLeaves(_ trainer: Trainer) {
-        parameters = trainer.model.trainableParameters
-        leafIndex = [:]
-        for (i, p) in parameters.enumerated() { if let id = p.value.leafIdentity { leafIndex[id] = i } }
-    }
-
-    private func resetBuckets() {
-        guard let buckets else { return }
-        notified = [Int](repeating: 0, count: buckets.elementCounts.count)
-        missing = buckets.buckets.map(\.count)
-        nextBucket = 0
-        results.flat = [[Float]](repeating: [], count: buckets.buckets.count)
-    }
-
-    /// A parameter's gradient is final for this backward pass; after the
-    /// last micro-batch's, its bucket may start, once every earlier bucket
-    /// has (the same order on every rank, whatever the timing).
-    private func gradientIsFinal(_ leaf: ObjectIdentifier) {
-        guard let i = leafIndex[leaf], let buckets else { return }
-        notified[i] += 1
-        guard notified[i] == passes else { return }
-        missing[bucketOf[i]] -= 1
-        while nextBucket < buckets.buckets.count && missing[nextBucket] == 0 { launch(nextBucket) }
-    }
-
-    /// Copies bucket `b` (zeros and a flag for missing gradients) and queues its allreduce.
-    private func launch(_ b: Int) {
-        guard let buckets, let thread else { return }
-        nextBucket = b + 1
-        var flat = buckets.flatten(b, gradients: parameters.map(\.grad))
-        let communicator = self.communicator, results = self.results
-        thread.submit {
-            try communicator.allreduceSum(&flat)
-            results.flat[b] = flat
-        }
+        allreduce?.stopObserving()
+        allreduce = nil
     }
 
     /// Waits at a barrier, so the files rank 0 wrote at this validation point are complete.
@@ -405,10 +334,4 @@ public struct DataParallelTopology: TrainingTopology {
         DataParallel.callbacks(for: config, communicator: communicator, training: training as? ShardedBatchSource,
                                fingerprint: fingerprint)
     }
-}
-
-/// The summed buckets of one step, written by the communication thread and
-/// read by the training thread after it has waited for them.
-final class BucketResults: @unchecked Sendable {
-    var flat: [[Float]] = []
 }
