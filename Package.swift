@@ -73,7 +73,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Tensor", "NN", "TFRecord", "YT8MData", "Zoo", "Training", "CBLAS",
+            dependencies: ["Tensor", "NN", "TFRecord", "YT8MData", "Zoo", "Training", "CBLAS", "Collectives", "Distributed", "FileIO",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Benchmarks"
         ),

@@ -381,7 +381,7 @@ def main():
     p.add_argument("--repeat", type=int, default=2, help="runs per step count; the least wall time counts (default 2)")
     p.add_argument("--threads", type=int, help="--threads for yt8m train (default: all cores)")
     p.add_argument("--workdir", default=None, help="scratch directory parent (default: the system's temp)")
-    p.add_argument("--note", default="Timed on a shared machine while another engineer's Swift builds ran at "
+    p.add_argument("--note", default="Timed on a shared machine while Swift builds ran at "
                    "times on the same two cores, so the step times may be inflated; re-measure on an idle "
                    "machine with `python3 scripts/scaling_simulation.py --measure`.",
                    help="the JSON's note field")

@@ -47,7 +47,22 @@ enum Report {
             row("numpy matmul", r.peer?["numpy_ms"])
             row("torch matmul", r.peer?["peer_ms"])
         }
-        for r in rows where !r.project.rows.isEmpty {
+        for r in rows where r.workload.id == "B9" {
+            lines.append("")
+            lines.append("B9 data-parallel training step (global batch: B1 256, B3 32):")
+            lines.append(pad(["model", "1 rank × \(threads) thr", "2 ranks × 1", "speed-up", "allreduce ms", "hidden",
+                              "2 ranks, no overlap"]))
+            for (model, v) in r.project.rows.sorted(by: { $0.key < $1.key }) {
+                let one = v["one_rank_ms"] ?? .nan, two = v["two_ranks_ms"] ?? .nan
+                let reduce = v["allreduce_ms"] ?? .nan, wait = v["wait_ms"] ?? .nan
+                let hidden = reduce > 0 ? max(0, 1 - wait / reduce) : .nan
+                lines.append(pad([model, String(format: "%.1f ms", one), String(format: "%.1f ms", two),
+                                  String(format: "%.2f×", one / two), String(format: "%.1f", reduce),
+                                  String(format: "%.0f%%", hidden * 100),
+                                  String(format: "%.1f ms", v["two_ranks_sequential_ms"] ?? .nan)]))
+            }
+        }
+        for r in rows where !r.project.rows.isEmpty && r.workload.id != "B9" {
             lines.append("")
             lines.append("\(r.workload.id) \(r.workload.name):")
             lines.append(pad(["kernel", "ms", "GB/s", "time / ideal at copy bandwidth"]))

@@ -1,3 +1,4 @@
+import Distributed
 import FileIO
 import Tensor
 import ArgumentParser
@@ -29,6 +30,10 @@ struct Benchmarks: ParsableCommand {
     @Option(help: .hidden)
     var child: String?
 
+    /// B9's rank mode, started by `mpirun -np 2`: one model's data-parallel step.
+    @Option(help: .hidden)
+    var rankStep: String?
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         for id in ids where !workloads.contains(where: { $0.id == id }) {
@@ -37,6 +42,15 @@ struct Benchmarks: ParsableCommand {
     }
 
     func run() throws {
+        if let rankStep {
+            let world = try MPICommunicator.world()
+            let model = String(rankStep.prefix { $0 != "-" })
+            let figures = DataParallel.runOrAbort(world) {
+                dataParallelStep(model, communicator: world, overlap: !rankStep.hasSuffix("-sequential"))
+            }
+            if world.isRoot { print(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self)) }
+            return
+        }
         if let child {
             // Child mode: run one workload in this process and print its JSON.
             guard let w = workloads.first(where: { $0.id == child }) else { throw ExitCode.failure }

@@ -31,6 +31,7 @@ let workloads: [Workload] = [
     qrnnTrainWorkload,
     transformerTrainWorkload,
     tfrecordReadWorkload,
+    dataParallelWorkload,
     kernelBandwidthWorkload,
 ]
 
