@@ -2,7 +2,7 @@ import Collectives
 import NN
 
 /// A communicator's ranks as the replica group synchronised batch
-/// normalisation sums over (NN's ``NN/ReplicaGroup``).
+/// normalisation sums over (NN's `ReplicaGroup`).
 ///
 /// The sum runs inside a forward or backward pass, which cannot throw: a
 /// failed allreduce ends every rank through `Communicator.abort(_:code:)`
@@ -39,8 +39,8 @@ public final class CommunicatorReplicas: ReplicaGroup {
         }
     }
 
-    /// Makes every batch normalisation of `model` (``NN/BatchNorm`` and
-    /// ``NN/FrameBatchNorm``) take its statistics over this group's global
+    /// Makes every batch normalisation of `model` (`BatchNorm` and
+    /// `FrameBatchNorm`) take its statistics over this group's global
     /// batch; returns how many layers it synchronised.
     @discardableResult
     public func synchronizeBatchNorms(of model: Module) -> Int {

@@ -34,8 +34,8 @@ public enum DataParallelError: Error, CustomStringConvertible, Equatable {
 /// `DistributedSampler` deals examples), so the union of the ranks' k-th
 /// batches is the k-th batch a single process trains on.
 ///
-/// A ``DatasetBatchSource`` is read through its
-/// ``DatasetBatchSource/readingShare(_:of:)``: every rank steps through the
+/// A `DatasetBatchSource` is read through its
+/// `DatasetBatchSource.readingShare(_:of:)`: every rank steps through the
 /// same record order on record headers, and reads and decodes only the data
 /// of its own videos. Any other source (rated segments, batches in memory) is
 /// read whole on every rank and shared after. Either way the position is the
@@ -192,7 +192,7 @@ public final class DataParallel: TrainingCallback {
     /// Replaces each trainable parameter's gradient by its sum over the
     /// ranks: each rank's gradient is already that of its videos' share of
     /// the global batch's mean loss (the trainer weights by
-    /// ``Training/TrainingBatch/globalCount``).
+    /// `TrainingBatch.globalCount`).
     public func gradientsDidCompute(_ trainer: Trainer) throws {
         try allreduce?.sumGradients()
     }

@@ -59,7 +59,7 @@ public final class GradientAllreduce {
     deinit { stopObserving(); thread.stop() }
 
     /// Starts each bucket's allreduce during the backward passes on this
-    /// process (``Tensor/LeafGradientObserver``), until ``stopObserving()``.
+    /// process (`LeafGradientObserver`), until ``stopObserving()``.
     public func observeBackwardPasses() {
         LeafGradientObserver.current = { [unowned self] leaf in self.gradientIsFinal(leaf) }
     }

@@ -16,7 +16,7 @@ import Zoo
 /// decisions.
 ///
 /// Every rank still reads the whole pass (the source is any
-/// ``Training/BatchSource``); the model runs on a 1/N share of it.
+/// `BatchSource`); the model runs on a 1/N share of it.
 public struct ShardedEvaluation: ModelEvaluation {
     /// The ranks' collectives.
     public let communicator: any Communicator

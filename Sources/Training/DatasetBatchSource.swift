@@ -30,7 +30,7 @@ public final class DatasetBatchSource: BatchSource {
     }
 
     /// A source over the same files and options that reads only share
-    /// `part` of `parts` of every batch (``BatchShare``: the other videos'
+    /// `part` of `parts` of every batch (`BatchShare`: the other videos'
     /// data is never read), at this source's position; this source's reading
     /// threads stop, since the share replaces it.
     public func readingShare(_ part: Int, of parts: Int) throws -> DatasetBatchSource {
