@@ -13,7 +13,9 @@
 #  - `yt8m train --model moe --steps 200` (the default recipe on the embedded
 #    data; each rank reads only its own videos' data) under mpirun -np 2
 #    reaches the validation GAP@20 of the same command without mpirun, to
-#    three decimals;
+#    three decimals; and `yt8m eval` and `yt8m predict` of its checkpoint
+#    under mpirun -np 2 (each rank scoring its share of the batches) print
+#    the same metrics and write the same submission bytes as one process;
 #  - a rank killed mid-training makes the others exit non-zero within 30 s.
 # Usage: scripts/mpi_equivalence.sh [path/to/DistributedCheck [path/to/yt8m]]
 set -eu
@@ -58,6 +60,15 @@ echo "validation GAP@20: one process $one, 2 ranks $two"
 [ -n "$one" ] && [ -n "$two" ] && awk -v a="$one" -v b="$two" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d < 0.0005) }' \
   || { echo "mpi_equivalence: the GAP@20 differs in the third decimal" >&2; tail -5 "$TMP/moe-2.log" >&2; exit 1; }
 [ -f "$TMP/moe-2/best.safetensors" ] && [ -f "$TMP/moe-2/metrics.csv" ] || { echo "mpi_equivalence: rank 0 wrote no checkpoint" >&2; exit 1; }
+
+echo "== yt8m eval and predict of that checkpoint: mpirun -np 2 vs one process (the same metrics, the same submission bytes)"
+"$YT8M" eval --checkpoint "$TMP/moe-1/best.safetensors" >"$TMP/eval-1.txt" 2>/dev/null
+mpirun -np 2 "$YT8M" eval --checkpoint "$TMP/moe-1/best.safetensors" >"$TMP/eval-2.txt" 2>/dev/null
+diff "$TMP/eval-1.txt" "$TMP/eval-2.txt" || { echo "mpi_equivalence: yt8m eval differs under mpirun" >&2; exit 1; }
+"$YT8M" predict --checkpoint "$TMP/moe-1/best.safetensors" --out "$TMP/predict-1.csv" 2>/dev/null
+mpirun -np 2 "$YT8M" predict --checkpoint "$TMP/moe-1/best.safetensors" --out "$TMP/predict-2.csv" 2>/dev/null
+cmp "$TMP/predict-1.csv" "$TMP/predict-2.csv" || { echo "mpi_equivalence: yt8m predict differs under mpirun" >&2; exit 1; }
+echo "eval: $(grep GAP "$TMP/eval-2.txt"); predict: $(($(wc -l <"$TMP/predict-2.csv") - 1)) videos, identical files"
 
 echo "== a rank killed mid-training: the other exits non-zero within 30 s, the last checkpoint intact"
 mpirun -np 2 "$CHECK" train --mode mpi --model moe --steps 100000000 --batch 32 \

@@ -5,7 +5,8 @@ import Tensor
 import Training
 import Zoo
 
-/// A validation pass shared between the ranks: rank r runs the model on
+/// A pass over evaluation data shared between the ranks (validation in
+/// training, `yt8m eval` and `yt8m predict`): rank r runs the model on
 /// batches r, r + N, r + 2N, … of the pass, keeps each video's best-ranked
 /// classes (as many as the metrics look at: `topK`, or its label count when
 /// larger) with its labels, and the ranks allgather those; every rank then
@@ -26,11 +27,29 @@ public struct ShardedEvaluation: ModelEvaluation {
 
     /// The metrics of `model` over one pass of `source` (at most `maxBatches` batches), on every rank alike.
     public func evaluate(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?) throws -> EvaluationResult {
+        let topK = EvaluationMetrics(numClasses: model.numClasses).topK
+        let videos = try scoredVideos(model, on: source, maxBatches: maxBatches) { max(topK, Set($0).count) }
+        var metrics = EvaluationMetrics(numClasses: model.numClasses)
+        try metrics.accumulate(sparsePredictions: videos.map(\.ranked), labels: videos.map(\.labels))
+        try metrics.requireLabels()
+        return metrics.result()
+    }
+
+    /// Every video of one pass with its `topK` best classes, in the pass's
+    /// order, on every rank alike (rank 0 writes them).
+    public func rankedPredictions(_ model: any ZooModel, on source: BatchSource, topK: Int) throws -> [KaggleSubmission.Row] {
+        try scoredVideos(model, on: source, maxBatches: nil) { _ in topK }
+            .map { KaggleSubmission.Row(videoID: $0.id, predictions: $0.ranked) }
+    }
+
+    /// Runs the model on this rank's batches of one pass, keeps each video's
+    /// `keep(labels)` best classes, and gathers every rank's videos in the pass's order.
+    func scoredVideos(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?,
+                      keep: ([Int]) -> Int) throws -> [VideoScores.Video] {
         let wasTraining = model.isTraining
         model.eval()
         defer { if wasTraining { model.train() } }
         try source.reset()
-        let topK = EvaluationMetrics(numClasses: model.numClasses).topK
         var mine = VideoScores()
         var index = 0
         while maxBatches.map({ index < $0 }) ?? true, let batch = try source.nextBatch() {
@@ -39,26 +58,22 @@ public struct ShardedEvaluation: ModelEvaluation {
             let scores = batch.weighted(withoutGrad { model(batch.input).probabilities }.floats)
             let c = model.numClasses
             for (row, labels) in batch.labelIndices.enumerated() {
-                let ranked = TopKSelection.select(Array(scores[(row * c)..<((row + 1) * c)]), k: max(topK, Set(labels).count))
-                mine.append(batch: index, row: row, ranked: ranked, labels: labels)
+                let ranked = TopKSelection.select(Array(scores[(row * c)..<((row + 1) * c)]), k: keep(labels))
+                mine.append(VideoScores.Video(batch: index, row: row, id: batch.ids[row], ranked: ranked, labels: labels))
             }
         }
         let gathered = try communicator.allgather(mine.bytes).map { try VideoScores(bytes: $0) }
-        var videos = gathered.flatMap(\.videos)
-        videos.sort { ($0.batch, $0.row) < ($1.batch, $1.row) }
-        var metrics = EvaluationMetrics(numClasses: model.numClasses)
-        try metrics.accumulate(sparsePredictions: videos.map(\.ranked), labels: videos.map(\.labels))
-        try metrics.requireLabels()
-        return metrics.result()
+        return gathered.flatMap(\.videos).sorted { ($0.batch, $0.row) < ($1.batch, $1.row) }
     }
 }
 
 /// One rank's scored videos, as bytes for an allgather: per video its batch
-/// and row in the pass, its ranked (class, score) pairs and its labels,
-/// all little-endian.
+/// and row in the pass, its id, its ranked (class, score) pairs and its
+/// labels, all little-endian.
 struct VideoScores {
     struct Video {
         var batch: Int, row: Int
+        var id: String
         var ranked: [ClassScore]
         var labels: [Int]
     }
@@ -66,15 +81,15 @@ struct VideoScores {
 
     init() {}
 
-    mutating func append(batch: Int, row: Int, ranked: [ClassScore], labels: [Int]) {
-        videos.append(Video(batch: batch, row: row, ranked: ranked, labels: labels))
-    }
+    mutating func append(_ video: Video) { videos.append(video) }
 
     var bytes: [UInt8] {
         var out: [UInt8] = []
         func put(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         for v in videos {
-            put(UInt32(v.batch)); put(UInt32(v.row)); put(UInt32(v.ranked.count)); put(UInt32(v.labels.count))
+            let id = Array(v.id.utf8)
+            put(UInt32(v.batch)); put(UInt32(v.row)); put(UInt32(id.count)); put(UInt32(v.ranked.count)); put(UInt32(v.labels.count))
+            out.append(contentsOf: id)
             for p in v.ranked { put(UInt32(p.classIndex)); put(p.score.bitPattern) }
             for l in v.labels { put(UInt32(l)) }
         }
@@ -90,12 +105,15 @@ struct VideoScores {
             return UInt32(bytes[i]) | UInt32(bytes[i + 1]) << 8 | UInt32(bytes[i + 2]) << 16 | UInt32(bytes[i + 3]) << 24
         }
         while i < bytes.count {
-            let batch = Int(try get()), row = Int(try get()), n = Int(try get()), l = Int(try get())
+            let batch = Int(try get()), row = Int(try get()), idLength = Int(try get()), n = Int(try get()), l = Int(try get())
+            guard i + idLength <= bytes.count else { throw DataParallelError.malformedScores(bytes: bytes.count) }
+            let id = String(decoding: bytes[i..<(i + idLength)], as: UTF8.self)
+            i += idLength
             var ranked: [ClassScore] = []
             for _ in 0..<n { ranked.append(ClassScore(classIndex: Int(try get()), score: Float(bitPattern: try get()))) }
             var labels: [Int] = []
             for _ in 0..<l { labels.append(Int(try get())) }
-            videos.append(Video(batch: batch, row: row, ranked: ranked, labels: labels))
+            videos.append(Video(batch: batch, row: row, id: id, ranked: ranked, labels: labels))
         }
     }
 }

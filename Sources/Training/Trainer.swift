@@ -423,6 +423,9 @@ extension TrainingConfig {
 public protocol ModelEvaluation {
     /// The metrics of `model` (put in evaluation mode for the pass) over one pass of `source`.
     func evaluate(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?) throws -> EvaluationResult
+    /// Every video of one pass of `source`, in the pass's order, with the
+    /// `topK` classes `model` scores highest, best first (a Kaggle submission's rows).
+    func rankedPredictions(_ model: any ZooModel, on source: BatchSource, topK: Int) throws -> [KaggleSubmission.Row]
 }
 
 /// This process scores every batch: ``Trainer/evaluate(_:on:maxBatches:)``.
@@ -433,6 +436,16 @@ public struct LocalEvaluation: ModelEvaluation {
     /// ``Trainer/evaluate(_:on:maxBatches:)``.
     public func evaluate(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?) throws -> EvaluationResult {
         try Trainer.evaluate(model, on: source, maxBatches: maxBatches)
+    }
+
+    /// Each video's `topK` best classes, from ``forEachPrediction(of:on:_:)``.
+    public func rankedPredictions(_ model: any ZooModel, on source: BatchSource, topK: Int) throws -> [KaggleSubmission.Row] {
+        try source.reset()
+        var rows: [KaggleSubmission.Row] = []
+        try forEachPrediction(of: model, on: source) { id, scores in
+            rows.append(KaggleSubmission.Row(videoID: id, predictions: TopKSelection.select(Array(scores), k: topK)))
+        }
+        return rows
     }
 }
 

@@ -60,6 +60,7 @@ struct Distill: ParsableCommand {
     }
 
     func run() throws {
+        try requireOneProcess("distill")
         let printer = ProgressPrinter()
         let distillation = Distillation(teacher: teacher, student: student, size: size, folds: folds,
                                         teacherSteps: teacherSteps, studentSteps: studentSteps, lambda: lambda,

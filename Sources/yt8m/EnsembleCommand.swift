@@ -65,6 +65,7 @@ struct Ensemble: ParsableCommand {
     }
 
     func run() throws {
+        try requireOneProcess("ensemble")
         if let t = threads { Parallel.threads = t }
         let progress = ProgressPrinter().callback
         let set = try CheckpointSet.forCommand(checkpoints, readsRealData: !(validation + data).isEmpty)

@@ -3,6 +3,7 @@ import Metrics
 import Training
 import YT8MData
 import ArgumentParser
+import Distributed
 import NN
 import Tensor
 
@@ -22,15 +23,40 @@ struct CheckpointData: ParsableArguments {
     @Option(help: "Threads for BLAS and kernels.")
     var threads: Int?
 
-    /// The checkpoint and one pass over the data (``CheckpointRun``).
-    func open() throws -> CheckpointRun {
+    /// The checkpoint and one pass over the data (``CheckpointRun``). Under
+    /// `mpirun` with several ranks, the pass is shared (`ShardedEvaluation`)
+    /// and rank 0 alone makes the synthetic data on first use, writes files
+    /// and speaks; `world` is then the ranks' communicator.
+    func open() throws -> (run: CheckpointRun, world: MPICommunicator?) {
         if let t = threads { Parallel.threads = t }
-        let run = try CheckpointRun(checkpoint: checkpoint, data: data, format: formatOptions.format, batchSize: batchSize,
-                                    progress: ProgressPrinter().callback)
+        let launched = MPICommunicator.isLaunchedByMPI ? try MPICommunicator.world() : nil
+        let world = (launched?.size ?? 1) > 1 ? launched : nil
+        let isRoot = world?.isRoot ?? true
+        func make() throws -> CheckpointRun {
+            try CheckpointRun(checkpoint: checkpoint, data: data, format: formatOptions.format, batchSize: batchSize,
+                              progress: isRoot ? ProgressPrinter().callback : nil)
+        }
+        var run: CheckpointRun
+        if let world {
+            // The others wait for rank 0 rather than race it to write the synthetic dataset.
+            let first = isRoot ? DataParallel.runOrAbort(world) { try make() } : nil
+            try world.barrier()
+            run = try first ?? DataParallel.runOrAbort(world) { try make() }
+            run.evaluation = ShardedEvaluation(communicator: world)
+            run.writesFiles = isRoot
+        } else {
+            run = try make()
+        }
         // Say so: without --data the numbers are the synthetic set's, not the user's data.
-        if run.isSynthetic { note("no --data given: reading the embedded synthetic dataset's validation split") }
-        return run
+        if run.isSynthetic && isRoot { note("no --data given: reading the embedded synthetic dataset's validation split") }
+        return (run, world)
     }
+}
+
+/// Runs `body`, and under several ranks ends every rank with a message
+/// naming the rank if it throws, so none is left waiting in a collective.
+func sharedBetweenRanks(_ world: MPICommunicator?, _ body: () throws -> Void) throws {
+    if let world { DataParallel.runOrAbort(world, body) } else { try body() }
 }
 
 /// `yt8m eval`: the challenge metrics of a checkpoint on labelled data.
@@ -65,8 +91,15 @@ struct Eval: ParsableCommand {
         let format = options.formatOptions.format
         let rated = try segmentClassOption.ratedClasses(numClasses: format.numClasses)
         let vocabulary = try vocabularyOption.load(numClasses: format.numClasses)
-        let run = try options.open()
+        let (run, world) = try options.open()
+        try sharedBetweenRanks(world) { try report(run, rated: rated, vocabulary: vocabulary, speaks: world?.isRoot ?? true) }
+    }
+
+    /// Scores the pass and prints the metrics (when `speaks`: rank 0 alone under `mpirun`).
+    private func report(_ run: CheckpointRun, rated: SegmentClassList, vocabulary: YT8MVocabulary?, speaks: Bool) throws {
         let r = try run.evaluate()
+        let segments = run.scoresSegments ? try run.evaluateSegments(ratedClasses: rated, topN: topN) : nil
+        guard speaks else { return }
         print("\(run.spec.model) (\(run.spec.size.rawValue)) on \(r.videoCount) videos")
         print(String(format: "GAP@20 %.4f\nMAP    %.4f\nHit@1  %.4f\nPERR   %.4f",
                      r.globalAveragePrecision, r.meanAveragePrecision, r.hitAtOne, r.precisionAtEqualRecallRate))
@@ -80,7 +113,7 @@ struct Eval: ParsableCommand {
                 for (c, ap) in rows { print("  \(title) \(String(format: "%.4f", ap))  \(vocabulary.label(c))") }
             }
         }
-        guard run.scoresSegments, let segments = try run.evaluateSegments(ratedClasses: rated, topN: topN) else { return }
+        guard let segments else { return }
         print(String(format: "segment mAP@%d %.4f (%d classes)", topN, segments.meanAveragePrecision, segments.averagePrecisions.count))
     }
 }
@@ -125,12 +158,18 @@ struct Predict: ParsableCommand {
             // Read the class list first: a bad file stops before the pass over the data.
             let format = options.formatOptions.format
             let rated = try segmentClassOption.ratedClasses(numClasses: format.numClasses)
-            let count = try options.open().writeSegmentSubmission(to: out, ratedClasses: rated, classesPerSegment: topK,
-                                                                  segmentsPerClass: segmentsPerClass)
-            note("wrote segment predictions (\(count) segments) to \(out)")
+            let (run, world) = try options.open()
+            try sharedBetweenRanks(world) {
+                let count = try run.writeSegmentSubmission(to: out, ratedClasses: rated, classesPerSegment: topK,
+                                                           segmentsPerClass: segmentsPerClass)
+                if run.writesFiles { note("wrote segment predictions (\(count) segments) to \(out)") }
+            }
         } else {
             let vocabulary = try vocabularyOption.load(numClasses: options.formatOptions.format.numClasses)
-            let videos = try options.open().writeSubmission(to: out, topK: topK)
+            let (run, world) = try options.open()
+            var videos = 0
+            try sharedBetweenRanks(world) { videos = try run.writeSubmission(to: out, topK: topK) }
+            guard run.writesFiles else { return }
             note("wrote predictions for \(videos) videos to \(out)")
             if let vocabulary {
                 let named = Self.namedPath(out)

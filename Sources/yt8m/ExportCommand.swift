@@ -24,7 +24,8 @@ struct Export: ParsableCommand {
     var budgetMB = 1000.0
 
     func run() throws {
-        let export = try options.open().export(to: out, minimumElements: minElements)
+        try requireOneProcess("export")
+        let export = try options.open().run.export(to: out, minimumElements: minElements)
         let (report, before, after) = (export.quantization, export.before, export.after)
         print(report)
         print(String(format: "GAP@20 %.4f → %.4f (%+.4f) on %d videos", before.globalAveragePrecision,

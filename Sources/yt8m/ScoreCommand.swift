@@ -54,6 +54,7 @@ struct Score: ParsableCommand {
     }
 
     func run() throws {
+        try requireOneProcess("score")
         let format = formatOptions.format
         let text = try submissionText()
         let isSegmentSubmission = text.split(whereSeparator: \.isNewline).first?

@@ -91,6 +91,7 @@ struct Stack: ParsableCommand {
     }
 
     func run() throws {
+        try requireOneProcess("stack")
         if let t = threads { Parallel.threads = t }
         let progress = ProgressPrinter().callback
         let set = try CheckpointSet.forCommand(checkpoints, readsRealData: !(train + validation + data).isEmpty)

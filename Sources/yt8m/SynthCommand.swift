@@ -73,6 +73,7 @@ struct Synth: ParsableCommand {
     }
 
     func run() throws {
+        try requireOneProcess("synth")
         let start = Date()
         var lastReport = Date.distantPast
         let status = StatusLine()

@@ -1,3 +1,4 @@
+import Foundation
 import TFRecord
 import ArgumentParser
 import Training
@@ -30,4 +31,15 @@ struct YT8M: ParsableCommand {
             Ensemble.self,
             Stack.self,
         ])
+}
+
+/// Stops a command that does not run data-parallel when `mpirun` started
+/// several copies of it: each would do the whole work and race the others to
+/// write the same files. Only `yt8m train` shares its work between ranks.
+func requireOneProcess(_ command: String) throws {
+    let env = ProcessInfo.processInfo.environment
+    let ranks = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"].lazy.compactMap { env[$0].flatMap(Int.init) }.first ?? 1
+    guard ranks <= 1 else {
+        throw ValidationError("yt8m \(command) runs in one process, not data-parallel (mpirun started \(ranks) ranks): run it without mpirun; only yt8m train shares its work between ranks")
+    }
 }

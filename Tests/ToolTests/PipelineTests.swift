@@ -25,10 +25,11 @@ final class PipelineTests: XCTestCase {
         return products.appendingPathComponent("yt8m")
     }
 
-    func yt8m(_ arguments: [String], in directory: String) throws -> Run {
+    func yt8m(_ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = toolURL
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -44,6 +45,19 @@ final class PipelineTests: XCTestCase {
         while !errReader.isFinished { usleep(1000) }
         return Run(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
                    stderr: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    /// Under mpirun with several ranks, a command that does not run
+    /// data-parallel refuses before any work (exit 64) instead of letting
+    /// every rank write the same files.
+    func testCommandsOtherThanTrainRefuseSeveralRanks() throws {
+        let dir = try temporaryDirectory()
+        for arguments in [["synth", "--out", "made"], ["export", "--checkpoint", "none.safetensors", "--out", "q.safetensors"]] {
+            let run = try yt8m(arguments, in: dir, environment: ["OMPI_COMM_WORLD_SIZE": "2"])
+            XCTAssertEqual(run.status, 64, "\(arguments)")
+            XCTAssertTrue(run.stderr.contains("yt8m \(arguments[0]) runs in one process, not data-parallel (mpirun started 2 ranks)"), run.stderr)
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
     }
 
     /// Runs the tool and fails the test, showing its standard error, unless it exits with 0.

@@ -34,6 +34,13 @@ public struct CheckpointRun {
     public let files: [String]
     /// The record format the files are read with (the checkpoint's class count).
     public let format: YT8MRecordFormat
+    /// How passes are scored: this process alone, or shared between the
+    /// ranks of a data-parallel run (the Distributed module's `ShardedEvaluation`).
+    public var evaluation: any ModelEvaluation = LocalEvaluation()
+    /// Whether this process writes the files the operations make; false on
+    /// the ranks other than 0 of a data-parallel run, which take part in the
+    /// passes and write nothing.
+    public var writesFiles = true
 
     /// Loads `checkpoint` (written by the trainer or by ``export(to:minimumElements:)``)
     /// and opens `data` (files, directories or globs; the synthetic validation
@@ -54,22 +61,20 @@ public struct CheckpointRun {
 
     /// GAP@20, MAP, Hit@1 and PERR over the data.
     public func evaluate() throws -> EvaluationResult {
-        try Trainer.evaluate(model, on: source)
+        try evaluation.evaluate(model, on: source, maxBatches: nil)
     }
 
     /// Writes the Kaggle submission (top `topK` label/score pairs per video)
-    /// of the data to `path`, atomically; returns the number of videos.
+    /// of the data to `path`, atomically (when ``writesFiles``); returns the
+    /// number of videos.
     @discardableResult
     public func writeSubmission(to path: String, topK: Int = 20) throws -> Int {
-        try source.reset()
+        let rows = try evaluation.rankedPredictions(model, on: source, topK: topK)
+        guard writesFiles else { return rows.count }
         let writer = try KaggleSubmission.Writer(path: path, topK: topK)
-        var videos = 0
-        try forEachPrediction(of: model, on: source) { id, scores in
-            try writer.write(videoID: id, scores: Array(scores))
-            videos += 1
-        }
+        for row in rows { try writer.write(videoID: row.videoID, ranked: row.predictions) }
         try writer.close()
-        return videos
+        return rows.count
     }
 
     /// Whether the model reads frames (not video-level features or frame
@@ -117,7 +122,7 @@ public struct CheckpointRun {
                                        segmentsPerClass: Int = SegmentMeanAveragePrecision.kaggleTopN) throws -> Int {
         let (ranking, segments) = try segmentRanking(ratedClasses: ratedClasses, classesPerSegment: classesPerSegment,
                                                      segmentsPerClass: segmentsPerClass)
-        try SegmentSubmission.write(ranking, to: path)
+        if writesFiles { try SegmentSubmission.write(ranking, to: path) }
         return segments
     }
 
