@@ -16,6 +16,8 @@
 #    three decimals; and `yt8m eval` and `yt8m predict` of its checkpoint
 #    under mpirun -np 2 (each rank scoring its share of the batches) print
 #    the same metrics and write the same submission bytes as one process;
+#  - `yt8m distill` under mpirun -np 2 (teachers and students data-parallel,
+#    rank 0 writing the soft labels) reports the one-process figures;
 #  - a rank killed mid-training makes the others exit non-zero within 30 s.
 # Usage: scripts/mpi_equivalence.sh [path/to/DistributedCheck [path/to/yt8m]]
 set -eu
@@ -69,6 +71,15 @@ diff "$TMP/eval-1.txt" "$TMP/eval-2.txt" || { echo "mpi_equivalence: yt8m eval d
 mpirun -np 2 "$YT8M" predict --checkpoint "$TMP/moe-1/best.safetensors" --out "$TMP/predict-2.csv" 2>/dev/null
 cmp "$TMP/predict-1.csv" "$TMP/predict-2.csv" || { echo "mpi_equivalence: yt8m predict differs under mpirun" >&2; exit 1; }
 echo "eval: $(grep GAP "$TMP/eval-2.txt"); predict: $(($(wc -l <"$TMP/predict-2.csv") - 1)) videos, identical files"
+
+echo "== yt8m distill (2 folds, 20 steps each): mpirun -np 2 vs one process (the same teachers' and students' GAP)"
+figures() { grep -E "^(soft labels|the 2 fold teachers|student )" "$1"; }
+"$YT8M" distill --teacher logistic --student logistic --folds 2 --teacher-steps 20 --student-steps 20 --out "$TMP/distill-1" >"$TMP/distill-1.txt" 2>/dev/null
+mpirun -np 2 "$YT8M" distill --teacher logistic --student logistic --folds 2 --teacher-steps 20 --student-steps 20 --out "$TMP/distill-2" >"$TMP/distill-2.txt" 2>/dev/null
+figures "$TMP/distill-1.txt" >"$TMP/distill-1.figures"; figures "$TMP/distill-2.txt" >"$TMP/distill-2.figures"
+[ "$(wc -l <"$TMP/distill-1.figures")" -eq 3 ] && diff "$TMP/distill-1.figures" "$TMP/distill-2.figures" \
+  || { echo "mpi_equivalence: yt8m distill differs under mpirun" >&2; cat "$TMP/distill-2.txt" >&2; exit 1; }
+tail -1 "$TMP/distill-2.figures"
 
 echo "== a rank killed mid-training: the other exits non-zero within 30 s, the last checkpoint intact"
 mpirun -np 2 "$CHECK" train --mode mpi --model moe --steps 100000000 --batch 32 \

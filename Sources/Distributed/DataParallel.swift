@@ -323,6 +323,12 @@ public struct DataParallelTopology: TrainingTopology {
     /// Data-parallel training over the ranks of `communicator`.
     public init(communicator: any Communicator) { self.communicator = communicator }
 
+    /// Rank 0 writes.
+    public var writesFiles: Bool { communicator.isRoot }
+
+    /// A barrier over the ranks.
+    public func synchronize() throws { try communicator.barrier() }
+
     /// This rank's ``ShardedBatchSource`` share of `global`.
     public func trainingSource(_ global: BatchSource) throws -> BatchSource {
         try ShardedBatchSource(global, rank: communicator.rank, size: communicator.size)

@@ -1,5 +1,6 @@
 import Training
 import ArgumentParser
+import Distributed
 import Foundation
 import Zoo
 
@@ -60,14 +61,24 @@ struct Distill: ParsableCommand {
     }
 
     func run() throws {
-        try requireOneProcess("distill")
         let printer = ProgressPrinter()
-        let distillation = Distillation(teacher: teacher, student: student, size: size, folds: folds,
+        var distillation = Distillation(teacher: teacher, student: student, size: size, folds: folds,
                                         teacherSteps: teacherSteps, studentSteps: studentSteps, lambda: lambda,
                                         batchSize: batchSize, directory: out, format: formatOptions.format)
-        let report: Distillation.Report
+        // Under mpirun the teachers and students train data-parallel; rank 0 alone speaks and writes.
+        let launched = MPICommunicator.isLaunchedByMPI ? try MPICommunicator.world() : nil
+        let world = (launched?.size ?? 1) > 1 ? launched : nil
+        if let world {
+            guard batchSize % world.size == 0 else {
+                throw ValidationError("--batch-size \(batchSize) must be divisible by the \(world.size) ranks")
+            }
+            distillation.topology = DataParallelTopology(communicator: world)
+        }
+        let speaks = world?.isRoot ?? true
+        var report: Distillation.Report?
         do {
-            report = try distillation.run(train: train, validation: validation) { [self] event in
+            try sharedBetweenRanks(world) { report = try distillation.run(train: train, validation: validation) { [self] event in
+                guard speaks else { return }
                 switch event {
                 case .teacherStarted(let f, let k, let files, let heldOut):
                     note("teacher \(f + 1)/\(k): \(teacher) on \(files) files, predicting \(heldOut)")
@@ -84,7 +95,7 @@ struct Distill: ParsableCommand {
                 default:
                     printer.show(event)
                 }
-            }
+            } }
         } catch let error as DistillationError {
             // A setup that cannot work is a mistake in the command line (exit 64), in the flags' words.
             switch error {
@@ -92,6 +103,7 @@ struct Distill: ParsableCommand {
             default: throw ValidationError(error.description)
             }
         }
+        guard speaks, let report else { return }
         let (a, b) = (report.distilled.globalAveragePrecision, report.labelsOnly.globalAveragePrecision)
         print(String(format: "student %@ validation GAP@20: %.4f distilled from %@, %.4f on labels alone (%+.4f)",
                      student, a, teacher, b, a - b))

@@ -59,6 +59,12 @@ public struct Distillation {
     public var directory: String
     /// Format of the records given (the synthetic dataset's own when none are).
     public var format: YT8MRecordFormat
+    /// How the teachers and students are shared with other processes (the
+    /// Distributed module's data parallelism); nil trains alone. Every
+    /// process predicts the held-out folds in full (the same weights give
+    /// the same soft labels), and the writing process alone makes the data
+    /// and the soft-labelled files, the others waiting for it.
+    public var topology: (any TrainingTopology)?
 
     /// A distillation; see the properties.
     public init(teacher: String, student: String, size: ModelSize? = nil, folds: Int = 4, teacherSteps: Int = 1000,
@@ -120,8 +126,15 @@ public struct Distillation {
         }
         guard folds >= 2 else { throw DistillationError.tooFewFolds(folds) }
         if !train.isEmpty && validation.isEmpty { throw DistillationError.noValidationFiles }
-        let data = try DataSelection.resolve(train: train, validation: validation, level: teacherEntry.recordLevel,
-                                             format: format, events: progress)
+        let writes = topology?.writesFiles ?? true
+        // The writing process makes the synthetic data on first use; the others wait rather than race it.
+        func resolve() throws -> DataSelection {
+            try DataSelection.resolve(train: train, validation: validation, level: teacherEntry.recordLevel,
+                                      format: format, events: writes ? progress : nil)
+        }
+        let first = writes ? try resolve() : nil
+        try topology?.synchronize()
+        let data = try first ?? resolve()
         guard data.trainFiles.count >= folds else {
             throw DistillationError.tooFewFiles(folds: folds, files: data.trainFiles.count)
         }
@@ -147,7 +160,7 @@ public struct Distillation {
             let rest = data.trainFiles.filter { !heldOut.contains($0) }
             progress?(.teacherStarted(fold: f, folds: folds, trainingFiles: rest.count, heldOutFiles: heldOut.count))
             let j = job(teacherEntry, files: rest, validation: [], steps: teacherSteps, dir: "\(directory)/teacher-\(f)")
-            let model = try j.run(resume: false).model
+            let model = try j.run(resume: false, topology: topology).model
             let heldOutPredictions = try j.predictions(of: model, on: heldOut)
             for (i, id) in heldOutPredictions.ids.enumerated() { soft[id] = Array(heldOutPredictions.row(i)) }
             try outOfFold.accumulate(predictions: heldOutPredictions.probabilities, labels: heldOutPredictions.labels)
@@ -165,14 +178,17 @@ public struct Distillation {
                                     teachersAveragedGAP: teacherEnsemble.result().globalAveragePrecision))
 
         // 2. Soft-labelled copies of the training records.
-        try createDirectories(directory + "/soft")
+        if writes { try createDirectories(directory + "/soft") }
         var softFiles: [String] = []
         for (i, file) in data.trainFiles.enumerated() {
             let path = String(format: "%@/soft/train%04d.tfrecord", directory, i)
-            try SoftLabels.annotate(input: file, output: path, predictions: soft, frameLevel: teacherEntry.recordLevel == .frame,
-                                    format: data.format)
+            if writes {
+                try SoftLabels.annotate(input: file, output: path, predictions: soft, frameLevel: teacherEntry.recordLevel == .frame,
+                                        format: data.format)
+            }
             softFiles.append(path)
         }
+        try topology?.synchronize()
         progress?(.softLabelsWritten(labels: soft.count, files: softFiles.count, directory: directory + "/soft"))
 
         // 3. The student with and without the teacher, both from scratch.
@@ -183,9 +199,9 @@ public struct Distillation {
         let plain = job(studentEntry, files: data.trainFiles, validation: data.validationFiles, steps: studentSteps,
                         dir: "\(directory)/student-labels-only")
         progress?(.studentStarted(distilled: true))
-        let withTeacher = try distilled.run(resume: false, progress: progress).validation
+        let withTeacher = try distilled.run(resume: false, progress: progress, topology: topology).validation
         progress?(.studentStarted(distilled: false))
-        let alone = try plain.run(resume: false, progress: progress).validation
+        let alone = try plain.run(resume: false, progress: progress, topology: topology).validation
         // Both jobs have validation files (checked above), so both are scored.
         guard let withTeacher, let alone else { throw DistillationError.noValidationFiles }
         return Report(size: size, teacherGAP: teacherGAP, softLabelGAP: outOfFold.result().globalAveragePrecision,

@@ -15,6 +15,12 @@ public protocol TrainingTopology {
     /// The run's callbacks in place of ``Trainer/standardCallbacks(for:)``;
     /// `fingerprint` describes the model, for processes to check they agree.
     func callbacks(for config: TrainingConfig, training: BatchSource, fingerprint: String) -> [any TrainingCallback]
+    /// Whether this process writes the files a pipeline makes besides the
+    /// trainer's (soft-labelled records): one process of the group does.
+    var writesFiles: Bool { get }
+    /// Waits until every process of the group has come here, so files the
+    /// writing process has just made are complete when any process reads them.
+    func synchronize() throws
 }
 
 /// One training run of a zoo model on TFRecord files: the datasets the
