@@ -190,11 +190,19 @@ public final class DataParallel: TrainingCallback {
     }
 
     /// Replaces each trainable parameter's gradient by its sum over the
-    /// ranks: each rank's gradient is already that of its videos' share of
-    /// the global batch's mean loss (the trainer weights by
-    /// `TrainingBatch.globalCount`).
+    /// ranks (each rank's gradient is already that of its videos' share of
+    /// the global batch's mean loss: the trainer weights by
+    /// `TrainingBatch.globalCount`), and the step's loss by the global
+    /// batch's (`Trainer.stepLoss`).
     public func gradientsDidCompute(_ trainer: Trainer) throws {
-        try allreduce?.sumGradients()
+        guard let allreduce else { return }
+        try allreduce.sumGradients()
+        // The global batch's mean loss: each rank's mean weighted by its share.
+        let share = training.map { $0.lastGlobalCount > 0 ? Double($0.lastLocalCount) / Double($0.lastGlobalCount) : 0 }
+            ?? 1 / Double(communicator.size)
+        var loss = [trainer.stepLoss * share]
+        try communicator.allreduceSum(&loss)
+        trainer.stepLoss = loss[0]
     }
 
     /// The parameters' values are new tensors after an update: map their graph leaves again.

@@ -16,14 +16,26 @@ import Zoo
 /// classes). So every rank takes the same early-stopping and best-checkpoint
 /// decisions.
 ///
-/// Every rank still reads the whole pass (the source is any
-/// `BatchSource`); the model runs on a 1/N share of it.
-public struct ShardedEvaluation: ModelEvaluation {
+/// A `DatasetBatchSource` is read through a whole-batch share
+/// (`DatasetBatchSource.readingShare(_:of:unit:)`), so a rank reads and
+/// decodes only its own batches' data; any other source is read whole on
+/// every rank, the model running on its share.
+public final class ShardedEvaluation: ModelEvaluation {
     /// The ranks' collectives.
     public let communicator: any Communicator
+    /// Each dataset source's whole-batch share for this rank, made on first use.
+    private var shares: [(source: DatasetBatchSource, share: DatasetBatchSource)] = []
 
     /// A pass shared between the ranks of `communicator`.
     public init(communicator: any Communicator) { self.communicator = communicator }
+
+    /// This rank's whole-batch share of `source`, made once per source.
+    private func share(of source: DatasetBatchSource) throws -> DatasetBatchSource {
+        if let known = shares.first(where: { $0.source === source }) { return known.share }
+        let made = try source.readingShare(communicator.rank, of: communicator.size, unit: .batches)
+        shares.append((source, made))
+        return made
+    }
 
     /// The metrics of `model` over one pass of `source` (at most `maxBatches` batches), on every rank alike.
     public func evaluate(_ model: any ZooModel, on source: BatchSource, maxBatches: Int?) throws -> EvaluationResult {
@@ -49,12 +61,17 @@ public struct ShardedEvaluation: ModelEvaluation {
         let wasTraining = model.isTraining
         model.eval()
         defer { if wasTraining { model.train() } }
-        try source.reset()
+        // A dataset delivers this rank's batches only (rank, rank + N, …); another source every batch.
+        let dataset = communicator.size > 1 ? source as? DatasetBatchSource : nil
+        let local: BatchSource = try dataset.map { try share(of: $0) } ?? source
+        try local.reset()
         var mine = VideoScores()
-        var index = 0
-        while maxBatches.map({ index < $0 }) ?? true, let batch = try source.nextBatch() {
-            defer { index += 1 }
-            guard index % communicator.size == communicator.rank else { continue }
+        var delivered = 0
+        while let batch = try local.nextBatch() {
+            let index = dataset != nil ? communicator.rank + delivered * communicator.size : delivered
+            delivered += 1
+            if let maxBatches, index >= maxBatches { break }
+            guard dataset != nil || index % communicator.size == communicator.rank else { continue }
             let scores = batch.weighted(withoutGrad { model(batch.input).probabilities }.floats)
             let c = model.numClasses
             for (row, labels) in batch.labelIndices.enumerated() {

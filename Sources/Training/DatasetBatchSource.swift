@@ -30,14 +30,16 @@ public final class DatasetBatchSource: BatchSource {
     }
 
     /// A source over the same files and options that reads only share
-    /// `part` of `parts` of every batch (`BatchShare`: the other videos'
-    /// data is never read), at this source's position; this source's reading
-    /// threads stop, since the share replaces it.
-    public func readingShare(_ part: Int, of parts: Int) throws -> DatasetBatchSource {
+    /// `part` of `parts` of every batch, or with `unit` `.batches` of the
+    /// batches (`BatchShare`: the other videos' data is never read), at this
+    /// source's position. With `.videos` this source's reading threads stop,
+    /// since the share replaces it.
+    public func readingShare(_ part: Int, of parts: Int, unit: BatchShare.Unit = .videos) throws -> DatasetBatchSource {
         var options = dataset.options
-        options.share = BatchShare(part: part, of: parts)
+        options.share = BatchShare(part: part, of: parts, unit: unit)
         let shared = DatasetBatchSource(try YT8MDataset(files: dataset.files, options: options), repeats: repeats)
-        dataset.close()
+        // A training stream is replaced; an evaluation source stays readable for whoever else scores it.
+        if unit == .videos { dataset.close() }
         try shared.restore(resumeState)
         return shared
     }

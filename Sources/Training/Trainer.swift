@@ -54,6 +54,11 @@ public final class Trainer {
     public static let maxConsecutiveSkippedBatches = 100
     /// Extra metadata stored in checkpoints (model name, configuration).
     public var checkpointMetadata: [String: String] = [:]
+    /// The mean loss of the step being taken, from the backward pass until
+    /// the update: this process's batch, which a `gradientsDidCompute`
+    /// callback may replace by the global batch's (data parallelism does),
+    /// so the log, the progress line and the non-finite check see that.
+    public var stepLoss = 0.0
     /// How validation passes are scored: this process alone by default; the
     /// Distributed module's data parallelism shares the batches between ranks.
     public var evaluation: any ModelEvaluation = LocalEvaluation()
@@ -201,8 +206,9 @@ public final class Trainer {
                 return s
             }())(step)
             optimizer.zeroGrad()
-            let value = try accumulateGradients(batch)
+            stepLoss = try accumulateGradients(batch)
             for c in callbacks { try c.gradientsDidCompute(self) }
+            let value = stepLoss
             // Checked after the callbacks, so under data parallelism every rank
             // sees the same averaged gradient and takes the same decision.
             if let problem = nonFiniteProblem(loss: value, batch: batch) {

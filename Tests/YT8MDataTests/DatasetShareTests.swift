@@ -77,6 +77,30 @@ final class DatasetShareTests: XCTestCase {
         XCTAssertEqual(part0.map(\.ids), [["v0", "v2", "v4"]])   // the last batch (1 video) is dropped
     }
 
+    /// Whole-batch shares (evaluation): part p gets batches p, p + parts, …
+    /// of each epoch, each exactly the whole dataset's, the last small one too.
+    func testBatchSharesDealWholeBatches() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let files = try writeFrameFiles(in: dir, files: 3, perFile: 7)     // 21 videos: 4 batches of 5 and one of 1
+        let whole = try YT8MDataset(files: files, options: options(.frames(.all)))
+        let wholeBatches = try drainEpoch(whole)
+        for parts in [2, 3] {
+            var seen = 0
+            for part in 0..<parts {
+                let shared = try YT8MDataset(files: files, options: options(.frames(.all), share: BatchShare(part: part, of: parts, unit: .batches)))
+                let batches = try drainEpoch(shared)
+                let expected = Array(stride(from: part, to: wholeBatches.count, by: parts)).map { wholeBatches[$0] }
+                XCTAssertEqual(batches.map(\.ids), expected.map(\.ids), "part \(part) of \(parts)")
+                for (b, w) in zip(batches, expected) {
+                    XCTAssertEqual(b.features.floats.map(\.bitPattern), w.features.floats.map(\.bitPattern))
+                    XCTAssertEqual(b.stateAfter, w.stateAfter)
+                }
+                seen += batches.count
+            }
+            XCTAssertEqual(seen, wholeBatches.count)
+        }
+    }
+
     func testAShareMustFitTheBatch() {
         var o = options(.frames(.all), share: BatchShare(part: 0, of: 6))
         XCTAssertThrowsError(try o.validate())

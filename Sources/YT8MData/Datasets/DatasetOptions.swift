@@ -120,7 +120,9 @@ public struct YT8MDatasetOptions: Sendable {
         if let share {
             try require(share.parts >= 1 && share.part >= 0 && share.part < share.parts, "share",
                         "\(share.part) of \(share.parts)", "must be a part in 0..<parts")
-            try require(batchSize >= share.parts, "batchSize", batchSize, "must be at least the \(share.parts) parts it is shared by")
+            if share.unit == .videos {
+                try require(batchSize >= share.parts, "batchSize", batchSize, "must be at least the \(share.parts) parts it is shared by")
+            }
         }
         if level == .frame {
             try require(!format.frameFeatures.isEmpty, "format.frameFeatures", format.frameFeatures, "must not be empty")
@@ -169,16 +171,32 @@ public struct YT8MDatasetOptions: Sendable {
 /// every rank runs the same number of steps. With `skipCorruptRecords`, every
 /// rank checks every record's data (a skipped record moves the order for
 /// all), and decodes only its own.
+///
+/// With ``Unit/batches`` the share is whole batches instead: batches `part`,
+/// `part + parts`, … of each epoch (evaluation, where each rank scores its
+/// batches and the ranks gather the results), the others' records again
+/// stepped over on their headers.
 public struct BatchShare: Sendable, Equatable {
+    /// What is dealt out to the parts.
+    public enum Unit: Sendable, Equatable {
+        /// Videos of every batch (training).
+        case videos
+        /// Whole batches (evaluation).
+        case batches
+    }
+
     /// This share, in `0..<parts`.
     public let part: Int
     /// The number of shares each batch is split into (the ranks).
     public let parts: Int
+    /// Videos of every batch, or whole batches.
+    public let unit: Unit
 
-    /// Share `part` of `parts`.
-    public init(part: Int, of parts: Int) {
+    /// Share `part` of `parts`, of every batch's videos or of the batches.
+    public init(part: Int, of parts: Int, unit: Unit = .videos) {
         self.part = part
         self.parts = parts
+        self.unit = unit
     }
 }
 

@@ -254,14 +254,18 @@ final class Producer: @unchecked Sendable {
                     skipCorrupt: options.skipCorruptRecords, start: position, readsOnDelivery: options.share != nil)
                 var skippedBefore = shuffler.skippedRecords
                 position = shuffler.position
+                // Batches before `position` in this epoch were all full.
+                var batchNumber = position / options.batchSize
                 while true {
                     // The batch's videos in delivery order; with a share, this reader keeps rows
-                    // part, part + parts, … and steps over the others' data.
+                    // part, part + parts, … (or batches part, part + parts, …) and steps over the others' data.
                     var records: [RawRecord] = [], rows: [Int] = []
                     records.reserveCapacity(options.batchSize)
                     var count = 0
+                    let byBatch = options.share?.unit == .batches
+                    let skipsBatch = byBatch && batchNumber % options.share!.parts != options.share!.part
                     while count < options.batchSize {
-                        if let share = options.share, count % share.parts != share.part {
+                        if let share = options.share, skipsBatch || (!byBatch && count % share.parts != share.part) {
                             guard try shuffler.skip() else { break }
                         } else {
                             guard let record = try shuffler.next() else { break }
@@ -280,11 +284,15 @@ final class Producer: @unchecked Sendable {
                         skippedBefore = shuffler.skippedRecords
                     }
                     // A last batch too small to give every share a video is dropped by every reader alike.
-                    if count < (options.share?.parts ?? 1) || (options.dropRemainder && count < options.batchSize) { break }
+                    let fewest = byBatch ? 1 : options.share?.parts ?? 1
+                    if count < fewest || (options.dropRemainder && count < options.batchSize) { break }
                     let after = DatasetState(seed: options.seed, epoch: epoch, position: position + count)
-                    guard send(.records(records, epoch: epoch, firstPosition: position, rows: rows, globalCount: count,
-                                        stateAfter: after)) else { return }
+                    if !skipsBatch {
+                        guard send(.records(records, epoch: epoch, firstPosition: position, rows: rows, globalCount: count,
+                                            stateAfter: after)) else { return }
+                    }
                     position += count
+                    batchNumber += 1
                     if count < options.batchSize { break }
                 }
                 guard send(.item(.endOfEpoch(epoch))) else { return }
