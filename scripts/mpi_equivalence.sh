@@ -4,7 +4,9 @@
 #    the validation metrics (scored on shares of the validation batches), of
 #    one process with accumulationSteps 2 at batch 32, after 50 steps: for
 #    logistic and MoE (no batch norm) and a frame-level LSTM with dropout
-#    (masks keyed by each video's row of the global batch);
+#    (masks keyed by each video's row of the global batch); MoE and LSTM
+#    with mixup too (partners and λ drawn over the global batch, which the
+#    ranks gather), and 3 ranks with mixup within 1e-5 of one process;
 #  - 2 ranks and 3 ranks (--oversubscribe; shares of 11, 11, 10 and another
 #    float summation order) against the plain single process at the same
 #    global batch after 20 steps: max relative weight difference ≤ 1e-5 and
@@ -37,6 +39,16 @@ for model in logistic moe lstm; do
   "$CHECK" train --mode accumulate --accumulate 2 --model $model --steps 50 --batch 32 --out "$TMP/$model-acc2-50"
   "$CHECK" compare "$TMP/$model-mpi2-50" "$TMP/$model-acc2-50" --exact
 done
+for model in moe lstm; do
+  echo "== $model with mixup (α 0.4, partners over the global batch): 2 ranks vs --accumulate 2, 50 steps (bit-exact)"
+  mpirun -np 2 "$CHECK" train --mode mpi --model $model --steps 50 --batch 32 --mixup 0.4 --out "$TMP/$model-mixup-mpi2"
+  "$CHECK" train --mode accumulate --accumulate 2 --model $model --steps 50 --batch 32 --mixup 0.4 --out "$TMP/$model-mixup-acc2"
+  "$CHECK" compare "$TMP/$model-mixup-mpi2" "$TMP/$model-mixup-acc2" --exact
+done
+echo "== moe with mixup: 3 ranks vs one process, 20 steps (≤ 1e-5)"
+"$CHECK" train --mode plain --model moe --steps 20 --batch 32 --mixup 0.4 --out "$TMP/moe-mixup-plain"
+mpirun -np 3 --oversubscribe "$CHECK" train --mode mpi --model moe --steps 20 --batch 32 --mixup 0.4 --out "$TMP/moe-mixup-mpi3"
+"$CHECK" compare "$TMP/moe-mixup-mpi3" "$TMP/moe-mixup-plain" --tolerance 1e-5
 echo "== moe: the same with 1 KiB buckets (several allreduces started during the backward pass, in order)"
 mpirun -np 2 "$CHECK" train --mode mpi --model moe --steps 50 --batch 32 --bucket-bytes 1024 --out "$TMP/moe-mpi2-50-small"
 "$CHECK" compare "$TMP/moe-mpi2-50-small" "$TMP/moe-acc2-50" --exact

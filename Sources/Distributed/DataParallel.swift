@@ -94,6 +94,8 @@ public final class ShardedBatchSource: BatchSource {
 ///   hashes; a mismatch is a ``DataParallelError/ranksDisagree(what:ranks:)``
 ///   on every rank, not a deadlock), then broadcasts rank 0's weights,
 ///   buffers, optimizer state and EMA shadow;
+/// - gives mixup the global batch (`Trainer.globalBatch`, gathered from the
+///   ranks' shares), so partners and λ are drawn as one process draws them;
 /// - makes every batch normalisation take the global batch's statistics
 ///   (``CommunicatorReplicas``, PyTorch's `SyncBatchNorm`);
 /// - sums the gradients over the ranks in ``GradientBuckets`` (each rank's
@@ -182,6 +184,11 @@ public final class DataParallel: TrainingCallback {
         // One rank is one process: its batch is the global batch, and it keeps the plain arithmetic.
         guard communicator.size > 1 else { return }
         trainer.evaluation = ShardedEvaluation(communicator: communicator)
+        // Mixup pairs videos over the global batch: gather it from the ranks' shares.
+        if trainer.config.mixupAlpha != nil {
+            let communicator = self.communicator
+            trainer.globalBatch = { share in try GlobalBatch.gather(share, over: communicator) }
+        }
         let reduce = GradientAllreduce(parameters: { model.trainableParameters }, communicator: communicator,
                                        bucketBytes: bucketBytes, passes: trainer.config.accumulationSteps)
         CommunicatorReplicas(communicator, through: reduce).synchronizeBatchNorms(of: model)

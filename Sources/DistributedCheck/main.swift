@@ -4,7 +4,7 @@
 //
 //   DistributedCheck train --mode mpi|accumulate|plain --model logistic|moe|moe-gated|lstm
 //                          --steps N --batch B [--accumulate K] --out FILE
-//                          [--dir RUN] [--pid-prefix P] [--bucket-bytes N]
+//                          [--dir RUN] [--pid-prefix P] [--bucket-bytes N] [--mixup ALPHA]
 //   DistributedCheck compare A B (--exact | --tolerance T)
 //   DistributedCheck checkpoint-step FILE
 //
@@ -161,6 +161,8 @@ func train(_ args: [String]) throws {
     config.validateEvery = 10
     config.progressInterval = 1e9
     config.accumulationSteps = mode == "accumulate" ? accumulate : 1
+    // --mixup ALPHA: partners and λ drawn over the global batch (gathered from the ranks under mpi).
+    config.mixupAlpha = option(args, "--mixup").flatMap(Double.init)
     let data = toyData(count: 256, seed: 1), val = toyData(count: 128, seed: 2)
     let frames = model.level == .frame
     let trainFrames = frames ? toyFrames(data, seed: 7) : nil, valFrames = frames ? toyFrames(val, seed: 8) : nil

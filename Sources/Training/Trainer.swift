@@ -54,6 +54,10 @@ public final class Trainer {
     public static let maxConsecutiveSkippedBatches = 100
     /// Extra metadata stored in checkpoints (model name, configuration).
     public var checkpointMetadata: [String: String] = [:]
+    /// The whole global batch that a share of it belongs to, for what must
+    /// see every video of it (mixup pairs videos across the global batch);
+    /// nil when batches are whole. Data parallelism gathers it from the ranks.
+    public var globalBatch: ((TrainingBatch) throws -> TrainingBatch)?
     /// The mean loss of the step being taken, from the backward pass until
     /// the update: this process's batch, which a `gradientsDidCompute`
     /// callback may replace by the global batch's (data parallelism does),
@@ -194,11 +198,15 @@ public final class Trainer {
                 }
             }
             if var m = mixup {
-                let mixed = m(inputs: [batch.input.features] + (batch.teacher.map { [$0] } ?? []), targets: batch.labels)
+                // Partners and λ are drawn over the global batch, whichever share of it this process trains.
+                let whole = try globalBatch?(batch) ?? batch
+                var mixedBatch = whole
+                let mixed = m(inputs: [whole.input.features] + (whole.teacher.map { [$0] } ?? []), targets: whole.labels)
                 mixup = m
-                batch.input.features = mixed.inputs[0]
-                batch.labels = mixed.targets
-                if batch.teacher != nil { batch.teacher = mixed.inputs[1] }
+                mixedBatch.input.features = mixed.inputs[0]
+                mixedBatch.labels = mixed.targets
+                if whole.teacher != nil { mixedBatch.teacher = mixed.inputs[1] }
+                batch = whole.count == batch.count ? mixedBatch : mixedBatch.selecting(batch.rows)
             }
             let learningRate = (schedule ?? {
                 let s = config.learningRateSchedule(batchSize: batch.input.batchSize)

@@ -53,7 +53,13 @@ public struct TrainingBatch {
     /// share's longest video, as a batch of those videos would be.
     public func share(_ part: Int, of parts: Int) -> TrainingBatch {
         precondition(parts > 0 && part >= 0 && part < parts, "TrainingBatch.share: part \(part) of \(parts)")
-        let indices = Array(stride(from: part, to: count, by: parts))
+        return selecting(Array(stride(from: part, to: count, by: parts)))
+    }
+
+    /// The videos at `indices` of this batch, in that order, keeping their
+    /// rows of the global batch; frame-level features are trimmed to the
+    /// selection's longest video, as a batch of those videos would be.
+    public func selecting(_ indices: [Int]) -> TrainingBatch {
         var features = input.features.indexSelect(axis: 0, indices: indices)
         let lengths = input.lengths.map { l in indices.map { l[$0] } }
         if let lengths, let longest = lengths.max(), longest < features.shape[1] {
