@@ -12,13 +12,13 @@ public final class CommunicatorReplicas: ReplicaGroup {
     public let communicator: any Communicator
 
     /// The gradient allreduce whose communication thread the sums go
-    /// through, in order with its buckets (nil: on the calling thread).
-    public let allreduce: GradientAllreduce?
+    /// through, in order with its buckets.
+    public let allreduce: GradientAllreduce
 
     /// The ranks of `communicator` as a replica group, its sums queued behind
-    /// the buckets of `allreduce` when given (so they can run while buckets
-    /// of the same backward pass are being reduced).
-    public init(_ communicator: any Communicator, through allreduce: GradientAllreduce? = nil) {
+    /// the buckets of `allreduce` (so collectives keep one order on every
+    /// rank while buckets of the same backward pass are being reduced).
+    public init(_ communicator: any Communicator, through allreduce: GradientAllreduce) {
         self.communicator = communicator
         self.allreduce = allreduce
     }
@@ -26,14 +26,10 @@ public final class CommunicatorReplicas: ReplicaGroup {
     /// `values` replaced by their sum over every rank (an allreduce).
     public func sum(_ values: inout [Double]) {
         do {
-            if let allreduce {
-                let box = SumBox(values)
-                let communicator = self.communicator
-                try allreduce.runInOrder { try communicator.allreduceSum(&box.values) }
-                values = box.values
-            } else {
-                try communicator.allreduceSum(&values)
-            }
+            let box = SumBox(values)
+            let communicator = self.communicator
+            try allreduce.runInOrder { try communicator.allreduceSum(&box.values) }
+            values = box.values
         } catch {
             communicator.abort("rank \(communicator.rank) of \(communicator.size): synchronised batch norm: \(error)")
         }

@@ -40,6 +40,21 @@ public final class MPICommunicator: Communicator {
         return ["OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE"].contains { env[$0] != nil }
     }
 
+    /// The number of processes the launcher started (its environment, before
+    /// MPI is initialised); 1 in a plain run.
+    public static var launchedWorldSize: Int {
+        let env = ProcessInfo.processInfo.environment
+        return ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"].lazy.compactMap { env[$0].flatMap(Int.init) }.first ?? 1
+    }
+
+    /// The world communicator when the launcher started several processes,
+    /// nil in a plain run or a run of one rank (which trains as a plain one).
+    public static func worldOfSeveralRanks() throws -> MPICommunicator? {
+        guard isLaunchedByMPI else { return nil }
+        let world = try world()
+        return world.size > 1 ? world : nil
+    }
+
     /// The world communicator, initialising MPI on the first call.
     public static func world() throws -> MPICommunicator {
         if let shared { return shared }

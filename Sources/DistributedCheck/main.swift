@@ -69,18 +69,12 @@ func makeModel(_ name: String) -> any ZooModel & Module {
         c.inputSize = 16
         c.transform = .none
         return LogisticModel(c, numClasses: 10, rng: &rng)
-    case "moe":
+    case "moe", "moe-gated":
         var c = MoeModel.Config()
         c.inputSize = 16
         c.mixtures = 2
-        return MoeModel(c, numClasses: 10, rng: &rng)
-    case "moe-gated":
-        // Probability gating: a bias-free linear map into a batch norm, which
-        // the ranks synchronise.
-        var c = MoeModel.Config()
-        c.inputSize = 16
-        c.mixtures = 2
-        c.probabilityGating = true
+        // Probability gating: a bias-free linear map into a batch norm, which the ranks synchronise.
+        c.probabilityGating = name == "moe-gated"
         c.batchNormMomentum = 0.1
         return MoeModel(c, numClasses: 10, rng: &rng)
     case "lstm":

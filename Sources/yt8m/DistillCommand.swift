@@ -66,8 +66,7 @@ struct Distill: ParsableCommand {
                                         teacherSteps: teacherSteps, studentSteps: studentSteps, lambda: lambda,
                                         batchSize: batchSize, directory: out, format: formatOptions.format)
         // Under mpirun the teachers and students train data-parallel; rank 0 alone speaks and writes.
-        let launched = MPICommunicator.isLaunchedByMPI ? try MPICommunicator.world() : nil
-        let world = (launched?.size ?? 1) > 1 ? launched : nil
+        let world = try MPICommunicator.worldOfSeveralRanks()
         if let world {
             guard batchSize % world.size == 0 else {
                 throw ValidationError("--batch-size \(batchSize) must be divisible by the \(world.size) ranks")

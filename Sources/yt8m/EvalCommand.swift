@@ -29,8 +29,7 @@ struct CheckpointData: ParsableArguments {
     /// and speaks; `world` is then the ranks' communicator.
     func open() throws -> (run: CheckpointRun, world: MPICommunicator?) {
         if let t = threads { Parallel.threads = t }
-        let launched = MPICommunicator.isLaunchedByMPI ? try MPICommunicator.world() : nil
-        let world = (launched?.size ?? 1) > 1 ? launched : nil
+        let world = try MPICommunicator.worldOfSeveralRanks()
         let isRoot = world?.isRoot ?? true
         func make() throws -> CheckpointRun {
             try CheckpointRun(checkpoint: checkpoint, data: data, format: formatOptions.format, batchSize: batchSize,

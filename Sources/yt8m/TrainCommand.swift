@@ -139,7 +139,7 @@ struct Train: ParsableCommand {
         if let t = threads, t <= 0 { throw ValidationError("--threads must be positive, got \(t)") }
         if let b = batchSize, b <= 0 { throw ValidationError("--batch-size must be positive, got \(b)") }
         // Checked again in run() against the recipe's batch size; here before any work when the flag gives it.
-        let launched = Int(ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] ?? "") ?? 1
+        let launched = MPICommunicator.launchedWorldSize
         if let b = batchSize, let k = accumulate, k >= 1, b % (launched * k) != 0 {
             throw ValidationError("--batch-size \(b) must be divisible by the ranks × --accumulate (\(launched) × \(k) = \(launched * k))")
         }

@@ -1,6 +1,7 @@
 import Foundation
 import TFRecord
 import ArgumentParser
+import Distributed
 import Training
 
 /// The `yt8m` command-line tool. Each subcommand lives in its own file as a `ParsableCommand`;
@@ -37,8 +38,7 @@ struct YT8M: ParsableCommand {
 /// several copies of it: each would do the whole work and race the others to
 /// write the same files. Only `yt8m train` shares its work between ranks.
 func requireOneProcess(_ command: String) throws {
-    let env = ProcessInfo.processInfo.environment
-    let ranks = ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"].lazy.compactMap { env[$0].flatMap(Int.init) }.first ?? 1
+    let ranks = MPICommunicator.launchedWorldSize
     guard ranks <= 1 else {
         throw ValidationError("yt8m \(command) runs in one process, not data-parallel (mpirun started \(ranks) ranks): run it without mpirun; only yt8m train shares its work between ranks")
     }
