@@ -35,6 +35,9 @@ final class GatedVLAD: Module, ZooModel {
     }
 
     func classify(_ features: Tensor) -> ModelOutput { .logits(classifier(features)) }
+
+    // Initial probabilities at the label frequencies: the classifier's bias at logit(q).
+    func initializeOutputBias(toPrior prior: [Double]) { classifier.initializeOutputBias(toPrior: prior) }
 }
 
 let data = try SyntheticData.defaultDataset()

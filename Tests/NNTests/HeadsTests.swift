@@ -136,3 +136,56 @@ final class HeadsParameterCountTests: XCTestCase {
         XCTAssertEqual(MixtureOfExperts(1152, classes: 3862, mixtures: 2, rng: &rng).parameterCount, 22_252_844)
     }
 }
+
+/// `initializeOutputBias(toPrior:)`: for a zero input each head's
+/// probabilities are the prior. Expected biases worked out by hand
+/// (logit(q) = log(q/(1 − q)); a MoE of m experts aims its experts at
+/// q·(m + 1)/m, twice that with probability gating, at most 0.99).
+final class HeadsOutputBiasPriorTests: XCTestCase {
+    var rng = RandomGenerator(seed: 81)
+    let prior = [0.2, 0.05, 0.001]
+    let zeros = Tensor.zeros([4, 5], dtype: .float64)
+
+    func testLogisticClassifierStartsAtThePrior() {
+        let head = LogisticClassifier(5, classes: 3, dtype: .float64, rng: &rng)
+        head.initializeOutputBias(toPrior: prior)
+        assertAllClose(head.linear.bias!.value.doubles, [-1.3862943611198906, -2.9444389791664403, -6.906754778648554],
+                       accuracy: 1e-12)
+        assertAllClose(head.probabilities(zeros).doubles, Array([[Double]](repeating: prior, count: 4).joined()), accuracy: 1e-12)
+    }
+
+    func testLinearSetsItsBiasToTheLogitsAndKeepsItsWeights() {
+        let linear = Linear(5, 3, dtype: .float64, rng: &rng)
+        let weights = linear.weight.value.doubles
+        linear.initializeOutputBias(toPrior: prior)
+        XCTAssertEqual(linear.weight.value.doubles, weights)
+        assertAllClose(sigmoid(linear(zeros)).doubles, Array([[Double]](repeating: prior, count: 4).joined()), accuracy: 1e-12)
+    }
+
+    func testMixtureOfExpertsStartsAtThePrior() {
+        // m = 2: every expert of class c at logit(1.5·q_c); the gates give each 1/3.
+        let moe = MixtureOfExperts(5, classes: 3, mixtures: 2, dtype: .float64, rng: &rng)
+        moe.initializeOutputBias(toPrior: prior)
+        let b = [-0.8472978603872034, -2.512305623976115, -6.500789044747705]
+        assertAllClose(moe.experts.bias!.value.doubles, b.flatMap { [$0, $0] }, accuracy: 1e-12)
+        assertAllClose(moe(zeros).doubles, Array([[Double]](repeating: prior, count: 4).joined()), accuracy: 1e-12)
+        // Low-rank gating has no bias either: the same.
+        let lowRank = MixtureOfExperts(5, classes: 3, mixtures: 2, lowRankGating: 2, dtype: .float64, rng: &rng)
+        lowRank.initializeOutputBias(toPrior: prior)
+        assertAllClose(lowRank(zeros).doubles, Array([[Double]](repeating: prior, count: 4).joined()), accuracy: 1e-12)
+    }
+
+    func testMixtureOfExpertsWithProbabilityGatingStartsAtThePrior() {
+        // m = 3 with probability gating: experts at logit(2·q·4/3); for a batch of equal
+        // rows the gating's batch norm gives 0, so the gate is 1/2 (training mode).
+        let moe = MixtureOfExperts(5, classes: 4, mixtures: 3, probabilityGating: true, dtype: .float64, rng: &rng)
+        let q = [0.2, 0.05, 0.001, 0.45]
+        moe.initializeOutputBias(toPrior: q)
+        let b = [0.13353139262452257, -1.8718021769015916, -5.924255797414532, 4.595119850134589]
+        assertAllClose(moe.experts.bias!.value.doubles, b.flatMap { [$0, $0, $0] }, accuracy: 1e-12)
+        moe.train()
+        // 0.45 cannot be reached (2·0.45·4/3 > 0.99): that class starts at 0.99·(3/4)/2.
+        let expected = [0.2, 0.05, 0.001, 0.37125]
+        assertAllClose(moe(zeros).doubles, Array([[Double]](repeating: expected, count: 4).joined()), accuracy: 1e-6)
+    }
+}

@@ -173,6 +173,7 @@ private final class ConstantModel: Module, ZooModel {
         let b = features.shape[0]
         return .probabilities(Tensor((0..<b).flatMap { rows[$0 % rows.count] }, shape: [b, numClasses]))
     }
+    func initializeOutputBias(toPrior prior: [Double]) {}   // fixed rows: nothing to initialise
 }
 
 /// Fixed batches, one pass.

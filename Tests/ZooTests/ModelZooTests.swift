@@ -85,6 +85,28 @@ final class ModelZooTests: XCTestCase {
         }
     }
 
+    /// `initializeOutputBias(toPrior:)` on every entry: for features of zero
+    /// the model's probabilities are the prior, whether it outputs logits or
+    /// probabilities (training mode, in which a probability gating's batch
+    /// norm gives 0 for a batch of equal rows); td-dense-sort, whose one
+    /// output bias is shared by every class, starts every class at the mean.
+    func testEveryEntryStartsAtTheLabelPriorForZeroFeatures() throws {
+        let prior = (0..<classes).map { 0.002 + 0.2 * Double($0 * $0) / Double(classes * classes) }
+        let mean = prior.reduce(0, +) / Double(classes)
+        for entry in ModelZoo.entries {
+            var rng = RandomGenerator(seed: 12)
+            let model = try entry.build(size: .small, numClasses: classes, rng: &rng)
+            model.initializeOutputBias(toPrior: prior)
+            model.train()
+            let p = withoutGrad { model.classify(Tensor.zeros([3, model.featureCount])).probabilities }.floats
+            let expected = entry.name == "td-dense-sort" ? [Double](repeating: mean, count: classes) : prior
+            for (i, value) in p.enumerated() {
+                XCTAssertEqual(Double(value), expected[i % classes], accuracy: 2e-6 + 1e-5 * expected[i % classes],
+                               "\(entry.name): class \(i % classes)")
+            }
+        }
+    }
+
     func testEveryEntryTrainsLossFalls() throws {
         for entry in ModelZoo.entries {
             var rng = RandomGenerator(seed: 4)

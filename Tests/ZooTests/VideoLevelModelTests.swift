@@ -1,4 +1,5 @@
 @testable import YT8MData
+import Foundation
 import XCTest
 import NN
 import Tensor
@@ -154,6 +155,25 @@ final class VideoLevelModelTests: XCTestCase {
         XCTAssertEqual(model.audioBlocks.count, 3)
         XCTAssertEqual(model.videoBlocks.count, 3)
         XCTAssertLessThan(maxDifference(logits, expected), 1e-5)
+    }
+
+    /// With output gating the logits b start at 2·logit(q) and the gate's bias
+    /// at −W_g·b, so the gate is σ(0) = 1/2 and the gated logits are logit(q).
+    func testResNetLikeWithOutputGatingStartsAtTheLabelPrior() {
+        var rng = RandomGenerator(seed: 13)
+        var config = ResNetLikeModel.Config()
+        config.innerSize = 8
+        config.lastHiddenSize = 6
+        config.contextGating = true
+        let model = ResNetLikeModel(config, numClasses: 4, rng: &rng)
+        let prior = [0.3, 0.01, 0.002, 0.1]
+        model.initializeOutputBias(toPrior: prior)
+        let b = prior.map { 2 * Foundation.log($0 / (1 - $0)) }
+        XCTAssertEqual(model.classifier.bias!.value.floats, b.map { Float($0) })
+        let gate = withoutGrad { sigmoid(model.outputGate!(Tensor(b.map { Float($0) }, shape: [1, 4]))) }.floats
+        for g in gate { XCTAssertEqual(g, 0.5, accuracy: 1e-5) }
+        let p = withoutGrad { model.classify(Tensor.zeros([2, 6])).probabilities }.floats
+        for (i, value) in p.enumerated() { XCTAssertEqual(Double(value), prior[i % 4], accuracy: 1e-5 * prior[i % 4] + 1e-7) }
     }
 
     func testSingleModalityModelsIgnoreTheOtherModality() throws {

@@ -81,4 +81,7 @@ public final class FinalClassifier: Module, ZooModel {
         checkFeatures(features)
         return .logits(output(features))
     }
+
+    /// The output layer's bias set to logit(q), so the probabilities are `prior` for features of zero.
+    public func initializeOutputBias(toPrior prior: [Double]) { output.initializeOutputBias(toPrior: prior) }
 }

@@ -95,6 +95,12 @@ public protocol ZooModel: Module {
     /// Class scores (logits or probabilities, as the model's head gives
     /// them) from a representation [B, featureCount].
     func classify(_ features: Tensor) -> ModelOutput
+    /// Sets the bias of the model's final classifier so that its initial
+    /// class probabilities are `prior` (one per class, in (0, 1): the label
+    /// frequencies) for features of zero, whether the model outputs logits
+    /// or probabilities; the weights stay as built. Models whose last layer
+    /// cannot give every class its own probability document what they do.
+    func initializeOutputBias(toPrior prior: [Double])
 }
 
 extension ZooModel {
@@ -160,6 +166,11 @@ public protocol ZooClassifierLayer {
     var inFeatures: Int { get }
     /// Class scores [B, C] of representations [B, inFeatures].
     func classScores(_ features: Tensor) -> ModelOutput
+    /// Sets the layer's output bias so that its class probabilities for a
+    /// zero representation are `prior` (`Linear.initializeOutputBias(toPrior:)`:
+    /// bias logit(q); `MixtureOfExperts.initializeOutputBias(toPrior:)`: expert
+    /// biases for a uniform gate).
+    func initializeOutputBias(toPrior prior: [Double])
 }
 
 extension Linear: ZooClassifierLayer {
@@ -190,6 +201,11 @@ extension ClassifierLayerModel {
     public func classify(_ features: Tensor) -> ModelOutput {
         checkFeatures(features)
         return classifier.classScores(features)
+    }
+
+    /// The classifier's output bias set to `prior` (``ZooClassifierLayer/initializeOutputBias(toPrior:)``).
+    public func initializeOutputBias(toPrior prior: [Double]) {
+        classifier.initializeOutputBias(toPrior: prior)
     }
 }
 

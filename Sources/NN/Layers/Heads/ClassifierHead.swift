@@ -16,4 +16,8 @@ public protocol ClassifierHead: Module {
     /// The training loss of the head on `features` against (possibly soft)
     /// multi-hot `targets` [B, C].
     func loss(_ features: Tensor, targets: Tensor, reduction: LossReduction) -> Tensor
+    /// Sets the head's output bias so that its probabilities for a zero input
+    /// are `prior` (one probability in (0, 1) per class, the label
+    /// frequencies), leaving the weights as they are (``OutputBiasPrior``).
+    func initializeOutputBias(toPrior prior: [Double])
 }

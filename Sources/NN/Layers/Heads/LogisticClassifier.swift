@@ -30,6 +30,13 @@ public final class LogisticClassifier: Module, Layer, ClassifierHead {
     /// σ of the logits, [N, classes].
     public func probabilities(_ x: Tensor) -> Tensor { sigmoid(self(x)) }
 
+    /// Sets b_c = logit(q_c): for a zero input the probabilities are `prior`
+    /// exactly (``Linear/initializeOutputBias(toPrior:)``).
+    public func initializeOutputBias(toPrior prior: [Double]) {
+        OutputBiasPrior.check(prior, classes: classes, layer: "LogisticClassifier")
+        linear.initializeOutputBias(toPrior: prior)
+    }
+
     /// BCE on logits (exact for any logit).
     public func loss(_ x: Tensor, targets: Tensor, reduction: LossReduction = .sumOverClassesMeanOverBatch) -> Tensor {
         binaryCrossEntropy(logits: self(x), targets: targets, reduction: reduction)

@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// Mixture-of-experts classifier (starter code / WILLOW `MoeModel`): per
@@ -15,7 +16,9 @@ import Tensor
 /// (`reshape([-1, m + 1])` of the C·(m+1) outputs), experts likewise.
 /// `lowRankGating` r computes the gate logits through an r-wide bottleneck
 /// without biases (WILLOW `moe_low_rank_gating`). Initialisation as TF-slim's
-/// `fully_connected`: Glorot-uniform weights, zero biases. The reference's
+/// `fully_connected`: Glorot-uniform weights, zero biases
+/// (``initializeOutputBias(toPrior:)`` sets the expert biases to a label
+/// prior instead). The reference's
 /// L2 penalty (1e-8; WILLOW recipes 1e-6) is the optimizer's weight decay.
 public final class MixtureOfExperts: Module, Layer, ClassifierHead {
     /// Bottleneck of low-rank gating (in → r), if any.
@@ -68,6 +71,33 @@ public final class MixtureOfExperts: Module, Layer, ClassifierHead {
 
     /// The class probabilities [N, classes] (the mixture's output is already a probability).
     public func probabilities(_ x: Tensor) -> Tensor { self(x) }
+
+    /// The largest probability an expert is set to by
+    /// ``initializeOutputBias(toPrior:)``: a prior too large for the mixture to
+    /// reach (q·(m + 1)/m ≥ 1) is approached, not met.
+    public static let maximumExpertPrior = 0.99
+
+    /// Sets the expert biases so that the mixture's probabilities for a zero
+    /// input are `prior` (clipped where it cannot reach them), leaving every
+    /// weight and the probability gating as built.
+    ///
+    /// For a zero input the gate logits are 0 (the gates have no bias), so the
+    /// softmax over the m + 1 gates is uniform and p_c = m/(m + 1)·σ(b_c) when
+    /// every expert of class c has bias b_c; b_c = logit(min(q_c·(m + 1)/m, 0.99)).
+    /// With probability gating the mixture is multiplied by σ(BN(W_p·p)),
+    /// whose batch norm (in training mode) makes the pre-activation of each
+    /// class zero-mean over the batch: the gate is 1/2 exactly when the
+    /// batch's rows are alike (a zero input) and 1/2 on average otherwise, so
+    /// the mixture aims at 2·q_c. (In evaluation mode, with the running
+    /// statistics at their start, the gate is σ(W_p·p/√(1 + ε)), ≈ 1/2 for the
+    /// small p of a label prior.) The gating's weights are left as they are.
+    public func initializeOutputBias(toPrior prior: [Double]) {
+        OutputBiasPrior.check(prior, classes: classes, layer: "MixtureOfExperts")
+        let m = Double(mixtures), gate = probabilityGating == nil ? 1.0 : 0.5
+        let logits = prior.map { OutputBiasPrior.logit(min($0 * (m + 1) / m / gate, Self.maximumExpertPrior)) }
+        // Expert biases are class-major: class c's m experts at c·m..<(c + 1)·m.
+        experts.bias!.assign(Tensor(logits.flatMap { Array(repeating: $0, count: mixtures) }))
+    }
 
     /// The starter code's BCE on probabilities, −[y·log(p + ε) + (1 − y)·log(1 − p + ε)], ε = 1e-5.
     public func loss(_ x: Tensor, targets: Tensor, reduction: LossReduction = .sumOverClassesMeanOverBatch) -> Tensor {

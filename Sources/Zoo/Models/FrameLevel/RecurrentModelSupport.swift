@@ -45,6 +45,12 @@ public final class RecurrentClassifier: Module, ZooClassifierLayer {
 
     /// The same scores, as ``ZooModel/classify(_:)`` asks for them.
     public func classScores(_ representation: Tensor) -> ModelOutput { self(representation) }
+
+    /// The head's output bias set to `prior`: the logistic layer's bias, or the mixture's expert biases.
+    public func initializeOutputBias(toPrior prior: [Double]) {
+        if let mixtureOfExperts { mixtureOfExperts.initializeOutputBias(toPrior: prior) }
+        else { logistic!.initializeOutputBias(toPrior: prior) }
+    }
 }
 
 /// Slice k of final states [count, B, H] as [B, H].

@@ -82,6 +82,17 @@ public final class TimeDistributedSortModel: ZooModelBase, ZooModel {
         let z = features.reshaped(to: [b, numClasses, rankHiddenSize])                                       // [B, C, H]
         return .logits(orderStatistics.output(z).reshaped(to: [b, numClasses]))
     }
+
+    /// The one output layer is shared by every class, so its single bias b₂
+    /// cannot give each class its own probability: it is set to
+    /// logit(mean_c q_c), the shared bias that minimises the cross-entropy of
+    /// a constant prediction against the prior (the classes' mean frequency
+    /// for features of zero). The per-frame network is left as built.
+    public func initializeOutputBias(toPrior prior: [Double]) {
+        OutputBiasPrior.check(prior, classes: numClasses, layer: "TimeDistributedSortModel")
+        let mean = prior.reduce(0, +) / Double(prior.count)
+        orderStatistics.output.initializeOutputBias(toPrior: [mean])
+    }
 }
 
 extension TimeDistributedSortModel {

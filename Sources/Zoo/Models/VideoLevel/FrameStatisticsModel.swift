@@ -95,6 +95,9 @@ public final class FrameStatisticsModel: Module, ZooModel {
         checkFeatures(features)
         return network.classify(features)
     }
+
+    /// The ResNet-like network's output bias set to `prior` (`ResNetLikeModel.initializeOutputBias(toPrior:)`).
+    public func initializeOutputBias(toPrior prior: [Double]) { network.initializeOutputBias(toPrior: prior) }
 }
 
 extension FrameStatisticsModel {

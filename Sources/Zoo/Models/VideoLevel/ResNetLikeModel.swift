@@ -122,6 +122,24 @@ public final class ResNetLikeModel: ZooModelBase, ZooModel {
         let logits = classifier(features)
         return .logits(outputGate.map { logits * sigmoid($0(logits)) } ?? logits)
     }
+
+    /// Sets the classifier's bias so that the probabilities are `prior` for
+    /// features of zero. Without output gating, b = logit(q). With it the
+    /// logits l = b are multiplied by σ(W_g·b + b_g), which for biases near
+    /// logit(q) (≈ −5 for rare classes) is anywhere in (0, 1) from class to
+    /// class; the gate's bias is set to −W_g·b so that the gate is 1/2 for
+    /// every class, as it is for the logits ≈ 0 of an untrained model, and
+    /// b = 2·logit(q), so the gated logits are logit(q). The gate's weights stay as built.
+    public func initializeOutputBias(toPrior prior: [Double]) {
+        OutputBiasPrior.check(prior, classes: numClasses, layer: "ResNetLikeModel")
+        guard let outputGate else { return classifier.initializeOutputBias(toPrior: prior) }
+        let b = Tensor(prior.map { 2 * OutputBiasPrior.logit($0) })
+        classifier.bias!.assign(b)
+        withoutGrad {
+            let w = outputGate.weight.value.converted(to: .float64)
+            outputGate.bias!.assign(-matmul(b.reshaped(to: [1, numClasses]), w, transposeB: true).reshaped(to: [numClasses]))
+        }
+    }
 }
 
 extension ResNetLikeModel {
