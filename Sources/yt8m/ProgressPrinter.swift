@@ -53,6 +53,8 @@ final class ProgressPrinter {
             status.show("making the embedded synthetic dataset (first use): \(percent)% of \(total) videos", final: done == total)
         case .resumed(let directory, let step):
             note("resuming \(directory) at step \(step)")
+        case .outputBiasInitialized(let videos):
+            note("output bias: the label frequencies of the first \(videos) training videos (--output-bias as-built for the reference's initialisation)")
         case .training(let line):
             note(line)
         case .collectingFeatures(let split, let videos, let finished):

@@ -16,7 +16,8 @@ struct Train: ParsableCommand {
             Without --train, the embedded synthetic dataset is made on first use and the small \
             configuration is trained. The recipe (optimizer, learning rate, decay, batch size, loss, frames per \
             video) is the paper's unless an option overrides it; some small configurations train at a rate of \
-            their own (the first line printed gives it). Every --validate-every steps the model \
+            their own (the first line printed gives it), and the small configuration starts the final classifier's \
+            bias at the training labels' frequencies (--output-bias). Every --validate-every steps the model \
             is scored (GAP@20, MAP, Hit@1, PERR) and OUT/last.safetensors is written; OUT/best.safetensors \
             keeps the best validation GAP. OUT/metrics.csv logs every metric and OUT/training-curves.svg (and .png) \
             plot them. Running again on the same OUT resumes exactly where it stopped (--restart to start over).
@@ -80,6 +81,9 @@ struct Train: ParsableCommand {
 
     @Option(help: "Frame-level training reads N frames sampled with replacement, or 'all' frames in order (default: the recipe's).")
     var frames: TrainingFrames?
+
+    @Option(help: "Initial bias of the final classifier when a run starts afresh: prior (the training labels' frequencies, the small configuration's default) or as-built (the reference's initialisers, the paper configuration's default).")
+    var outputBias: OutputBiasInitialization?
 
     @Option(help: "Learning-rate schedule after any warm-up: staircase (the recipe's decay every N examples), cosine or constant.")
     var schedule: LearningRateDecay?
@@ -173,6 +177,7 @@ struct Train: ParsableCommand {
         o.earlyStoppingPatience = earlyStopping
         o.accumulationSteps = accumulate
         o.frames = frames?.sampling
+        o.outputBias = outputBias
         o.validateEvery = validateEvery
         o.seed = seed
         o.tensorBoard = tensorboard
@@ -283,6 +288,7 @@ struct Train: ParsableCommand {
 
 extension OptimizerKind: ExpressibleByArgument {}
 extension LearningRateDecay: ExpressibleByArgument {}
+extension OutputBiasInitialization: ExpressibleByArgument {}
 
 /// `--frames`: a count of frames sampled with replacement, or `all` for every frame in order.
 struct TrainingFrames: ExpressibleByArgument {

@@ -102,6 +102,73 @@ final class TrainingPipelineTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(second.validation).videoCount, 20)
     }
 
+    /// The logistic model's output bias.
+    func outputBias(_ model: any ZooModel) throws -> [Float] {
+        try XCTUnwrap(XCTUnwrap(model as? LogisticModel).classifier.bias).value.floats
+    }
+
+    func biasEvents(_ events: [PipelineEvent]) -> [Int] {
+        events.compactMap { if case .outputBiasInitialized(let videos) = $0 { return videos } else { return nil } }
+    }
+
+    /// `.labelPrior` sets the bias to logit((n_c + ½)/(N + 1)) of the training
+    /// labels (counted here with `YT8MLabels`) when a run starts afresh; a run
+    /// that resumes keeps its checkpoint's bias, and one started from
+    /// `initialWeights` keeps those weights'.
+    func testTrainingJobStartsAtTheLabelPriorOnlyWhenStartingAfresh() throws {
+        let f = try data()
+        let selection = DataSelection(trainFiles: f.train, validationFiles: f.validation, format: f.format, isSynthetic: false)
+        var counts = [Double](repeating: 0, count: 10)
+        let labels = try YT8MLabels(files: f.train, format: f.format)
+        for entry in labels.entries { for c in Set(entry.labels) { counts[c] += 1 } }
+        let n = Double(labels.entries.count)
+        XCTAssertEqual(n, 60)
+        let expected = counts.map { c -> Double in
+            let q = min(max((c + 0.5) / (n + 1), 1e-4), 0.5)
+            return Foundation.log(q / (1 - q))
+        }
+
+        // Afresh: one step at a learning rate of 1e-6 leaves the bias within 1e-5 of the prior's logits.
+        var fresh = Self.job(selection, seed: 4, steps: 1, directory: f.root + "/runs/prior-fresh")
+        fresh.config.learningRate = 1e-6
+        fresh.outputBias = .labelPrior
+        var events: [PipelineEvent] = []
+        let started = try fresh.run { events.append($0) }
+        XCTAssertEqual(biasEvents(events), [60])
+        for (b, e) in zip(try outputBias(started.model), expected) { XCTAssertEqual(Double(b), e, accuracy: 1e-5) }
+
+        // As built: the bias is not the prior's.
+        var asBuilt = fresh
+        asBuilt.outputBias = .asBuilt
+        asBuilt.directory = f.root + "/runs/prior-as-built"
+        events = []
+        let built = try asBuilt.run { events.append($0) }
+        XCTAssertEqual(biasEvents(events), [])
+        XCTAssertGreaterThan(zip(try outputBias(built.model), expected).map { abs(Double($0) - $1) }.max() ?? 0, 1)
+
+        // Resuming: a run trained 3 steps as built, resumed at its last step with the prior asked for.
+        let directory = f.root + "/runs/prior-resume"
+        let first = try Self.job(selection, seed: 5, steps: 3, directory: directory).run()
+        let trained = try outputBias(first.model)
+        var resumed = Self.job(selection, seed: 5, steps: 3, directory: directory)
+        resumed.outputBias = .labelPrior
+        events = []
+        let second = try resumed.run { events.append($0) }
+        XCTAssertEqual(second.resumedStep, 3)
+        XCTAssertEqual(biasEvents(events), [])
+        XCTAssertEqual(try outputBias(second.model), trained, "the checkpoint's bias, not the prior's")
+
+        // Fine-tuning from a checkpoint keeps its weights.
+        var fineTuned = fresh
+        fineTuned.directory = f.root + "/runs/prior-init-from"
+        fineTuned.initialWeights = f.checkpoints[0]
+        events = []
+        let tuned = try fineTuned.run { events.append($0) }
+        XCTAssertEqual(biasEvents(events), [])
+        let saved = try outputBias(TrainedModel.load(f.checkpoints[0]).model)
+        for (b, s) in zip(try outputBias(tuned.model), saved) { XCTAssertEqual(b, s, accuracy: 1e-5) }
+    }
+
     /// Evaluation, prediction to a submission and 8-bit export of one checkpoint.
     func testEvaluatePredictAndExport() throws {
         let f = try data()

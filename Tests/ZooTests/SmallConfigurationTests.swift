@@ -13,15 +13,19 @@ final class SmallConfigurationTests: XCTestCase {
         try JSONSerialization.jsonObject(with: JSONEncoder().encode(recipe)) as? [String: Any] ?? [:]
     }
 
-    func testSmallLearningRateReplacesOnlyTheSmallRecipesRate() throws {
+    func testSmallRecipesDifferOnlyInTheirRateAndOutputBias() throws {
         for entry in ModelZoo.entries {
             let paper = entry.recipe(for: .paper), small = entry.recipe(for: .small)
             XCTAssertEqual(paper.learningRate, entry.recipe.learningRate, entry.name)
             XCTAssertEqual(small.learningRate, entry.smallLearningRate ?? entry.recipe.learningRate, entry.name)
+            // The paper configurations keep the references' initialisation; the small ones start at the label prior.
+            XCTAssertEqual(paper.outputBias, .asBuilt, entry.name)
+            XCTAssertEqual(small.outputBias, .labelPrior, entry.name)
             var same = small
             same.learningRate = entry.recipe.learningRate
+            same.outputBias = entry.recipe.outputBias
             XCTAssertEqual(NSDictionary(dictionary: try json(same)), NSDictionary(dictionary: try json(entry.recipe)),
-                           "\(entry.name): the small recipe differs from the paper's in more than the learning rate")
+                           "\(entry.name): the small recipe differs from the paper's in more than the learning rate and output bias")
             XCTAssertEqual(NSDictionary(dictionary: try json(paper)), NSDictionary(dictionary: try json(entry.recipe)), entry.name)
         }
     }

@@ -142,12 +142,13 @@ public struct Distillation {
         let size = self.size ?? (data.isSynthetic ? .small : .paper)
         let classes = data.format.numClasses
         func job(_ entry: ZooEntry, files: [String], validation: [String], steps: Int, dir: String) -> TrainingJob {
-            var config = entry.recipe(for: size).trainingConfig(steps: steps)
+            let recipe = entry.recipe(for: size)
+            var config = recipe.trainingConfig(steps: steps)
             config.validateEvery = steps
             config.progressInterval = 10
             return TrainingJob(spec: ModelSpec(model: entry.name, size: size, numClasses: classes), trainFiles: files,
                                validationFiles: validation, format: data.format, config: config, batchSize: batchSize,
-                               frames: entry.recipe.frames, directory: dir)
+                               frames: recipe.frames, directory: dir, outputBias: recipe.outputBias)
         }
 
         // 1. Out-of-fold teacher predictions; the fold teachers' average on

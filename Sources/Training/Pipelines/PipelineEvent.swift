@@ -9,6 +9,9 @@ public enum PipelineEvent {
     case makingSyntheticData(done: Int, total: Int)
     /// A training run found a checkpoint in `directory` and goes on from `step`.
     case resumed(directory: String, step: Int)
+    /// A training run that starts afresh set its final classifier's bias to
+    /// the label frequencies of the first `videos` training videos.
+    case outputBiasInitialized(videos: Int)
     /// One line of training progress (step, epoch, examples/s, loss, GAP, time left).
     case training(line: String)
     /// Stacking: `videos` of the `split` ("training" or "validation") have their

@@ -33,6 +33,8 @@ public struct RecipeOverrides: Sendable {
     public var accumulationSteps: Int?
     /// How frame-level models read frames in training.
     public var frames: FrameSampling?
+    /// How a run that starts afresh initialises the final classifier's bias.
+    public var outputBias: OutputBiasInitialization?
     /// Validate and checkpoint every this many steps (and at the end); always set, 250 by default.
     public var validateEvery = 250
     /// Seed of the initialisation, the data order, dropout and mixup.
@@ -93,7 +95,8 @@ extension TrainingJob {
         if case .distillation = config.loss { teacherKey = "predictions" }
         self.init(spec: spec, trainFiles: data.trainFiles, validationFiles: data.validationFiles, format: data.format,
                   config: config, batchSize: batch, frames: overrides.frames ?? recipe.frames,
-                  directory: directory, seed: overrides.seed, teacherKey: teacherKey)
+                  directory: directory, seed: overrides.seed, teacherKey: teacherKey,
+                  outputBias: overrides.outputBias ?? recipe.outputBias)
     }
 
     /// GAP@20 etc. of a predictor that ignores its input (the validation

@@ -58,11 +58,20 @@ public struct TrainingJob {
     /// initialisation (fine-tuning); it must hold the same model. A run that
     /// resumes takes its own last checkpoint instead.
     public var initialWeights: String?
+    /// How the final classifier's bias starts when the run starts afresh:
+    /// as built, or at the label frequencies of the first
+    /// `LabelPrior.defaultMaxVideos` videos of ``trainFiles``
+    /// (`ZooModel.initializeOutputBias(toPrior:)`). A run that resumes keeps
+    /// its checkpoint's weights and one that starts from ``initialWeights``
+    /// keeps those; with ``segmentLabels`` the bias stays as built (the video
+    /// labels' frequencies are not the rated segments').
+    public var outputBias: OutputBiasInitialization
 
     /// A job; see the properties.
     public init(spec: ModelSpec, trainFiles: [String], validationFiles: [String], format: YT8MRecordFormat,
                 config: TrainingConfig, batchSize: Int, frames: FrameSampling, directory: String,
-                seed: UInt64 = 0, teacherKey: String? = nil, segmentLabels: Bool = false, initialWeights: String? = nil) {
+                seed: UInt64 = 0, teacherKey: String? = nil, segmentLabels: Bool = false, initialWeights: String? = nil,
+                outputBias: OutputBiasInitialization = .asBuilt) {
         self.spec = spec
         self.trainFiles = trainFiles
         self.validationFiles = validationFiles
@@ -75,6 +84,7 @@ public struct TrainingJob {
         self.teacherKey = teacherKey
         self.segmentLabels = segmentLabels
         self.initialWeights = initialWeights
+        self.outputBias = outputBias
     }
 
     /// What a run gives back.
@@ -93,8 +103,9 @@ public struct TrainingJob {
     /// - Parameters:
     ///   - resume: continue from the run directory's last checkpoint when there is one.
     ///   - callbacks: run after the trainer's standard ones (checkpoints, metrics, plot, early stopping).
-    ///   - progress: gets ``PipelineEvent/resumed(directory:step:)`` and the
-    ///     trainer's ``PipelineEvent/training(line:)`` lines; nil runs silently.
+    ///   - progress: gets ``PipelineEvent/resumed(directory:step:)`` or
+    ///     ``PipelineEvent/outputBiasInitialized(videos:)``, and the trainer's
+    ///     ``PipelineEvent/training(line:)`` lines; nil runs silently.
     ///   - topology: how the run is shared with other processes
     ///     (the Distributed module's data parallelism); nil trains alone.
     public func run(resume: Bool = true, callbacks: [any TrainingCallback] = [], progress: PipelineProgress? = nil,
@@ -118,6 +129,11 @@ public struct TrainingJob {
         if resume, try trainer.resumeIfPossible(training: trainSource) {
             resumed = trainer.step
             progress?(.resumed(directory: directory, step: trainer.step))
+        } else if initialWeights == nil, outputBias == .labelPrior, !segmentLabels {
+            // Every process reads the same files in the same order, so all start from the same bias.
+            let prior = try LabelPrior(files: trainFiles, format: format, skipCorrupt: trainOptions.skipCorruptRecords)
+            network.initializeOutputBias(toPrior: prior.probabilities)
+            progress?(.outputBiasInitialized(videos: prior.videos))
         }
         try trainer.run(training: trainSource, validation: validationSource,
                         progress: trainingReporter(config, progress))

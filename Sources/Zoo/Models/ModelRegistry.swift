@@ -47,11 +47,13 @@ public struct ZooEntry: Sendable {
     let describeConfig: @Sendable (ModelSize, [String: Any]?) throws -> String
 
     /// The recipe a configuration of `size` trains with: the paper's, with
-    /// ``smallLearningRate`` (when set) for the small configuration.
+    /// ``smallLearningRate`` (when set) and the label-prior output bias
+    /// (`SmallConfiguration.outputBias`) for the small configuration.
     public func recipe(for size: ModelSize) -> Recipe {
-        guard size == .small, let smallLearningRate else { return recipe }
+        guard size == .small else { return recipe }
         var r = recipe
-        r.learningRate = smallLearningRate
+        if let smallLearningRate { r.learningRate = smallLearningRate }
+        r.outputBias = SmallConfiguration.outputBias
         return r
     }
 

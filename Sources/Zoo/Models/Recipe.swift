@@ -29,6 +29,10 @@ public struct Recipe: Codable, Sendable {
     public var frames = FrameSampling.randomWithReplacement(count: 300)
     /// The input transform the reference uses.
     public var transform = InputTransform.l2
+    /// How a run that starts afresh initialises the final classifier's bias:
+    /// the reference's initialisers (every paper recipe), or the training
+    /// labels' frequencies (the small configurations; absent in older recipes: as built).
+    public var outputBias = OutputBiasInitialization.asBuilt
 
     /// A recipe with the given batch size and learning rate, the other fields at their defaults.
     public init(batchSize: Int, learningRate: Double) {
