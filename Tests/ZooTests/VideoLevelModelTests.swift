@@ -132,14 +132,19 @@ final class VideoLevelModelTests: XCTestCase {
         XCTAssertLessThan(maxDifference(p, expected), 1e-6)
     }
 
-    func testResNetLikeConcatenatesAudioThenVideoAndGatesTheLogits() {
-        var rng = RandomGenerator(seed: 12)
+    /// A narrow ResNet-like network (inner 8, last hidden 6) with output gating.
+    private func gatedResNetLike(avIdentityBlocks: Int = 1, numClasses: Int, rng: inout RandomGenerator) -> ResNetLikeModel {
         var config = ResNetLikeModel.Config()
         config.innerSize = 8
         config.lastHiddenSize = 6
         config.contextGating = true
-        config.avIdentityBlocks = 2
-        let model = ResNetLikeModel(config, numClasses: 5, rng: &rng)
+        config.avIdentityBlocks = avIdentityBlocks
+        return ResNetLikeModel(config, numClasses: numClasses, rng: &rng)
+    }
+
+    func testResNetLikeConcatenatesAudioThenVideoAndGatesTheLogits() {
+        var rng = RandomGenerator(seed: 12)
+        let model = gatedResNetLike(avIdentityBlocks: 2, numClasses: 5, rng: &rng)
         model.eval()
         let x = Tensor.normal([4, 1152], using: &rng)
         let output = withoutGrad { model(ModelInput(features: x)) }
@@ -161,11 +166,7 @@ final class VideoLevelModelTests: XCTestCase {
     /// at −W_g·b, so the gate is σ(0) = 1/2 and the gated logits are logit(q).
     func testResNetLikeWithOutputGatingStartsAtTheLabelPrior() {
         var rng = RandomGenerator(seed: 13)
-        var config = ResNetLikeModel.Config()
-        config.innerSize = 8
-        config.lastHiddenSize = 6
-        config.contextGating = true
-        let model = ResNetLikeModel(config, numClasses: 4, rng: &rng)
+        let model = gatedResNetLike(numClasses: 4, rng: &rng)
         let prior = [0.3, 0.01, 0.002, 0.1]
         model.initializeOutputBias(toPrior: prior)
         let b = prior.map { 2 * Foundation.log($0 / (1 - $0)) }

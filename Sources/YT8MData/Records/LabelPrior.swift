@@ -5,8 +5,9 @@ import TFRecord
 /// bias can start from (`ZooModel.initializeOutputBias(toPrior:)`).
 ///
 /// The videos are read in file order, ids and labels only (frame lists are
-/// skipped), up to ``maxVideos``: the same files give the same prior in every
-/// process, whatever the shuffling or sharding of the training stream. The
+/// skipped), up to a number of videos (``defaultMaxVideos`` unless asked):
+/// the same files give the same prior in every process, whatever the
+/// shuffling or sharding of the training stream. The
 /// ``probabilities`` are smoothed, (n_c + ½)/(N + 1), so a class never seen
 /// still gets a small probability, and clipped to ``clipRange``.
 public struct LabelPrior: Equatable, Sendable {
