@@ -154,7 +154,7 @@ enum SmallConfiguration {
     /// bias, after which they ignored their input and predicted one top class
     /// for every video (lstm: validation GAP 0.141 after 300 steps of batch 64,
     /// against 0.108 for label frequencies alone). Starting at the prior keeps
-    /// the state's spread at 0.3–0.4. The paper configurations keep the
+    /// the state's spread at 0.3–0.4 (lstm: 0.212; gru-bidirect 0.19 → 0.48). The paper configurations keep the
     /// references' zeros: their runs are long enough to learn the prior.
     static let outputBias = OutputBiasInitialization.labelPrior
 }
