@@ -11,20 +11,25 @@ struct Synth: ParsableCommand {
         discussion: """
             Writes video/train0000.tfrecord … and video/validate0000.tfrecord … (video level) and/or \
             frame/… (frame level, the same videos) under --out, with synthetic.json (all parameters) \
-            and README.md. Videos are mixtures of class prototypes plus noise, with power-law label \
-            frequencies, about 3 labels per video and scenes of 5–40 frames; the output is identical \
-            on every machine for the same parameters. Without --frame-level or --video-level both \
+            and README.md. Videos have power-law label frequencies and about 3 labels per video. \
+            --preset v1 (the embedded dataset's generator) makes every scene of 5–40 frames about one \
+            of the video's labels; --preset v2 makes videos of 120–300 frames whose label evidence is \
+            in some scenes among backgrounds that all classes share (docs/synthetic-data.md). \
+            The output is identical on every machine for the same parameters. Without --frame-level or --video-level both \
             levels are written. Progress goes to standard error.
             """)
 
     @Option(help: "Directory to write (created if missing).")
     var out: String
 
-    @Option(help: "Number of videos (train + validate).")
-    var videos: Int = SyntheticDataConfig().videos
+    @Option(help: "Named dataset whose parameters the other options change: v1 (the embedded default's generator) or v2 (the second generator: scenes among shared backgrounds, 120–300 frames).")
+    var preset = "v1"
 
-    @Option(help: "Number of classes (labels 0..<C; the real vocabulary has 3862).")
-    var classes: Int = SyntheticDataConfig().numClasses
+    @Option(help: "Number of videos (train + validate; default: the preset's).")
+    var videos: Int?
+
+    @Option(help: "Number of classes (labels 0..<C; the real vocabulary has 3862; default: the preset's).")
+    var classes: Int?
 
     @Flag(help: "Write frame-level records.")
     var frameLevel = false
@@ -32,35 +37,49 @@ struct Synth: ParsableCommand {
     @Flag(help: "Write video-level records.")
     var videoLevel = false
 
-    @Option(help: "TFRecord files per split and level.")
-    var shards: Int = SyntheticDataConfig().shards
+    @Option(help: "TFRecord files per split and level (default: the preset's).")
+    var shards: Int?
 
-    @Option(help: "Random seed.")
-    var seed: UInt64 = SyntheticDataConfig().seed
+    @Option(help: "Random seed (default: the preset's).")
+    var seed: UInt64?
 
-    @Option(help: "Label noise rate: probability of dropping each true label and of adding a spurious one.")
-    var labelNoise: Double = SyntheticDataConfig().labelNoise
+    @Option(help: "v1 label noise rate: probability of dropping each true label and of adding a spurious one.")
+    var labelNoise: Double?
 
-    @Option(help: "Fewest frames per video.")
-    var minFrames: Int = SyntheticDataConfig().minFrames
+    @Option(help: "Fewest frames per video (default: the preset's).")
+    var minFrames: Int?
 
-    @Option(help: "Most frames per video.")
-    var maxFrames: Int = SyntheticDataConfig().maxFrames
+    @Option(help: "Most frames per video (default: the preset's).")
+    var maxFrames: Int?
 
-    @Option(help: "Share of the videos in the validate split.")
-    var validationFraction: Double = SyntheticDataConfig().validationFraction
+    @Option(help: "Share of the videos in the validate split (default: the preset's).")
+    var validationFraction: Double?
 
-    @Option(help: "Further frame-level videos with segment ratings, the 2019 task's data (frame/segments*).")
+    @Option(help: "Further frame-level videos with segment ratings, the 2019 task's data (frame/segments*; default: none).")
     var segmentRatedVideos = 0
 
     @Option(help: "Threads generating shards.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    /// The preset with the options given on the command line.
     var config: SyntheticDataConfig {
-        SyntheticDataConfig(videos: videos, validationFraction: validationFraction, numClasses: classes,
-                            minFrames: minFrames, maxFrames: maxFrames, labelNoise: labelNoise, shards: shards,
-                            videoLevel: videoLevel || !frameLevel, frameLevel: frameLevel || !videoLevel, seed: seed,
-                            segmentRatedVideos: segmentRatedVideos)
+        get throws {
+            guard var c = SyntheticDataConfig.presets[preset] else {
+                throw ValidationError("--preset \(preset) is not a synthetic dataset: choose one of \(SyntheticDataConfig.presets.keys.sorted().joined(separator: ", "))")
+            }
+            c.videos = videos ?? c.videos
+            c.numClasses = classes ?? c.numClasses
+            c.shards = shards ?? c.shards
+            c.seed = seed ?? c.seed
+            c.labelNoise = labelNoise ?? c.labelNoise
+            c.minFrames = minFrames ?? c.minFrames
+            c.maxFrames = maxFrames ?? c.maxFrames
+            c.validationFraction = validationFraction ?? c.validationFraction
+            c.segmentRatedVideos = segmentRatedVideos
+            c.videoLevel = videoLevel || !frameLevel
+            c.frameLevel = frameLevel || !videoLevel
+            return c
+        }
     }
 
     func validate() throws {
@@ -77,6 +96,7 @@ struct Synth: ParsableCommand {
         let start = Date()
         var lastReport = Date.distantPast
         let status = StatusLine()
+        let config = try self.config
         let info = try SyntheticData.write(config, to: out, threads: threads) { done, total in
             let now = Date()
             if done == total || now.timeIntervalSince(lastReport) > 0.5 {

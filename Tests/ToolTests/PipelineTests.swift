@@ -1,5 +1,6 @@
 import Foundation
 import Training
+import YT8MData
 import XCTest
 
 /// The `yt8m` tool run as users run it, as a separate process: the papers'
@@ -149,6 +150,24 @@ final class PipelineTests: XCTestCase {
         XCTAssertTrue(distill.contains("distilled from logistic"), distill)
         let softFiles = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/runs/distill/soft")
         XCTAssertEqual(softFiles.count, 4, "one soft-labelled copy per training file")
+    }
+
+    /// `synth --preset` picks the generator; an unknown name is a usage error naming the choices.
+    func testSynthPresetsChooseTheGenerator() throws {
+        let dir = try temporaryDirectory()
+        let unknown = try yt8m(["synth", "--out", "data", "--preset", "v9"], in: dir)
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.stderr.contains("v1, v2"), unknown.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/data"), "nothing written")
+
+        try succeed(["synth", "--out", "v2", "--preset", "v2", "--videos", "6", "--classes", "100", "--frame-level",
+                     "--shards", "1"], in: dir)
+        let info = try SyntheticData.info(of: dir + "/v2")
+        XCTAssertEqual(info.config.generator, .v2)
+        XCTAssertEqual(info.config.minFrames, 120)
+        XCTAssertGreaterThanOrEqual(info.totalFrames, 6 * 120)
+        try succeed(["synth", "--out", "v1", "--videos", "6", "--classes", "20", "--video-level", "--shards", "1"], in: dir)
+        XCTAssertEqual(try SyntheticData.info(of: dir + "/v1").config.generator, .v1)
     }
 
     func testUsageErrorsExitWith64AndNameTheFlag() throws {

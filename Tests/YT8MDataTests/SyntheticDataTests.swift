@@ -3,6 +3,7 @@
 import Foundation
 import Tensor
 import TestSupport
+import TFRecord
 import NN
 import XCTest
 
@@ -33,6 +34,85 @@ final class SyntheticDataTests: XCTestCase {
         XCTAssertEqual(try SyntheticData.info(of: dir + "/a"), info)
         XCTAssertEqual(info.paths(split: "validate", level: .frame, in: dir + "/a"),
                        [dir + "/a/frame/validate0000.tfrecord", dir + "/a/frame/validate0001.tfrecord"])
+    }
+
+    /// The first generator's videos are those it made before the second
+    /// existed: the checksum was taken from that code (commit 610da23).
+    func testTheFirstGeneratorStillMakesTheSameVideos() throws {
+        let generator = try SyntheticVideoGenerator(config: smallConfig())
+        var bytes: [UInt8] = []
+        for v in 0..<20 {
+            let video = generator.video(v)
+            bytes += video.frames.flatMap { $0 } + video.labels.map { UInt8($0) } + video.frameScenes.map { UInt8($0) }
+        }
+        XCTAssertEqual(CRC32C.checksum(bytes), 171_964_957)
+    }
+
+    /// The second generator's statistics, worked out from its parameters: 1 + Poisson(2.5) true
+    /// labels, 15 % of them missing and a spurious one in 2 % of videos, so 3.5 · 0.85 + 0.02 ≈
+    /// 2.995 written labels; 120 + Exp(mean 87) frames cut at 300, mean 120 + 87 · (1 − e^(−180/87))
+    /// ≈ 197.
+    func testTheSecondGeneratorHasTheReleasesLabelAndLengthStatistics() throws {
+        let config = SyntheticDataConfig.v2
+        let generator = try SyntheticVideoGenerator(config: config)
+        let videos = 300
+        var written = 0, trueCount = 0, missing = 0, spurious = 0, frames = 0, background = 0
+        for v in 0..<videos {
+            let video = generator.video(v)
+            XCTAssertTrue((120...300).contains(video.frameCount), "video \(v): \(video.frameCount) frames")
+            XCTAssertEqual(video.frames[0].count, video.frameCount * 1024)
+            XCTAssertEqual(video.frameScenes.count, video.frameCount)
+            written += video.labels.count
+            trueCount += video.trueLabels.count
+            missing += video.trueLabels.filter { !video.labels.contains($0) }.count
+            spurious += video.labels.filter { !video.trueLabels.contains($0) }.count
+            frames += video.frameCount
+            background += video.frameScenes.filter { $0 == -1 }.count
+            // Every true label has evidence, and only true labels do.
+            XCTAssertEqual(Set(video.frameScenes.filter { $0 >= 0 }), Set(video.trueLabels), "video \(v)")
+        }
+        XCTAssertEqual(Double(written) / Double(videos), 3.0, accuracy: 0.25)
+        XCTAssertEqual(Double(frames) / Double(videos), 197, accuracy: 12)
+        XCTAssertEqual(Double(missing) / Double(trueCount), 0.15, accuracy: 0.04)
+        XCTAssertLessThan(spurious, missing / 4, "missing labels are more common than spurious ones")
+        // 25–60 % of the scenes carry evidence (more in videos with many labels): backgrounds
+        // fill about 1 − 0.425 of the frames.
+        let backgroundShare = Double(background) / Double(frames)
+        XCTAssertGreaterThan(backgroundShare, 0.4)
+        XCTAssertLessThan(backgroundShare, 0.7)
+    }
+
+    /// An ordered pair's first class shows the pair's scene U before V, the second V before U:
+    /// each scene of the class is matched to the nearer of the two prototypes.
+    func testOrderedClassesShowTheirTwoScenesInTheirOrder() throws {
+        let config = SyntheticDataConfig.v2
+        let generator = try SyntheticVideoGenerator(config: config)
+        let tables = try XCTUnwrap(generator.sceneTables)
+        let q = generator.format.quantization
+        var checked = 0
+        var checkedClasses: [Int] = []
+        for v in 0..<200 {
+            let video = generator.video(v)
+            for c in video.trueLabels {
+                guard let pair = tables.pairOfClass[c] else { continue }
+                // Each of the class's frames, in time order, is nearer to U or to V.
+                let nearU = video.frameScenes.indices.filter { video.frameScenes[$0] == c }.map { t -> Bool in
+                    var u = 0.0, w = 0.0
+                    for d in 0..<1024 {
+                        let x = Double(q.dequantize(video.frames[0][t * 1024 + d])) - Double(generator.datasetMeans[0][d])
+                        u += x * Double(tables.parts[0][(2 * pair.pair) * 1024 + d])
+                        w += x * Double(tables.parts[0][(2 * pair.pair + 1) * 1024 + d])
+                    }
+                    return u > w
+                }
+                let expected = pair.second ? nearU.filter { !$0 } + nearU.filter { $0 } : nearU.filter { $0 } + nearU.filter { !$0 }
+                XCTAssertEqual(nearU, expected, "video \(v) class \(c): \(pair.second ? "V then U" : "U then V")")
+                XCTAssertTrue(nearU.contains(true) && nearU.contains(false), "video \(v) class \(c): both scenes")
+                checkedClasses.append(c)
+                checked += 1
+            }
+        }
+        XCTAssertGreaterThan(checked, 3, "ordered classes seen: \(checkedClasses)")
     }
 
     func testTheSegmentRatedSplitRatesWholeSegmentsByTheirScenes() throws {

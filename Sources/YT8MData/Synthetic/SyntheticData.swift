@@ -278,6 +278,39 @@ public enum SyntheticData {
         return split + String(repeating: "0", count: max(0, 4 - digits.count)) + digits + ".tfrecord"
     }
 
+    /// The readme's lines on the first generator's labels and content.
+    private static func firstGeneratorContent(_ c: SyntheticDataConfig) -> String {
+        """
+        - Classes: \(c.numClasses), label frequencies ∝ 1/(c + 1)^\(c.zipfExponent) (class 0 most frequent);
+          1 + Poisson(\(c.meanLabels - 1)) true labels per video; label noise \(c.labelNoise) (each true label
+          dropped, and one spurious label added, with that probability).
+        - Frames per video: \(c.minFrames)–\(c.maxFrames), in scenes of 5–40 frames.
+        - Content: frame = dataset mean + \(c.sceneSignal)·(prototype of the scene's label) +
+          \(c.videoSignal)·(weighted mean of the video's label prototypes) + scene offset (σ \(c.sceneNoise)) +
+          frame noise (σ \(c.frameNoise)); audio signals × \(c.audioSignalFactor); quantized to uint8 as the real
+          data (dequantize: x = q·4/255 + 4/512 − 2). Video-level means are the means of the dequantized frames.
+        """
+    }
+
+    /// The readme's lines on the second generator's labels and content.
+    private static func secondGeneratorContent(_ c: SyntheticDataConfig) -> String {
+        let s = c.scenes
+        return """
+        - Classes: \(c.numClasses), label frequencies ∝ 1/(c + 1)^\(c.zipfExponent) (class 0 most frequent);
+          1 + Poisson(\(c.meanLabels - 1)) true labels per video; each true label missing with probability
+          \(s.missingLabelRate), one spurious label with probability \(s.spuriousLabelRate).
+        - Frames per video: \(c.minFrames) plus an exponential number (mean duration \(s.meanDuration) s), at most
+          \(c.maxFrames), in scenes of 5–40 frames.
+        - Content: \(s.minEvidenceShare)–\(s.maxEvidenceShare) of a video's scenes show one of its labels, the rest
+          one of its 1–3 backgrounds from a pool of \(s.backgrounds) that all classes share (scale \(s.backgroundSignal)).
+          An evidence scene is \(s.evidenceSignal)·(√\(s.commonShare)·common direction ± √(1 − \(s.commonShare))·mode
+          direction) of its class; \(s.orderedClassPairs) pairs of classes show the same two scenes in opposite orders.
+          Plus the dataset mean, a scene offset (σ \(c.sceneNoise)) and frame noise (σ \(c.frameNoise)); audio evidence
+          × \(c.audioSignalFactor); quantized to uint8 as the real data (dequantize: x = q·4/255 + 4/512 − 2).
+          Video-level means are the means of the dequantized frames.
+        """
+    }
+
     static func readme(_ info: SyntheticDatasetInfo) -> String {
         let c = info.config
         var levels: [String] = []
@@ -286,20 +319,14 @@ public enum SyntheticData {
         return """
             # Synthetic YouTube-8M data (layout version \(info.version))
 
-            Written by the `Zoo` module's `SyntheticData.write` (`yt8m synth`), in the real
+            Written by the `YT8MData` module's `SyntheticData.write` (`yt8m synth`), in the real
             dataset's TFRecord format. Seeded; the same parameters give the same bytes on every machine.
 
             - Levels: \(levels.joined(separator: "; ")).
             - Splits: `train` \(info.videos["train"] ?? 0) videos, `validate` \(info.videos["validate"] ?? 0) videos, \
             \(c.shards) shard(s) each.
-            - Classes: \(c.numClasses), label frequencies ∝ 1/(c + 1)^\(c.zipfExponent) (class 0 most frequent);
-              1 + Poisson(\(c.meanLabels - 1)) true labels per video; label noise \(c.labelNoise) (each true label
-              dropped, and one spurious label added, with that probability). \(info.totalLabels) labels written.
-            - Frames per video: \(c.minFrames)–\(c.maxFrames) (\(info.totalFrames) in all), in scenes of 5–40 frames.
-            - Content: frame = dataset mean + \(c.sceneSignal)·(prototype of the scene's label) +
-              \(c.videoSignal)·(weighted mean of the video's label prototypes) + scene offset (σ \(c.sceneNoise)) +
-              frame noise (σ \(c.frameNoise)); audio signals × \(c.audioSignalFactor); quantized to uint8 as the real
-              data (dequantize: x = q·4/255 + 4/512 − 2). Video-level means are the means of the dequantized frames.
+            \(c.generator == .v1 ? firstGeneratorContent(c) : secondGeneratorContent(c))
+            - Totals: \(info.totalFrames) frames, \(info.totalLabels) labels written.
             - Segment-rated split (the 2019 task): `frame/segments*`, \(info.videos[segmentSplit] ?? 0) further videos whose
               records carry `segment_labels`, `segment_start_times` and `segment_scores`: for each rated true label,
               up to two 5-frame segments mostly about it (score 1) and two mostly about another label (score 0).

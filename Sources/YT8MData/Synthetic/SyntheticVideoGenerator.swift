@@ -15,7 +15,8 @@ public struct SyntheticVideo: Sendable {
     public var means: [[Float]]
     /// Number of frames.
     public var frameCount: Int
-    /// The label each frame's scene is about, one per frame: the ground truth of segment ratings.
+    /// The label each frame's scene is about, one per frame (−1 for a second-generator background
+    /// scene): the ground truth of segment ratings.
     public var frameScenes: [Int]
 
     /// The video-level record.
@@ -24,7 +25,8 @@ public struct SyntheticVideo: Sendable {
     public var frameLevelRecord: FrameLevelRecord { FrameLevelRecord(id: id, labels: labels, frames: frames) }
 }
 
-/// Generates YouTube-8M-like videos with learnable structure, identically on every machine (only
+/// Generates YouTube-8M-like videos with learnable structure (below, the first generator's model;
+/// `SceneStructure` describes the second's), identically on every machine (only
 /// `RandomGenerator`, seeded per video, so videos can be made in any order and on any thread).
 ///
 /// Model, per modality m (rgb, audio; audio signals scaled by `audioSignalFactor`):
@@ -53,8 +55,10 @@ public struct SyntheticVideoGenerator: Sendable {
     public let prototypes: [[Float]]
     /// Dataset mean per frame feature.
     public let datasetMeans: [[Float]]
-    private let labelCDF: [Double]
-    private let noiseTable: [Float]
+    let labelCDF: [Double]
+    let noiseTable: [Float]
+    /// The second generator's prototypes; nil for the first.
+    let sceneTables: SceneTables?
 
     /// Builds the prototypes of `config` (validated first).
     public init(config: SyntheticDataConfig) throws {
@@ -90,10 +94,12 @@ public struct SyntheticVideoGenerator: Sendable {
         labelCDF = cdf.map { $0 / total }
         var noiseGenerator = RandomGenerator(seed: 0x5EED_0F_0015E)
         noiseTable = (0..<65536).map { _ in Float(noiseGenerator.normal()) }
+        sceneTables = config.generator == .v2 ? SceneTables(config: config, format: format) : nil
     }
 
     /// Video `index` (0-based over both splits).
     public func video(_ index: Int) -> SyntheticVideo {
+        if let sceneTables { return sceneVideo(index, tables: sceneTables) }
         var generator = RandomGenerator(seed: DatasetSeeds.seed(config.seed, epoch: -2, stream: index))
         // Labels.
         let labelCount = min(config.numClasses, 1 + poisson(config.meanLabels - 1, &generator))
@@ -126,7 +132,6 @@ public struct SyntheticVideoGenerator: Sendable {
         }
 
         // Frames, feature by feature.
-        let q = format.quantization
         var frames: [[UInt8]] = []
         var means: [[Float]] = []
         for (feature, spec) in format.frameFeatures.enumerated() {
@@ -149,21 +154,7 @@ public struct SyntheticVideoGenerator: Sendable {
                     let offset = config.sceneNoise * Double(noise(&generator))
                     sceneBase[d] = Float(videoBase[d] + scale * Double(table[scene.label * size + d]) + offset)
                 }
-                for _ in 0..<scene.length {
-                    let frameNoise = Float(config.frameNoise)
-                    var d = 0
-                    while d < size {
-                        let draw = generator.next()
-                        for k in 0..<4 where d + k < size {
-                            let e = noiseTable[Int((draw >> (16 * UInt64(k))) & 0xFFFF)]
-                            let code = q.quantize(sceneBase[d + k] + frameNoise * e)
-                            bytes[t * size + d + k] = code
-                            sums[d + k] += Double(q.dequantize(code))
-                        }
-                        d += 4
-                    }
-                    t += 1
-                }
+                renderFrames(sceneBase, count: scene.length, from: &t, into: &bytes, sums: &sums, &generator)
             }
             frames.append(bytes)
             means.append(sums.map { Float($0 / Double(frameCount)) })
@@ -201,12 +192,35 @@ public struct SyntheticVideoGenerator: Sendable {
         return ratings
     }
 
-    private func noise(_ generator: inout RandomGenerator) -> Float {
+    /// Writes `count` frames of a scene whose noiseless values are `base` (one feature, frames
+    /// from `t` on): each value plus frame noise, quantized; adds the dequantized values to `sums`.
+    func renderFrames(_ base: [Float], count: Int, from t: inout Int, into bytes: inout [UInt8], sums: inout [Double],
+                      _ generator: inout RandomGenerator) {
+        let q = format.quantization
+        let size = base.count
+        let frameNoise = Float(config.frameNoise)
+        for _ in 0..<count {
+            var d = 0
+            while d < size {
+                let draw = generator.next()
+                for k in 0..<4 where d + k < size {
+                    let e = noiseTable[Int((draw >> (16 * UInt64(k))) & 0xFFFF)]
+                    let code = q.quantize(base[d + k] + frameNoise * e)
+                    bytes[t * size + d + k] = code
+                    sums[d + k] += Double(q.dequantize(code))
+                }
+                d += 4
+            }
+            t += 1
+        }
+    }
+
+    func noise(_ generator: inout RandomGenerator) -> Float {
         noiseTable[Int(generator.next() & 0xFFFF)]
     }
 
     /// A class drawn with weight 1/(c + 1)^s (inverse CDF by binary search).
-    private func drawClass(_ generator: inout RandomGenerator) -> Int {
+    func drawClass(_ generator: inout RandomGenerator) -> Int {
         let u = generator.nextUniform()
         var lo = 0, hi = labelCDF.count - 1
         while lo < hi {
@@ -217,7 +231,7 @@ public struct SyntheticVideoGenerator: Sendable {
     }
 
     /// Poisson(λ) by Knuth's product of uniforms (λ is small here).
-    private func poisson(_ lambda: Double, _ generator: inout RandomGenerator) -> Int {
+    func poisson(_ lambda: Double, _ generator: inout RandomGenerator) -> Int {
         guard lambda > 0 else { return 0 }
         let limit = Foundation.exp(-lambda)
         var k = 0
