@@ -41,21 +41,11 @@ public struct LabelPrior: Equatable, Sendable {
                 skipCorrupt: Bool = false) throws {
         precondition(maxVideos > 0, "LabelPrior: maxVideos must be positive, got \(maxVideos)")
         var counts = [Int](repeating: 0, count: format.numClasses), videos = 0
-        reading: for path in files {
-            let reader = try TFRecordReader(path: path, options: .init(skipCorrupt: skipCorrupt))
-            while videos < maxVideos, let bytes = try reader.next() {
-                do {
-                    let summary = try YT8MRecordSummary(serialized: bytes, format: format, includeFrames: false)
-                    // A label listed twice still counts the video once.
-                    for c in Set(summary.labels) { counts[c] += 1 }
-                } catch var error as YT8MRecordError {
-                    error.path = path
-                    error.recordIndex = reader.recordIndex - 1
-                    throw error
-                }
-                videos += 1
-            }
-            if videos >= maxVideos { break reading }
+        try YT8MRecordSummary.scan(files, format: format, skipCorrupt: skipCorrupt) { summary, _, _ in
+            // A label listed twice still counts the video once.
+            for c in Set(summary.labels) { counts[c] += 1 }
+            videos += 1
+            return videos < maxVideos
         }
         self.init(counts: counts, videos: videos)
     }

@@ -34,25 +34,13 @@ public struct YT8MLabels: Sendable {
     /// Reads `files` in order. Throws `TFRecordError` (unless `skipCorrupt`), `YT8MRecordError`
     /// naming file, record and field, `DuplicateID`, or `FileIOError`.
     public init(files: [String], format: YT8MRecordFormat = .yt8m2018, skipCorrupt: Bool = false) throws {
-        for path in files {
-            let reader = try TFRecordReader(path: path, options: .init(skipCorrupt: skipCorrupt))
-            while let bytes = try reader.next() {
-                let index = reader.recordIndex - 1
-                let summary: YT8MRecordSummary
-                do {
-                    summary = try YT8MRecordSummary(serialized: bytes, format: format, includeFrames: false)
-                } catch var error as YT8MRecordError {
-                    error.path = path
-                    error.recordIndex = index
-                    throw error
-                }
-                guard indexByID[summary.id] == nil else {
-                    throw DuplicateID(id: summary.id, path: path, recordIndex: index)
-                }
-                indexByID[summary.id] = entries.count
-                entries.append(Entry(id: summary.id, labels: summary.labels, segmentRatings: summary.segmentRatings))
+        corruptRecordCount = try YT8MRecordSummary.scan(files, format: format, skipCorrupt: skipCorrupt) { summary, path, index in
+            guard indexByID[summary.id] == nil else {
+                throw DuplicateID(id: summary.id, path: path, recordIndex: index)
             }
-            corruptRecordCount += reader.corruptRecordCount
+            indexByID[summary.id] = entries.count
+            entries.append(Entry(id: summary.id, labels: summary.labels, segmentRatings: summary.segmentRatings))
+            return true
         }
     }
 

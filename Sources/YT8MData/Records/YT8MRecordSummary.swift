@@ -66,3 +66,32 @@ public struct YT8MRecordSummary: Sendable {
         }
     }
 }
+
+extension YT8MRecordSummary {
+    /// Reads the records of `files` in order, ids and labels only (frame lists are skipped), and
+    /// calls `body` with each summary, its file and its record index until `body` returns false.
+    /// Returns the corrupt records skipped (only with `skipCorrupt`). Throws `TFRecordError`,
+    /// `YT8MRecordError` naming the file and record, `FileIOError`, or what `body` throws.
+    @discardableResult
+    static func scan(_ files: [String], format: YT8MRecordFormat, skipCorrupt: Bool,
+                     _ body: (YT8MRecordSummary, _ path: String, _ recordIndex: Int) throws -> Bool) throws -> Int {
+        var corrupt = 0
+        for path in files {
+            let reader = try TFRecordReader(path: path, options: .init(skipCorrupt: skipCorrupt))
+            while let bytes = try reader.next() {
+                let index = reader.recordIndex - 1
+                let summary: YT8MRecordSummary
+                do {
+                    summary = try YT8MRecordSummary(serialized: bytes, format: format, includeFrames: false)
+                } catch var error as YT8MRecordError {
+                    error.path = path
+                    error.recordIndex = index
+                    throw error
+                }
+                guard try body(summary, path, index) else { return corrupt + reader.corruptRecordCount }
+            }
+            corrupt += reader.corruptRecordCount
+        }
+        return corrupt
+    }
+}
