@@ -69,7 +69,8 @@ extension SyntheticVideoGenerator {
         }
         let weights = trueLabels.map { _ in generator.uniform(0.5, 1.5) }
         var written = trueLabels.filter { _ in generator.nextUniform() >= s.missingLabelRate }
-        if generator.nextUniform() < s.spuriousLabelRate && written.count < config.numClasses {
+        // A spurious label is one the content is not about, so there must be a class left over.
+        if generator.nextUniform() < s.spuriousLabelRate && trueLabels.count < config.numClasses {
             var spurious = drawClass(&generator)
             while written.contains(spurious) || trueLabels.contains(spurious) { spurious = drawClass(&generator) }
             written.append(spurious)
