@@ -71,9 +71,11 @@ let package = Package(
             name: "yt8m",
             dependencies: ["Training", "Distributed", "Collectives", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // The fp32 FMA ceiling probe of the benchmark runner's machine header.
+        .target(name: "CMachineProbe"),
         .executableTarget(
             name: "Benchmarks",
-            dependencies: ["Tensor", "NN", "TFRecord", "YT8MData", "Zoo", "Training", "CBLAS", "Collectives", "Distributed", "FileIO",
+            dependencies: ["Tensor", "NN", "TFRecord", "YT8MData", "Zoo", "Training", "CBLAS", "CMachineProbe", "Collectives", "Distributed", "FileIO",
                            .product(name: "ArgumentParser", package: "swift-argument-parser")],
             path: "Sources/Benchmarks"
         ),

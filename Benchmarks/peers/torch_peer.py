@@ -35,8 +35,10 @@ def parse_args():
     p.add_argument("workload", choices=WORKLOADS)
     p.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     p.add_argument("--warmup", type=int, default=2)
-    p.add_argument("--steps", type=int, default=5, help="timed steps (median reported), >= 5")
+    p.add_argument("--steps", type=int, default=10, help="timed steps (median reported)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--compile", action="store_true",
+                   help="run the model under torch.compile (B1-B7); compilation happens in the warm-up steps")
     return p.parse_args()
 
 
@@ -80,10 +82,15 @@ RGB, AUDIO, FEAT, CLASSES = 1024, 128, 1152, 3862
 
 # ---------------------------------------------------------------- helpers
 
+WARMUP_SECONDS = []  # wall time of each workload's warm-up (it includes torch.compile's compilation)
+
+
 def time_steps(step, warmup, steps):
     """Run `step` warmup times untimed, then `steps` times timed; return ms list."""
+    t0 = time.perf_counter()
     for _ in range(warmup):
         step()
+    WARMUP_SECONDS.append(time.perf_counter() - t0)
     times = []
     for _ in range(steps):
         t0 = time.perf_counter()
@@ -271,9 +278,17 @@ def gemm_workload(args):
             "unit": "ms/gemm"}
 
 
+def maybe_compile(model, args):
+    """torch.compile's default (inductor) backend when --compile is given.
+
+    Compilation runs on the first call, inside the warm-up steps, so the timed
+    steps see only the compiled code; warmup_s says how long the warm-up took."""
+    return torch.compile(model) if args.compile else model
+
+
 def train_workload(model_fn, x_shape, args):
     torch.manual_seed(args.seed)               # seeded weight init
-    model = model_fn()
+    model = maybe_compile(model_fn(), args)
     gen = torch.Generator().manual_seed(args.seed + 1)
     x = torch.randn(*x_shape, generator=gen)
     y = multi_hot_targets(x_shape[0], gen)
@@ -286,7 +301,7 @@ def train_workload(model_fn, x_shape, args):
 def infer_workload(args):
     """B2: the B1 model in eval mode, batch 1024, forward only."""
     torch.manual_seed(args.seed)
-    model = MLP().eval()
+    model = maybe_compile(MLP().eval(), args)
     gen = torch.Generator().manual_seed(args.seed + 1)
     x = torch.randn(1024, FEAT, generator=gen)
 
@@ -322,6 +337,8 @@ def run(args):
 def main():
     if ARGS.steps < 1:
         sys.exit("--steps must be >= 1")
+    if ARGS.compile and ARGS.workload == "B0":
+        sys.exit("--compile applies to B1-B7 (B0 is a single matmul)")
     result = {"id": ARGS.workload}
     result.update(run(ARGS))
     result.update({
@@ -330,6 +347,8 @@ def main():
         "threads": ARGS.threads,
         "timed_steps": ARGS.steps,
         "torch": torch.__version__,
+        "compiled": ARGS.compile,
+        "warmup_s": sum(WARMUP_SECONDS),
     })
     result = {k: (round(v, 3) if isinstance(v, float) else v) for k, v in result.items()}
     print(json.dumps(result), flush=True)

@@ -31,6 +31,7 @@ enum MachineLoad {
     /// used under `threshold` of the machine; returns the last measured share.
     @discardableResult
     static func waitForQuiet(threshold: Double = 0.10, maxWait: Double = 120) -> Double {
+        guard maxWait > 0 else { return 0 }
         let start = Date()
         var share = 1.0
         repeat {

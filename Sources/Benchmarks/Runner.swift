@@ -4,9 +4,11 @@ import Tensor
 import ArgumentParser
 import Foundation
 
-/// Runs the workloads of docs/benchmarks.md, each project workload and its peer
-/// in a process of its own (so peak memory is per workload), and prints
-/// one table with the ratio project / peer.
+/// Runs the workloads of docs/benchmarks.md as interleaved rounds: in each
+/// round the project's process, then the peer's (eager, then compiled), each
+/// timing its own warm-up and timed steps in a fresh process (so peak memory
+/// is per workload). The table gives, per workload, the median over rounds of
+/// the per-round ratio project / faster peer with its min–max.
 @main
 struct Benchmarks: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +16,10 @@ struct Benchmarks: ParsableCommand {
         discussion: """
         Build in release mode: `swift run -c release Benchmarks B0 K`.
         Peers run through the Python named by PEER_PYTHON (a virtual environment with
-        `pip install torch numpy tensorflow-cpu`); see Benchmarks/peers/README.md.
+        `pip install torch numpy threadpoolctl tensorflow-cpu`); see Benchmarks/peers/README.md.
+        Where the CPU has AVX-512 and OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is set, every round also
+        runs its processes with those variables removed, as a second column (what a user of this CPU
+        gets); the runner's own environment is never changed.
         Workloads: \(workloads.map { "\($0.id) (\($0.name))" }.joined(separator: ", ")).
         """)
 
@@ -24,7 +29,19 @@ struct Benchmarks: ParsableCommand {
     @Option(help: "Threads for the library, OpenBLAS and the peer.")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Also write the results as a JSON list to this file.")
+    @Option(help: "Interleaved rounds per workload (at least 5 for a figure; fewer for a quick look).")
+    var rounds: Int = 5
+
+    @Option(help: "Untimed warm-up steps per round.")
+    var warmup: Int = 2
+
+    @Option(help: "Timed steps per round; a round reports their median.")
+    var steps: Int = 10
+
+    @Option(help: "Longest wait, in seconds, for a quiet machine before each process (0: do not wait).")
+    var quietWait: Double = 120
+
+    @Option(help: "Also write the results as JSON to this file.")
     var json: String?
 
     @Option(help: .hidden)
@@ -36,12 +53,18 @@ struct Benchmarks: ParsableCommand {
 
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1, got \(rounds)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be at least 0, got \(warmup)") }
+        guard steps >= 1 else { throw ValidationError("--steps must be at least 1, got \(steps)") }
+        guard quietWait >= 0 else { throw ValidationError("--quiet-wait must be at least 0, got \(quietWait)") }
         for id in ids where !workloads.contains(where: { $0.id == id }) {
             throw ValidationError("unknown workload \(id); known: \(workloads.map(\.id).joined(separator: ", "))")
         }
     }
 
     func run() throws {
+        Timing.warmupSteps = warmup
+        Timing.timedSteps = steps
         if let rankStep {
             let world = try MPICommunicator.world()
             let model = String(rankStep.prefix { $0 != "-" })
@@ -55,7 +78,8 @@ struct Benchmarks: ParsableCommand {
             // Child mode: run one workload in this process and print its JSON.
             guard let w = workloads.first(where: { $0.id == child }) else { throw ExitCode.failure }
             setenv("TENSOR_NUM_THREADS", String(threads), 1)
-            let result = w.run(threads)
+            var result = w.run(threads)
+            result.openblasCore = Machine.openblasCore()
             let data = try JSONEncoder().encode(result)
             print(String(decoding: data, as: UTF8.self))
             return
@@ -63,38 +87,70 @@ struct Benchmarks: ParsableCommand {
         #if DEBUG
         writeToStandardError("warning: this is a debug build; benchmark with `swift run -c release Benchmarks`\n")
         #endif
-        let selected = ids.isEmpty ? workloads : workloads.filter { ids.contains($0.id) }
-        var table: [TableRow] = []
-        for w in selected {
-            writeToStandardError("running \(w.id) \(w.name)…\n")
-            MachineLoad.waitForQuiet()
-            var project: ProjectResult!
-            let projectForeign = try MachineLoad.foreignShare { project = try runChild(w.id) }
-            var peer: [String: Double]? = nil
-            var peerForeign = 0.0
-            if let spec = w.peer {
-                MachineLoad.waitForQuiet()
-                peerForeign = MachineLoad.foreignShare { peer = runPeer(script: spec.script, arguments: spec.arguments) }
-            }
-            let worst = max(projectForeign, peer == nil ? 0 : peerForeign)
-            if worst > 0.1 {
-                writeToStandardError(String(format: "warning: other processes used %.0f%% of the machine during %@; its figures are noisy\n", worst * 100, w.id))
-            }
-            table.append(TableRow(workload: w, project: project, peer: peer, foreignShare: worst))
+        if rounds < 5 {
+            writeToStandardError("note: \(rounds) round(s): a quick look, not a figure (a figure takes at least 5)\n")
         }
-        print(Report.render(table, threads: threads))
-        if let json { try Report.writeJSON(table, to: json) }
+        MachineLoad.waitForQuiet(maxWait: quietWait)
+        let machine = Machine.describe(threads: threads)
+        let columns = EnvironmentColumn.columns(for: machine)
+        let selected = ids.isEmpty ? workloads : workloads.filter { ids.contains($0.id) }
+        let peerPython = PeerProcess.python()
+        var results: [WorkloadResult] = []
+        for w in selected {
+            var perColumn = columns.map { _ in [Round]() }
+            for r in 1...rounds {
+                for (c, column) in columns.enumerated() {
+                    writeToStandardError("\(w.id) \(w.name): round \(r)/\(rounds)\(columns.count > 1 ? ", \(column.title)" : "")\n")
+                    perColumn[c].append(try runRound(w, column: column, python: peerPython))
+                }
+            }
+            results.append(WorkloadResult(workload: w, columns: perColumn))
+        }
+        let settings = RunSettings(threads: threads, rounds: rounds, warmup: warmup, steps: steps)
+        print(Report.render(results, machine: machine, columns: columns, settings: settings))
+        if let json { try Report.writeJSON(results, machine: machine, columns: columns, settings: settings, to: json) }
+    }
+
+    /// One round of one workload in one environment: the project's process,
+    /// then the peer's eager and compiled processes, each after the machine is quiet.
+    private func runRound(_ w: Workload, column: EnvironmentColumn, python: String?) throws -> Round {
+        let childArguments = ["--threads", String(threads), "--warmup", String(warmup), "--steps", String(steps)]
+        MachineLoad.waitForQuiet(maxWait: quietWait)
+        var project: ProjectResult!
+        var foreign = try MachineLoad.foreignShare {
+            project = try runChild(w.id, arguments: childArguments, environment: column.environment)
+        }
+        var eager: [String: Double]?, compiled: [String: Double]?
+        if let peer = w.peer, let python {
+            let peerArguments = peer.arguments + childArguments
+            MachineLoad.waitForQuiet(maxWait: quietWait)
+            foreign = max(foreign, MachineLoad.foreignShare {
+                eager = PeerProcess.run(python: python, script: peer.script, arguments: peerArguments, environment: column.environment)
+            })
+            if peer.compiles {
+                MachineLoad.waitForQuiet(maxWait: quietWait)
+                foreign = max(foreign, MachineLoad.foreignShare {
+                    compiled = PeerProcess.run(python: python, script: peer.script, arguments: peerArguments + ["--compile"],
+                                               environment: column.environment)
+                })
+            }
+        }
+        if foreign > 0.1 {
+            writeToStandardError(String(format: "warning: other processes used %.0f%% of the machine during %@; this round is noisy\n",
+                                        foreign * 100, w.id))
+        }
+        return Round(project: project, eager: eager, compiled: compiled, foreignShare: foreign)
     }
 
     /// Runs one workload in a fresh process of this executable.
-    private func runChild(_ id: String) throws -> ProjectResult {
+    private func runChild(_ id: String, arguments: [String], environment: [String: String]) throws -> ProjectResult {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
         if !FileManager.default.isExecutableFile(atPath: p.executableURL!.path) {
             p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
         }
-        p.arguments = ["--child", id, "--threads", String(threads)]
-        var env = ProcessInfo.processInfo.environment
+        p.arguments = ["--child", id] + arguments
+        var env = environment
         env["TENSOR_NUM_THREADS"] = String(threads)
         env["OPENBLAS_NUM_THREADS"] = String(threads)
         p.environment = env
@@ -108,17 +164,51 @@ struct Benchmarks: ParsableCommand {
         }
         return try JSONDecoder().decode(ProjectResult.self, from: Data(line.utf8))
     }
+}
 
-    /// Runs a peer script through PEER_PYTHON; nil (with a note) when unavailable.
-    private func runPeer(script: String, arguments: [String]) -> [String: Double]? {
-        guard let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] else {
-            writeToStandardError("""
-                note: PEER_PYTHON is not set, so the peer column is empty. Set it to a Python with torch and numpy:
-                  python3 -m venv .venv && .venv/bin/pip install torch numpy tensorflow-cpu
-                  PEER_PYTHON=.venv/bin/python swift run -c release Benchmarks\n
-                """)
-            return nil
-        }
+/// The environment a column's child processes run in.
+struct EnvironmentColumn {
+    /// A short name for the table heading.
+    let title: String
+    /// What the column is, for the header.
+    let description: String
+    let environment: [String: String]
+
+    /// The runner's own environment; plus, where the CPU has AVX-512 and an
+    /// OpenBLAS variable is set, the same without the OpenBLAS variables.
+    static func columns(for machine: Machine) -> [EnvironmentColumn] {
+        let env = ProcessInfo.processInfo.environment
+        let set = machine.openblasVariables.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        let asSet = EnvironmentColumn(
+            title: set.isEmpty ? "as run" : "as set",
+            description: set.isEmpty ? "the runner's environment (no OpenBLAS variable set)"
+                                     : "the runner's environment: " + set.joined(separator: " "),
+            environment: env)
+        guard machine.isas.contains("avx512"), !set.isEmpty else { return [asSet] }
+        let without = EnvironmentColumn(
+            title: "without OpenBLAS variables",
+            description: "the same with " + machine.openblasVariables.keys.sorted().joined(separator: " and ")
+                + " removed from the child processes (what a user of this CPU gets)",
+            environment: env.filter { !Machine.openblasVariableNames.contains($0.key) })
+        return [asSet, without]
+    }
+}
+
+/// Runs a peer script through PEER_PYTHON.
+enum PeerProcess {
+    /// PEER_PYTHON, or nil (with a note on how to make one) when it is not set.
+    static func python() -> String? {
+        if let python = ProcessInfo.processInfo.environment["PEER_PYTHON"] { return python }
+        writeToStandardError("""
+            note: PEER_PYTHON is not set, so the peer columns are empty. Set it to a Python with torch and numpy:
+              python3 -m venv .venv && .venv/bin/pip install torch numpy threadpoolctl tensorflow-cpu
+              PEER_PYTHON=.venv/bin/python swift run -c release Benchmarks\n
+            """)
+        return nil
+    }
+
+    /// The peer's JSON figures; nil (with a note) when it cannot run.
+    static func run(python: String, script: String, arguments: [String], environment: [String: String]) -> [String: Double]? {
         let path = "Benchmarks/peers/\(script)"
         guard FileManager.default.fileExists(atPath: path) else {
             writeToStandardError("note: peer script \(path) not found (run from the package root)\n")
@@ -126,7 +216,8 @@ struct Benchmarks: ParsableCommand {
         }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [path] + arguments + ["--threads", String(threads)]
+        p.arguments = [path] + arguments
+        p.environment = environment
         let out = Pipe()
         p.standardOutput = out
         do { try p.run() } catch {
@@ -138,7 +229,7 @@ struct Benchmarks: ParsableCommand {
         guard p.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            writeToStandardError("note: peer \(path) failed (exit \(p.terminationStatus))\n")
+            writeToStandardError("note: peer \(path) \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))\n")
             return nil
         }
         return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }

@@ -2,6 +2,11 @@ import Foundation
 
 /// Wall-clock timing with warm-up and the median of the timed runs.
 enum Timing {
+    /// Untimed steps before the timed ones in one round (`--warmup`).
+    static var warmupSteps = 2
+    /// Timed steps in one round (`--steps`); the round reports their median.
+    static var timedSteps = 10
+
     static func now() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
@@ -9,7 +14,7 @@ enum Timing {
     }
 
     /// Runs `body` `warmup` times untimed, then `runs` times; the median in ms.
-    static func medianMilliseconds(warmup: Int = 2, runs: Int = 5, _ body: () -> Void) -> Double {
+    static func medianMilliseconds(warmup: Int = warmupSteps, runs: Int = timedSteps, _ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
         var times: [Double] = []
         for _ in 0..<runs {

@@ -9,14 +9,32 @@ struct ProjectResult: Codable {
     var extra: [String: Double] = [:]
     /// Extra rows for workloads that measure several kernels (name → figures).
     var rows: [String: [String: Double]] = [:]
+    /// The OpenBLAS core the child process loaded (set by the runner's child mode).
+    var openblasCore: String = ""
+}
+
+/// The same work written for PyTorch or TensorFlow, run as a process of its own.
+struct Peer {
+    /// The script in Benchmarks/peers and its arguments (the workload id first).
+    let script: String
+    let arguments: [String]
+    /// Whether the script also runs the work under `torch.compile` (`--compile`).
+    let compiles: Bool
+
+    /// `torch_peer.py ID`, eager, and compiled too when `compiles`.
+    static func torch(_ id: String, compiles: Bool) -> Peer {
+        Peer(script: "torch_peer.py", arguments: [id], compiles: compiles)
+    }
 }
 
 /// A benchmark workload of docs/benchmarks.md (or a project-internal one).
 struct Workload {
     let id: String
     let name: String
-    /// The peer script and its workload argument, or nil when there is no peer.
-    let peer: (script: String, arguments: [String])?
+    /// The peer, or nil when there is no peer.
+    let peer: Peer?
+    /// The largest acceptable ratio project / faster peer, when there is a goal.
+    var goal: Double? = nil
     let run: (_ threads: Int) -> ProjectResult
 }
 

@@ -3,7 +3,7 @@ import Tensor
 
 /// B0: C = A·B, 2048³ sgemm through the library and through a direct
 /// cblas_sgemm call on the same buffers; the machine's practical limit.
-let gemmWorkload = Workload(id: "B0", name: "gemm", peer: ("torch_peer.py", ["B0"])) { threads in
+let gemmWorkload = Workload(id: "B0", name: "gemm", peer: .torch("B0", compiles: false)) { threads in
     let n = 2048
     var rng = RandomGenerator(seed: 0)
     let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng)

@@ -16,7 +16,7 @@ let kernelBandwidthWorkload = Workload(id: "K", name: "kernel-bandwidth", peer: 
     let dst = UnsafeMutableRawPointer.allocate(byteCount: n * 4, alignment: 64)
     memset(src, 1, n * 4); memset(dst, 0, n * 4)
     defer { src.deallocate(); dst.deallocate() }
-    let copyMs = Timing.medianMilliseconds(runs: 9) {
+    let copyMs = Timing.medianMilliseconds {
         DispatchQueue.concurrentPerform(iterations: threads) { t in
             let lo = n * 4 * t / threads, hi = n * 4 * (t + 1) / threads
             memcpy(dst + lo, src + lo, hi - lo)
@@ -28,7 +28,7 @@ let kernelBandwidthWorkload = Workload(id: "K", name: "kernel-bandwidth", peer: 
         "copy (memcpy, reused buffer)": ["ms": copyMs, "gb_per_s": bandwidth / 1e9, "ratio_to_copy": 1]
     ]
     func measure(_ label: String, arraysMoved: Double, _ body: () -> Void) {
-        let ms = Timing.medianMilliseconds(runs: 9, body)
+        let ms = Timing.medianMilliseconds(body)
         let ideal = arraysMoved * bytes / bandwidth * 1000
         rowsOut[label] = ["ms": ms, "gb_per_s": arraysMoved * bytes / (ms / 1000) / 1e9, "ratio_to_copy": ms / ideal]
     }

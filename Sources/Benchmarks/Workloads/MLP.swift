@@ -33,13 +33,13 @@ func randomTargets(batch: Int, classes: Int, using rng: inout RandomGenerator) -
 }
 
 /// B1: one training step (forward, BCE, backward, Adam) at batch 256.
-let mlpTrainWorkload = Workload(id: "B1", name: "mlp-train", peer: ("torch_peer.py", ["B1"])) { _ in
+let mlpTrainWorkload = Workload(id: "B1", name: "mlp-train", peer: .torch("B1", compiles: true), goal: 0.8) { _ in
     var rng = RandomGenerator(seed: 0)
     let model = BenchmarkMLP(rng: &rng)
     let adam = Adam(model, learningRate: 1e-3)
     let x = Tensor.normal([256, 1152], using: &rng)
     let y = randomTargets(batch: 256, classes: 3862, using: &rng)
-    let ms = Timing.medianMilliseconds(runs: 7) {
+    let ms = Timing.medianMilliseconds {
         adam.zeroGrad()
         let loss = binaryCrossEntropy(logits: model(x), targets: y)
         loss.backward()
@@ -52,12 +52,12 @@ let mlpTrainWorkload = Workload(id: "B1", name: "mlp-train", peer: ("torch_peer.
 }
 
 /// B2: the B1 model in evaluation mode, batch 1024, forward only.
-let mlpInferWorkload = Workload(id: "B2", name: "mlp-infer", peer: ("torch_peer.py", ["B2"])) { _ in
+let mlpInferWorkload = Workload(id: "B2", name: "mlp-infer", peer: .torch("B2", compiles: true), goal: 0.8) { _ in
     var rng = RandomGenerator(seed: 0)
     let model = BenchmarkMLP(rng: &rng)
     model.eval()
     let x = Tensor.normal([1024, 1152], using: &rng)
-    let ms = Timing.medianMilliseconds(runs: 7) { _ = withoutGrad { sigmoid(model(x)) } }
+    let ms = Timing.medianMilliseconds { _ = withoutGrad { sigmoid(model(x)) } }
     let flop: Double = 2 * 1024 * mlpMultiplyAdds
     return ProjectResult(id: "B2", name: "mlp-infer", projectMs: ms, projectPeakMB: Timing.peakResidentMB(),
                          unit: "ms/step", extra: ["gemm_gflops": flop / ms / 1e6])

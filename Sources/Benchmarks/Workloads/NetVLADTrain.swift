@@ -22,13 +22,13 @@ final class BenchmarkNetVLAD: Module {
 
 /// B3: one training step on x[32, 300, 1152], the rgb/audio split included
 /// (a copy here, a view in PyTorch).
-let netVLADTrainWorkload = Workload(id: "B3", name: "netvlad-train", peer: ("torch_peer.py", ["B3"])) { _ in
+let netVLADTrainWorkload = Workload(id: "B3", name: "netvlad-train", peer: .torch("B3", compiles: true), goal: 0.8) { _ in
     var rng = RandomGenerator(seed: 0)
     let model = BenchmarkNetVLAD(rng: &rng)
     let adam = Adam(model, learningRate: 1e-3)
     let x = Tensor.normal([32, 300, 1152], using: &rng)
     let y = randomTargets(batch: 32, classes: 3862, using: &rng)
-    let ms = Timing.medianMilliseconds(runs: 7) {
+    let ms = Timing.medianMilliseconds {
         adam.zeroGrad()
         let rgb = x.sliced(axis: 2, range: 0..<1024), sound = x.sliced(axis: 2, range: 1024..<1152)
         let loss = binaryCrossEntropy(logits: model(rgb, sound), targets: y)

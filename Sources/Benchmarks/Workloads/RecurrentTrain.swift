@@ -30,13 +30,13 @@ final class BenchmarkRecurrent: Module {
 }
 
 func recurrentWorkload(_ id: String, _ name: String, _ kind: BenchmarkRecurrence) -> Workload {
-    Workload(id: id, name: name, peer: ("torch_peer.py", [id])) { _ in
+    Workload(id: id, name: name, peer: .torch(id, compiles: true), goal: 0.8) { _ in
         var rng = RandomGenerator(seed: 0)
         let model = BenchmarkRecurrent(kind, rng: &rng)
         let adam = Adam(model, learningRate: 1e-3)
         let x = Tensor.normal([64, 64, 1152], using: &rng)
         let y = randomTargets(batch: 64, classes: 3862, using: &rng)
-        let ms = Timing.medianMilliseconds(runs: 7) {
+        let ms = Timing.medianMilliseconds {
             adam.zeroGrad()
             let loss = binaryCrossEntropy(logits: model(x), targets: y)
             loss.backward()

@@ -17,13 +17,13 @@ final class BenchmarkTransformer: Module {
 }
 
 /// B7: one training step on x[64, 64, 1152].
-let transformerTrainWorkload = Workload(id: "B7", name: "transformer-train", peer: ("torch_peer.py", ["B7"])) { _ in
+let transformerTrainWorkload = Workload(id: "B7", name: "transformer-train", peer: .torch("B7", compiles: true), goal: 0.8) { _ in
     var rng = RandomGenerator(seed: 0)
     let model = BenchmarkTransformer(rng: &rng)
     let adam = Adam(model, learningRate: 1e-3)
     let x = Tensor.normal([64, 64, 1152], using: &rng)
     let y = randomTargets(batch: 64, classes: 3862, using: &rng)
-    let ms = Timing.medianMilliseconds(runs: 7) {
+    let ms = Timing.medianMilliseconds {
         adam.zeroGrad()
         let loss = binaryCrossEntropy(logits: model(x), targets: y)
         loss.backward()
