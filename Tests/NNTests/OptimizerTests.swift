@@ -43,6 +43,42 @@ final class OptimizerTests: XCTestCase {
         }
     }
 
+    /// The address of each optimizer state buffer after every step: a state
+    /// copied instead of updated in place shows up as a new address, since
+    /// the copy is allocated while the old buffer is still alive.
+    private func stateAddresses(_ optimizer: Optimizer, _ model: Scalar, steps: Int) -> [[String: Int]] {
+        (0..<steps).map { _ in
+            model.w.zeroGrad()
+            model.w.value.grad = Tensor([Float](repeating: 0.5, count: 4096))
+            optimizer.update()
+            var addresses = ["weight": Int(bitPattern: model.w.value.unsafePointer(of: Float.self))]
+            for (name, state) in optimizer.stateTensors() where name != "step" {
+                addresses[name] = Int(bitPattern: state.unsafePointer(of: Float.self))
+            }
+            return addresses
+        }
+    }
+
+    func testOptimizersUpdateWeightsAndStatesInPlace() {
+        func model() -> Scalar {
+            let m = Scalar([0])
+            m.w.value = Tensor([Float](repeating: 1, count: 4096)).requiringGrad()
+            return m
+        }
+        let cases: [(String, (Scalar) -> Optimizer)] = [
+            ("Adam", { Adam($0) }),
+            ("RMSprop, momentum, centered", { RMSprop($0, momentum: 0.9, centered: true) }),
+            ("SGD with momentum", { SGD($0, learningRate: 0.1, momentum: 0.9) }),
+        ]
+        for (label, make) in cases {
+            let m = model()
+            let addresses = stateAddresses(make(m), m, steps: 3)
+            XCTAssertGreaterThan(addresses[0].count, 1, "\(label): no state tensors")
+            XCTAssertEqual(addresses[1], addresses[0], "\(label): a buffer moved between steps 1 and 2 (copied, not updated in place)")
+            XCTAssertEqual(addresses[2], addresses[0], "\(label): a buffer moved between steps 2 and 3")
+        }
+    }
+
     func testAdamWDecaysWeightsBeforeTheStep() {
         let m = Scalar([2.0])
         let adam = Adam.adamW(m, learningRate: 0.1, weightDecay: 0.5)

@@ -44,7 +44,11 @@ public final class Adam: Optimizer {
         let stepSize = learningRate / c1, c2root = c2.squareRoot(), lr = learningRate
         for (name, p) in namedParameters where !p.isFrozen {
             guard let g = p.grad else { continue }
-            var states = [expAvg[name] ?? Tensor.zeros(like: p.value), expAvgSq[name] ?? Tensor.zeros(like: p.value)]
+            // Taken out of the dictionaries so each state is uniquely referenced
+            // and updated in place; a second reference would make the kernel
+            // copy the whole buffer (copy-on-write) at every step.
+            var states = [expAvg.removeValue(forKey: name) ?? Tensor.zeros(like: p.value),
+                          expAvgSq.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)]
             updateInPlace(p, g, &states, { r, w, g, s in
                 Adam.updateFloat(r, w: w, g: g, m: s[0], v: s[1], b1: Float(b1), b2: Float(b2), eps: Float(eps),
                                  wd: Float(wd), decoupled: decoupled, decay: Float(1 - lr * wd),

@@ -55,9 +55,10 @@ public final class RMSprop: Optimizer {
         let lr = learningRate, a = alpha, eps = epsilon, wd = weightDecay, mu = momentum, centered = centered
         for (name, p) in namedParameters where !p.isFrozen {
             guard let g = p.grad else { continue }
-            var states = [squareAvg[name] ?? Tensor.zeros(like: p.value)]
-            if mu > 0 { states.append(momentumBuffer[name] ?? Tensor.zeros(like: p.value)) }
-            if centered { states.append(gradAvg[name] ?? Tensor.zeros(like: p.value)) }
+            // Taken out of the dictionaries so the update runs in place (see Adam).
+            var states = [squareAvg.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)]
+            if mu > 0 { states.append(momentumBuffer.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)) }
+            if centered { states.append(gradAvg.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)) }
             updateInPlace(p, g, &states, { r, w, g, s in
                 RMSprop.update(r, w: w, g: g, states: s, lr: Float(lr), alpha: Float(a), eps: Float(eps),
                                wd: Float(wd), momentum: Float(mu), centered: centered)

@@ -33,8 +33,9 @@ public final class SGD: Optimizer {
         let lr = learningRate, mu = momentum, wd = weightDecay, nesterov = nesterov
         for (name, p) in namedParameters where !p.isFrozen {
             guard let g = p.grad else { continue }
-            var states = mu > 0 ? [velocity[name] ?? Tensor.zeros(like: p.value)] : []
             let fresh = velocity[name] == nil
+            // Taken out of the dictionary so the update runs in place (see Adam).
+            var states = mu > 0 ? [velocity.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)] : []
             updateInPlace(p, g, &states, { r, w, g, s in
                 let lr = Float(lr), mu = Float(mu), wd = Float(wd)
                 for i in r {
