@@ -1,12 +1,19 @@
 import Foundation
 
-/// A cache of freed large buffers, keyed by size.
+/// A cache of freed large buffers, keyed by size class.
 ///
 /// Buffers of a few megabytes come from mmap and are handed back to the
 /// kernel when freed, so every new one costs a page fault per 4 KiB page
 /// (measured: 64 MiB results ran 5× slower than a copy). A training step
 /// allocates the same sizes every step, so keeping freed buffers for reuse
 /// removes almost all of that. Small buffers go straight to malloc.
+///
+/// Sizes above 1 MiB are rounded up to an eighth of their power of two, so
+/// buffers of nearby sizes share a class: batches whose length follows the
+/// longest video (every frame kept) reuse each other's buffers instead of
+/// each leaving one of its own size in the pool (B8 held 860 MB that way).
+/// The rounding costs at most 12.5 % of address space, and nothing of
+/// resident memory until the tail is written.
 enum BufferPool {
     /// Buffers smaller than this are not pooled.
     static let minimumPooledBytes = 1 << 16
@@ -19,9 +26,14 @@ enum BufferPool {
     nonisolated(unsafe) private static var free: [Int: [UnsafeMutableRawPointer]] = [:]
     nonisolated(unsafe) private static var cachedBytes = 0
 
-    /// Pool sizes are rounded to whole pages so near sizes share buffers.
+    /// The size class of a request: whole pages up to 1 MiB, then a multiple
+    /// of 1/8 of the request's power of two (always whole pages).
     @inline(__always)
-    static func roundedSize(_ bytes: Int) -> Int { (bytes + 4095) & ~4095 }
+    static func roundedSize(_ bytes: Int) -> Int {
+        guard bytes > 1 << 20 else { return (bytes + 4095) & ~4095 }
+        let granularity = 1 << (Int.bitWidth - 1 - bytes.leadingZeroBitCount - 3)
+        return (bytes + granularity - 1) & ~(granularity - 1)
+    }
 
     static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
         guard byteCount >= minimumPooledBytes else {
@@ -50,6 +62,13 @@ enum BufferPool {
             lock.unlock()
             p.deallocate()
         }
+    }
+
+    /// The bytes held in the pool now.
+    static var cachedByteCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cachedBytes
     }
 
     /// Returns every cached buffer to the system.

@@ -13,7 +13,6 @@ struct BatchAssembler {
         var frameCount = 0
         var teacher: [Float]?
         var segmentRatings: [SegmentRating] = []
-        var error: Error?
     }
 
     /// Decodes `records` (delivered at epoch positions `firstPosition + rows[i]`; `rows` nil for
@@ -23,28 +22,30 @@ struct BatchAssembler {
         let rows = rows ?? Array(records.indices)
         let b = records.count
         let numClasses = options.format.numClasses
-        let rowShape = options.rowShape
+        // Parse every record first, so that the batch tensor is allocated at its final size:
+        // with every frame kept, rows past the batch's longest video would be padding every
+        // model masks out, so they are never allocated (no full-size buffer, no trimming copy).
+        var slots = [Slot](repeating: Slot(), count: b)
+        var parsed: [ParsedRecord] = []
+        parsed.reserveCapacity(b)
+        for i in 0..<b { parsed.append(try parse(records[i], slot: &slots[i])) }
+        var rowShape = options.rowShape
+        if options.level == .frame, case .frames(.all) = options.frameInput {
+            let longest = parsed.map { $0.frameView.map { min($0.frameCount(feature: 0), options.maxFrames) } ?? 0 }.max() ?? 0
+            rowShape[0] = Swift.max(longest, 1)
+        }
         let rowSize = rowShape.reduce(1, *)
         var features = Tensor.zeros([b] + rowShape)
         var labels = Tensor.zeros([b, numClasses])
-        var slots = [Slot](repeating: Slot(), count: b)
         var scratch = DecodeScratch()
-        features.withUnsafeMutablePointer(of: Float.self) { featurePointer in
-            labels.withUnsafeMutablePointer(of: Float.self) { labelPointer in
+        try features.withUnsafeMutablePointer(of: Float.self) { featurePointer in
+            try labels.withUnsafeMutablePointer(of: Float.self) { labelPointer in
                 for i in 0..<b {
-                    do {
-                        try decode(records[i], position: firstPosition + rows[i], epoch: epoch,
-                                   row: featurePointer + i * rowSize, labelRow: labelPointer + i * numClasses,
-                                   slot: &slots[i], scratch: &scratch)
-                    } catch {
-                        slots[i].error = error
-                        break
-                    }
+                    try write(parsed[i], of: records[i], position: firstPosition + rows[i], epoch: epoch,
+                              row: featurePointer + i * rowSize, labelRow: labelPointer + i * numClasses,
+                              slot: &slots[i], scratch: &scratch)
                 }
             }
-        }
-        for slot in slots {
-            if let error = slot.error { throw error }
         }
         var teacher: Tensor?
         if let key = options.teacherPredictions.key {
@@ -63,11 +64,6 @@ struct BatchAssembler {
             }
         }
         let counts = slots.map(\.frameCount)
-        if options.level == .frame, case .frames(.all) = options.frameInput {
-            // Rows past the batch's longest video are padding every model masks out: drop them.
-            let longest = Swift.max(counts.max() ?? 0, 1)
-            if longest < rowShape[0] { features = features.sliced(axis: 1, range: 0..<longest) }
-        }
         return YT8MBatch(features: features, labels: labels, numFrames: Tensor(counts.map { Int32($0) }, shape: [b]),
                          frameCounts: counts, ids: slots.map(\.id), labelIndices: slots.map(\.labels),
                          teacherPredictions: teacher, segmentRatings: slots.map(\.segmentRatings), stateAfter: stateAfter,
@@ -79,39 +75,69 @@ struct BatchAssembler {
         var histogram: [Int32] = []
     }
 
-    /// Decodes one record into its rows; errors get the record's file and index.
-    private func decode(_ record: RawRecord, position: Int, epoch: Int, row: UnsafeMutablePointer<Float>,
-                        labelRow: UnsafeMutablePointer<Float>, slot: inout Slot, scratch: inout DecodeScratch) throws {
+    /// A record's parsed example, before its features are written.
+    private enum ParsedRecord {
+        case video(VideoLevelExampleView)
+        case frame(FrameLevelExampleView)
+
+        var frameView: FrameLevelExampleView? {
+            if case .frame(let view) = self { return view }
+            return nil
+        }
+    }
+
+    /// Checks one record's data CRC and parses it, filling the slot's id, labels, teacher
+    /// predictions and segment ratings; errors get the record's file and index.
+    private func parse(_ record: RawRecord, slot: inout Slot) throws -> ParsedRecord {
         try record.verifyChecksum()
-        do {
-            let format = options.format
+        return try withRecordContext(record) {
+            let format = options.format, key = options.teacherPredictions.key
             switch options.level {
             case .video:
-                let view = try VideoLevelExampleView(serialized: record.data, format: format,
-                                                     predictionsKey: options.teacherPredictions.key)
-                view.features.withUnsafeBufferPointer { row.update(from: $0.baseAddress!, count: $0.count) }
+                let view = try VideoLevelExampleView(serialized: record.data, format: format, predictionsKey: key)
                 slot.id = view.id
                 slot.labels = view.labels
                 slot.teacher = view.teacherPredictions
-                slot.frameCount = 1
+                return .video(view)
             case .frame:
-                let view = try FrameLevelExampleView(serialized: record.data, format: format,
-                                                     predictionsKey: options.teacherPredictions.key)
+                let view = try FrameLevelExampleView(serialized: record.data, format: format, predictionsKey: key)
                 slot.id = view.id
                 slot.labels = view.labels
                 slot.teacher = view.teacherPredictions
                 slot.segmentRatings = view.segmentRatings
-                slot.frameCount = try record.data.withUnsafeBufferPointer { bytes in
+                return .frame(view)
+            }
+        }
+    }
+
+    /// Writes a parsed record's features into its rows and its labels into its label row.
+    private func write(_ parsed: ParsedRecord, of record: RawRecord, position: Int, epoch: Int,
+                       row: UnsafeMutablePointer<Float>, labelRow: UnsafeMutablePointer<Float>, slot: inout Slot,
+                       scratch: inout DecodeScratch) throws {
+        switch parsed {
+        case .video(let view):
+            view.features.withUnsafeBufferPointer { row.update(from: $0.baseAddress!, count: $0.count) }
+            slot.frameCount = 1
+        case .frame(let view):
+            slot.frameCount = try withRecordContext(record) {
+                try record.data.withUnsafeBufferPointer { bytes in
                     try fill(row: row, view: view, bytes: bytes.baseAddress!, position: position, epoch: epoch,
                              scratch: &scratch)
                 }
             }
+        }
+        for label in slot.labels { labelRow[label] = 1 }
+    }
+
+    /// Runs `body`, adding the record's file and index to a record error it throws.
+    private func withRecordContext<R>(_ record: RawRecord, _ body: () throws -> R) throws -> R {
+        do {
+            return try body()
         } catch var error as YT8MRecordError {
             error.path = record.path
             error.recordIndex = record.recordIndex
             throw error
         }
-        for label in slot.labels { labelRow[label] = 1 }
     }
 
     /// Writes a frame-level video's rows; returns its `numFrames`.
