@@ -120,8 +120,8 @@ enum Report {
         if let r = s.ratio, let goal = w.goal, r > goal { notes.append("above goal") }
         if s.isNoisy, let spread = s.spread { notes.append(String(format: "noisy (±%.0f%%)", spread * 100)) }
         if let peer = s.peerWorkloadMB, s.projectPeakMB > peer { notes.append("memory above peer's") }
-        if let gemm = s.extra["gemm_gflops"], let direct = b0?.extra["direct_cblas_gflops"] {
-            notes.append(String(format: "GEMM %.0f%% of B0", gemm / direct * 100))
+        if let gemm = s.extra["gemm_gflops"], let step = s.extra["step_gflops"], let direct = b0?.extra["direct_cblas_gflops"] {
+            notes.append(String(format: "GEMMs at %.0f%% of B0 (whole step %.0f%%)", gemm / direct * 100, step / direct * 100))
         }
         if s.foreignShare > 0.1 { notes.append(String(format: "foreign CPU %.0f%%", s.foreignShare * 100)) }
         return [

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Wall-clock timing with warm-up and the median of the timed runs.
 enum Timing {
@@ -23,6 +24,17 @@ enum Timing {
             times.append((now() - t0) * 1000)
         }
         return median(times)
+    }
+
+    /// Runs `body` with GEMM timing on; its result and the GFLOP/s inside
+    /// the GEMM calls it made (warm-up included: the same calls repeat).
+    static func withGemmRate<R>(_ body: () -> R) -> (R, Double) {
+        Gemm.timing.reset()
+        Gemm.timing.isEnabled = true
+        let result = body()
+        Gemm.timing.isEnabled = false
+        let totals = Gemm.timing.totals
+        return (result, totals.flop / totals.seconds / 1e9)
     }
 
     static func median(_ xs: [Double]) -> Double {

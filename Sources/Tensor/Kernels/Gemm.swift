@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Row-major GEMM through OpenBLAS: C[m,n] = op(A)·op(B) (+ beta·C), with
 /// transposes passed to BLAS rather than materialised. Public for kernels
@@ -13,6 +14,8 @@ public enum Gemm {
                                         a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
                                         c: UnsafeMutablePointer<T>, ldc: Int, beta: T = 0) {
         let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
+        let start = Gemm.timing.isEnabled ? Gemm.Timing.now() : 0
+        defer { if Gemm.timing.isEnabled { Gemm.timing.add(flop: 2 * Double(m) * Double(n) * Double(k), since: start) } }
         if T.self == Float.self {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
                         UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), Int32(lda),
@@ -23,6 +26,40 @@ public enum Gemm {
                         UnsafeRawPointer(a).assumingMemoryBound(to: Double.self), Int32(lda),
                         UnsafeRawPointer(b).assumingMemoryBound(to: Double.self), Int32(ldb), Double(beta),
                         UnsafeMutableRawPointer(c).assumingMemoryBound(to: Double.self), Int32(ldc))
+        }
+    }
+
+    /// Time and work spent inside GEMM calls, for the benchmarks' "GEMM rate
+    /// of a training step" (off unless enabled: one branch per call).
+    public static let timing = Timing()
+
+    /// Accumulated GEMM seconds and floating-point operations since the last reset.
+    public final class Timing: @unchecked Sendable {
+        private let lock = NSLock()
+        private var seconds = 0.0, operations = 0.0
+        /// Whether GEMM calls are timed.
+        public var isEnabled = false
+
+        /// The seconds and floating-point operations (2·m·n·k per call) accumulated so far.
+        public var totals: (seconds: Double, flop: Double) {
+            lock.lock(); defer { lock.unlock() }
+            return (seconds, operations)
+        }
+
+        /// Sets the totals back to zero.
+        public func reset() {
+            lock.lock(); seconds = 0; operations = 0; lock.unlock()
+        }
+
+        func add(flop: Double, since start: Double) {
+            let elapsed = Timing.now() - start
+            lock.lock(); seconds += elapsed; operations += flop; lock.unlock()
+        }
+
+        static func now() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
         }
     }
 }
