@@ -33,5 +33,6 @@ let workloads: [Workload] = [
     tfrecordReadWorkload,
     dataParallelWorkload,
     kernelBandwidthWorkload,
+    wholeToolWorkload,
 ]
 
