@@ -3,7 +3,8 @@
 # rename that commits a run file, and at sampled writes and fsyncs (a file
 # half-written), then run again on the same directory. Every such run must
 # resume and end with last.safetensors, best.safetensors and metrics.csv
-# byte-identical to an uninterrupted run's, and leave no temporary file.
+# byte-identical to an uninterrupted run's (metrics.csv but for its
+# wall-clock columns: scripts/same_run_file.sh), and leave no temporary file.
 # Usage: scripts/kill_campaign.sh [path/to/yt8m]
 # Environment: KILL_STEPS (training steps, default 20; validation every 5)
 # and KILL_EVERY_CALL=1 (kill at every write and fsync, not six of each):
@@ -51,7 +52,7 @@ attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per 
     # depend on timing): nothing was injected, so it must simply be right.
     unreached=$((unreached + 1))
     for f in last.safetensors best.safetensors metrics.csv; do
-      cmp -s "$TMP/straight/$f" "$dir/$f" || { echo "FAIL $1 #$3: $f differs (run not killed)"; failures=$((failures + 1)); }
+      scripts/same_run_file.sh "$TMP/straight/$f" "$dir/$f" || { echo "FAIL $1 #$3: $f differs (run not killed)"; failures=$((failures + 1)); }
     done
     return
   fi
@@ -60,7 +61,7 @@ attempt() {   # attempt NAME SYSCALLS N: kill at the N-th call of SYSCALLS (per 
     echo "FAIL $1 #$3: the run did not resume (see below)"; tail -5 "$TMP/log"; failures=$((failures + 1)); return
   fi
   for f in last.safetensors best.safetensors metrics.csv; do
-    if ! cmp -s "$TMP/straight/$f" "$dir/$f"; then
+    if ! scripts/same_run_file.sh "$TMP/straight/$f" "$dir/$f"; then
       echo "FAIL $1 #$3: $f differs from the uninterrupted run's"; failures=$((failures + 1))
     fi
   done

@@ -42,7 +42,7 @@ tail -1 "$TMP/full.err"
 cp -a "$MNT/run" "$TMP/moved"
 train "$TMP/moved" >/dev/null 2>&1 || fail "the run did not resume on a disk with room"
 for f in last.safetensors best.safetensors metrics.csv; do
-  cmp -s "$TMP/straight/$f" "$TMP/moved/$f" || fail "$f differs from the uninterrupted run's after the resume"
+  scripts/same_run_file.sh "$TMP/straight/$f" "$TMP/moved/$f" || fail "$f differs from the uninterrupted run's after the resume"
 done
 echo "the previous checkpoint loads; resumed elsewhere, the run ends byte-identical to an uninterrupted one"
 

@@ -17,11 +17,13 @@ events = EventAccumulator(run + "/tensorboard", size_guidance={"scalars": 0, "hi
 events.Reload()
 tags = set(events.Tags()["scalars"])
 expected = {"train/loss", "train/learning_rate", "train/gradient_norm", "train/examples_per_second",
-            "validation/gap", "validation/map", "validation/hit1", "validation/perr"}
+            "train/data_wait_fraction", "validation/gap", "validation/map", "validation/hit1", "validation/perr"}
 assert tags == expected, f"scalar tags {sorted(tags)}, expected {sorted(expected)}"
 speeds = [e.value for e in events.Scalars("train/examples_per_second")]
 speed_steps = [e.step for e in events.Scalars("train/examples_per_second")]
 assert speed_steps == list(range(1, 41)) and all(v > 0 for v in speeds), f"examples/s at steps {speed_steps}: {speeds[:5]}…"
+waits = [e.value for e in events.Scalars("train/data_wait_fraction")]
+assert len(waits) == 40 and all(0 <= v <= 1 for v in waits), f"data wait fractions {waits[:5]}…"
 
 # A weight and a gradient histogram of every parameter at every validation point.
 histograms = set(events.Tags()["histograms"])

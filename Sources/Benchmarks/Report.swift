@@ -86,7 +86,8 @@ enum Report {
             }
             if let b0 { lines += gemmSection(b0, machine: machine) }
             for (w, s) in summaries where w.id == "B9" { lines += dataParallelSection(s, threads: settings.threads) }
-            for (w, s) in summaries where w.id != "B9" && !s.rows.isEmpty { lines += kernelSection(w, s) }
+            for (w, s) in summaries where w.id == "B10" { lines += wholeToolSection(s) }
+            for (w, s) in summaries where !["B9", "B10"].contains(w.id) && !s.rows.isEmpty { lines += kernelSection(w, s) }
         }
         return lines.joined(separator: "\n")
     }
@@ -172,6 +173,20 @@ enum Report {
                               String(format: "%.2f×", one / two), String(format: "%.1f", reduce),
                               String(format: "%.0f%%", hidden * 100),
                               String(format: "%.1f ms", v["two_ranks_sequential_ms"] ?? .nan)]))
+        }
+        return lines
+    }
+
+    private static func wholeToolSection(_ s: ColumnSummary) -> [String] {
+        let limit = s.extra["data_wait_limit"] ?? 0.05
+        var lines = ["", "B10 whole-tool-train (yt8m train --size paper):",
+                     pad(["model", "batch", "ms/step", "examples/s", "data wait", "peak MB", ""])]
+        for (model, v) in s.rows.sorted(by: { $0.key < $1.key }) {
+            let wait = v["data_wait_fraction"] ?? .nan
+            lines.append(pad([model, String(format: "%.0f", v["batch_size"] ?? .nan), String(format: "%.0f", v["ms"] ?? .nan),
+                              String(format: "%.1f", v["examples_per_s"] ?? .nan), String(format: "%.1f%%", wait * 100),
+                              String(format: "%.0f", v["peak_mb"] ?? .nan),
+                              wait >= limit ? String(format: "data wait at or above %.0f%%", limit * 100) : ""]))
         }
         return lines
     }

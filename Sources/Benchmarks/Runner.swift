@@ -98,6 +98,8 @@ struct Benchmarks: ParsableCommand {
         var results: [WorkloadResult] = []
         for w in selected {
             var perColumn = columns.map { _ in [Round]() }
+            // Rounds make ratios trustworthy; a workload without a peer has none (and B10 takes minutes).
+            let rounds = w.peer == nil ? 1 : rounds
             for r in 1...rounds {
                 for (c, column) in columns.enumerated() {
                     writeToStandardError("\(w.id) \(w.name): round \(r)/\(rounds)\(columns.count > 1 ? ", \(column.title)" : "")\n")

@@ -51,5 +51,6 @@ let workloads: [Workload] = [
     tfrecordReadWorkload,
     dataParallelWorkload,
     kernelBandwidthWorkload,
+    wholeToolWorkload,
 ]
 

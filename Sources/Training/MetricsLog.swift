@@ -15,6 +15,27 @@ public final class MetricsLog {
     /// An empty log.
     public init() {}
 
+    /// The column of each step's examples per second of step time (``Throughput/examplesPerSecond``).
+    public static let examplesPerSecond = "examples_per_s"
+    /// The column of each step's share of its time spent waiting for its
+    /// batch, a fraction from 0 to 1 (``Throughput/dataWaitFraction``).
+    public static let dataWaitFraction = "data_wait_fraction"
+    /// The columns that are wall-clock measurements: they differ between two
+    /// runs that train identically (and a resumed run keeps the interrupted
+    /// run's values up to its checkpoint), so comparisons of runs leave them out.
+    public static let timingColumns: Set<String> = [examplesPerSecond, dataWaitFraction]
+
+    /// The log without the ``timingColumns``: what two identical runs write alike.
+    public func withoutTimingColumns() -> MetricsLog {
+        let log = MetricsLog()
+        log.columns = columns.filter { !Self.timingColumns.contains($0) }
+        log.rows = rows.compactMap { row in
+            let values = row.values.filter { !Self.timingColumns.contains($0.key) }
+            return values.isEmpty ? nil : (row.step, values)
+        }
+        return log
+    }
+
     /// Records metrics for a step (merging with a row already at that step).
     public func record(step: Int, _ values: [String: Double]) {
         for k in values.keys.sorted() where !columns.contains(k) { columns.append(k) }
@@ -23,6 +44,14 @@ public final class MetricsLog {
         } else {
             rows.append((step, values))
         }
+    }
+
+    /// Takes the rows of `saved` up to `step` and its columns in its order, for
+    /// a resumed run: the order is the one the interrupted run first met its
+    /// metrics in, which re-recording the rows one by one would not keep.
+    func keepRows(of saved: MetricsLog, upTo step: Int) {
+        for c in saved.columns where !columns.contains(c) { columns.append(c) }
+        for row in saved.rows where row.step <= step { record(step: row.step, row.values) }
     }
 
     /// The values of one metric with their steps.

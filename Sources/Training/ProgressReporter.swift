@@ -3,8 +3,16 @@ import Tensor
 import Foundation
 
 /// One line of training progress on standard error, at most every
-/// `interval` seconds: step, epoch, examples/s, loss (smoothed), the latest
-/// validation GAP and the estimated time left.
+/// `interval` seconds: step, epoch, examples/s, the share of step time spent
+/// waiting for data, loss (smoothed), the latest validation GAP and the
+/// estimated time left, e.g.
+/// `step 120/1000  312 ex/s  data wait 1.2%  loss 0.0213  ETA 2m10s`.
+///
+/// Examples/s and data wait are over the steps since the previous line (the
+/// first line: since the start), from the steps' own times (``Throughput``),
+/// so they show the current rate, not one diluted by start-up or by
+/// validation passes; the ETA is the run's wall time per step so far, which
+/// does count validation, times the steps left.
 public final class ProgressReporter {
     /// The steps the run will take, shown as `step n/total` and used for the ETA.
     public let totalSteps: Int
@@ -12,7 +20,8 @@ public final class ProgressReporter {
     public let interval: Double
     private let start: Double
     private var lastPrint: Double = -.infinity
-    private var examples = 0
+    /// The steps since the last line.
+    private var window = Throughput()
     private var smoothedLoss: Double?
     private let output: (String) -> Void
 
@@ -36,24 +45,26 @@ public final class ProgressReporter {
     /// Exponential smoothing of the training loss (weight 0.1 on the newest value).
     public var loss: Double? { smoothedLoss }
 
-    /// Records a finished step; prints when the interval has passed or at the last step.
-    public func step(_ step: Int, batchSize: Int, loss: Double, validationGAP: Double? = nil, epoch: Int? = nil) {
-        examples += batchSize
-        smoothedLoss = smoothedLoss.map { 0.9 * $0 + 0.1 * loss } ?? loss
+    /// Records a finished step (``StepReport``: its step, batch size, loss and
+    /// times); prints when the interval has passed or at the last step.
+    public func step(_ report: StepReport, validationGAP: Double? = nil, epoch: Int? = nil) {
+        window.add(report)
+        smoothedLoss = smoothedLoss.map { 0.9 * $0 + 0.1 * report.loss } ?? report.loss
         let t = ProgressReporter.now()
-        guard t - lastPrint >= interval || step == totalSteps else { return }
+        guard t - lastPrint >= interval || report.step == totalSteps else { return }
         lastPrint = t
-        output(line(step: step, elapsed: t - start, validationGAP: validationGAP, epoch: epoch))
+        output(line(step: report.step, elapsed: t - start, validationGAP: validationGAP, epoch: epoch))
+        window = Throughput()
     }
 
-    /// The progress line for a step (exposed for tests).
+    /// The progress line for a step, `elapsed` seconds into the run, over the steps recorded since the last line (exposed for tests).
     func line(step: Int, elapsed: Double, validationGAP: Double?, epoch: Int?) -> String {
-        let rate = elapsed > 0 ? Double(examples) / elapsed : 0
         let perStep = step > 0 ? elapsed / Double(step) : 0
         let eta = Double(max(totalSteps - step, 0)) * perStep
         var parts = [String(format: "step %d/%d", step, totalSteps)]
         if let epoch { parts.append("epoch \(epoch)") }
-        parts.append(String(format: "%.0f ex/s", rate))
+        parts.append(String(format: "%.0f ex/s", window.examplesPerSecond))
+        parts.append(String(format: "data wait %.1f%%", window.dataWaitFraction * 100))
         if let l = smoothedLoss { parts.append(String(format: "loss %.4f", l)) }
         if let g = validationGAP { parts.append(String(format: "val GAP %.4f", g)) }
         parts.append("ETA " + ProgressReporter.duration(eta))

@@ -153,8 +153,7 @@ public final class Trainer {
             mixup?.generatorState = bytes
         }
         if FileManager.default.fileExists(atPath: metricsPath) {
-            let saved = try MetricsLog.load(from: metricsPath)
-            for row in saved.rows where row.step <= step { log.record(step: row.step, row.values) }
+            log.keepRows(of: try MetricsLog.load(from: metricsPath), upTo: step)
         }
         return true
     }
@@ -185,7 +184,11 @@ public final class Trainer {
         var batches = 0, skippedInARow = 0
         while step < config.steps && !stopRequested {
             let stepStart = ProgressReporter.now()
-            guard var batch = try training.nextBatch() else {
+            let fetched = try training.nextBatch()
+            // Only the wait for the source counts as data wait: a prefetching
+            // reader that keeps ahead of the step makes this near zero.
+            let dataSeconds = ProgressReporter.now() - stepStart
+            guard var batch = fetched else {
                 if batches == 0 { throw TrainingError.noTrainingExamples(step: step) }
                 break
             }
@@ -237,11 +240,16 @@ public final class Trainer {
             optimizer.update()
             step += 1
             ema?.update(step: step)
-            log.record(step: step, ["train_loss": value, "learning_rate": learningRate, "grad_norm": gradientNorm])
-            if skippedBatches > 0 { log.record(step: step, ["skipped_batches": Double(skippedBatches)]) }
             // Timed before validation, so a validation point does not show as a slow step.
             let report = StepReport(step: step, loss: value, learningRate: learningRate, gradientNorm: gradientNorm,
-                                    batchSize: batch.input.batchSize, seconds: ProgressReporter.now() - stepStart)
+                                    batchSize: batch.input.batchSize, seconds: ProgressReporter.now() - stepStart,
+                                    dataSeconds: dataSeconds)
+            let timing = Throughput(report)
+            log.record(step: step, ["train_loss": value, "learning_rate": learningRate, "grad_norm": gradientNorm])
+            // Recorded apart so the timing columns come after the training ones.
+            log.record(step: step, [MetricsLog.examplesPerSecond: timing.examplesPerSecond,
+                                    MetricsLog.dataWaitFraction: timing.dataWaitFraction])
+            if skippedBatches > 0 { log.record(step: step, ["skipped_batches": Double(skippedBatches)]) }
             if step % config.validateEvery == 0 || step == config.steps {
                 try validationPoint(validation, callbacks)
             }

@@ -57,4 +57,19 @@ public struct StepReport: Sendable {
     /// Wall-clock seconds of the step, from reading the batch to the
     /// update (a validation point after it is not counted).
     public var seconds: Double
+    /// The part of ``seconds`` spent blocked in the batch source's
+    /// ``BatchSource/nextBatch()`` (``Throughput`` sums and shares it).
+    public var dataSeconds: Double
+
+    /// A report of step `step` (`seconds` long, `dataSeconds` of it waiting for its batch of `batchSize`).
+    public init(step: Int, loss: Double, learningRate: Double, gradientNorm: Double, batchSize: Int,
+                seconds: Double, dataSeconds: Double = 0) {
+        self.step = step
+        self.loss = loss
+        self.learningRate = learningRate
+        self.gradientNorm = gradientNorm
+        self.batchSize = batchSize
+        self.seconds = seconds
+        self.dataSeconds = dataSeconds
+    }
 }

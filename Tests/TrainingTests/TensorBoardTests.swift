@@ -101,6 +101,7 @@ final class TensorBoardTests: XCTestCase {
         }
         XCTAssertEqual(steps["train/loss"], Array(1...12))
         XCTAssertEqual(steps["train/examples_per_second"], Array(1...12))
+        XCTAssertEqual(steps["train/data_wait_fraction"], Array(1...12))
         XCTAssertEqual(steps["validation/gap"], [5, 10, 12])
         XCTAssertEqual(losses, trainer.log.series("train_loss").map { Float($0.value) })
         // A histogram of every parameter and of its gradient at every validation point.

@@ -4,13 +4,21 @@ import Foundation
 import XCTest
 
 final class TrainingReportTests: XCTestCase {
-    func testProgressLineShowsStepRateLossGAPAndETA() {
+    func testProgressLineShowsStepRateDataWaitLossGAPAndETA() {
         var lines: [String] = []
-        let p = ProgressReporter(totalSteps: 100, interval: 0) { lines.append($0) }
-        p.step(1, batchSize: 32, loss: 0.5)
-        // 50 steps of 32 examples in 10 s: 160 ex/s, 1 s a step... checked on the line formatter directly.
+        let p = ProgressReporter(totalSteps: 100, interval: 1e9) { lines.append($0) }
+        func report(_ step: Int, seconds: Double, data: Double) -> StepReport {
+            StepReport(step: step, loss: 0.5, learningRate: 0.1, gradientNorm: 1, batchSize: 32, seconds: seconds, dataSeconds: data)
+        }
+        p.step(report(1, seconds: 0.2, data: 0.1))
+        XCTAssertEqual(lines.count, 1)
+        XCTAssertEqual(lines[0].components(separatedBy: "  ").dropFirst().prefix(2), ["160 ex/s", "data wait 50.0%"])
+        // Since that line: 2 steps of 32 examples in 0.2 s, 0.01 s of it waiting; the ETA is
+        // the run's wall time per step (10 s for 50 steps) times the 50 left.
+        p.step(report(2, seconds: 0.1, data: 0.01))
+        p.step(report(3, seconds: 0.1, data: 0))
         let line = p.line(step: 50, elapsed: 10, validationGAP: 0.8123, epoch: 2)
-        XCTAssertEqual(line, "step 50/100  epoch 2  3 ex/s  loss 0.5000  val GAP 0.8123  ETA 10s")
+        XCTAssertEqual(line, "step 50/100  epoch 2  320 ex/s  data wait 5.0%  loss 0.5000  val GAP 0.8123  ETA 10s")
         XCTAssertEqual(lines.count, 1)
         XCTAssertTrue(lines[0].hasPrefix("step 1/100"))
     }

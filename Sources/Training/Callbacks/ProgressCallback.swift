@@ -1,7 +1,7 @@
 import Metrics
 
-/// Feeds a ``ProgressReporter`` (steps, examples/s, smoothed loss, latest
-/// validation GAP, ETA) from the trainer's events.
+/// Feeds a ``ProgressReporter`` (steps, examples/s, data wait, smoothed
+/// loss, latest validation GAP, ETA) from the trainer's events.
 public final class ProgressCallback: TrainingCallback {
     /// The reporter that prints the progress lines.
     public let reporter: ProgressReporter
@@ -15,8 +15,8 @@ public final class ProgressCallback: TrainingCallback {
         if let result { lastGAP = result.globalAveragePrecision }
     }
 
-    /// Passes the step, its batch size and loss, and the latest validation GAP to the reporter.
+    /// Passes the step's report (batch size, loss, times) and the latest validation GAP to the reporter.
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
-        reporter.step(report.step, batchSize: report.batchSize, loss: report.loss, validationGAP: lastGAP)
+        reporter.step(report, validationGAP: lastGAP)
     }
 }

@@ -8,7 +8,8 @@ import Tensor
 /// Writes the run as a TensorBoard event file in `<dir>/tensorboard/`
 /// (`tensorboard --logdir <dir>` shows it): `train/loss`,
 /// `train/learning_rate`, `train/gradient_norm` (before clipping) and
-/// `train/examples_per_second` (``StepReport/seconds``, validation not counted) at every step;
+/// `train/examples_per_second` and `train/data_wait_fraction` (``Throughput``
+/// of the step: validation not counted) at every step;
 /// `validation/gap`, `validation/map`, `validation/hit1`,
 /// `validation/perr` at every validation point, and there too a histogram
 /// of every parameter (`weights/<name>`) and of its last gradient
@@ -55,11 +56,15 @@ public final class TensorBoardWriter: TrainingCallback {
         try flush()
     }
 
-    /// Appends the step's loss, learning rate and examples/s (flushed early once over 1 MiB are pending).
+    /// Appends the step's loss, learning rate, gradient norm, examples/s and data wait (flushed early once over 1 MiB are pending).
     public func stepDidEnd(_ trainer: Trainer, _ report: StepReport) throws {
         var scalars = [("train/loss", Float(report.loss)), ("train/learning_rate", Float(report.learningRate)),
                        ("train/gradient_norm", Float(report.gradientNorm))]
-        if report.seconds > 0 { scalars.append(("train/examples_per_second", Float(Double(report.batchSize) / report.seconds))) }
+        let timing = Throughput(report)
+        if !timing.isEmpty {
+            scalars.append(("train/examples_per_second", Float(timing.examplesPerSecond)))
+            scalars.append(("train/data_wait_fraction", Float(timing.dataWaitFraction)))
+        }
         append(TensorBoardEvent(wallTime: clock(), step: Int64(report.step), content: .scalars(scalars)))
         if pending.count > 1 << 20 { try flush() }
     }

@@ -1,0 +1,190 @@
+import FileIO
+import Foundation
+import Training
+import YT8MData
+
+/// The B10 input: 600 videos at the real feature sizes (rgb 1024 + audio 128
+/// per frame and per video), 3,862 classes, 120–300 frames, video and frame
+/// level, written by the generator `yt8m synth` uses into the data cache
+/// (`SyntheticData.cacheDirectory()/bench`, kept out of git) on first use and
+/// reused after; a cache made with other parameters is refused, not overwritten.
+let wholeToolConfig = SyntheticDataConfig(videos: 600, validationFraction: 0.05, numClasses: 3862, minFrames: 120,
+                                          maxFrames: 300, shards: 4, videoLevel: true, frameLevel: true, seed: 10)
+let wholeToolDirectory = SyntheticData.cacheDirectory() + "/bench/b10-whole-tool-v\(SyntheticData.version)"
+
+/// The share of step time B10 allows waiting for data: above it the reader,
+/// not the model, sets the training speed.
+let dataWaitLimit = 0.05
+
+/// One `yt8m train` run of B10: a zoo model at paper size with a batch small
+/// enough that a run of a few steps fits the benchmark's time on 2 cores (a
+/// smaller batch also leaves the reader less time per batch, the harder case).
+/// On the project's 2-core machine a paper-size step took about 1 s for moe
+/// at 1024, 13 s for netvlad at 32 and 19 s for lstm at 16 (loaded machine).
+struct WholeToolRun {
+    let model: String
+    let level: String
+    let batchSize: Int
+}
+
+let wholeToolRuns = [
+    WholeToolRun(model: "moe", level: "video", batchSize: 1024),
+    WholeToolRun(model: "netvlad", level: "frame", batchSize: 32),
+    WholeToolRun(model: "lstm", level: "frame", batchSize: 8),
+]
+
+/// B10: the whole tool. `yt8m train` (the executable next to this one, run as
+/// a process, so its peak resident memory is its own) trains each of
+/// ``wholeToolRuns`` for `B10_STEPS` steps (default 6; validation only at the
+/// end, no TensorBoard) on the cached synthetic data. From each run's
+/// metrics.csv, over the steps after the first `B10_WARMUP` (default 2: file
+/// opening, first allocations): examples/s and the share of step time spent
+/// waiting for data (``Throughput``, as the progress line computes it); the
+/// peak resident MB from the process's rusage. A data wait of 5 % or more is
+/// flagged: training should never wait on the reader. projectMs is the sum of
+/// the three models' mean step times.
+let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil) { threads in
+    let environment = ProcessInfo.processInfo.environment
+    let steps = environment["B10_STEPS"].flatMap(Int.init) ?? 6
+    let warmup = environment["B10_WARMUP"].flatMap(Int.init) ?? 2
+    guard steps > warmup, warmup >= 0 else { fail("B10_STEPS (\(steps)) must exceed B10_WARMUP (\(warmup)) ≥ 0") }
+    let executable = wholeToolExecutable()
+    let data: String
+    do {
+        data = try SyntheticData.cachedDataset(wholeToolConfig, name: (wholeToolDirectory as NSString).lastPathComponent,
+                                               in: (wholeToolDirectory as NSString).deletingLastPathComponent, threads: threads)
+    } catch {
+        fail("cannot make the synthetic data: \(error)")
+    }
+    // Runs are scratch: a fresh directory per invocation, removed at the end.
+    let scratch = NSTemporaryDirectory() + "yt8m-b10-\(getpid())"
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+
+    var rows: [String: [String: Double]] = [:]
+    var totalMs = 0.0, peakMB = 0.0, worstWait = 0.0, overLimit = 0
+    for run in wholeToolRuns {
+        let out = scratch + "/" + run.model
+        let arguments = ["train", "--model", run.model, "--size", "paper",
+                         "--train", "\(data)/\(run.level)/train*", "--validation", "\(data)/\(run.level)/validate*",
+                         "--steps", String(steps), "--batch-size", String(run.batchSize), "--validate-every", String(steps),
+                         "--no-tensorboard", "--threads", String(threads), "--out", out]
+        let result: ChildResult
+        do {
+            try createDirectories(out)
+            result = try runChildProcess(executable, arguments, output: out + "/yt8m-train.log")
+        } catch {
+            fail("\(run.model): \(error)")
+        }
+        guard result.status == 0 else {
+            let log = (try? String(contentsOfFile: out + "/yt8m-train.log", encoding: .utf8)) ?? ""
+            fail("\(run.model): yt8m train exited with \(result.status):\n\(log.split(separator: "\n").suffix(5).joined(separator: "\n"))")
+        }
+        let timing: Throughput
+        do {
+            timing = try timedSteps(metrics: out + "/metrics.csv", batchSize: run.batchSize, after: warmup)
+        } catch {
+            fail("\(run.model): \(error)")
+        }
+        let msPerStep = timing.seconds * 1000 / Double(steps - warmup)
+        rows[run.model] = ["examples_per_s": timing.examplesPerSecond, "data_wait_fraction": timing.dataWaitFraction,
+                           "peak_mb": result.peakMB, "ms": msPerStep, "batch_size": Double(run.batchSize),
+                           "timed_steps": Double(steps - warmup)]
+        totalMs += msPerStep
+        peakMB = max(peakMB, result.peakMB)
+        worstWait = max(worstWait, timing.dataWaitFraction)
+        if timing.dataWaitFraction >= dataWaitLimit { overLimit += 1 }
+    }
+    writeToStandardError(wholeToolTable(rows))
+    return ProjectResult(id: "B10", name: "whole-tool-train", projectMs: totalMs, projectPeakMB: peakMB,
+                         unit: "ms/step (sum of 3 models)",
+                         extra: ["worst_data_wait_fraction": worstWait, "data_wait_limit": dataWaitLimit,
+                                 "models_over_data_wait_limit": Double(overLimit), "steps": Double(steps),
+                                 "warmup_steps": Double(warmup)],
+                         rows: rows)
+}
+
+/// The per-model table (on standard error, with the data-wait flag), since
+/// the shared report prints only the runner's columns.
+func wholeToolTable(_ rows: [String: [String: Double]]) -> String {
+    var lines = ["B10 whole-tool-train (yt8m train, paper size, synthetic data at the real feature sizes):",
+                 "model      batch  ms/step    ex/s  data wait  peak MB"]
+    for run in wholeToolRuns {
+        guard let r = rows[run.model] else { continue }
+        let wait = r["data_wait_fraction"] ?? .nan
+        let name = run.model.padding(toLength: 9, withPad: " ", startingAt: 0)
+        let flag = wait >= dataWaitLimit ? String(format: "  ← data wait ≥ %.0f%%: the reader holds training back", dataWaitLimit * 100) : ""
+        lines.append(name + String(format: " %6.0f %8.1f %7.1f %9.1f%% %8.0f", r["batch_size"] ?? .nan, r["ms"] ?? .nan,
+                                   r["examples_per_s"] ?? .nan, wait * 100, r["peak_mb"] ?? .nan) + flag)
+    }
+    return lines.joined(separator: "\n") + "\n"
+}
+
+/// The `yt8m` executable built next to this benchmark binary (same build
+/// directory and configuration); stops with how to build it when it is missing.
+func wholeToolExecutable() -> String {
+    let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+    let path = own.deletingLastPathComponent().appendingPathComponent("yt8m").path
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        fail("\(path) is not built: build it with `swift build -c release --product yt8m` (the same configuration as Benchmarks)")
+    }
+    return path
+}
+
+/// The steps of a run's metrics.csv after the first `warmup`, as one
+/// ``Throughput`` window: each step's seconds are its batch over its
+/// examples/s, its data wait that times its data-wait fraction.
+func timedSteps(metrics path: String, batchSize: Int, after warmup: Int) throws -> Throughput {
+    let log = try MetricsLog.load(from: path)
+    var window = Throughput()
+    for row in log.rows where row.step > warmup {
+        guard let rate = row.values[MetricsLog.examplesPerSecond], rate > 0,
+              let wait = row.values[MetricsLog.dataWaitFraction] else { continue }
+        let seconds = Double(batchSize) / rate
+        window.add(StepReport(step: row.step, loss: row.values["train_loss"] ?? .nan, learningRate: 0, gradientNorm: 0,
+                              batchSize: batchSize, seconds: seconds, dataSeconds: wait * seconds))
+    }
+    guard !window.isEmpty else { throw WholeToolError("\(path) has no timed steps after step \(warmup)") }
+    return window
+}
+
+/// A child process's exit status and peak resident memory.
+struct ChildResult {
+    let status: Int32
+    let peakMB: Double
+}
+
+struct WholeToolError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Runs `path` with `arguments` (this process's environment), its standard
+/// output and error into the file `output`, and waits for it with `wait4`,
+/// whose rusage gives that one process's peak resident memory (Foundation's
+/// `Process` does not expose it, and RUSAGE_CHILDREN is a maximum over all
+/// children so far, not per run).
+func runChildProcess(_ path: String, _ arguments: [String], output: String) throws -> ChildResult {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_adddup2(&actions, 1, 2)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
+    guard spawned == 0 else { throw WholeToolError("cannot start \(path): \(String(cString: strerror(spawned)))") }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 {
+        guard errno == EINTR else { throw WholeToolError("waiting for \(path): \(String(cString: strerror(errno)))") }
+    }
+    // Exit code when it exited, 128 + signal when a signal ended it (as a shell reports it).
+    let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return ChildResult(status: code, peakMB: Double(usage.ru_maxrss) / 1024)
+}
+
+private func fail(_ message: String) -> Never {
+    writeToStandardError("B10: \(message)\n")
+    exit(1)
+}
