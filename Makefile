@@ -21,6 +21,11 @@ deps:
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
 
+# The tests that run the float32 kernels through VectorMath.isa: `make test`
+# runs them once more with TENSOR_VECTOR_KERNELS=avx2, the path of an x86-64
+# CPU without AVX-512 (KernelPathTests itself runs every path the CPU has).
+AVX2_TESTS := KernelPathTests|ReductionForwardTests|ReductionGradientTests|OptimizerTests|RecurrentForwardTests|PyTorchTwinTests
+
 build: deps
 	$(SWIFT) build
 
@@ -31,6 +36,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel
 	TENSOR_VECTOR_KERNELS=portable $(SWIFT) test --skip-build --parallel
+	TENSOR_VECTOR_KERNELS=avx2 $(SWIFT) test --skip-build --filter '$(AVX2_TESTS)'
 	scripts/portability_check.sh
 	scripts/docs_check.sh
 	scripts/mpi_equivalence.sh .build/debug/DistributedCheck

@@ -30,7 +30,8 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
         ),
-        // Float32 transcendental loops built for AVX2 + FMA by function attributes.
+        // Float32 kernels (exp, sigmoid, tanh, softmax, layer norm, optimizer updates)
+        // built for AVX2 + FMA and for AVX-512 by function attributes, chosen at run time.
         .target(name: "CKernels"),
         .target(
             name: "Tensor",

@@ -1,4 +1,3 @@
-import CKernels
 import XCTest
 @testable import Tensor
 
@@ -118,58 +117,5 @@ final class ForwardValueTests: XCTestCase {
         let bm = b.reduce(0, +) / Double(n)
         XCTAssertEqual(bm, 0.5, accuracy: 0.01)
         XCTAssertEqual(b.map { ($0 - bm) * ($0 - bm) }.reduce(0, +) / Double(n), 0.25 / 1.6, accuracy: 0.005)
-    }
-}
-
-/// The vectorised float32 exp, sigmoid and tanh against float64 libm.
-final class VectorMathAccuracyTests: XCTestCase {
-    func testFloat32TranscendentalsMatchFloat64WithinAFewUlp() {
-        // A dense sweep including the polynomial/exp switch of tanh at 0.625,
-        // tiny values, and the overflow/underflow limits of exp.
-        var xs: [Float] = stride(from: -90.0, through: 90.0, by: 0.01).map { Float($0) }
-        xs += [0, 1e-8, -1e-8, 0.625, -0.625, 0.6249, 88.7, -87.3, 100, -100]
-        let x = Tensor(xs)
-        let checks: [(String, (Tensor) -> Tensor, (Double) -> Double)] = [
-            ("exp", exp, { Foundation.exp($0) }),
-            ("sigmoid", sigmoid, { 1 / (1 + Foundation.exp(-$0)) }),
-            ("tanh", tanh, { Foundation.tanh($0) }),
-        ]
-        for (name, f, reference) in checks {
-            let got = f(x).floats
-            for (v, g) in zip(xs, got) {
-                let want = Float(reference(Double(v)))
-                if want.isInfinite || want == 0 { XCTAssertEqual(g, want, "\(name)(\(v))"); continue }
-                // Results in float32's subnormal range are flushed to zero (documented).
-                if Swift.abs(want) < Float.leastNormalMagnitude { XCTAssertLessThan(Swift.abs(g), Float.leastNormalMagnitude); continue }
-                let ulps = Swift.abs(g - want) / want.ulp
-                XCTAssertLessThanOrEqual(ulps, 4, "\(name)(\(v)) = \(g), float64 reference \(want)")
-            }
-        }
-        // The portable Swift fallback (used where AVX2 + FMA are missing) on the same sweep.
-        for v in xs {
-            let pairs: [(String, Float, Double)] = [("exp", VectorMath.exp(v), Foundation.exp(Double(v))),
-                                                    ("sigmoid", VectorMath.sigmoid(v), 1 / (1 + Foundation.exp(-Double(v)))),
-                                                    ("tanh", VectorMath.tanh(v), Foundation.tanh(Double(v)))]
-            for (name, g, reference) in pairs {
-                let want = Float(reference)
-                if want.isInfinite { XCTAssertEqual(g, want, "fallback \(name)(\(v))"); continue }
-                if want == 0 || Swift.abs(want) < Float.leastNormalMagnitude {
-                    XCTAssertLessThan(Swift.abs(g - want), Float.leastNormalMagnitude, "fallback \(name)(\(v))"); continue
-                }
-                XCTAssertLessThanOrEqual(Swift.abs(g - want) / want.ulp, 4, "fallback \(name)(\(v)) = \(g), reference \(want)")
-            }
-        }
-        XCTAssertTrue(exp(Tensor([Float.nan])).floats[0].isNaN)
-        XCTAssertEqual(exp(Tensor([-Float.infinity, Float.infinity])).floats, [0, .infinity])
-    }
-
-    /// `TENSOR_VECTOR_KERNELS=portable` (CI's second test run) really takes
-    /// the portable path, so that run tests what arm64 and pre-AVX2 CPUs run.
-    func testThePortableSwitchIsHonoured() {
-        if ProcessInfo.processInfo.environment["TENSOR_VECTOR_KERNELS"] == "portable" {
-            XCTAssertEqual(VectorMath.kernels, "portable")
-        } else {
-            XCTAssertEqual(VectorMath.kernels, ck_has_avx2_fma() != 0 ? "avx2+fma" : "portable")
-        }
     }
 }

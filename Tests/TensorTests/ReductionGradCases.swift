@@ -41,6 +41,10 @@ let reductionGradCases: [GradCase] = [
     GradCase("l2Normalize below epsilon scales by 1/√ε", [input([2, 3], 232, -1e-4, 1e-4)], epsilon: 1e-9) {
         l2Normalize($0[0], axis: 1, epsilon: 1e-6)
     },
+    GradCase("layerNormalize over the last axis", [input([3, 5], 901)]) { layerNormalize($0[0]) * input([3, 5], 902) },
+    GradCase("layerNormalize of a 3-d input with a large epsilon", [input([2, 3, 4], 903)]) {
+        layerNormalize($0[0], epsilon: 0.5) * input([2, 3, 4], 904)
+    },
 ]
 
 final class ReductionGradientTests: XCTestCase {

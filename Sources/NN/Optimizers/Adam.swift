@@ -50,9 +50,10 @@ public final class Adam: Optimizer {
             var states = [expAvg.removeValue(forKey: name) ?? Tensor.zeros(like: p.value),
                           expAvgSq.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)]
             updateInPlace(p, g, &states, { r, w, g, s in
-                Adam.updateFloat(r, w: w, g: g, m: s[0], v: s[1], b1: Float(b1), b2: Float(b2), eps: Float(eps),
-                                 wd: Float(wd), decoupled: decoupled, decay: Float(1 - lr * wd),
-                                 stepSize: Float(stepSize), c2root: Float(c2root))
+                // float32 through the AVX-512, AVX2 or portable loops (VectorMath.isa).
+                OptimizerKernels.adamFloat(r, w: w, g: g, m: s[0], v: s[1], b1: Float(b1), b2: Float(b2), eps: Float(eps),
+                                           l2: decoupled ? 0 : Float(wd), wDecay: decoupled ? Float(1 - lr * wd) : 1,
+                                           stepSize: Float(stepSize), invC2: 1 / Float(c2root))
             }, { r, w, g, s in
                 let m = s[0], v = s[1], decay = 1 - lr * wd
                 for i in r {
@@ -65,41 +66,6 @@ public final class Adam: Optimizer {
             })
             expAvg[name] = states[0]
             expAvgSq[name] = states[1]
-        }
-    }
-
-    /// The float32 update over `r`, eight lanes at a time (the update is
-    /// memory-bound: 7 floats move per parameter, so it must run at bandwidth).
-    @inline(__always)
-    static func updateFloat(_ r: Range<Int>, w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>,
-                            m: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-                            b1: Float, b2: Float, eps: Float, wd: Float, decoupled: Bool, decay: Float,
-                            stepSize: Float, c2root: Float) {
-        typealias V = SIMD8<Float>
-        let rw = UnsafeMutableRawPointer(w), rg = UnsafeRawPointer(g)
-        let rm = UnsafeMutableRawPointer(m), rv = UnsafeMutableRawPointer(v)
-        let invC2 = 1 / c2root, l2 = decoupled ? 0 : wd, wDecay = decoupled ? decay : 1
-        var i = r.lowerBound
-        while i + 8 <= r.upperBound {
-            let o = i * 4
-            var wi = rw.loadUnaligned(fromByteOffset: o, as: V.self)
-            let gi = rg.loadUnaligned(fromByteOffset: o, as: V.self) + l2 * wi
-            wi *= wDecay
-            let mi = b1 * rm.loadUnaligned(fromByteOffset: o, as: V.self) + (1 - b1) * gi
-            let vi = b2 * rv.loadUnaligned(fromByteOffset: o, as: V.self) + (1 - b2) * gi * gi
-            wi -= stepSize * mi / (vi.squareRoot() * invC2 + eps)
-            rm.storeBytes(of: mi, toByteOffset: o, as: V.self)
-            rv.storeBytes(of: vi, toByteOffset: o, as: V.self)
-            rw.storeBytes(of: wi, toByteOffset: o, as: V.self)
-            i += 8
-        }
-        while i < r.upperBound {
-            let gi = g[i] + l2 * w[i]
-            w[i] *= wDecay
-            m[i] = b1 * m[i] + (1 - b1) * gi
-            v[i] = b2 * v[i] + (1 - b2) * gi * gi
-            w[i] -= stepSize * m[i] / (v[i].squareRoot() * invC2 + eps)
-            i += 1
         }
     }
 

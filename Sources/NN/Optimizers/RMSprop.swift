@@ -59,43 +59,20 @@ public final class RMSprop: Optimizer {
             var states = [squareAvg.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)]
             if mu > 0 { states.append(momentumBuffer.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)) }
             if centered { states.append(gradAvg.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)) }
+            // States: v, then b (momentum > 0), then ḡ (centred).
+            let b = mu > 0 ? 1 : nil, mean = centered ? (mu > 0 ? 2 : 1) : nil
             updateInPlace(p, g, &states, { r, w, g, s in
-                RMSprop.update(r, w: w, g: g, states: s, lr: Float(lr), alpha: Float(a), eps: Float(eps),
-                               wd: Float(wd), momentum: Float(mu), centered: centered)
+                // float32 through the AVX-512, AVX2 or portable loops (VectorMath.isa).
+                OptimizerKernels.rmspropFloat(r, w: w, g: g, v: s[0], b: b.map { s[$0] }, mean: mean.map { s[$0] },
+                                              lr: Float(lr), alpha: Float(a), eps: Float(eps), wd: Float(wd),
+                                              momentum: Float(mu))
             }, { r, w, g, s in
-                RMSprop.update(r, w: w, g: g, states: s, lr: lr, alpha: a, eps: eps, wd: wd, momentum: mu,
-                               centered: centered)
+                OptimizerKernels.rmsprop(r, w: w, g: g, v: s[0], b: b.map { s[$0] }, mean: mean.map { s[$0] },
+                                         lr: lr, alpha: a, eps: eps, wd: wd, momentum: mu)
             })
             squareAvg[name] = states[0]
             if mu > 0 { momentumBuffer[name] = states[1] }
             if centered { gradAvg[name] = states[mu > 0 ? 2 : 1] }
-        }
-    }
-
-    /// One RMSprop step over the elements `r`; `states` holds v, then b
-    /// (momentum > 0), then ḡ (centred).
-    @inline(__always)
-    static func update<T: BinaryFloatingPoint>(_ r: Range<Int>, w: UnsafeMutablePointer<T>, g: UnsafePointer<T>,
-                                               states: [UnsafeMutablePointer<T>], lr: T, alpha: T, eps: T, wd: T,
-                                               momentum: T, centered: Bool) {
-        let v = states[0]
-        let b: UnsafeMutablePointer<T>? = momentum > 0 ? states[1] : nil
-        let mean: UnsafeMutablePointer<T>? = centered ? states[momentum > 0 ? 2 : 1] : nil
-        for i in r {
-            let gi = g[i] + wd * w[i]
-            v[i] = alpha * v[i] + (1 - alpha) * gi * gi
-            var variance = v[i]
-            if let mean {
-                mean[i] = alpha * mean[i] + (1 - alpha) * gi
-                variance -= mean[i] * mean[i]
-            }
-            let scaled = gi / (variance.squareRoot() + eps)
-            if let b {
-                b[i] = momentum * b[i] + scaled
-                w[i] -= lr * b[i]
-            } else {
-                w[i] -= lr * scaled
-            }
         }
     }
 

@@ -37,24 +37,11 @@ public final class SGD: Optimizer {
             // Taken out of the dictionary so the update runs in place (see Adam).
             var states = mu > 0 ? [velocity.removeValue(forKey: name) ?? Tensor.zeros(like: p.value)] : []
             updateInPlace(p, g, &states, { r, w, g, s in
-                let lr = Float(lr), mu = Float(mu), wd = Float(wd)
-                for i in r {
-                    var d = g[i] + wd * w[i]
-                    if mu > 0 {
-                        s[0][i] = fresh ? d : mu * s[0][i] + d
-                        d = nesterov ? d + mu * s[0][i] : s[0][i]
-                    }
-                    w[i] -= lr * d
-                }
+                // float32 through the AVX-512, AVX2 or portable loops (VectorMath.isa).
+                OptimizerKernels.sgdFloat(r, w: w, g: g, buf: s.first, lr: Float(lr), mu: Float(mu), wd: Float(wd),
+                                          fresh: fresh, nesterov: nesterov)
             }, { r, w, g, s in
-                for i in r {
-                    var d = g[i] + wd * w[i]
-                    if mu > 0 {
-                        s[0][i] = fresh ? d : mu * s[0][i] + d
-                        d = nesterov ? d + mu * s[0][i] : s[0][i]
-                    }
-                    w[i] -= lr * d
-                }
+                OptimizerKernels.sgd(r, w: w, g: g, buf: s.first, lr: lr, mu: mu, wd: wd, fresh: fresh, nesterov: nesterov)
             })
             if mu > 0 { velocity[name] = states[0] }
         }

@@ -18,6 +18,8 @@ public enum DifferentiableOp: String, CaseIterable, Sendable {
     case reshape, broadcast, permute, slice, concat, reverse, pad, indexSelect, gather, maskedSelect
     /// Reductions (and softmax and log-softmax over an axis).
     case sum, max, min, softmax, logSoftmax
+    /// Normalisation of each row along the last axis (``layerNormalize(_:epsilon:)``).
+    case layerNorm
     /// Matrix products and the im2col unfolding convolutions are built on.
     case matmul, im2col
 }

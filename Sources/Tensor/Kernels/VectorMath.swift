@@ -4,21 +4,100 @@ import Foundation
 /// Float32 exp and tanh written branch-free (Cephes expf/tanhf polynomials,
 /// ~1–2 ulp) so the loop vectoriser turns a plain loop over them into SIMD
 /// code: exp, sigmoid and tanh then run near memory speed instead of one
-/// libm call per element. float64 keeps libm: it is the gradient-check
-/// type, where accuracy matters more than speed. Public and inlinable so
+/// libm call per element (on x86 the CKernels AVX2 and AVX-512 loops, the
+/// same arithmetic, run instead when ``isa`` allows). float64 keeps libm:
+/// it is the gradient-check type, where accuracy matters more than speed. Public and inlinable so
 /// kernels outside Tensor (custom ops) vectorise the same way.
 public enum VectorMath {
-    /// Whether the AVX2 + FMA loops of the CKernels target run here: the CPU
-    /// has them and `TENSOR_VECTOR_KERNELS=portable` does not switch them off.
-    static let hasAVX2: Bool = ck_has_avx2_fma() != 0 && !portableOnly
+    /// The instruction sets the float32 kernels are built for, narrowest first.
+    public enum ISA: Int, Comparable, CaseIterable, Sendable {
+        /// The Swift loops, compiled for baseline x86-64 (SSE2) or arm64.
+        case portable
+        /// The CKernels loops built for AVX2 + FMA, 8 lanes.
+        case avx2
+        /// The CKernels loops built for AVX-512 (F, DQ, BW, VL), 16 lanes.
+        case avx512
 
-    /// `TENSOR_VECTOR_KERNELS=portable`: only the portable Swift loops run,
-    /// as on a CPU without AVX2 or on arm64. CI runs the test suite once
-    /// this way, so that path is tested on every machine.
-    static let portableOnly = ProcessInfo.processInfo.environment["TENSOR_VECTOR_KERNELS"] == "portable"
+        /// The name ``VectorMath/kernels`` reports: `portable`, `avx2+fma` or `avx512`.
+        public var name: String { ["portable", "avx2+fma", "avx512"][rawValue] }
 
-    /// The element-wise kernels in use: `avx2+fma` or `portable`.
-    public static var kernels: String { hasAVX2 ? "avx2+fma" : "portable" }
+        /// Orders by width, so `min` caps one set at another.
+        public static func < (a: ISA, b: ISA) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// The widest set this CPU runs (`ck_cpu_isa`: AVX-512 needs F, DQ, BW
+    /// and VL besides AVX2 and FMA); always `portable` off x86.
+    public static var cpuISA: ISA { ISA(rawValue: Int(ck_cpu_isa())) ?? .portable }
+
+    /// The set the kernels run with, from the CPU's and a cap in
+    /// `TENSOR_VECTOR_KERNELS`. The one place the choice is made: every
+    /// dispatch site switches on this, and a test of one path passes its
+    /// `isa` explicitly instead.
+    public static let isa: ISA = {
+        let value = ProcessInfo.processInfo.environment["TENSOR_VECTOR_KERNELS"]
+        guard let chosen = select(cpu: cpuISA, environment: value) else {
+            preconditionFailure("TENSOR_VECTOR_KERNELS=\(value ?? ""): expected portable, avx2 or avx512")
+        }
+        return chosen
+    }()
+
+    /// The kernels' set for a CPU running `cpu` and `TENSOR_VECTOR_KERNELS`
+    /// set to `environment`: unset or empty, the CPU's; `portable`, `avx2`
+    /// (or `avx2+fma`, the name ``kernels`` reports) or `avx512`, that set
+    /// capped at the CPU's (`avx2` keeps the AVX2 path
+    /// testable on an AVX-512 machine; CI runs the suite once with
+    /// `portable`, the path arm64 and pre-AVX2 CPUs take); nil for any other
+    /// value. Pure, so tests check it without setting the variable.
+    public static func select(cpu: ISA, environment: String?) -> ISA? {
+        switch environment {
+        case nil, "": return cpu
+        case "portable": return .portable
+        case "avx2", "avx2+fma": return min(cpu, .avx2)
+        case "avx512": return min(cpu, .avx512)
+        default: return nil
+        }
+    }
+
+    /// The element-wise kernels in use: `avx512`, `avx2+fma` or `portable`.
+    public static var kernels: String { isa.name }
+
+    /// `avx512` or `avx2` for those sets and nil for `portable`: each
+    /// dispatch site names its kernel's two C forms once and runs the Swift
+    /// loop on nil.
+    @inline(__always)
+    package static func pick<F>(_ isa: ISA, avx512: F, avx2: F) -> F? {
+        switch isa {
+        case .avx512: return avx512
+        case .avx2: return avx2
+        case .portable: return nil
+        }
+    }
+
+    /// The float32 functions with AVX2 and AVX-512 span kernels.
+    package enum Function: Sendable {
+        case exp, sigmoid, tanh
+    }
+
+    /// y[i] = f(x[i]) for i in 0..<n on the calling thread with the kernels
+    /// of `isa` (a parameter so tests run every path). y may be x (in
+    /// place) but must not otherwise overlap it.
+    package static func apply(_ f: Function, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                              isa: ISA = isa) {
+        typealias Kernel = @convention(c) (UnsafePointer<Float>?, UnsafeMutablePointer<Float>?, Int) -> Void
+        let simd: Kernel?
+        switch f {
+        case .exp: simd = pick(isa, avx512: ck_exp_avx512, avx2: ck_exp_avx2)
+        case .sigmoid: simd = pick(isa, avx512: ck_sigmoid_avx512, avx2: ck_sigmoid_avx2)
+        case .tanh: simd = pick(isa, avx512: ck_tanh_avx512, avx2: ck_tanh_avx2)
+        }
+        if let simd { return simd(x, y, n) }
+        // Loops written out (not through a closure) so each one is inlined and vectorised.
+        switch f {
+        case .exp: for i in 0..<n { y[i] = exp(x[i]) }
+        case .sigmoid: for i in 0..<n { y[i] = sigmoid(x[i]) }
+        case .tanh: for i in 0..<n { y[i] = tanh(x[i]) }
+        }
+    }
 
     /// eˣ: x = n·ln2 + r, eʳ by a degree-6 polynomial, 2ⁿ through the exponent bits.
     /// Results below float32's normal range (x < −87.34) are flushed to 0.

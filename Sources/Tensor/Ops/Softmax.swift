@@ -1,3 +1,4 @@
+import CKernels
 import RealModule
 
 /// Softmax along `axis`, max-shifted so any logits are safe:
@@ -18,7 +19,7 @@ extension Tensor {
         let y = Tensor(uninitializedShape: shape, dtype: dtype)
         if count > 0 {
             if dtype == .float32 {
-                SoftmaxKernel.forward(pointer(Float.self), y.pointer(Float.self), outer: outer, n: n, inner: inner, log: log)
+                SoftmaxKernel.forwardFloat(pointer(Float.self), y.pointer(Float.self), outer: outer, n: n, inner: inner, log: log)
             } else {
                 SoftmaxKernel.forward(pointer(Double.self), y.pointer(Double.self), outer: outer, n: n, inner: inner, log: log)
             }
@@ -43,6 +44,21 @@ extension Tensor {
 /// contiguous rows when the axis is last, column blocks (one pass per row of
 /// the block, scratch of one value per column) otherwise.
 enum SoftmaxKernel {
+    /// The float32 forward: contiguous rows (the axis last) through the
+    /// CKernels loops of `isa` (a parameter so tests run every path), the
+    /// Swift kernel otherwise. Whole rows go to one thread, so the result
+    /// does not depend on the thread count.
+    static func forwardFloat(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                             outer: Int, n: Int, inner: Int, log: Bool, isa: VectorMath.ISA = VectorMath.isa) {
+        if inner == 1, let rows = VectorMath.pick(isa, avx512: ck_softmax_rows_avx512, avx2: ck_softmax_rows_avx2) {
+            Parallel.forEachChunk(outer, costPerItem: n * 8) { r in
+                rows(x + r.lowerBound * n, y + r.lowerBound * n, r.count, n, log ? 1 : 0)
+            }
+        } else {
+            forward(x, y, outer: outer, n: n, inner: inner, log: log)
+        }
+    }
+
     static func forward<T: KernelFloat>(_ x: UnsafePointer<T>, _ y: UnsafeMutablePointer<T>,
                                         outer: Int, n: Int, inner: Int, log: Bool) {
         if inner == 1 {

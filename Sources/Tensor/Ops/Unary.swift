@@ -1,4 +1,3 @@
-import CKernels
 import RealModule
 
 /// The elementwise unary primitives: each is a forward function f(x) and a
@@ -54,26 +53,19 @@ enum UnaryOp {
         x >= 0 ? 1 / (1 + T.exp(-x)) : { let e = T.exp(x); return e / (1 + e) }()
     }
 
-    /// float32 forward of the transcendental functions on SIMD lanes; false
-    /// when the op has no vectorised form.
-    func vectorForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) -> Bool {
-        // Loops written out here (not through a closure) so each one is
-        // inlined and vectorised.
-        if VectorMath.hasAVX2 {
-            switch self {
-            case .exp: Parallel.forEachChunk(n) { r in ck_exp_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            case .tanh: Parallel.forEachChunk(n) { r in ck_tanh_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            case .sigmoid: Parallel.forEachChunk(n) { r in ck_sigmoid_avx2(x + r.lowerBound, y + r.lowerBound, r.count) }
-            default: return false
-            }
-            return true
-        }
+    /// float32 forward of the transcendental functions on SIMD lanes with the
+    /// kernels of `isa` (a parameter so tests run every path); false when
+    /// the op has no vectorised form.
+    func vectorForward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int,
+                       isa: VectorMath.ISA = VectorMath.isa) -> Bool {
+        let f: VectorMath.Function
         switch self {
-        case .exp: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.exp(x[i]) } }
-        case .tanh: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.tanh(x[i]) } }
-        case .sigmoid: Parallel.forEachChunk(n) { r in for i in r { y[i] = VectorMath.sigmoid(x[i]) } }
+        case .exp: f = .exp
+        case .tanh: f = .tanh
+        case .sigmoid: f = .sigmoid
         default: return false
         }
+        Parallel.forEachChunk(n) { r in VectorMath.apply(f, x + r.lowerBound, y + r.lowerBound, r.count, isa: isa) }
         return true
     }
 

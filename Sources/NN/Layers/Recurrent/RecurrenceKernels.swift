@@ -1,15 +1,26 @@
 import Tensor
 
 /// Gate nonlinearities of the recurrent kernels: float32 uses the
-/// vectorisable ``VectorMath`` forms, float64 (gradient checks) libm.
+/// vectorisable ``VectorMath`` forms (spans through the AVX-512, AVX2 or
+/// portable kernels ``VectorMath/isa`` picks), float64 (gradient checks) libm.
 protocol RecurrentElement: FloatingElement {
     static func logistic(_ x: Self) -> Self
     static func hyperbolicTangent(_ x: Self) -> Self
+    /// y[j] = σ(x[j]) for j in 0..<n; y may be x.
+    static func logistic(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// y[j] = tanh(x[j]) for j in 0..<n; y may be x.
+    static func hyperbolicTangent(_ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
 }
 
 extension Float: RecurrentElement {
     @inline(__always) static func logistic(_ x: Float) -> Float { VectorMath.sigmoid(x) }
     @inline(__always) static func hyperbolicTangent(_ x: Float) -> Float { VectorMath.tanh(x) }
+    @inline(__always) static func logistic(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        VectorMath.apply(.sigmoid, x, y, n)
+    }
+    @inline(__always) static func hyperbolicTangent(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        VectorMath.apply(.tanh, x, y, n)
+    }
 }
 
 extension Double: RecurrentElement {
@@ -17,6 +28,12 @@ extension Double: RecurrentElement {
         x >= 0 ? 1 / (1 + Double.exp(-x)) : { let e = Double.exp(x); return e / (1 + e) }()
     }
     @inline(__always) static func hyperbolicTangent(_ x: Double) -> Double { Double.tanh(x) }
+    @inline(__always) static func logistic(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        for j in 0..<n { y[j] = logistic(x[j]) }
+    }
+    @inline(__always) static func hyperbolicTangent(_ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        for j in 0..<n { y[j] = hyperbolicTangent(x[j]) }
+    }
 }
 
 /// Which input frame each step of a recurrence reads, for a batch of
@@ -90,11 +107,12 @@ enum RecurrenceKernel {
                         continue
                     }
                     let a = gs + b * g4
-                    for j in 0..<(2 * h) { a[j] = T.logistic(a[j]) }
-                    for j in (2 * h)..<(3 * h) { a[j] = T.hyperbolicTangent(a[j]) }
-                    for j in (3 * h)..<g4 { a[j] = T.logistic(a[j]) }
+                    T.logistic(a, a, 2 * h)
+                    T.hyperbolicTangent(a + 2 * h, a + 2 * h, h)
+                    T.logistic(a + 3 * h, a + 3 * h, g4 - 3 * h)
                     for j in 0..<h { cnb[j] = a[h + j] * cpb[j] + a[j] * a[2 * h + j] }
-                    for j in 0..<h { hnb[j] = a[3 * h + j] * T.hyperbolicTangent(cnb[j]) }
+                    T.hyperbolicTangent(cnb, hnb, h)
+                    for j in 0..<h { hnb[j] *= a[3 * h + j] }
                     out.update(from: hnb, count: h)
                     (out + h).update(from: cnb, count: h)
                 }
@@ -138,7 +156,7 @@ enum RecurrenceKernel {
                     let a = gs + b * g4, cpb = cp + b * h, cnb = cn + b * h
                     let i = a, f = a + h, g = a + 2 * h, o = a + 3 * h
                     let di = d, df = d + h, dg = d + 2 * h, dout = d + 3 * h
-                    for j in 0..<h { tc[j] = T.hyperbolicTangent(cnb[j]) }
+                    T.hyperbolicTangent(cnb, tc, h)
                     for j in 0..<h { gh[j] = dh[j] + go[j] }
                     for j in 0..<h { gc[j] = dc[j] + go[h + j] + gh[j] * o[j] * (1 - tc[j] * tc[j]) }
                     for j in 0..<h { di[j] = gc[j] * g[j] * i[j] * (1 - i[j]) }
@@ -195,10 +213,10 @@ enum RecurrenceKernel {
                         for j in 0..<(2 * h) { a[j] = x[j] + hh[j] }
                         (a + 2 * h).update(from: x + 2 * h, count: h)
                     }
-                    for j in 0..<(2 * h) { a[j] = T.logistic(a[j]) }
+                    T.logistic(a, a, 2 * h)
                     (a + 3 * h).update(from: hh + 2 * h, count: h)
                     for j in 0..<h { a[2 * h + j] += a[j] * a[3 * h + j] }
-                    for j in (2 * h)..<(3 * h) { a[j] = T.hyperbolicTangent(a[j]) }
+                    T.hyperbolicTangent(a + 2 * h, a + 2 * h, h)
                     for j in 0..<h {
                         let z = a[h + j]
                         hnb[j] = (1 - z) * a[2 * h + j] + z * hpb[j]
@@ -257,15 +275,13 @@ enum RecurrenceKernel {
     // MARK: QRNN pooling
 
     /// The activated gates of one frame: `row` ← (tanh a_Z, σ(a_F), σ(a_O)),
-    /// as in-place loops over a private row so they vectorise.
+    /// in place over a private row with the span kernels.
     @inline(__always)
     static func poolingActivations<T: RecurrentElement>(_ a: UnsafePointer<T>, _ row: UnsafeMutablePointer<T>,
                                                         hidden h: Int, gated: Bool) {
         row.update(from: a, count: (gated ? 3 : 2) * h)
-        for j in 0..<h { row[j] = T.hyperbolicTangent(row[j]) }
-        let f = row + h
-        for j in 0..<h { f[j] = T.logistic(f[j]) }
-        if gated { let o = row + 2 * h; for j in 0..<h { o[j] = T.logistic(o[j]) } }
+        T.hyperbolicTangent(row, row, h)
+        T.logistic(row + h, row + h, (gated ? 2 : 1) * h)
     }
 
     /// QRNN f- or fo-pooling from gate pre-activations `gates` [B, T, G·H]
