@@ -63,10 +63,10 @@ let package = Package(
         .target(name: "Collectives", dependencies: ["FileIO"]),
         // MPICommunicator and data-parallel training: gradient buckets, the sharded batch source, the DataParallel callback.
         .target(name: "Distributed", dependencies: ["Collectives", "CMPIShim", "Training", "NN", "Tensor", "Zoo", "Metrics"]),
-        // Trains a tiny model under mpirun and writes its weights (scripts/mpi_equivalence.sh compares them).
         // Fuzzing the readers of outside data (scripts/fuzz.sh): libFuzzer's entry point with
         // -DFUZZING -sanitize=fuzzer, a corpus replay otherwise.
         .executableTarget(name: "RecordFuzzer", dependencies: ["TFRecord", "YT8MData", "NN", "Tensor", "Metrics"]),
+        // Trains a tiny model under mpirun and writes its weights (scripts/mpi_equivalence.sh compares them).
         .executableTarget(name: "DistributedCheck", dependencies: ["Distributed", "Collectives", "Training", "Zoo", "NN", "Tensor", "Metrics", "FileIO"]),
         .executableTarget(
             name: "yt8m",
