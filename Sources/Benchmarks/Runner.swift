@@ -222,6 +222,11 @@ enum PeerProcess {
         p.environment = environment
         let out = Pipe()
         p.standardOutput = out
+        // The frameworks log their start-up on standard error; keep it for a failure only.
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("yt8m-peer-\(getpid()).log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: log) }
+        p.standardError = try? FileHandle(forWritingTo: log)
         do { try p.run() } catch {
             writeToStandardError("note: could not start \(python): \(error)\n")
             return nil
@@ -231,7 +236,9 @@ enum PeerProcess {
         guard p.terminationStatus == 0,
               let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            writeToStandardError("note: peer \(path) \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))\n")
+            let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(10)
+            writeToStandardError("note: peer \(path) \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))\n"
+                                 + tail.map { "  \($0)\n" }.joined())
             return nil
         }
         return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }

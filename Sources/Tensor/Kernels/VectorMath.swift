@@ -36,7 +36,11 @@ public enum VectorMath {
     public static let isa: ISA = {
         let value = ProcessInfo.processInfo.environment["TENSOR_VECTOR_KERNELS"]
         guard let chosen = select(cpu: cpuISA, environment: value) else {
-            preconditionFailure("TENSOR_VECTOR_KERNELS=\(value ?? ""): expected portable, avx2 or avx512")
+            // An environment variable is outside input: a typo must not stop a
+            // training run, so say so and run the CPU's own kernels.
+            fputs("warning: TENSOR_VECTOR_KERNELS=\(value ?? "") is not portable, avx2 or avx512; "
+                  + "using the CPU's \(cpuISA.name) kernels\n", stderr)
+            return cpuISA
         }
         return chosen
     }()
