@@ -40,7 +40,7 @@ struct CheckpointData: ParsableArguments {
             // The others wait for rank 0 rather than race it to write the synthetic dataset.
             let first = isRoot ? DataParallel.runOrAbort(world) { try make() } : nil
             try world.barrier()
-            run = try first ?? DataParallel.runOrAbort(world) { try make() }
+            run = first ?? DataParallel.runOrAbort(world) { try make() }
             run.evaluation = ShardedEvaluation(communicator: world)
             run.writesFiles = isRoot
         } else {

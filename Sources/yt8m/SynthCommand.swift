@@ -22,8 +22,11 @@ struct Synth: ParsableCommand {
     @Option(help: "Directory to write (created if missing).")
     var out: String
 
-    @Option(help: "Named dataset whose parameters the other options change: v1 (the embedded default's generator) or v2 (the second generator: scenes among shared backgrounds, 120–300 frames).")
-    var preset = "v1"
+    @Option(help: "Named dataset whose parameters the other options change: v1 (the embedded default's generator) or v2 (the second generator: scenes among shared backgrounds, 120–300 frames); default v1.")
+    var preset: String?
+
+    @Option(help: ArgumentHelp("Start from the parameters in FILE instead of --preset: a dataset's synthetic.json, or its \"config\" object alone (edit one to explore the generator).", valueName: "file"))
+    var parameters: String?
 
     @Option(help: "Number of videos (train + validate; default: the preset's).")
     var videos: Int?
@@ -64,8 +67,13 @@ struct Synth: ParsableCommand {
     /// The preset with the options given on the command line.
     var config: SyntheticDataConfig {
         get throws {
-            guard var c = SyntheticDataConfig.presets[preset] else {
-                throw ValidationError("--preset \(preset) is not a synthetic dataset: choose one of \(SyntheticDataConfig.presets.keys.sorted().joined(separator: ", "))")
+            var c: SyntheticDataConfig
+            if let parameters {
+                c = try Self.load(parameters: parameters)
+            } else if let named = SyntheticDataConfig.presets[preset ?? "v1"] {
+                c = named
+            } else {
+                throw ValidationError("--preset \(preset ?? "v1") is not a synthetic dataset: choose one of \(SyntheticDataConfig.presets.keys.sorted().joined(separator: ", "))")
             }
             c.videos = videos ?? c.videos
             c.numClasses = classes ?? c.numClasses
@@ -82,7 +90,28 @@ struct Synth: ParsableCommand {
         }
     }
 
+    /// The parameters in `path`: a `synthetic.json` (``SyntheticDatasetInfo``) or a bare
+    /// ``SyntheticDataConfig``, with what is wrong and where when it is neither.
+    static func load(parameters path: String) throws -> SyntheticDataConfig {
+        let bytes: [UInt8]
+        do {
+            bytes = try readWholeFile(path)
+        } catch let error as FileIOError {
+            throw ValidationError("--parameters \(path): \(error)")
+        }
+        let data = Data(bytes)
+        if let info = try? JSONDecoder().decode(SyntheticDatasetInfo.self, from: data) { return info.config }
+        do {
+            return try JSONDecoder().decode(SyntheticDataConfig.self, from: data)
+        } catch {
+            throw ValidationError("--parameters \(path) is neither a synthetic.json nor its \"config\" object: \(error)")
+        }
+    }
+
     func validate() throws {
+        if parameters != nil && preset != nil {
+            throw ValidationError("--parameters and --preset both choose the starting parameters; give one")
+        }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         do {
             try config.validate()
