@@ -170,6 +170,35 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(try SyntheticData.info(of: dir + "/v1").config.generator, .v1)
     }
 
+    /// `synth --parameters` starts from an edited synthetic.json (or its `config` object alone),
+    /// which the other flags still change; a file that is neither, or one given with --preset,
+    /// is a usage error naming the file, and nothing is written.
+    func testSynthParametersStartFromAnEditedSyntheticJSON() throws {
+        let dir = try temporaryDirectory()
+        try succeed(["synth", "--out", "base", "--preset", "v2", "--videos", "6", "--classes", "100", "--frame-level",
+                     "--shards", "1"], in: dir)
+        var config = try SyntheticData.info(of: dir + "/base").config
+        config.scenes.commonShare = 0.05
+        try JSONEncoder().encode(config).write(to: URL(fileURLWithPath: dir + "/edited.json"))
+        try succeed(["synth", "--out", "edited", "--parameters", "edited.json", "--videos", "8"], in: dir)
+        let edited = try SyntheticData.info(of: dir + "/edited")
+        XCTAssertEqual(edited.config.scenes.commonShare, 0.05)
+        XCTAssertEqual(edited.config.generator, .v2)
+        XCTAssertEqual(edited.videos.values.reduce(0, +), 8, "--videos still applies")
+        try succeed(["synth", "--out", "again", "--parameters", "base/synthetic.json"], in: dir)
+        XCTAssertEqual(try SyntheticData.info(of: dir + "/again").config.videos, 6, "a whole synthetic.json works too")
+
+        try "{\"videos\": 3}".write(toFile: dir + "/partial.json", atomically: true, encoding: .utf8)
+        for (arguments, expected) in [(["--parameters", "partial.json"], "partial.json is neither"),
+                                      (["--parameters", "missing.json"], "missing.json"),
+                                      (["--parameters", "edited.json", "--preset", "v2"], "give one")] {
+            let result = try yt8m(["synth", "--out", "bad"] + arguments, in: dir)
+            XCTAssertEqual(result.status, 64, "\(arguments)")
+            XCTAssertTrue(result.stderr.contains(expected), result.stderr)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/bad"), "nothing written for \(arguments)")
+        }
+    }
+
     func testUsageErrorsExitWith64AndNameTheFlag() throws {
         let dir = try temporaryDirectory()
         let unknown = try yt8m(["train", "--modle", "moe"], in: dir)
