@@ -41,8 +41,9 @@ let wholeToolRuns = [
 /// opening, first allocations): examples/s and the share of step time spent
 /// waiting for data (``Throughput``, as the progress line computes it); the
 /// peak resident MB from the process's rusage. A data wait of 5 % or more is
-/// flagged: training should never wait on the reader. projectMs is the sum of
-/// the three models' mean step times.
+/// flagged in the runner's B10 table (`Report`, from `rows`): training should
+/// never wait on the reader. projectMs is the sum of the three models' mean
+/// step times.
 let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil) { threads in
     let environment = ProcessInfo.processInfo.environment
     let steps = environment["B10_STEPS"].flatMap(Int.init) ?? 6
@@ -94,29 +95,12 @@ let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil)
         worstWait = max(worstWait, timing.dataWaitFraction)
         if timing.dataWaitFraction >= dataWaitLimit { overLimit += 1 }
     }
-    writeToStandardError(wholeToolTable(rows))
     return ProjectResult(id: "B10", name: "whole-tool-train", projectMs: totalMs, projectPeakMB: peakMB,
                          unit: "ms/step (sum of 3 models)",
                          extra: ["worst_data_wait_fraction": worstWait, "data_wait_limit": dataWaitLimit,
                                  "models_over_data_wait_limit": Double(overLimit), "steps": Double(steps),
                                  "warmup_steps": Double(warmup)],
                          rows: rows)
-}
-
-/// The per-model table (on standard error, with the data-wait flag), since
-/// the shared report prints only the runner's columns.
-func wholeToolTable(_ rows: [String: [String: Double]]) -> String {
-    var lines = ["B10 whole-tool-train (yt8m train, paper size, synthetic data at the real feature sizes):",
-                 "model      batch  ms/step    ex/s  data wait  peak MB"]
-    for run in wholeToolRuns {
-        guard let r = rows[run.model] else { continue }
-        let wait = r["data_wait_fraction"] ?? .nan
-        let name = run.model.padding(toLength: 9, withPad: " ", startingAt: 0)
-        let flag = wait >= dataWaitLimit ? String(format: "  ← data wait ≥ %.0f%%: the reader holds training back", dataWaitLimit * 100) : ""
-        lines.append(name + String(format: " %6.0f %8.1f %7.1f %9.1f%% %8.0f", r["batch_size"] ?? .nan, r["ms"] ?? .nan,
-                                   r["examples_per_s"] ?? .nan, wait * 100, r["peak_mb"] ?? .nan) + flag)
-    }
-    return lines.joined(separator: "\n") + "\n"
 }
 
 /// The `yt8m` executable built next to this benchmark binary (same build
