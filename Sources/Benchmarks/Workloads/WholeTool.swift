@@ -69,16 +69,16 @@ let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil)
                          "--train", "\(data)/\(run.level)/train*", "--validation", "\(data)/\(run.level)/validate*",
                          "--steps", String(steps), "--batch-size", String(run.batchSize), "--validate-every", String(steps),
                          "--no-tensorboard", "--threads", String(threads), "--out", out]
-        let result: ChildResult
+        // Its progress lines go to a log, shown only when it fails; its own process gives its peak memory.
+        let result: ChildProcess.Result
         do {
             try createDirectories(out)
-            result = try runChildProcess(executable, arguments, output: out + "/yt8m-train.log")
+            result = try ChildProcess(executable: executable, arguments: arguments).run()
         } catch {
             fail("\(run.model): \(error)")
         }
-        guard result.status == 0 else {
-            let log = (try? String(contentsOfFile: out + "/yt8m-train.log", encoding: .utf8)) ?? ""
-            fail("\(run.model): yt8m train exited with \(result.status):\n\(log.split(separator: "\n").suffix(5).joined(separator: "\n"))")
+        guard result.succeeded else {
+            fail("\(run.model): yt8m train exited with \(result.status):\n\(result.errorLines(last: 5).joined(separator: "\n"))")
         }
         let timing: Throughput
         do {
@@ -106,8 +106,7 @@ let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil)
 /// The `yt8m` executable built next to this benchmark binary (same build
 /// directory and configuration); stops with how to build it when it is missing.
 func wholeToolExecutable() -> String {
-    let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    let path = own.deletingLastPathComponent().appendingPathComponent("yt8m").path
+    let path = URL(fileURLWithPath: ChildProcess.thisExecutable).deletingLastPathComponent().appendingPathComponent("yt8m").path
     guard FileManager.default.isExecutableFile(atPath: path) else {
         fail("\(path) is not built: build it with `swift build -c release --product yt8m` (the same configuration as Benchmarks)")
     }
@@ -131,41 +130,9 @@ func timedSteps(metrics path: String, batchSize: Int, after warmup: Int) throws 
     return window
 }
 
-/// A child process's exit status and peak resident memory.
-struct ChildResult {
-    let status: Int32
-    let peakMB: Double
-}
-
 struct WholeToolError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Runs `path` with `arguments` (this process's environment), its standard
-/// output and error into the file `output`, and waits for it with `wait4`,
-/// whose rusage gives that one process's peak resident memory (Foundation's
-/// `Process` does not expose it, and RUSAGE_CHILDREN is a maximum over all
-/// children so far, not per run).
-func runChildProcess(_ path: String, _ arguments: [String], output: String) throws -> ChildResult {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard spawned == 0 else { throw WholeToolError("cannot start \(path): \(String(cString: strerror(spawned)))") }
-    var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 {
-        guard errno == EINTR else { throw WholeToolError("waiting for \(path): \(String(cString: strerror(errno)))") }
-    }
-    // Exit code when it exited, 128 + signal when a signal ended it (as a shell reports it).
-    let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return ChildResult(status: code, peakMB: Double(usage.ru_maxrss) / 1024)
 }
 
 private func fail(_ message: String) -> Never {
