@@ -1,6 +1,7 @@
 import CBLAS
 import CMachineProbe
 import Foundation
+import Tensor
 
 /// What the benchmark figures were measured on: the CPU, its vector ISAs,
 /// the measured fp32 FMA ceiling of each on the benchmark's threads, and the
@@ -63,12 +64,12 @@ struct Machine: Codable {
     /// each about 0.3 s long once a first run has sized it.
     private static func fmaCeiling(threads: Int, avx512: Bool) -> Double {
         func run(_ iterations: Int) -> (flop: Double, seconds: Double) {
-            let start = Timing.now()
+            let start = MonotonicClock.seconds()
             let flop = Atomic()
             DispatchQueue.concurrentPerform(iterations: threads) { _ in
                 flop.add(avx512 ? mp_fma_avx512(iterations) : mp_fma_avx2(iterations))
             }
-            return (flop.value, Timing.now() - start)
+            return (flop.value, MonotonicClock.seconds() - start)
         }
         let trial = run(10_000_000)
         let iterations = max(1, Int(10_000_000 * 0.3 / max(trial.seconds, 1e-3)))

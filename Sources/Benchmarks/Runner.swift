@@ -146,24 +146,15 @@ struct Benchmarks: ParsableCommand {
 
     /// Runs one workload in a fresh process of this executable.
     private func runChild(_ id: String, arguments: [String], environment: [String: String]) throws -> ProjectResult {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-        if !FileManager.default.isExecutableFile(atPath: p.executableURL!.path) {
-            p.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        }
-        p.arguments = ["--child", id] + arguments
+        var executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+        if !FileManager.default.isExecutableFile(atPath: executable) { executable = ChildProcess.thisExecutable }
         var env = environment
         env["TENSOR_NUM_THREADS"] = String(threads)
         env["OPENBLAS_NUM_THREADS"] = String(threads)
-        p.environment = env
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last else {
-            throw RunnerError.childFailed(id, p.terminationStatus)
-        }
+        // The child's standard error is the runner's: its notes and failure messages show as they come.
+        let child = try ChildProcess(executable: executable, arguments: ["--child", id] + arguments, environment: env,
+                                     standardError: .inherited).run()
+        guard child.succeeded, let line = child.lastOutputLine else { throw RunnerError.childFailed(id, child.status) }
         return try JSONDecoder().decode(ProjectResult.self, from: Data(line.utf8))
     }
 }
@@ -216,29 +207,18 @@ enum PeerProcess {
             writeToStandardError("note: peer script \(path) not found (run from the package root)\n")
             return nil
         }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = [path] + arguments
-        p.environment = environment
-        let out = Pipe()
-        p.standardOutput = out
         // The frameworks log their start-up on standard error; keep it for a failure only.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("yt8m-peer-\(getpid()).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        p.standardError = try? FileHandle(forWritingTo: log)
-        do { try p.run() } catch {
-            writeToStandardError("note: could not start \(python): \(error)\n")
+        let peer: ChildProcess.Result
+        do {
+            peer = try ChildProcess(executable: python, arguments: [path] + arguments, environment: environment).run()
+        } catch {
+            writeToStandardError("note: \(error)\n")   // "cannot start <python>: <reason>"
             return nil
         }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        guard p.terminationStatus == 0,
-              let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+        guard peer.succeeded, let line = peer.lastOutputLine,
               let obj = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-            let tail = ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(10)
-            writeToStandardError("note: peer \(path) \(arguments.joined(separator: " ")) failed (exit \(p.terminationStatus))\n"
-                                 + tail.map { "  \($0)\n" }.joined())
+            writeToStandardError("note: peer \(path) \(arguments.joined(separator: " ")) failed (exit \(peer.status))\n"
+                                 + peer.errorLines(last: 10).map { "  \($0)\n" }.joined())
             return nil
         }
         return obj.compactMapValues { ($0 as? NSNumber)?.doubleValue }

@@ -8,20 +8,14 @@ enum Timing {
     /// Timed steps in one round (`--steps`); the round reports their median.
     static var timedSteps = 10
 
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     /// Runs `body` `warmup` times untimed, then `runs` times; the median in ms.
     static func medianMilliseconds(warmup: Int = warmupSteps, runs: Int = timedSteps, _ body: () -> Void) -> Double {
         for _ in 0..<warmup { body() }
         var times: [Double] = []
         for _ in 0..<runs {
-            let t0 = now()
+            let t0 = MonotonicClock.seconds()
             body()
-            times.append((now() - t0) * 1000)
+            times.append((MonotonicClock.seconds() - t0) * 1000)
         }
         return median(times)
     }

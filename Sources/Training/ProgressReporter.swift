@@ -32,14 +32,8 @@ public final class ProgressReporter {
     public init(totalSteps: Int, interval: Double = 2, output: ((String) -> Void)? = nil) {
         self.totalSteps = totalSteps
         self.interval = interval
-        start = ProgressReporter.now()
+        start = MonotonicClock.seconds()
         self.output = output ?? { writeToStandardError($0 + "\n") }
-    }
-
-    static func now() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     /// Exponential smoothing of the training loss (weight 0.1 on the newest value).
@@ -50,7 +44,7 @@ public final class ProgressReporter {
     public func step(_ report: StepReport, validationGAP: Double? = nil, epoch: Int? = nil) {
         window.add(report)
         smoothedLoss = smoothedLoss.map { 0.9 * $0 + 0.1 * report.loss } ?? report.loss
-        let t = ProgressReporter.now()
+        let t = MonotonicClock.seconds()
         guard t - lastPrint >= interval || report.step == totalSteps else { return }
         lastPrint = t
         output(line(step: report.step, elapsed: t - start, validationGAP: validationGAP, epoch: epoch))

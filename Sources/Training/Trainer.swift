@@ -183,11 +183,11 @@ public final class Trainer {
         var schedule: LearningRateSchedule?
         var batches = 0, skippedInARow = 0
         while step < config.steps && !stopRequested {
-            let stepStart = ProgressReporter.now()
+            let stepStart = MonotonicClock.seconds()
             let fetched = try training.nextBatch()
             // Only the wait for the source counts as data wait: a prefetching
             // reader that keeps ahead of the step makes this near zero.
-            let dataSeconds = ProgressReporter.now() - stepStart
+            let dataSeconds = MonotonicClock.seconds() - stepStart
             guard var batch = fetched else {
                 if batches == 0 { throw TrainingError.noTrainingExamples(step: step) }
                 break
@@ -242,7 +242,7 @@ public final class Trainer {
             ema?.update(step: step)
             // Timed before validation, so a validation point does not show as a slow step.
             let report = StepReport(step: step, loss: value, learningRate: learningRate, gradientNorm: gradientNorm,
-                                    batchSize: batch.input.batchSize, seconds: ProgressReporter.now() - stepStart,
+                                    batchSize: batch.input.batchSize, seconds: MonotonicClock.seconds() - stepStart,
                                     dataSeconds: dataSeconds)
             let timing = Throughput(report)
             log.record(step: step, ["train_loss": value, "learning_rate": learningRate, "grad_norm": gradientNorm])

@@ -85,26 +85,22 @@ let dataParallelWorkload = Workload(id: "B9", name: "data-parallel-step", peer: 
 /// Rank 0's figures of `mpirun -np 2` running this executable's rank mode
 /// with one thread each; nil (with a note) when mpirun fails.
 func runRanks(_ model: String) -> [String: Double]? {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    let me = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-    p.arguments = ["mpirun", "-np", "2", "--bind-to", "none", "-x", "TENSOR_NUM_THREADS=1", "-x", "OPENBLAS_NUM_THREADS=1",
-                   me, "--rank-step", model]
-    var env = ProcessInfo.processInfo.environment
-    env["OMPI_ALLOW_RUN_AS_ROOT"] = env["OMPI_ALLOW_RUN_AS_ROOT"] ?? "1"
-    env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = env["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] ?? "1"
-    p.environment = env
-    let out = Pipe()
-    p.standardOutput = out
-    do { try p.run() } catch {
-        writeToStandardError("note: B9 could not start mpirun: \(error)\n")
+    var environment = ProcessInfo.processInfo.environment
+    environment["OMPI_ALLOW_RUN_AS_ROOT"] = environment["OMPI_ALLOW_RUN_AS_ROOT"] ?? "1"
+    environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] = environment["OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"] ?? "1"
+    // mpirun's and the ranks' standard error is this process's, as it comes.
+    let mpirun = ChildProcess(executable: "/usr/bin/env",
+                              arguments: ["mpirun", "-np", "2", "--bind-to", "none", "-x", "TENSOR_NUM_THREADS=1",
+                                          "-x", "OPENBLAS_NUM_THREADS=1", ChildProcess.thisExecutable, "--rank-step", model],
+                              environment: environment, standardError: .inherited)
+    let result: ChildProcess.Result
+    do { result = try mpirun.run() } catch {
+        writeToStandardError("note: B9: \(error)\n")   // "cannot start /usr/bin/env: <reason>"
         return nil
     }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0, let line = String(decoding: data, as: UTF8.self).split(separator: "\n").last,
+    guard result.succeeded, let line = result.lastOutputLine,
           let figures = try? JSONDecoder().decode([String: Double].self, from: Data(line.utf8)) else {
-        writeToStandardError("note: B9's mpirun for \(model) failed (exit \(p.terminationStatus))\n")
+        writeToStandardError("note: B9's mpirun for \(model) failed (exit \(result.status))\n")
         return nil
     }
     return figures

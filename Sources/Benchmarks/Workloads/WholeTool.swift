@@ -41,8 +41,9 @@ let wholeToolRuns = [
 /// opening, first allocations): examples/s and the share of step time spent
 /// waiting for data (``Throughput``, as the progress line computes it); the
 /// peak resident MB from the process's rusage. A data wait of 5 % or more is
-/// flagged: training should never wait on the reader. projectMs is the sum of
-/// the three models' mean step times.
+/// flagged in the runner's B10 table (`Report`, from `rows`): training should
+/// never wait on the reader. projectMs is the sum of the three models' mean
+/// step times.
 let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil) { threads in
     let environment = ProcessInfo.processInfo.environment
     let steps = environment["B10_STEPS"].flatMap(Int.init) ?? 6
@@ -68,16 +69,16 @@ let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil)
                          "--train", "\(data)/\(run.level)/train*", "--validation", "\(data)/\(run.level)/validate*",
                          "--steps", String(steps), "--batch-size", String(run.batchSize), "--validate-every", String(steps),
                          "--no-tensorboard", "--threads", String(threads), "--out", out]
-        let result: ChildResult
+        // Its progress lines go to a log, shown only when it fails; its own process gives its peak memory.
+        let result: ChildProcess.Result
         do {
             try createDirectories(out)
-            result = try runChildProcess(executable, arguments, output: out + "/yt8m-train.log")
+            result = try ChildProcess(executable: executable, arguments: arguments).run()
         } catch {
             fail("\(run.model): \(error)")
         }
-        guard result.status == 0 else {
-            let log = (try? String(contentsOfFile: out + "/yt8m-train.log", encoding: .utf8)) ?? ""
-            fail("\(run.model): yt8m train exited with \(result.status):\n\(log.split(separator: "\n").suffix(5).joined(separator: "\n"))")
+        guard result.succeeded else {
+            fail("\(run.model): yt8m train exited with \(result.status):\n\(result.errorLines(last: 5).joined(separator: "\n"))")
         }
         let timing: Throughput
         do {
@@ -94,7 +95,6 @@ let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil)
         worstWait = max(worstWait, timing.dataWaitFraction)
         if timing.dataWaitFraction >= dataWaitLimit { overLimit += 1 }
     }
-    writeToStandardError(wholeToolTable(rows))
     return ProjectResult(id: "B10", name: "whole-tool-train", projectMs: totalMs, projectPeakMB: peakMB,
                          unit: "ms/step (sum of 3 models)",
                          extra: ["worst_data_wait_fraction": worstWait, "data_wait_limit": dataWaitLimit,
@@ -103,27 +103,10 @@ let wholeToolWorkload = Workload(id: "B10", name: "whole-tool-train", peer: nil)
                          rows: rows)
 }
 
-/// The per-model table (on standard error, with the data-wait flag), since
-/// the shared report prints only the runner's columns.
-func wholeToolTable(_ rows: [String: [String: Double]]) -> String {
-    var lines = ["B10 whole-tool-train (yt8m train, paper size, synthetic data at the real feature sizes):",
-                 "model      batch  ms/step    ex/s  data wait  peak MB"]
-    for run in wholeToolRuns {
-        guard let r = rows[run.model] else { continue }
-        let wait = r["data_wait_fraction"] ?? .nan
-        let name = run.model.padding(toLength: 9, withPad: " ", startingAt: 0)
-        let flag = wait >= dataWaitLimit ? String(format: "  ← data wait ≥ %.0f%%: the reader holds training back", dataWaitLimit * 100) : ""
-        lines.append(name + String(format: " %6.0f %8.1f %7.1f %9.1f%% %8.0f", r["batch_size"] ?? .nan, r["ms"] ?? .nan,
-                                   r["examples_per_s"] ?? .nan, wait * 100, r["peak_mb"] ?? .nan) + flag)
-    }
-    return lines.joined(separator: "\n") + "\n"
-}
-
 /// The `yt8m` executable built next to this benchmark binary (same build
 /// directory and configuration); stops with how to build it when it is missing.
 func wholeToolExecutable() -> String {
-    let own = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-    let path = own.deletingLastPathComponent().appendingPathComponent("yt8m").path
+    let path = URL(fileURLWithPath: ChildProcess.thisExecutable).deletingLastPathComponent().appendingPathComponent("yt8m").path
     guard FileManager.default.isExecutableFile(atPath: path) else {
         fail("\(path) is not built: build it with `swift build -c release --product yt8m` (the same configuration as Benchmarks)")
     }
@@ -147,41 +130,9 @@ func timedSteps(metrics path: String, batchSize: Int, after warmup: Int) throws 
     return window
 }
 
-/// A child process's exit status and peak resident memory.
-struct ChildResult {
-    let status: Int32
-    let peakMB: Double
-}
-
 struct WholeToolError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// Runs `path` with `arguments` (this process's environment), its standard
-/// output and error into the file `output`, and waits for it with `wait4`,
-/// whose rusage gives that one process's peak resident memory (Foundation's
-/// `Process` does not expose it, and RUSAGE_CHILDREN is a maximum over all
-/// children so far, not per run).
-func runChildProcess(_ path: String, _ arguments: [String], output: String) throws -> ChildResult {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { argv.forEach { free($0) } }
-    var pid: pid_t = 0
-    let spawned = posix_spawn(&pid, path, &actions, nil, argv, environ)
-    guard spawned == 0 else { throw WholeToolError("cannot start \(path): \(String(cString: strerror(spawned)))") }
-    var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 {
-        guard errno == EINTR else { throw WholeToolError("waiting for \(path): \(String(cString: strerror(errno)))") }
-    }
-    // Exit code when it exited, 128 + signal when a signal ended it (as a shell reports it).
-    let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return ChildResult(status: code, peakMB: Double(usage.ru_maxrss) / 1024)
 }
 
 private func fail(_ message: String) -> Never {

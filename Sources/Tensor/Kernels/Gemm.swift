@@ -14,7 +14,7 @@ public enum Gemm {
                                         a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
                                         c: UnsafeMutablePointer<T>, ldc: Int, beta: T = 0) {
         let ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans
-        let start = Gemm.timing.isEnabled ? Gemm.Timing.now() : 0
+        let start = Gemm.timing.isEnabled ? MonotonicClock.seconds() : 0
         defer { if Gemm.timing.isEnabled { Gemm.timing.add(flop: 2 * Double(m) * Double(n) * Double(k), since: start) } }
         if T.self == Float.self {
             cblas_sgemm(CblasRowMajor, ta, tb, Int32(m), Int32(n), Int32(k), 1,
@@ -52,14 +52,8 @@ public enum Gemm {
         }
 
         func add(flop: Double, since start: Double) {
-            let elapsed = Timing.now() - start
+            let elapsed = MonotonicClock.seconds() - start
             lock.lock(); seconds += elapsed; operations += flop; lock.unlock()
-        }
-
-        static func now() -> Double {
-            var ts = timespec()
-            clock_gettime(CLOCK_MONOTONIC, &ts)
-            return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
         }
     }
 }

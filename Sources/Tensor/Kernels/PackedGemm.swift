@@ -67,7 +67,7 @@ extension Gemm {
         precondition(m >= 0 && lda >= b.rows && ldc >= b.columns,
                      "Gemm.run(times: PackedOperand): A [\(m), \(b.rows)] with lda \(lda) and C [\(m), \(b.columns)] with ldc \(ldc) do not fit")
         guard m > 0 else { return }
-        let start = timing.isEnabled ? Timing.now() : 0
+        let start = timing.isEnabled ? MonotonicClock.seconds() : 0
         defer { if timing.isEnabled { timing.add(flop: 2 * Double(m) * Double(b.columns) * Double(b.rows), since: start) } }
         switch b.isa {
         case .avx512: ck_sgemm_packed_avx512(m, b.columns, b.rows, a, lda, b.storage, c, ldc, beta)
