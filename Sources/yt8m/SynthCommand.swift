@@ -25,6 +25,9 @@ struct Synth: ParsableCommand {
     @Option(help: "Named dataset whose parameters the other options change: v1 (the embedded default's generator) or v2 (the second generator: scenes among shared backgrounds, 120–300 frames); default v1.")
     var preset: String?
 
+    /// The preset the parameters start from when no file gives them.
+    var presetName: String { preset ?? "v1" }
+
     @Option(help: ArgumentHelp("Start from the parameters in FILE instead of --preset: a dataset's synthetic.json, or its \"config\" object alone (edit one to explore the generator).", valueName: "file"))
     var parameters: String?
 
@@ -70,10 +73,10 @@ struct Synth: ParsableCommand {
             var c: SyntheticDataConfig
             if let parameters {
                 c = try Self.load(parameters: parameters)
-            } else if let named = SyntheticDataConfig.presets[preset ?? "v1"] {
+            } else if let named = SyntheticDataConfig.presets[presetName] {
                 c = named
             } else {
-                throw ValidationError("--preset \(preset ?? "v1") is not a synthetic dataset: choose one of \(SyntheticDataConfig.presets.keys.sorted().joined(separator: ", "))")
+                throw ValidationError("--preset \(presetName) is not a synthetic dataset: choose one of \(SyntheticDataConfig.presets.keys.sorted().joined(separator: ", "))")
             }
             c.videos = videos ?? c.videos
             c.numClasses = classes ?? c.numClasses
