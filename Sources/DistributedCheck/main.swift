@@ -155,6 +155,12 @@ func train(_ args: [String]) throws {
     config.validateEvery = 10
     config.progressInterval = 1e9
     config.accumulationSteps = mode == "accumulate" ? accumulate : 1
+    // --optimizer sgd: an update linear in the gradient, for the comparisons
+    // within a tolerance (see scripts/mpi_equivalence.sh).
+    if let name = option(args, "--optimizer") {
+        guard let kind = OptimizerKind(rawValue: name) else { fail("unknown optimizer \(name)", code: 64) }
+        config.optimizer = kind
+    }
     // --mixup ALPHA: partners and λ drawn over the global batch (gathered from the ranks under mpi).
     config.mixupAlpha = option(args, "--mixup").flatMap(Double.init)
     let data = toyData(count: 256, seed: 1), val = toyData(count: 128, seed: 2)

@@ -76,7 +76,7 @@ struct Train: ParsableCommand {
     @Option(help: "Clip the global gradient norm (default: the recipe's; 0 turns it off).")
     var clipNorm: Double?
 
-    @Option(help: "Optimizer: adam or rmsprop (PyTorch defaults; default: the recipe's).")
+    @Option(help: "Optimizer: adam, rmsprop or sgd (PyTorch defaults, SGD with momentum 0.9; default: the recipe's).")
     var optimizer: OptimizerKind?
 
     @Option(help: "Frame-level training reads N frames sampled with replacement, or 'all' frames in order (default: the recipe's).")

@@ -6,6 +6,12 @@ public enum OptimizerKind: String, Codable, Sendable, CaseIterable, CustomString
     case adam
     /// RMSprop with PyTorch's defaults (α 0.99, ε 1e-8): Samsung's LSTM-bi-attention (configs 27/28).
     case rmsprop
+    /// SGD with heavy-ball momentum 0.9 (`torch.optim.SGD(momentum=0.9)`). Its
+    /// update is linear in the gradient, so float rounding in a gradient moves
+    /// the weights by as little; Adam and RMSprop divide each gradient by its
+    /// own size, and a nearly cancelled one moves its weight by a
+    /// rounding-dependent share of the learning rate.
+    case sgd
 
     /// The name used in recipes and on the command line.
     public var description: String { rawValue }
@@ -15,6 +21,7 @@ public enum OptimizerKind: String, Codable, Sendable, CaseIterable, CustomString
         switch self {
         case .adam: return Adam(module, learningRate: learningRate, weightDecay: weightDecay)
         case .rmsprop: return RMSprop(module, learningRate: learningRate, weightDecay: weightDecay)
+        case .sgd: return SGD(module, learningRate: learningRate, momentum: 0.9, weightDecay: weightDecay)
         }
     }
 }
