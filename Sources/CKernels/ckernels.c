@@ -1,11 +1,11 @@
 // The float32 kernels (exp, sigmoid, tanh, row softmax, row layer norm and
 // the Adam, RMSprop and SGD updates) compiled for AVX2 + FMA and for AVX-512
-// through function target attributes (no build flags: SwiftPM refuses
-// unsafeFlags in dependencies), chosen at run time by VectorMath.isa in
+// through function target attributes (targets.h), chosen at run time by VectorMath.isa in
 // Swift from ck_cpu_isa(). The lane math is the same Cephes scheme as the
 // Swift VectorMath fallback; the bodies are in ckernels_body.h, included once
 // per instruction set.
 #include "ckernels.h"
+#include "targets.h"
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -28,7 +28,7 @@ static inline uint32_t float_to_bits(float f) { uint32_t u; memcpy(&u, &f, 4); r
 #define CK_SQRT(x) sqrtf(x)
 #endif
 
-#if defined(__x86_64__) || defined(__i386__)
+#if CK_X86
 int ck_cpu_isa(void) {
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("fma")) return 0;
@@ -36,15 +36,9 @@ int ck_cpu_isa(void) {
         && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")) return 2;
     return 1;
 }
-#define CK_TARGET_AVX2 __attribute__((target("avx2,fma")))
-#define CK_TARGET_AVX512 __attribute__((target("avx2,fma,avx512f,avx512dq,avx512bw,avx512vl")))
 #else
-// Other architectures (arm64: Graviton, Ampere, Raspberry Pi) have neither
-// the target attribute nor the CPU query: the loops compile as portable C,
-// are never chosen, and the Swift VectorMath path runs.
+// No CPU query off x86: the Swift VectorMath path runs.
 int ck_cpu_isa(void) { return 0; }
-#define CK_TARGET_AVX2
-#define CK_TARGET_AVX512
 #endif
 
 #define CK_TARGET CK_TARGET_AVX2

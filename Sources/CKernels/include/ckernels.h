@@ -1,6 +1,8 @@
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
+#include "packed_gemm.h"
+
 /// The widest instruction set the CPU runs among those the kernels are built
 /// for (checked at run time): 2 for AVX-512 (F, DQ, BW and VL, with AVX2 and
 /// FMA), 1 for AVX2 + FMA, 0 for neither (and on every non-x86 CPU).

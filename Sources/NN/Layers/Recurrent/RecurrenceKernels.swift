@@ -58,6 +58,39 @@ struct RecurrenceSchedule {
     }
 }
 
+/// The recurrent weight as every step's GEMM reads it, op(W) [k, n]:
+/// float32 packs it once per sequence (``Gemm/PackedOperand``: a BLAS call
+/// would repack the whole weight at every step), float64, the
+/// gradient-check type, passes it to OpenBLAS in place.
+struct StepWeight<T: RecurrentElement> {
+    let weight: UnsafePointer<T>
+    let transposed: Bool
+    let k: Int
+    let n: Int
+    let packed: Gemm.PackedOperand?
+
+    /// op(W) is Wᵀ of a row-major [n, k] `weight` when `transposed`, else `weight` [k, n] itself.
+    init(_ weight: UnsafePointer<T>, transposed: Bool, k: Int, n: Int) {
+        (self.weight, self.transposed, self.k, self.n) = (weight, transposed, k, n)
+        packed = T.self == Float.self
+            ? Gemm.PackedOperand(UnsafeRawPointer(weight).assumingMemoryBound(to: Float.self), ldb: transposed ? k : n,
+                                 transposed: transposed, rows: k, columns: n)
+            : nil
+    }
+
+    /// c[m, n] = a[m, k]·op(W) + beta·c.
+    @inline(__always)
+    func multiply(m: Int, _ a: UnsafePointer<T>, lda: Int, into c: UnsafeMutablePointer<T>, ldc: Int, beta: T) {
+        if let packed {
+            Gemm.run(m: m, a: UnsafeRawPointer(a).assumingMemoryBound(to: Float.self), lda: lda, times: packed,
+                     c: UnsafeMutableRawPointer(c).assumingMemoryBound(to: Float.self), ldc: ldc, beta: Float(beta))
+        } else {
+            Gemm.run(T.self, transA: false, transB: transposed, m: m, n: n, k: k, a: a, lda: lda,
+                     b: weight, ldb: transposed ? k : n, c: c, ldc: ldc, beta: beta)
+        }
+    }
+}
+
 /// The loops of the fused LSTM, GRU and QRNN-pooling primitives. Buffers in
 /// *processing order* are [time, batch, …] indexed by step s; buffers in
 /// *time order* are [batch, time, …] indexed by frame.
@@ -65,9 +98,9 @@ struct RecurrenceSchedule {
 /// The rows of a batch never interact in a recurrence, so LSTM and GRU split
 /// the batch into one slice per thread (``Parallel/forEachSlice(_:work:_:)``)
 /// and each thread runs its slice through every step with single-threaded
-/// GEMMs ([B/threads, H]·W_hhᵀ): no synchronisation per step (OpenBLAS's own
-/// threading of a 64-row GEMM costs two thread hand-offs per step, three
-/// times per step here).
+/// GEMMs ([B/threads, H]·W_hhᵀ, against W_hh packed once: ``StepWeight``):
+/// no synchronisation per step (OpenBLAS's own threading of a 64-row GEMM
+/// costs two thread hand-offs per step, three times per step here).
 enum RecurrenceKernel {
     // MARK: LSTM
 
@@ -84,6 +117,7 @@ enum RecurrenceKernel {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g4 = 4 * h
         hiddens.update(from: initialHidden, count: nb * h)
         cells.update(from: initialCell, count: nb * h)
+        let recurrent = StepWeight(weight, transposed: true, k: h, n: g4)
         Parallel.forEachSlice(nb, work: nt * nb * g4 * h) { rows in
             let lo = rows.lowerBound
             for s in 0..<nt {
@@ -94,8 +128,7 @@ enum RecurrenceKernel {
                     let src = projections + (b * nt + plan.frame(b, s)) * g4, dst = gs + b * g4
                     if let bias { for j in 0..<g4 { dst[j] = src[j] + bias[j] } } else { dst.update(from: src, count: g4) }
                 }
-                Gemm.run(T.self, transA: false, transB: true, m: rows.count, n: g4, k: h,
-                         a: hp + lo * h, lda: h, b: weight, ldb: h, c: gs + lo * g4, ldc: g4, beta: 1)
+                recurrent.multiply(m: rows.count, hp + lo * h, lda: h, into: gs + lo * g4, ldc: g4, beta: 1)
                 for b in rows {
                     let out = states + (b * nt + plan.frame(b, s)) * 2 * h
                     let hpb = hp + b * h, hnb = hn + b * h, cpb = cp + b * h, cnb = cn + b * h
@@ -133,6 +166,7 @@ enum RecurrenceKernel {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g4 = 4 * h
         gradHidden.update(repeating: 0, count: nb * h)
         gradCell.update(repeating: 0, count: nb * h)
+        let recurrent = StepWeight(weight, transposed: false, k: g4, n: h)
         Parallel.forEachSlice(nb, work: nt * nb * g4 * h) { rows in
             let lo = rows.lowerBound
             let scratch = UnsafeMutablePointer<T>.allocate(capacity: 3 * h)
@@ -168,8 +202,7 @@ enum RecurrenceKernel {
                     dp.update(from: d, count: g4)
                 }
                 // dh_{s−1} = dA_s · W_hh; padded rows have dA = 0 and keep their carried gradient.
-                Gemm.run(T.self, transA: false, transB: false, m: rows.count, n: h, k: g4,
-                         a: ds + lo * g4, lda: g4, b: weight, ldb: h, c: gradHidden + lo * h, ldc: h, beta: 1)
+                recurrent.multiply(m: rows.count, ds + lo * g4, lda: g4, into: gradHidden + lo * h, ldc: h, beta: 1)
             }
         }
     }
@@ -187,6 +220,7 @@ enum RecurrenceKernel {
     ) {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g3 = 3 * h, g4 = 4 * h
         hiddens.update(from: initialHidden, count: nb * h)
+        let recurrent = StepWeight(weight, transposed: true, k: h, n: g3)
         Parallel.forEachSlice(nb, work: nt * nb * g3 * h) { rows in
             let lo = rows.lowerBound
             for s in 0..<nt {
@@ -194,8 +228,8 @@ enum RecurrenceKernel {
                 if let recurrentBias {
                     for b in rows { (scratch + b * g3).update(from: recurrentBias, count: g3) }
                 }
-                Gemm.run(T.self, transA: false, transB: true, m: rows.count, n: g3, k: h, a: hp + lo * h, lda: h,
-                         b: weight, ldb: h, c: scratch + lo * g3, ldc: g3, beta: recurrentBias == nil ? 0 : 1)
+                recurrent.multiply(m: rows.count, hp + lo * h, lda: h, into: scratch + lo * g3, ldc: g3,
+                                   beta: recurrentBias == nil ? 0 : 1)
                 for b in rows {
                     let frame = plan.frame(b, s)
                     let out = outputs + (b * nt + frame) * h
@@ -238,6 +272,7 @@ enum RecurrenceKernel {
     ) {
         let nb = plan.batch, nt = plan.time, h = plan.hidden, g3 = 3 * h, g4 = 4 * h
         gradHidden.update(repeating: 0, count: nb * h)
+        let recurrent = StepWeight(weight, transposed: false, k: g3, n: h)
         Parallel.forEachSlice(nb, work: nt * nb * g3 * h) { rows in
             let lo = rows.lowerBound
             let gh = UnsafeMutablePointer<T>.allocate(capacity: h)
@@ -266,8 +301,7 @@ enum RecurrenceKernel {
                     for j in 0..<h { dhn[j] = dn[j] * r[j] }
                     for j in 0..<h { dh[j] = gh[j] * z[j] }
                 }
-                Gemm.run(T.self, transA: false, transB: false, m: rows.count, n: h, k: g3,
-                         a: ds + lo * g3, lda: g3, b: weight, ldb: h, c: gradHidden + lo * h, ldc: h, beta: 1)
+                recurrent.multiply(m: rows.count, ds + lo * g3, lda: g3, into: gradHidden + lo * h, ldc: h, beta: 1)
             }
         }
     }
