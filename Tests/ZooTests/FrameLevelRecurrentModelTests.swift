@@ -140,8 +140,9 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
         }
     }
 
-    /// The starter model classifies the last layer's final h; WILLOW's the
-    /// (c, h) of every layer; the biLSTM the final c of its second LSTM.
+    /// The starter model's paper configuration classifies the last layer's
+    /// final h (its small one, like WILLOW's, every layer's (c, h)); WILLOW's
+    /// the (c, h) of every layer; the biLSTM the final c of its second LSTM.
     func testTheClassifierSeesTheReferenceStates() throws {
         var inputs = RandomGenerator(seed: 4)
         let lengths = [3, 5]
@@ -161,7 +162,9 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
         }
 
         rng = RandomGenerator(seed: 5)
-        let starter = try XCTUnwrap(try ModelZoo.entry(named: "lstm").build(size: .small, numClasses: 5, rng: &rng) as? LSTMModel)
+        // The paper configuration's readout, at a test-sized state.
+        let starterEntry = try ModelZoo.entry(named: "lstm")
+        let starter = try XCTUnwrap(try starterEntry.build(size: .paper, overrides: ["hiddenSize": 8], numClasses: 5, rng: &rng) as? LSTMModel)
         starter.eval()
         withoutGrad {
             let h = lastValidFrame(starter.lstm(frames, lengths: lengths).output, lengths: lengths)
@@ -198,7 +201,7 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
                 let expected = model.gating.map { $0(h) } ?? h
                 let features = model.features(x)
                 XCTAssertEqual(features.shape, [2, model.featureCount])
-                XCTAssertEqual(model.featureCount, 64)   // the small configuration's final GRU width
+                XCTAssertEqual(model.featureCount, 128)   // the small configuration's final GRU width
                 XCTAssertEqual(features.floats, expected.floats)
                 guard case .logits(let logits) = model(x), case .logits(let classified) = model.classify(features) else {
                     return XCTFail("gru-bidirect outputs logits")
