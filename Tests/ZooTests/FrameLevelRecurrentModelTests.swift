@@ -224,7 +224,7 @@ final class FrameLevelRecurrentModelTests: XCTestCase {
         model.eval()
         XCTAssertEqual(model.videoAttention.features, 1024 + 16)
         XCTAssertEqual(model.audioAttention.features, 128 + 8)
-        XCTAssertEqual(model.featureCount, 32)
+        XCTAssertEqual(model.featureCount, 512)   // the small configuration's last FCN layer
         withoutGrad {
             let mask = SequenceMask(lengths: lengths, time: 4)
             func pooled(_ frames: Tensor, _ projection: Linear, _ lstm: LSTM, _ attention: AttentionPooling) -> Tensor {
