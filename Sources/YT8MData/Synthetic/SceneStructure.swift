@@ -13,9 +13,10 @@ public enum SyntheticGenerator: String, Codable, Sendable {
 /// YouTube-8M (the package's docs/synthetic-data.md gives the sources):
 ///
 /// - **Backgrounds.** Most scenes are about nothing in particular: each video draws 1–3
-///   backgrounds from a pool that every class shares, and between ``minEvidenceShare`` and
-///   ``maxEvidenceShare`` of its scenes carry label evidence (real videos show their topic in
-///   some shots, among intros, talking heads and scenery). The frame mean dilutes the evidence.
+///   backgrounds from a pool that every class shares, as strong as the evidence, and between
+///   ``minEvidenceShare`` and ``maxEvidenceShare`` of its scenes carry label evidence, at least
+///   one per true label (real videos show their topic in some shots, among intros, talking
+///   heads and scenery). The frame mean dilutes the evidence in content of the same scale.
 /// - **Appearance modes.** A class's evidence scenes look one of two ways,
 ///   `√c·a + √(1−c)·b` or `√c·a − √(1−c)·b` with c = ``commonShare``: the mean of its scenes keeps
 ///   only the weak common direction `a`, while each frame shows the strong mode direction `b`.
@@ -32,17 +33,18 @@ public enum SyntheticGenerator: String, Codable, Sendable {
 public struct SceneStructure: Codable, Equatable, Sendable {
     /// Background prototypes shared by all classes (per modality).
     public var backgrounds = 256
-    /// Scale of a background scene's prototype.
-    public var backgroundSignal = 0.3
+    /// Scale of a background scene's prototype (that of the evidence: backgrounds of 0.3 let
+    /// the video-level MoE beat every bag of frames).
+    public var backgroundSignal = 1.0
     /// Scale of an evidence scene's prototype (rgb; audio × the configuration's `audioSignalFactor`).
     public var evidenceSignal = 1.0
     /// Share c of an evidence prototype's variance in the class's common direction (the rest is
     /// in its ± mode direction).
     public var commonShare = 0.2
     /// Fewest of a video's scenes that carry label evidence (a share; at least one per true label).
-    public var minEvidenceShare = 0.25
+    public var minEvidenceShare = 0.1
     /// Most of a video's scenes that carry label evidence.
-    public var maxEvidenceShare = 0.6
+    public var maxEvidenceShare = 0.25
     /// Pairs of classes told apart only by the order of their two scenes.
     public var orderedClassPairs = 20
     /// Probability that a true label is left out of the written labels.

@@ -301,7 +301,7 @@ public enum SyntheticData {
           \(s.missingLabelRate), one spurious label with probability \(s.spuriousLabelRate).
         - Frames per video: \(c.minFrames) plus an exponential number (mean duration \(s.meanDuration) s), at most
           \(c.maxFrames), in scenes of 5–40 frames.
-        - Content: \(s.minEvidenceShare)–\(s.maxEvidenceShare) of a video's scenes show one of its labels, the rest
+        - Content: every true label has a scene, and up to \(s.minEvidenceShare)–\(s.maxEvidenceShare) of a video's scenes show one of its labels, the rest
           one of its 1–3 backgrounds from a pool of \(s.backgrounds) that all classes share (scale \(s.backgroundSignal)).
           An evidence scene is \(s.evidenceSignal)·(√\(s.commonShare)·common direction ± √(1 − \(s.commonShare))·mode
           direction) of its class; \(s.orderedClassPairs) pairs of classes show the same two scenes in opposite orders.
