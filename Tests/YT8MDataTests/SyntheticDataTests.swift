@@ -84,6 +84,44 @@ final class SyntheticDataTests: XCTestCase {
         XCTAssertLessThan(backgroundShare, 0.67)
     }
 
+    /// The soundtrack is the only difference the parameter makes, and it is what it says: the
+    /// picture is unchanged, and the audio of every frame, backgrounds included, moves by one
+    /// vector per video, of standard deviation 0.2 × 0.6 (the soundtrack's scale × the audio
+    /// factor) per dimension.
+    func testTheSoundtrackRunsUnderEveryAudioFrameAndNowhereElse() throws {
+        var silent = SyntheticDataConfig.v2
+        silent.scenes.audioSoundtrackSignal = nil
+        let withSoundtrack = try SyntheticVideoGenerator(config: .v2), without = try SyntheticVideoGenerator(config: silent)
+        func dequantized(_ q: UInt8) -> Double { Double(q) * 4 / 255 + 4.0 / 512 - 2 }
+        var variance = 0.0, residualSquares = 0.0, residualCount = 0
+        let videos = 20
+        for v in 0..<videos {
+            let a = withSoundtrack.video(v), b = without.video(v)
+            XCTAssertEqual(a.frames[0], b.frames[0], "video \(v): the picture must not change")
+            XCTAssertEqual(a.frameScenes, b.frameScenes)
+            // Bytes at 0 or 255 are clipped, and clipping hides part of the move: left out.
+            let frames = a.frameCount
+            func unclipped(_ i: Int) -> Bool { (1...254).contains(a.frames[1][i]) && (1...254).contains(b.frames[1][i]) }
+            func move(_ i: Int) -> Double { dequantized(a.frames[1][i]) - dequantized(b.frames[1][i]) }
+            var shift = [Double](repeating: 0, count: 128), counts = [Double](repeating: 0, count: 128)
+            for t in 0..<frames {
+                for d in 0..<128 where unclipped(t * 128 + d) { shift[d] += move(t * 128 + d); counts[d] += 1 }
+            }
+            shift = zip(shift, counts).map { $0 / $1 }
+            variance += shift.reduce(0) { $0 + $1 * $1 } / 128 / Double(videos)
+            for t in 0..<frames {
+                for d in 0..<128 where unclipped(t * 128 + d) {
+                    let r = move(t * 128 + d) - shift[d]
+                    residualSquares += r * r
+                    residualCount += 1
+                }
+            }
+        }
+        XCTAssertEqual(variance.squareRoot(), 0.2 * 0.6, accuracy: 0.015)
+        // Two roundings to steps of 4/255 differ by about 0.0064 rms.
+        XCTAssertLessThan((residualSquares / Double(residualCount)).squareRoot(), 0.01)
+    }
+
     /// An ordered pair's first class shows the pair's scene U before V, the second V before U:
     /// each scene of the class is matched to the nearer of the two prototypes.
     func testOrderedClassesShowTheirTwoScenesInTheirOrder() throws {
@@ -295,6 +333,30 @@ final class SyntheticDataTests: XCTestCase {
         XCTAssertThrowsError(try SyntheticData.cachedDataset(smallConfig(videos: 11), name: "synthetic-test", in: root)) {
             guard case .notADataset? = $0 as? SyntheticDataError else { return XCTFail("\($0)") }
         }
+    }
+
+    /// The first generator never reads the scene structure, so a v1 dataset written before a
+    /// scene parameter existed (here: its synthetic.json without the soundtrack) is still the
+    /// same dataset; the second generator's is compared whole.
+    func testACachedFirstGeneratorDatasetIgnoresSceneParametersItNeverRead() throws {
+        let root = try makeTemporaryDirectory(self)
+        let config = smallConfig(videos: 10)
+        let path = try SyntheticData.cachedDataset(config, name: "synthetic-test", in: root)
+        let json = path + "/synthetic.json"
+        let edited = try String(contentsOfFile: json, encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("audioSoundtrackSignal") }
+            .joined(separator: "\n")
+        try edited.write(toFile: json, atomically: true, encoding: .utf8)
+        XCTAssertNil(try SyntheticData.info(of: path).config.scenes.audioSoundtrackSignal)
+        XCTAssertEqual(try SyntheticData.cachedDataset(config, name: "synthetic-test", in: root), path)
+
+        var v2 = config
+        v2.generator = .v2
+        var quieter = v2
+        quieter.scenes.audioSoundtrackSignal = 0.1
+        XCTAssertTrue(v2.makesTheSameVideos(as: v2))
+        XCTAssertFalse(v2.makesTheSameVideos(as: quieter))
+        XCTAssertFalse(config.makesTheSameVideos(as: v2))
     }
 
     func testCacheDirectoryFollowsTheEnvironmentThenThePackageRoot() {

@@ -22,6 +22,10 @@ public enum SyntheticGenerator: String, Codable, Sendable {
 ///   only the weak common direction `a`, while each frame shows the strong mode direction `b`.
 ///   Order-less frame pooling (NetVLAD, bags of frames) recovers what the mean loses, as on the
 ///   real data, where frame-level pooling beats video-level models.
+/// - **Soundtrack.** The audio of a video carries its topic across its shots (the music, the
+///   narration, the engine), weakly (``audioSoundtrackSignal``), while the picture cuts between
+///   the topic and filler: audio alone is weaker than rgb, and adds to it what the picture's
+///   backgrounds hide, as on the real data (audio-only 0.51, video-only 0.83, both 0.86).
 /// - **Order.** ``orderedClassPairs`` pairs of classes share two scene prototypes U and V: the
 ///   first class shows U, then later V; the second V, then later U. Only a model that sees the
 ///   order of the frames can tell the two apart.
@@ -45,6 +49,11 @@ public struct SceneStructure: Codable, Equatable, Sendable {
     public var minEvidenceShare = 0.1
     /// Most of a video's scenes that carry label evidence.
     public var maxEvidenceShare = 0.25
+    /// Scale of the soundtrack: every audio frame carries the video's label prototypes, weighted
+    /// as its labels and of unit variance together, at this scale (× `audioSignalFactor`), under
+    /// the backgrounds too. nil (a dataset written before the soundtrack existed): none. Without
+    /// it, audio shows only what the picture shows, and both modalities score below video alone.
+    public var audioSoundtrackSignal: Double? = 0.2
     /// Pairs of classes told apart only by the order of their two scenes.
     public var orderedClassPairs = 20
     /// Probability that a true label is left out of the written labels.
@@ -88,7 +97,8 @@ public struct SceneStructure: Codable, Equatable, Sendable {
         try require(missingLabelRate >= 0 && missingLabelRate < 1, "missingLabelRate", missingLabelRate, "must be in [0, 1)")
         try require(spuriousLabelRate >= 0 && spuriousLabelRate <= 1, "spuriousLabelRate", spuriousLabelRate, "must be in [0, 1]")
         try require(meanDuration > 120 && meanDuration.isFinite, "meanDuration", meanDuration, "must be finite and above 120 s")
-        for (name, value) in [("backgroundSignal", backgroundSignal), ("evidenceSignal", evidenceSignal)] {
+        for (name, value) in [("backgroundSignal", backgroundSignal), ("evidenceSignal", evidenceSignal),
+                              ("audioSoundtrackSignal", audioSoundtrackSignal ?? 0)] {
             try require(value >= 0 && value.isFinite, name, value, "must be finite and ≥ 0")
         }
     }

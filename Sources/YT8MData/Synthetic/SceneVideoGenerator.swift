@@ -132,6 +132,16 @@ extension SyntheticVideoGenerator {
             let size = spec.size
             let evidenceScale = Float((feature == 0 ? 1.0 : config.audioSignalFactor) * s.evidenceSignal)
             let backgroundScale = Float(s.backgroundSignal)
+            // The soundtrack runs under every scene: the label prototypes weighted as the labels,
+            // of unit variance per dimension.
+            var soundtrack = [Float](repeating: 0, count: size)
+            if feature != 0, let signal = s.audioSoundtrackSignal, signal > 0 {
+                let norm = weights.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                for (c, w) in zip(trueLabels, weights) {
+                    let scale = Float(signal * config.audioSignalFactor * w / norm)
+                    for d in 0..<size { soundtrack[d] += scale * prototypes[feature][c * size + d] }
+                }
+            }
             let mean = datasetMeans[feature]
             var bytes = [UInt8](repeating: 0, count: frameCount * size)
             var sums = [Double](repeating: 0, count: size)
@@ -149,7 +159,7 @@ extension SyntheticVideoGenerator {
                     case .part(let pair, let first, _):
                         content = evidenceScale * tables.parts[feature][(2 * pair + (first ? 0 : 1)) * size + d]
                     }
-                    sceneBase[d] = mean[d] + content + Float(config.sceneNoise) * noise(&generator)
+                    sceneBase[d] = mean[d] + content + soundtrack[d] + Float(config.sceneNoise) * noise(&generator)
                 }
                 renderFrames(sceneBase, count: length, from: &t, into: &bytes, sums: &sums, &generator)
             }

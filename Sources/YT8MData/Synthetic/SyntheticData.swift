@@ -227,7 +227,7 @@ public enum SyntheticData {
                                      progress: ((Int, Int) -> Void)? = nil) throws -> String {
         let target = root + "/" + name
         if let existing = try? info(of: target) {
-            guard existing.config == config, existing.version == version else {
+            guard existing.config.makesTheSameVideos(as: config), existing.version == version else {
                 throw SyntheticDataError.notADataset(path: target, reason: "it was made with other parameters; remove it to regenerate")
             }
             return target
@@ -306,7 +306,8 @@ public enum SyntheticData {
           An evidence scene is \(s.evidenceSignal)·(√\(s.commonShare)·common direction ± √(1 − \(s.commonShare))·mode
           direction) of its class; \(s.orderedClassPairs) pairs of classes show the same two scenes in opposite orders.
           Plus the dataset mean, a scene offset (σ \(c.sceneNoise)) and frame noise (σ \(c.frameNoise)); audio evidence
-          × \(c.audioSignalFactor); quantized to uint8 as the real data (dequantize: x = q·4/255 + 4/512 − 2).
+          × \(c.audioSignalFactor), and under every audio frame a soundtrack of the video's label prototypes (scale
+          \(s.audioSoundtrackSignal ?? 0) × \(c.audioSignalFactor)); quantized to uint8 as the real data (dequantize: x = q·4/255 + 4/512 − 2).
           Video-level means are the means of the dequantized frames.
         """
     }

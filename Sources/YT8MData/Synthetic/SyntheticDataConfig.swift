@@ -109,6 +109,15 @@ public struct SyntheticDataConfig: Codable, Equatable, Sendable {
         self.scenes = scenes
     }
 
+    /// Whether `other` writes the same videos: every parameter equal, except the scene structure
+    /// when both use the first generator, which never reads it (so a v1 dataset written before a
+    /// scene parameter existed is still the same dataset).
+    public func makesTheSameVideos(as other: SyntheticDataConfig) -> Bool {
+        var mine = self, theirs = other
+        if mine.generator == .v1 && theirs.generator == .v1 { mine.scenes = SceneStructure(); theirs.scenes = SceneStructure() }
+        return mine == theirs
+    }
+
     private enum CodingKeys: String, CodingKey {
         case videos, validationFraction, numClasses, zipfExponent, meanLabels, minFrames, maxFrames, labelNoise, shards
         case videoLevel, frameLevel, seed, sceneSignal, videoSignal, sceneNoise, frameNoise, audioSignalFactor, segmentRatedVideos
