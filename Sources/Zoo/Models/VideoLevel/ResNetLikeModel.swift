@@ -199,9 +199,9 @@ extension ResNetLikeModel {
         }
     }
 
-    /// The small configuration's widths.
-    /// 128 units for 500 classes (the paper's 2048 for 3,862 would be 265) and dropout 0.1: the
-    /// paper's 0.5 of 64 units left the network below a logistic regression at the table's budget.
+    /// The small configuration's widths and dropout: 128 units for 500 classes (the paper's 2048
+    /// for 3,862 would be 265) and dropout 0.1, since the paper's 0.5 of 64 units left the network
+    /// below a logistic regression at the table's budget.
     private static func smallResNetLike(_ c: inout Config) {
         c.innerSize = 128
         c.lastHiddenSize = 128
