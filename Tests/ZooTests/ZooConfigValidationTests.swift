@@ -32,6 +32,12 @@ final class ZooConfigValidationTests: XCTestCase {
         XCTAssertNil(outOfRange("resnet-like", ["concatIdentityBlocks": 0]))
         XCTAssertEqual(outOfRange("resnet-like", ["avIdentityBlocks": -1])?.description,
                        "model resnet-like: configuration field 'avIdentityBlocks' is -1; it must be an integer in 0…16777216")
+        // A chrono time scale is 0 (off) or a memory of at least 2 steps.
+        XCTAssertNil(outOfRange("lstm", ["chronoTimescale": 0]))
+        XCTAssertNil(outOfRange("gru", ["chronoTimescale": 300]))
+        XCTAssertEqual(outOfRange("gru", ["chronoTimescale": 2]),
+                       .configValueOutOfRange(model: "gru", field: "chronoTimescale", value: "2",
+                                              allowed: "0 (off) or an integer in 3…16777216"))
     }
 
     func testEveryModelRefusesAnOutOfRangeCountInsteadOfTrapping() throws {

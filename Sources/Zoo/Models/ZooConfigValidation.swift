@@ -31,6 +31,9 @@ enum ZooConfigValidation {
             .configValueOutOfRange(model: model, field: field, value: shown, allowed: allowed)
         }
         switch value {
+        case let n as Int where field.lowercased().hasSuffix("timescale"):
+            // 0 turns the initialisation off; it needs memories of at least 2 steps.
+            guard n == 0 || (3...maxCount).contains(n) else { throw fail("\(n)", "0 (off) or an integer in 3…\(maxCount)") }
         case let n as Int:
             let least = mayBeZero(field) ? 0 : 1
             guard (least...maxCount).contains(n) else { throw fail("\(n)", "an integer in \(least)…\(maxCount)") }

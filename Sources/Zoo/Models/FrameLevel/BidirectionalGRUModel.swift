@@ -47,6 +47,9 @@ public final class BidirectionalGRUModel: ZooModelBase, RecurrentZooModel {
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         bidirectional = GRU(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true, rng: &rng)
         gru = GRU(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize, rng: &rng)
+        if config.chronoTimescale > 0 {
+            for layer in [bidirectional, gru] { layer.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
+        }
         gating = config.contextGating ? ContextGating(config.hiddenSize, batchNorm: false, rng: &rng) : nil
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
@@ -68,6 +71,9 @@ extension BidirectionalGRUModel {
         public var bidirectionalSize = 512
         /// H, hidden units of the GRU over the bidirectional outputs (`lstm_cells`; the paper size's 1024).
         public var hiddenSize = 1024
+        /// T_max of the chrono initialisation of both GRUs' update-gate biases (``GRU/initializeChrono(maxTimescale:rng:)``),
+        /// the longest memory in frames they should start with; 0 keeps PyTorch's initialisation (the reference's).
+        public var chronoTimescale = 0
         /// Context gating without batch norm on the final state before the head (off, as the reference `GRUbidirect`).
         public var contextGating = false
         /// The classifier on the final state: a logistic layer (miha's recipes).

@@ -38,6 +38,9 @@ public final class BidirectionalLSTMModel: ZooModelBase, RecurrentZooModel {
                              forgetBias: config.forgetBias, rng: &rng)
         lstm = LSTM(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize,
                     forgetBias: config.forgetBias, rng: &rng)
+        if config.chronoTimescale > 0 {
+            for layer in [bidirectional, lstm] { layer.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
+        }
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -60,6 +63,9 @@ extension BidirectionalLSTMModel {
         public var hiddenSize = 1024
         /// Constant forget-gate bias of both LSTMs (1, as TensorFlow's LSTM cells).
         public var forgetBias = 1.0
+        /// T_max of the chrono initialisation of both LSTMs' gate biases (``LSTM/initializeChrono(maxTimescale:rng:)``),
+        /// the longest memory in frames they should start with; 0 keeps PyTorch's initialisation (the reference's).
+        public var chronoTimescale = 0
         /// The classifier on the final state: a logistic layer (miha's recipes).
         public var head = RecurrentHeadKind.logistic
         /// m, experts per class when the head is a MoE.

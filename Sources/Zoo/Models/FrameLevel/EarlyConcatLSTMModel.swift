@@ -42,6 +42,7 @@ public final class EarlyConcatLSTMModel: ZooModelBase, SamsungFCNModel {
     /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
+        if config.chronoTimescale > 0 { lstm.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
         let representation = 2 * config.layers * config.hiddenSize
         (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: representation, config: config, numClasses: numClasses,
                                                              rng: &rng)
@@ -65,6 +66,9 @@ extension EarlyConcatLSTMModel {
         public var hiddenSize = 1024
         /// L, stacked LSTM layers (`layers_number`; the paper size's 2).
         public var layers = 2
+        /// T_max of the chrono initialisation of the LSTM's gate biases (``LSTM/initializeChrono(maxTimescale:rng:)``),
+        /// the longest memory in frames they should start with; 0 keeps PyTorch's initialisation (the reference's).
+        public var chronoTimescale = 0
         /// Widths of the FCN's hidden layers before its Linear → C (the reference's 2048).
         public var fcnSizes = [2048]
         /// Dropout after each hidden FCN layer (the reference's 0.1).

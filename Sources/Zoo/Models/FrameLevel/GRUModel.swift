@@ -35,6 +35,7 @@ public final class GRUModel: ZooModelBase, RecurrentZooModel {
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         allLayerStates = config.allLayerStates
         gru = GRU(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
+        if config.chronoTimescale > 0 { gru.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
         classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -58,6 +59,9 @@ extension GRUModel {
     public struct Config: RecurrentModelConfig {
         /// H, hidden units of each GRU layer (`gru_cells`; WILLOW's 1200).
         public var hiddenSize = 1200
+        /// T_max of the chrono initialisation of the update-gate biases (``GRU/initializeChrono(maxTimescale:rng:)``),
+        /// the longest memory in frames the GRU should start with; 0 keeps PyTorch's initialisation (the reference's).
+        public var chronoTimescale = 0
         /// L, stacked GRU layers (`gru_layers`; WILLOW's 2).
         public var layers = 2
         /// Concatenate the final states of every layer (on, as WILLOW) or use the last layer's.

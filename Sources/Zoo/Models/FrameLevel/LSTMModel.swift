@@ -61,6 +61,7 @@ public final class LSTMModel: ZooModelBase, RecurrentZooModel {
         stateFeatures = config.stateFeatures
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
                     forgetBias: config.forgetBias, rng: &rng)
+        if config.chronoTimescale > 0 { lstm.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
         classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -94,6 +95,9 @@ extension LSTMModel {
         public var layers = 2
         /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
         public var forgetBias = 1.0
+        /// T_max of the chrono initialisation of the gate biases (``LSTM/initializeChrono(maxTimescale:rng:)``),
+        /// the longest memory in frames the LSTM should start with; 0 keeps PyTorch's initialisation (the reference's).
+        public var chronoTimescale = 0
         /// Which final states feed the classifier (the starter's h^L_T; `lstm-willow` sets every layer's (c, h)).
         public var stateFeatures = LSTMStateFeatures.lastLayerHidden
         /// The classifier on the final states: a mixture of experts (the reference's).

@@ -36,6 +36,7 @@ public final class QRNNModel: ZooModelBase, RecurrentZooModel {
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
                     zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
+        if config.chronoTimescale > 0 { qrnn.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }
@@ -53,6 +54,9 @@ extension QRNNModel {
     public struct Config: RecurrentModelConfig {
         /// H, hidden units of every QRNN layer (the project's 1024, as the starter LSTM).
         public var hiddenSize = 1024
+        /// T_max of the chrono initialisation of the forget-gate biases (``QRNN/initializeChrono(maxTimescale:rng:)``),
+        /// the longest memory in frames the QRNN should start with; 0 keeps PyTorch's initialisation.
+        public var chronoTimescale = 0
         /// L, stacked QRNN layers (the project's 2, as the starter LSTM).
         public var layers = 2
         /// Frames per gate computation, 1 or 2 (pytorch-qrnn's `window`).
