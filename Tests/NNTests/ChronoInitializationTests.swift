@@ -34,16 +34,19 @@ final class ChronoInitializationTests: XCTestCase {
     }
 
     /// With zero weights every step sees the same gates, and since chrono makes
-    /// i = 1 − f the cell is a moving average of g: c_T = g·(1 − f^T).
+    /// i = 1 − f the cell is a moving average of g: c_T = g·(1 − f^T). The
+    /// constant forget bias counts in f's total, so it must not break i = 1 − f.
     func testAChronoLSTMCellIsAMovingAverageWithItsForgetGate() {
         var rng = RandomGenerator(seed: 5)
-        let lstm = LSTM(inputSize: 2, hiddenSize: 6, inputInit: .zeros, recurrentInit: .zeros, dtype: .float64, rng: &rng)
+        let lstm = LSTM(inputSize: 2, hiddenSize: 6, forgetBias: 1, inputInit: .zeros, recurrentInit: .zeros,
+                        dtype: .float64, rng: &rng)
         lstm.initializeChrono(maxTimescale: 40, rng: &rng)
         let steps = 7
         let cell = lstm(Tensor.normal([1, steps, 2], std: 1, dtype: .float64, using: &rng), lengths: nil).cell!.doubles
         let ih = lstm.weights[0][0].biasIH!.value.doubles, hh = lstm.weights[0][0].biasHH!.value.doubles
         for j in 0..<6 {
-            let f = sigmoid(ih[6 + j]), g = tanh(ih[12 + j] + hh[12 + j])
+            let f = sigmoid(ih[6 + j] + 1), g = tanh(ih[12 + j] + hh[12 + j])
+            XCTAssertTrue((2...40).contains(1 / (1 - f)), "unit \(j): memory \(1 / (1 - f))")
             XCTAssertEqual(cell[j], g * (1 - pow(f, Double(steps))), accuracy: 1e-12, "unit \(j)")
         }
     }

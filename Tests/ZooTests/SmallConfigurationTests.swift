@@ -84,4 +84,47 @@ final class SmallConfigurationTests: XCTestCase {
             XCTAssertTrue(config.contains("\"batchNormMomentum\":0.001"), "\(name): \(config)")
         }
     }
+
+    /// The memory 1/(1 − keep gate) in frames each unit of every recurrent layer of `model` starts with.
+    private func initialMemories(_ model: any ZooModel) -> [Double] {
+        func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+        var memories: [Double] = []
+        for (_, module) in model.namedModules() {
+            if let lstm = module as? LSTM {
+                let h = lstm.hiddenSize
+                for w in lstm.weights.joined() {
+                    let ih = w.biasIH!.value.doubles, hh = w.biasHH!.value.doubles
+                    memories += (h..<(2 * h)).map { 1 / (1 - sigmoid(ih[$0] + hh[$0] + lstm.forgetBias)) }
+                }
+            } else if let gru = module as? GRU {
+                let h = gru.hiddenSize
+                for w in gru.weights.joined() {
+                    let ih = w.biasIH!.value.doubles, hh = w.biasHH!.value.doubles
+                    memories += (h..<(2 * h)).map { 1 / (1 - sigmoid(ih[$0] + hh[$0])) }
+                }
+            } else if let layer = module as? QRNNLayer {
+                let b = layer.linear.bias!.value.doubles, h = layer.hiddenSize
+                memories += (h..<(2 * h)).map { 1 / sigmoid(b[$0]) }      // keeps 1 − f of c
+            }
+        }
+        return memories
+    }
+
+    /// The small recurrent models whose final state is read start with chrono
+    /// gate biases, memories spread up to the readers' 300 frames; the paper
+    /// configurations keep PyTorch's, a memory of 2 to 4 frames per unit (with the forget bias).
+    func testSmallRecurrentModelsStartWithMemoriesUpToTheReadersFrames() throws {
+        for name in ["lstm", "lstm-willow", "gru", "qrnn", "bilstm", "gru-bidirect", "early-concat-lstm"] {
+            let entry = try ModelZoo.entry(named: name)
+            var rng = RandomGenerator(seed: 4)
+            let memories = initialMemories(try entry.build(size: .small, numClasses: 10, rng: &rng))
+            XCTAssertFalse(memories.isEmpty, name)
+            XCTAssertTrue(memories.allSatisfy { $0 >= 2 - 1e-6 && $0 <= 300 + 1e-6 }, "\(name): \(memories.min()!)…\(memories.max()!)")
+            XCTAssertGreaterThan(memories.max()!, 250, name)
+            XCTAssertLessThan(memories.min()!, 10, name)
+            XCTAssertTrue(try entry.configuration(size: .paper).contains("\"chronoTimescale\":0"), name)
+            let asBuilt = initialMemories(try entry.build(size: .small, overrides: ["chronoTimescale": 0], numClasses: 10, rng: &rng))
+            XCTAssertLessThan(asBuilt.max()!, 5, "\(name) without chrono")
+        }
+    }
 }

@@ -29,17 +29,19 @@ private func setGate(_ bias: Parameter?, _ gate: Int, to values: [Double], layer
 
 extension LSTM {
     /// Chrono initialisation (Tallec & Ollivier 2018) of every layer and direction:
-    /// forget-gate biases log(u), u ~ U(1, maxTimescale − 1) per unit, input-gate
-    /// biases −log(u), and zero recurrent biases on both gates. `maxTimescale` is
-    /// the longest memory the data needs, in steps (the longest sequence, say).
-    /// A constant ``forgetBias`` still adds to the forget gate on top of this.
+    /// forget-gate pre-activation biases log(u), u ~ U(1, maxTimescale − 1) per unit,
+    /// input-gate biases −log(u), and zero recurrent biases on both gates.
+    /// `maxTimescale` is the longest memory the data needs, in steps (the longest
+    /// sequence, say). The constant ``forgetBias`` counts in the forget gate's
+    /// total: b_ih gets log(u) − forgetBias, so the layer computes what it did
+    /// before and only its starting point moves.
     public func initializeChrono(maxTimescale: Double, rng: inout RandomGenerator) {
         // A shape-only build (parameter counts) draws nothing, as the initialisers do.
         guard !Tensor.isShapeOnlyStorageActive else { return }
         let zeros = [Double](repeating: 0, count: hiddenSize)
         for w in weights.joined() {
             let forget = chronoLogTimescales(units: hiddenSize, maxTimescale: maxTimescale, layer: "LSTM", rng: &rng)
-            setGate(w.biasIH, 1, to: forget, layer: "LSTM")
+            setGate(w.biasIH, 1, to: forget.map { $0 - forgetBias }, layer: "LSTM")
             setGate(w.biasIH, 0, to: forget.map { -$0 }, layer: "LSTM")
             setGate(w.biasHH, 1, to: zeros, layer: "LSTM")
             setGate(w.biasHH, 0, to: zeros, layer: "LSTM")
