@@ -72,7 +72,7 @@ extension BidirectionalGRUModel {
         public var bidirectionalSize = 512
         /// H, hidden units of the GRU over the bidirectional outputs (`lstm_cells`; the paper size's 1024).
         public var hiddenSize = 1024
-        /// T_max of the chrono initialisation of both GRUs' update-gate biases (``GRU/initializeChrono(maxTimescale:rng:)``),
+        /// T_max of the chrono initialisation of both GRUs' update-gate biases (`GRU.initializeChrono(maxTimescale:rng:)` in NN),
         /// the longest memory in frames they should start with; 0 keeps PyTorch's initialisation (the reference's).
         public var chronoTimescale = 0
         /// Context gating without batch norm on the final state before the head (off, as the reference `GRUbidirect`).

@@ -68,7 +68,7 @@ extension BidirectionalLSTMModel {
         public var hiddenSize = 1024
         /// Constant forget-gate bias of both LSTMs (1, as TensorFlow's LSTM cells).
         public var forgetBias = 1.0
-        /// T_max of the chrono initialisation of both LSTMs' gate biases (``LSTM/initializeChrono(maxTimescale:rng:)``),
+        /// T_max of the chrono initialisation of both LSTMs' gate biases (`LSTM.initializeChrono(maxTimescale:rng:)` in NN),
         /// the longest memory in frames they should start with; 0 keeps PyTorch's initialisation (the reference's).
         public var chronoTimescale = 0
         /// The classifier on the final state: a logistic layer (miha's recipes).

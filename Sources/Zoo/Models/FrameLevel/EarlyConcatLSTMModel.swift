@@ -70,7 +70,7 @@ extension EarlyConcatLSTMModel {
         public var hiddenSize = 1024
         /// L, stacked LSTM layers (`layers_number`; the paper size's 2).
         public var layers = 2
-        /// T_max of the chrono initialisation of the LSTM's gate biases (``LSTM/initializeChrono(maxTimescale:rng:)``),
+        /// T_max of the chrono initialisation of the LSTM's gate biases (`LSTM.initializeChrono(maxTimescale:rng:)` in NN),
         /// the longest memory in frames they should start with; 0 keeps PyTorch's initialisation (the reference's).
         public var chronoTimescale = 0
         /// Widths of the FCN's hidden layers before its Linear → C (the reference's 2048).

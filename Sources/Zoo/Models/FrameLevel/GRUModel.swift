@@ -60,7 +60,7 @@ extension GRUModel {
     public struct Config: RecurrentModelConfig {
         /// H, hidden units of each GRU layer (`gru_cells`; WILLOW's 1200).
         public var hiddenSize = 1200
-        /// T_max of the chrono initialisation of the update-gate biases (``GRU/initializeChrono(maxTimescale:rng:)``),
+        /// T_max of the chrono initialisation of the update-gate biases (`GRU.initializeChrono(maxTimescale:rng:)` in NN),
         /// the longest memory in frames the GRU should start with; 0 keeps PyTorch's initialisation (the reference's).
         public var chronoTimescale = 0
         /// L, stacked GRU layers (`gru_layers`; WILLOW's 2).

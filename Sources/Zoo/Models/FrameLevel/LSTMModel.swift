@@ -106,7 +106,7 @@ extension LSTMModel {
         public var layers = 2
         /// Constant forget-gate bias (`BasicLSTMCell(forget_bias=1.0)`).
         public var forgetBias = 1.0
-        /// T_max of the chrono initialisation of the gate biases (``LSTM/initializeChrono(maxTimescale:rng:)``),
+        /// T_max of the chrono initialisation of the gate biases (`LSTM.initializeChrono(maxTimescale:rng:)` in NN),
         /// the longest memory in frames the LSTM should start with; 0 keeps PyTorch's initialisation (the reference's).
         public var chronoTimescale = 0
         /// Which final states feed the classifier (the starter's h^L_T; `lstm-willow` sets every layer's (c, h)).

@@ -55,7 +55,7 @@ extension QRNNModel {
     public struct Config: RecurrentModelConfig {
         /// H, hidden units of every QRNN layer (the project's 1024, as the starter LSTM).
         public var hiddenSize = 1024
-        /// T_max of the chrono initialisation of the forget-gate biases (``QRNN/initializeChrono(maxTimescale:rng:)``),
+        /// T_max of the chrono initialisation of the forget-gate biases (`QRNN.initializeChrono(maxTimescale:rng:)` in NN),
         /// the longest memory in frames the QRNN should start with; 0 keeps PyTorch's initialisation.
         public var chronoTimescale = 0
         /// L, stacked QRNN layers (the project's 2, as the starter LSTM).
