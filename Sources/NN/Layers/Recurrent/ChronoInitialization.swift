@@ -12,6 +12,13 @@ import Tensor
 // remembers long writes little at each step. The QRNN's forget gate F is the
 // share of the new value (cₜ = fₜ⊙zₜ + (1 − fₜ)⊙c_{t−1}), so it gets −log(u).
 
+/// A recurrent layer whose gate biases can start from chrono initialisation.
+public protocol ChronoInitializable {
+    /// Sets the gate biases so that the units start with memories spread over
+    /// 1 … `maxTimescale` steps, drawing them from `rng`.
+    func initializeChrono(maxTimescale: Double, rng: inout RandomGenerator)
+}
+
 /// log(u), u ~ U(1, maxTimescale − 1), for each of `units` units.
 private func chronoLogTimescales(units: Int, maxTimescale: Double, layer: String,
                                  rng: inout RandomGenerator) -> [Double] {
@@ -27,7 +34,7 @@ private func setGate(_ bias: Parameter?, _ gate: Int, to values: [Double], layer
     bias.assign(Tensor(all, shape: bias.shape))
 }
 
-extension LSTM {
+extension LSTM: ChronoInitializable {
     /// Chrono initialisation (Tallec & Ollivier 2018) of every layer and direction:
     /// forget-gate pre-activation biases log(u), u ~ U(1, maxTimescale − 1) per unit,
     /// input-gate biases −log(u), and zero recurrent biases on both gates.
@@ -49,7 +56,7 @@ extension LSTM {
     }
 }
 
-extension GRU {
+extension GRU: ChronoInitializable {
     /// Chrono initialisation (Tallec & Ollivier 2018) of every layer and direction:
     /// the update gate z, which keeps h_{t−1} in hₜ = (1 − zₜ)⊙nₜ + zₜ⊙h_{t−1}, gets
     /// biases log(u), u ~ U(1, maxTimescale − 1) per unit, and a zero recurrent bias.
@@ -63,7 +70,7 @@ extension GRU {
     }
 }
 
-extension QRNN {
+extension QRNN: ChronoInitializable {
     /// Chrono initialisation (Tallec & Ollivier 2018) of every layer: the forget
     /// gate F, the share of the new value zₜ in cₜ, gets biases −log(u),
     /// u ~ U(1, maxTimescale − 1) per unit, so that 1 − fₜ keeps c_{t−1} for about u steps.

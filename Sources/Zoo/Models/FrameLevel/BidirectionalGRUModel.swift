@@ -48,9 +48,7 @@ public final class BidirectionalGRUModel: ZooModelBase, RecurrentZooModel {
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         bidirectional = GRU(inputSize: inputSize, hiddenSize: config.bidirectionalSize, bidirectional: true, rng: &rng)
         gru = GRU(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize, rng: &rng)
-        if config.chronoTimescale > 0 {
-            for layer in [bidirectional, gru] { layer.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
-        }
+        initializeChrono([bidirectional, gru], timescale: config.chronoTimescale, rng: &rng)
         gating = config.contextGating ? ContextGating(config.hiddenSize, batchNorm: false, rng: &rng) : nil
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)

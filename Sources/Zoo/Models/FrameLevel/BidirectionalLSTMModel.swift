@@ -43,9 +43,7 @@ public final class BidirectionalLSTMModel: ZooModelBase, RecurrentZooModel {
                              forgetBias: config.forgetBias, rng: &rng)
         lstm = LSTM(inputSize: 2 * config.bidirectionalSize, hiddenSize: config.hiddenSize,
                     forgetBias: config.forgetBias, rng: &rng)
-        if config.chronoTimescale > 0 {
-            for layer in [bidirectional, lstm] { layer.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
-        }
+        initializeChrono([bidirectional, lstm], timescale: config.chronoTimescale, rng: &rng)
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }

@@ -46,7 +46,7 @@ public final class EarlyConcatLSTMModel: ZooModelBase, SamsungFCNModel {
     /// Builds the model for `numClasses` classes over frames of `inputSize` features (rgb ⊕ audio), drawing its initial weights from `rng`.
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
-        if config.chronoTimescale > 0 { lstm.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
+        initializeChrono([lstm], timescale: config.chronoTimescale, rng: &rng)
         let representation = 2 * config.layers * config.hiddenSize
         (fcnLayers, dropouts, classifier) = SamsungFCN.build(inputSize: representation, config: config, numClasses: numClasses,
                                                              rng: &rng)

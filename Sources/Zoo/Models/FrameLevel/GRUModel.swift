@@ -36,7 +36,7 @@ public final class GRUModel: ZooModelBase, RecurrentZooModel {
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         allLayerStates = config.allLayerStates
         gru = GRU(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, rng: &rng)
-        if config.chronoTimescale > 0 { gru.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
+        initializeChrono([gru], timescale: config.chronoTimescale, rng: &rng)
         classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }

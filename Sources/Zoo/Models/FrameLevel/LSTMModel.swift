@@ -72,7 +72,7 @@ public final class LSTMModel: ZooModelBase, RecurrentZooModel {
         stateFeatures = config.stateFeatures
         lstm = LSTM(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers,
                     forgetBias: config.forgetBias, rng: &rng)
-        if config.chronoTimescale > 0 { lstm.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
+        initializeChrono([lstm], timescale: config.chronoTimescale, rng: &rng)
         classifier = RecurrentClassifier(Self.representationSize(config), config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }

@@ -37,7 +37,7 @@ public final class QRNNModel: ZooModelBase, RecurrentZooModel {
     public init(_ config: Config = Config(), inputSize: Int = 1152, numClasses: Int, rng: inout RandomGenerator) {
         qrnn = QRNN(inputSize: inputSize, hiddenSize: config.hiddenSize, layers: config.layers, window: config.window,
                     zoneout: config.zoneout, dropout: config.dropout, rng: &rng)
-        if config.chronoTimescale > 0 { qrnn.initializeChrono(maxTimescale: Double(config.chronoTimescale), rng: &rng) }
+        initializeChrono([qrnn], timescale: config.chronoTimescale, rng: &rng)
         classifier = RecurrentClassifier(config.hiddenSize, config: config, classes: numClasses, rng: &rng)
         super.init(level: .frame, numClasses: numClasses, transform: config.transform)
     }

@@ -1,6 +1,13 @@
 import NN
 import Tensor
 
+/// Chrono-initialises the gate biases of `layers` over `timescale` frames, a
+/// model's `chronoTimescale`; 0 keeps PyTorch's initialisation and draws nothing.
+func initializeChrono(_ layers: [any ChronoInitializable], timescale: Int, rng: inout RandomGenerator) {
+    guard timescale > 0 else { return }
+    for layer in layers { layer.initializeChrono(maxTimescale: Double(timescale), rng: &rng) }
+}
+
 /// The classifier a recurrent zoo model puts on its sequence representation.
 public enum RecurrentHeadKind: String, Codable, Sendable {
     /// The starter code's `MoeModel` (probabilities), as the starter and WILLOW LSTM/GRU models.
